@@ -1,0 +1,74 @@
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import type { ApiKeyRecord, KeyStore } from '../../ports/key-store.js';
+import { keysTableSchema } from './table-names.js';
+
+type Item = Record<string, AttributeValue>;
+
+/** API keys in DynamoDB, one item per key, addressed by the key's hash. */
+export class DynamoDbKeyStore implements KeyStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async findByHash(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    const { Item } = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { [keysTableSchema.partitionKey]: { S: keyHash } } }),
+    );
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async putIfAbsent(record: ApiKeyRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: toItem(record),
+          ConditionExpression: 'attribute_not_exists(#hash)',
+          ExpressionAttributeNames: { '#hash': keysTableSchema.partitionKey },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+
+  async hasAny(): Promise<boolean> {
+    const { Count } = await this.client.send(new ScanCommand({ TableName: this.tableName, Limit: 1, Select: 'COUNT' }));
+    return (Count ?? 0) > 0;
+  }
+}
+
+function toItem(record: ApiKeyRecord): Item {
+  return {
+    [keysTableSchema.partitionKey]: { S: record.keyHash },
+    key_id: { S: record.id },
+    prefix: { S: record.prefix },
+    name: { S: record.name },
+    disabled: { BOOL: record.disabled },
+    created_at: { N: String(record.createdAt) },
+    ...(record.expiresAt === undefined ? {} : { expires_at: { N: String(record.expiresAt) } }),
+  };
+}
+
+function fromItem(item: Item): ApiKeyRecord {
+  const expiresAt = item.expires_at?.N;
+  return {
+    id: item.key_id?.S ?? '',
+    keyHash: item[keysTableSchema.partitionKey]?.S ?? '',
+    prefix: item.prefix?.S ?? '',
+    name: item.name?.S ?? '',
+    disabled: item.disabled?.BOOL ?? false,
+    createdAt: Number(item.created_at?.N ?? 0),
+    ...(expiresAt === undefined ? {} : { expiresAt: Number(expiresAt) }),
+  };
+}

@@ -1,0 +1,27 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { ApiKeyRecord } from '../../ports/key-store.js';
+
+const keyPrefix = 'sb-';
+
+/**
+ * Keys carry 256 random bits, so a fast unsalted SHA-256 is enough to make the stored hash
+ * useless to an attacker while keeping the lookup a single-item read.
+ */
+export function hashApiKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+export function generateApiKey(): string {
+  return keyPrefix + randomBytes(32).toString('base64url');
+}
+
+export function newApiKeyRecord(key: string, name: string, now: number): ApiKeyRecord {
+  return {
+    id: `key_${randomUUID().replaceAll('-', '')}`,
+    keyHash: hashApiKey(key),
+    prefix: key.slice(0, keyPrefix.length + 6),
+    name,
+    disabled: false,
+    createdAt: now,
+  };
+}

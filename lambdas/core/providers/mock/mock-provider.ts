@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
+import type { ChatProvider } from '../provider.js';
+import { mockReply, type MockReply } from './mock-reply.js';
+
+/** Built in and offline, so the gateway can be tried and tested with no provider account. */
+export const mockProvider: ChatProvider = {
+  id: 'mock',
+  async complete(request, call) {
+    const reply = mockReply(call.model, request);
+    return {
+      id: `chatcmpl-mock-${randomUUID()}`,
+      object: 'chat.completion',
+      created: Math.floor(call.clock.now() / 1000),
+      model: call.model,
+      choices: [
+        {
+          index: 0,
+          message: {
+            role: 'assistant',
+            content: reply.toolCall ? null : reply.pieces.join(''),
+            ...(reply.toolCall
+              ? {
+                  tool_calls: [
+                    {
+                      id: reply.toolCall.id,
+                      type: 'function',
+                      function: { name: reply.toolCall.name, arguments: reply.toolCall.arguments },
+                    },
+                  ],
+                }
+              : {}),
+          },
+          finish_reason: reply.toolCall ? 'tool_calls' : 'stop',
+        },
+      ],
+      usage: mockUsage(reply),
+    } satisfies ChatCompletion;
+  },
+  async stream(request, call) {
+    const reply = mockReply(call.model, request);
+    return mockChunks(reply, call.model, `chatcmpl-mock-${randomUUID()}`, Math.floor(call.clock.now() / 1000));
+  },
+};
+
+async function* mockChunks(reply: MockReply, model: string, id: string, created: number): AsyncGenerator<ChatCompletionChunk> {
+  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: string | null): ChatCompletionChunk => ({
+    id,
+    object: 'chat.completion.chunk',
+    created,
+    model,
+    choices: [{ index: 0, delta, finish_reason: finish }],
+  });
+  yield chunk({ role: 'assistant', content: '' }, null);
+  for (const piece of reply.pieces) yield chunk({ content: piece }, null);
+  if (reply.toolCall) {
+    const { id: callId, name, arguments: args } = reply.toolCall;
+    yield chunk({ tool_calls: [{ index: 0, id: callId, type: 'function', function: { name, arguments: '' } }] }, null);
+    // Split the arguments the way real providers do, so clients must assemble deltas.
+    const middle = Math.ceil(args.length / 2);
+    for (const part of [args.slice(0, middle), args.slice(middle)]) {
+      yield chunk({ tool_calls: [{ index: 0, function: { arguments: part } }] }, null);
+    }
+  }
+  yield chunk({}, reply.toolCall ? 'tool_calls' : 'stop');
+  yield { id, object: 'chat.completion.chunk', created, model, choices: [], usage: mockUsage(reply) };
+}
+
+function mockUsage(reply: MockReply): Usage {
+  const completionTokens = reply.toolCall ? Math.ceil(reply.toolCall.arguments.length / 4) : reply.pieces.length;
+  return {
+    prompt_tokens: reply.promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: reply.promptTokens + completionTokens,
+  };
+}

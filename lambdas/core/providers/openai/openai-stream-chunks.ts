@@ -1,0 +1,39 @@
+import { chatCompletionChunkSchema, type ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
+import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
+import type { SseEvent } from '../../sse/parse-sse.js';
+import { malformedResponse } from '../call-upstream.js';
+import { openAIErrorBodySchema } from './map-openai-error.js';
+
+/**
+ * OpenAI's stream: `data: <chunk json>` events ending with `data: [DONE]`. Some compatible hosts
+ * report a failure mid-stream as `data: {"error": {...}}`; that becomes a ProviderError.
+ */
+export async function* openAIStreamChunks(
+  provider: string,
+  events: AsyncIterable<SseEvent>,
+): AsyncGenerator<ChatCompletionChunk> {
+  for await (const event of events) {
+    if (event.data === '[DONE]') return;
+    let json: unknown;
+    try {
+      json = JSON.parse(event.data);
+    } catch {
+      throw malformedResponse(provider);
+    }
+    const chunk = chatCompletionChunkSchema.safeParse(json);
+    if (chunk.success) {
+      yield chunk.data;
+      continue;
+    }
+    const failure = openAIErrorBodySchema.safeParse(json);
+    if (!failure.success) throw malformedResponse(provider);
+    const status = typeof failure.data.error.code === 'number' ? failure.data.error.code : 502;
+    throw new ProviderError({
+      provider,
+      kind: providerErrorKindForStatus(status),
+      status,
+      message: `${provider}: ${failure.data.error.message ?? 'the stream failed'}`,
+      type: failure.data.error.type ?? null,
+    });
+  }
+}

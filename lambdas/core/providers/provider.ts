@@ -1,0 +1,31 @@
+import type { Clock } from '../../ports/clock.js';
+import type { HttpClient } from '../../ports/http-client.js';
+import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../schemas/openai-chat-response.js';
+
+export interface ProviderCredentials {
+  apiKey?: string;
+  baseUrl?: string;
+}
+
+/** Everything a provider call may touch, injected so adapters stay pure and testable. */
+export interface ProviderCall {
+  /** The model id without the provider prefix, as the upstream knows it. */
+  model: string;
+  credentials: ProviderCredentials;
+  http: HttpClient;
+  clock: Clock;
+  signal: AbortSignal;
+  firstByteTimeoutMs: number;
+  idleTimeoutMs: number;
+}
+
+export interface ChatProvider {
+  readonly id: string;
+  complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion>;
+  /**
+   * Resolves once the upstream has accepted the request, so a 429 or 5xx is still a thrown
+   * ProviderError that routing can fail over on before anything reaches the client.
+   */
+  stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
+}

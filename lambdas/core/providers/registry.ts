@@ -1,0 +1,23 @@
+import { GatewayError } from '../errors.js';
+import { mockProvider } from './mock/mock-provider.js';
+import { openAICompatibleProvider } from './openai/openai-provider.js';
+import type { ChatProvider } from './provider.js';
+
+/** Adding a provider is one folder and one line here. */
+export const chatProviders: Readonly<Record<string, ChatProvider>> = {
+  openai: openAICompatibleProvider('openai'),
+  mock: mockProvider,
+};
+
+export function chatProviderFor(providerId: string, fullModelId: string): ChatProvider {
+  const provider = Object.hasOwn(chatProviders, providerId) ? chatProviders[providerId] : undefined;
+  if (!provider) {
+    throw new GatewayError(
+      404,
+      'model_not_found',
+      `Model "${fullModelId}": unknown provider "${providerId}". Known providers: ${Object.keys(chatProviders).join(', ')}.`,
+      { param: 'model', type: 'invalid_request_error' },
+    );
+  }
+  return provider;
+}

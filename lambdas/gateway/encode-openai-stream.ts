@@ -1,0 +1,37 @@
+import type { ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
+import { toOpenAIError } from './openai-error-body.js';
+
+export interface StreamEncodingOptions {
+  /** The client asked for `stream_options.include_usage`. */
+  includeUsage: boolean;
+  knownSecrets: readonly string[];
+  /** Sees every chunk, the usage chunk included, whether or not the client does. */
+  onChunk?: (chunk: ChatCompletionChunk) => void;
+}
+
+/**
+ * Encodes chunks as OpenAI's SSE, one event per chunk as it arrives, ending with `[DONE]`.
+ * Usage is always requested upstream (the gateway accounts for it), so it is removed here when
+ * the client did not ask for it. A failure after the first byte cannot change the status any
+ * more: it ends the stream with an explicit `error` event (which the OpenAI SDKs raise), never
+ * with a silent truncation.
+ */
+export async function* encodeOpenAIStream(
+  chunks: AsyncIterable<ChatCompletionChunk>,
+  options: StreamEncodingOptions,
+): AsyncGenerator<string> {
+  try {
+    for await (const chunk of chunks) {
+      options.onChunk?.(chunk);
+      if (!options.includeUsage) {
+        if (chunk.choices.length === 0 && chunk.usage) continue;
+        if ('usage' in chunk) delete chunk.usage;
+      }
+      yield `data: ${JSON.stringify(chunk)}\n\n`;
+    }
+  } catch (error) {
+    yield `data: ${JSON.stringify(toOpenAIError(error, options.knownSecrets).body)}\n\n`;
+    return;
+  }
+  yield 'data: [DONE]\n\n';
+}

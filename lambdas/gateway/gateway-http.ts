@@ -1,0 +1,22 @@
+/** The runtime-neutral request the gateway serves; handlers build it from a Lambda event. */
+export interface GatewayRequest {
+  method: string;
+  path: string;
+  /** Lower-cased names. */
+  headers: Record<string, string | undefined>;
+  body: string;
+  requestId: string;
+}
+
+export interface GatewayResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A string is sent whole; an iterable is streamed piece by piece as it yields. */
+  body: string | AsyncIterable<string>;
+  /** Stops upstream work when the client goes away before the body is done. */
+  cancel?: () => void;
+}
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): GatewayResponse {
+  return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,40 @@
+import { GatewayError } from '../core/errors.js';
+import { redactSecrets } from '../core/redact.js';
+
+export interface OpenAIErrorBody {
+  error: { message: string; type: string; code: string | null; param: string | null };
+}
+
+/** The OpenAI `type` a status implies when the error does not carry its own. */
+function typeForStatus(status: number): string {
+  if (status === 401) return 'authentication_error';
+  if (status === 403) return 'permission_error';
+  if (status === 429) return 'rate_limit_error';
+  if (status === 504) return 'timeout_error';
+  if (status >= 500) return 'server_error';
+  return 'invalid_request_error';
+}
+
+/**
+ * Anything thrown on a request becomes OpenAI's error shape here and only here. Unexpected
+ * errors are reported as a generic 500 so internals never leak to clients.
+ */
+export function toOpenAIError(
+  error: unknown,
+  knownSecrets: readonly string[],
+): { status: number; headers: Record<string, string>; body: OpenAIErrorBody } {
+  const known = error instanceof GatewayError ? error : undefined;
+  const status = known?.status ?? 500;
+  return {
+    status,
+    headers: known?.headers ?? {},
+    body: {
+      error: {
+        message: known ? redactSecrets(known.message, knownSecrets) : 'The gateway failed unexpectedly.',
+        type: known?.type ?? typeForStatus(status),
+        code: known?.code ?? 'internal_error',
+        param: known?.param ?? null,
+      },
+    },
+  };
+}

@@ -1,0 +1,37 @@
+import type { z } from 'zod';
+import { GatewayError } from '../core/errors.js';
+
+/** Parses a JSON body against a schema; the first problem becomes a 400 naming its `param`. */
+export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema): z.infer<Schema> {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new GatewayError(400, 'invalid_json', 'The request body is not valid JSON.', {
+      type: 'invalid_request_error',
+    });
+  }
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const param = issue ? paramPath(issue.path) : null;
+  throw new GatewayError(
+    400,
+    'invalid_request',
+    issue ? `Invalid value for ${param ?? 'the request body'}: ${issueMessage(issue)}` : 'Invalid request body.',
+    { param, type: 'invalid_request_error' },
+  );
+}
+
+/** `['messages', 0, 'content']` → `messages[0].content`, the form OpenAI uses in `param`. */
+function paramPath(path: readonly PropertyKey[]): string | null {
+  let param = '';
+  for (const segment of path) {
+    param += typeof segment === 'number' ? `[${segment}]` : `${param ? '.' : ''}${String(segment)}`;
+  }
+  return param || null;
+}
+
+function issueMessage(issue: z.core.$ZodIssue): string {
+  return issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
+}

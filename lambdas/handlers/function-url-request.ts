@@ -1,0 +1,14 @@
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { GatewayRequest } from '../gateway/gateway-http.js';
+
+/** Function URL events already carry lower-cased header names and a raw, undecoded path. */
+export function toGatewayRequest(event: LambdaFunctionURLEvent, requestId: string): GatewayRequest {
+  const body = event.body ?? '';
+  return {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    headers: event.headers,
+    body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
+    requestId,
+  };
+}

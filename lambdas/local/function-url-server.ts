@@ -1,0 +1,142 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { Writable } from 'node:stream';
+import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { ResponsePrelude, StreamingHandler, StreamingResponseStream } from './lambda-streaming-shim.js';
+
+/** Lambda refuses larger invocation payloads before the function runs. */
+const lambdaPayloadLimitBytes = 6 * 1024 * 1024;
+
+/**
+ * A Lambda function URL (RESPONSE_STREAM) on node:http: each request becomes the same v2 event
+ * Lambda builds, and the handler's writes go straight to the socket as they happen.
+ */
+export function functionUrlServer(handler: StreamingHandler): Server {
+  return createServer((req, res) => {
+    readBody(req)
+      .then((body) => {
+        if (body === undefined) return refuseOversized(res);
+        return invoke(handler, req, res, body);
+      })
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ message: 'Internal Server Error' }));
+      });
+  });
+}
+
+async function invoke(handler: StreamingHandler, req: IncomingMessage, res: ServerResponse, body: Buffer) {
+  const responseStream = new FunctionUrlResponseStream(res);
+  res.on('close', () => {
+    if (!res.writableFinished) responseStream.destroy(new Error('client disconnected'));
+  });
+  const requestId = randomUUID();
+  await handler(functionUrlEvent(req, body, requestId), responseStream, {
+    awsRequestId: requestId,
+    functionName: 'switchboard-router-local',
+  });
+}
+
+class FunctionUrlResponseStream extends Writable implements StreamingResponseStream {
+  private prelude: ResponsePrelude = {};
+
+  constructor(private readonly res: ServerResponse) {
+    super();
+  }
+
+  setPrelude(prelude: ResponsePrelude): void {
+    this.prelude = prelude;
+  }
+
+  private sendHead(): void {
+    if (this.res.headersSent) return;
+    this.res.writeHead(this.prelude.statusCode ?? 200, this.prelude.headers ?? {});
+    this.res.flushHeaders();
+  }
+
+  override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    this.sendHead();
+    if (this.res.write(chunk)) callback();
+    else this.res.once('drain', () => callback());
+  }
+
+  override _final(callback: (error?: Error | null) => void): void {
+    this.sendHead();
+    this.res.end(callback);
+  }
+}
+
+function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string): LambdaFunctionURLEvent {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const now = new Date();
+  const textual = /json|text|xml|x-www-form-urlencoded/.test(headers['content-type'] ?? 'application/json');
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    headers,
+    ...(req.headers.cookie ? { cookies: req.headers.cookie.split('; ') } : {}),
+    ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    requestContext: {
+      accountId: 'anonymous',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: '$default',
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    ...(body.length > 0
+      ? { body: textual ? body.toString('utf8') : body.toString('base64'), isBase64Encoded: !textual }
+      : { isBase64Encoded: false }),
+  };
+}
+
+/**
+ * Resolves to undefined as soon as the body is over Lambda's payload limit; the rest is drained
+ * unbuffered so the client still reads the 413 instead of a reset connection.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= lambdaPayloadLimitBytes) return void chunks.push(chunk);
+      req.off('data', onData);
+      req.resume();
+      resolve(undefined);
+    };
+    req.on('data', onData);
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function refuseOversized(res: ServerResponse): void {
+  res.writeHead(413, { 'content-type': 'application/json', connection: 'close' });
+  res.end(
+    JSON.stringify({
+      error: {
+        message: `The request body is larger than Lambda's limit of ${lambdaPayloadLimitBytes} bytes.`,
+        type: 'invalid_request_error',
+        code: 'payload_too_large',
+        param: null,
+      },
+    }),
+  );
+}
