@@ -13,7 +13,7 @@ export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema
   }
   const result = schema.safeParse(json);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
+  const issue = result.error.issues[0] && mostSpecific(result.error.issues[0]);
   const param = issue ? paramPath(issue.path) : null;
   throw new GatewayError(
     400,
@@ -21,6 +21,22 @@ export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema
     issue ? `Invalid value for ${param ?? 'the request body'}: ${issueMessage(issue)}` : 'Invalid request body.',
     { param, type: 'invalid_request_error' },
   );
+}
+
+/**
+ * A union (string or array of parts, say) fails as a whole; the branch that got furthest into
+ * the value names the real problem, as in `messages[0].content[1].type`.
+ */
+function mostSpecific(issue: z.core.$ZodIssue): z.core.$ZodIssue {
+  if (issue.code !== 'invalid_union' || issue.errors.length === 0) return issue;
+  let best: z.core.$ZodIssue | undefined;
+  for (const branch of issue.errors) {
+    const first = branch[0];
+    if (first && (!best || first.path.length > best.path.length)) best = first;
+  }
+  if (!best) return issue;
+  const inner = mostSpecific(best);
+  return { ...inner, path: [...issue.path, ...inner.path] };
 }
 
 /** `['messages', 0, 'content']` → `messages[0].content`, the form OpenAI uses in `param`. */

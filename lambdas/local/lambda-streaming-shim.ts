@@ -16,13 +16,18 @@ export interface ResponsePrelude {
 
 export type StreamingHandler = (event: unknown, responseStream: StreamingResponseStream, context: unknown) => Promise<void>;
 
-const globals = globalThis as unknown as { awslambda?: unknown };
-globals.awslambda ??= {
-  streamifyResponse: (handler: StreamingHandler) => handler,
-  HttpResponseStream: {
-    from(responseStream: StreamingResponseStream, prelude: ResponsePrelude) {
-      responseStream.setPrelude(prelude);
-      return responseStream;
-    },
+interface LambdaStreamingGlobals {
+  streamifyResponse?: (handler: StreamingHandler) => StreamingHandler;
+  HttpResponseStream?: { from(stream: StreamingResponseStream, prelude: ResponsePrelude): StreamingResponseStream };
+}
+
+// The AWS SDK creates an empty `awslambda` object of its own, so each member is filled in alone.
+const globals = globalThis as unknown as { awslambda?: LambdaStreamingGlobals };
+const awslambda = (globals.awslambda ??= {});
+awslambda.streamifyResponse ??= (handler) => handler;
+awslambda.HttpResponseStream ??= {
+  from(responseStream, prelude) {
+    responseStream.setPrelude(prelude);
+    return responseStream;
   },
 };

@@ -1,0 +1,160 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+/**
+ * A local stand-in for api.openai.com speaking its real wire format (JSON and SSE). The request's
+ * `model` picks the behaviour:
+ * - anything else: a normal reply ("Hello from upstream!" in three stream chunks);
+ * - `gated-stream`: the first chunk, then the rest only after `releaseGate()`;
+ * - `error-<status>`: that status with an OpenAI error body (`error-429` adds Retry-After: 7);
+ * - `hang`: never answers; `hang-midstream`: one chunk, then silence;
+ * - `reset`: destroys the connection; `reset-midstream`: one chunk, then a reset;
+ * - `malformed`: a 200 whose body is not JSON.
+ */
+export class MockOpenAIUpstream {
+  readonly requests: RecordedRequest[] = [];
+  /** Resolves with the path of each request whose connection the gateway closed early. */
+  readonly closedEarly: string[] = [];
+  private server: Server | undefined;
+  private gate: { promise: Promise<void>; open: () => void } = newGate();
+  private closeListeners: Array<() => void> = [];
+  streamsFinished = 0;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    this.server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  }
+
+  async stop(): Promise<void> {
+    this.gate.open();
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  releaseGate(): void {
+    this.gate.open();
+    this.gate = newGate();
+  }
+
+  /** Resolves the next time the gateway closes an upstream connection before the reply ended. */
+  nextEarlyClose(): Promise<void> {
+    return new Promise((resolve) => this.closeListeners.push(resolve));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      this.closedEarly.push(req.url ?? '');
+      for (const listener of this.closeListeners.splice(0)) listener();
+    });
+
+    const model = String(body.model);
+    const stream = body.stream === true;
+    const errorStatus = /^error-(\d{3})$/.exec(model);
+    if (errorStatus) return sendError(res, Number(errorStatus[1]));
+    if (model === 'hang') return;
+    if (model === 'reset') return void req.socket.destroy();
+    if (model === 'malformed') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end('{"id": "chatcmpl-1", "choices": [');
+    }
+    if (!stream) return sendCompletion(res, model);
+
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
+    const [first, ...rest] = streamChunks(model, includeUsage);
+    res.write(sse(first));
+    if (model === 'hang-midstream') return;
+    if (model === 'reset-midstream') return void setTimeout(() => req.socket.destroy(), 5);
+    if (model === 'gated-stream') await this.gate.promise;
+    for (const chunk of rest) res.write(sse(chunk));
+    res.end('data: [DONE]\n\n');
+    this.streamsFinished++;
+  }
+}
+
+export const upstreamReply = 'Hello from upstream!';
+export const upstreamUsage = {
+  prompt_tokens: 12,
+  completion_tokens: 5,
+  total_tokens: 17,
+  prompt_tokens_details: { cached_tokens: 4 },
+  completion_tokens_details: { reasoning_tokens: 0 },
+};
+
+function newGate(): { promise: Promise<void>; open: () => void } {
+  let open = () => {};
+  const promise = new Promise<void>((resolve) => (open = resolve));
+  return { promise, open };
+}
+
+function sse(data: unknown): string {
+  return `data: ${JSON.stringify(data)}\n\n`;
+}
+
+function sendCompletion(res: ServerResponse, model: string): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      id: 'chatcmpl-upstream-1',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model,
+      system_fingerprint: 'fp_upstream',
+      choices: [
+        { index: 0, message: { role: 'assistant', content: upstreamReply, refusal: null }, logprobs: null, finish_reason: 'stop' },
+      ],
+      usage: upstreamUsage,
+    }),
+  );
+}
+
+function streamChunks(model: string, includeUsage: boolean): unknown[] {
+  const base = { id: 'chatcmpl-upstream-1', object: 'chat.completion.chunk', created: 1_700_000_000, model };
+  const usage = includeUsage ? { usage: null } : {};
+  const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
+    ...base,
+    choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...usage,
+  });
+  const chunks: unknown[] = [
+    chunk({ role: 'assistant', content: '', refusal: null }, null),
+    chunk({ content: 'Hello ' }, null),
+    chunk({ content: 'from ' }, null),
+    chunk({ content: 'upstream!' }, null),
+    chunk({}, 'stop'),
+  ];
+  if (includeUsage) chunks.push({ ...base, choices: [], usage: upstreamUsage });
+  return chunks;
+}
+
+function sendError(res: ServerResponse, status: number): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (status === 429) headers['retry-after'] = '7';
+  res.writeHead(status, headers);
+  res.end(
+    JSON.stringify({
+      error: {
+        message:
+          status === 401
+            ? 'Incorrect API key provided: sk-proj-abcd1234****wxyz. You can find your API key at https://platform.openai.com/account/api-keys.'
+            : `Upstream says ${status}.`,
+        type: status === 429 ? 'requests' : status >= 500 ? 'server_error' : 'invalid_request_error',
+        param: null,
+        code: status === 429 ? 'rate_limit_exceeded' : null,
+      },
+    }),
+  );
+}

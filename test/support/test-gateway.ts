@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { inject } from 'vitest';
+import { startLocalGateway, type LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+
+export const testKey = `sb-test-${randomUUID()}`;
+
+/**
+ * The local server exactly as `npm start` runs it, on a free port, against the shared DynamoDB
+ * Local with a table of its own, with a known development key.
+ */
+export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<LocalGateway> {
+  return startLocalGateway({
+    env: {
+      PORT: '0',
+      DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
+      KEYS_TABLE: `keys-${randomUUID()}`,
+      SWITCHBOARD_DEV_KEY: testKey,
+      ...env,
+    },
+  });
+}
