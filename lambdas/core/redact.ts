@@ -5,7 +5,7 @@
  * reaches a client or a log line.
  */
 const keyShapedToken =
-  /\b(?:sk|sb|pk|rk|key|sess|gsk|xai|AIza)[-_][A-Za-z0-9_*\-.]{6,}|\bAIza[A-Za-z0-9_\-]{20,}|\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
+  /\b(?:sk|sb|pk|rk|key|sess|gsk|xai|AIza)[-_][A-Za-z0-9_*\-]{6,}|\bAIza[A-Za-z0-9_\-]{20,}|\bBearer\s+[A-Za-z0-9._~+/=-]{8,}/g;
 
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
   let redacted = text;

@@ -24,8 +24,9 @@ export const gatewayEnvSchema = z.object({
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
 
+/** A variable set to the empty string counts as unset, as in most shells' `VAR= cmd`. */
 export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {
-  const parsed = gatewayEnvSchema.safeParse(env);
+  const parsed = gatewayEnvSchema.safeParse(Object.fromEntries(Object.entries(env).filter(([, value]) => value !== '')));
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
   throw new Error(`Invalid gateway configuration: ${problems}`);

@@ -32,7 +32,7 @@ export interface LocalGateway {
  * emulator.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
-  const dataDir = options.env.SWITCHBOARD_DATA_DIR ?? '.switchboard';
+  const dataDir = options.env.SWITCHBOARD_DATA_DIR || '.switchboard';
   let dynamoDbLocal: DynamoDbLocal | undefined;
   if (!options.env.DYNAMODB_ENDPOINT) {
     const dbPath = join(dataDir, 'dynamodb');
@@ -40,14 +40,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     dynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath });
   }
   try {
-    const env = parseGatewayEnv({ ...options.env, DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT ?? dynamoDbLocal?.endpoint });
+    const env = parseGatewayEnv({ ...options.env, DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint });
     const dynamodb = dynamoDbClient(env);
     await ensureTables(dynamodb, { keys: env.KEYS_TABLE });
     const createdDevKey = await registerDevKey(new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE), options.env.SWITCHBOARD_DEV_KEY);
 
     const handler = createRouterHandler(async () => ({ deps: gatewayDeps(env, dynamodb) }));
     const server = functionUrlServer(handler as unknown as StreamingHandler);
-    const port = Number(options.env.PORT ?? 8787);
+    const port = Number(options.env.PORT || 8787);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, '127.0.0.1', resolve);

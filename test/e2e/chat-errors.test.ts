@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -9,7 +9,12 @@ const upstreamKey = 'sk-upstream-secret-0123456789';
 let gateway: LocalGateway;
 let client: OpenAI;
 
+const logged: unknown[][] = [];
+
 beforeAll(async () => {
+  for (const method of ['log', 'info', 'warn', 'error'] as const) {
+    vi.spyOn(console, method).mockImplementation((...args: unknown[]) => void logged.push(args));
+  }
   gateway = await startTestGateway({
     OPENAI_BASE_URL: await upstream.start(),
     OPENAI_API_KEY: upstreamKey,
@@ -141,5 +146,12 @@ describe('errors in the OpenAI shape', () => {
   it('keeps serving after every kind of failure', async () => {
     const completion = await client.chat.completions.create({ model: 'mock/echo', messages: hello });
     expect(completion.choices[0]?.message.content).toBe('Hi');
+  });
+
+  it('wrote no key into any log line along the way', () => {
+    const text = JSON.stringify(logged);
+    expect(text).not.toContain(testKey);
+    expect(text).not.toContain(upstreamKey);
+    expect(text).not.toContain('sk-proj');
   });
 });

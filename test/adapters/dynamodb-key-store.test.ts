@@ -1,0 +1,39 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { generateApiKey, hashApiKey, newApiKeyRecord } from '../../lambdas/core/auth/api-key.js';
+import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
+import { ensureTables } from '../../lambdas/local/ensure-tables.js';
+
+const client = new DynamoDBClient({
+  endpoint: inject('dynamoDbEndpoint'),
+  region: 'us-east-1',
+  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+});
+const table = `keys-store-${Date.now()}`;
+const store = new DynamoDbKeyStore(client, table);
+
+beforeAll(() => ensureTables(client, { keys: table }));
+
+describe('DynamoDbKeyStore on DynamoDB Local', () => {
+  it('reports an empty table, then finds a stored key by its hash with every field', async () => {
+    expect(await store.hasAny()).toBe(false);
+    const key = generateApiKey();
+    const record = { ...newApiKeyRecord(key, 'ci', 1_700_000_000_000), expiresAt: 1_900_000_000_000 };
+    expect(await store.putIfAbsent(record)).toBe(true);
+    expect(await store.hasAny()).toBe(true);
+    expect(await store.findByHash(hashApiKey(key))).toEqual(record);
+    expect(await store.findByHash(hashApiKey('sb-other'))).toBeUndefined();
+  });
+
+  it('never overwrites an existing key', async () => {
+    const key = generateApiKey();
+    const original = newApiKeyRecord(key, 'first', 1);
+    expect(await store.putIfAbsent(original)).toBe(true);
+    expect(await store.putIfAbsent({ ...newApiKeyRecord(key, 'second', 2), disabled: true })).toBe(false);
+    expect(await store.findByHash(original.keyHash)).toEqual(original);
+  });
+
+  it('creating the tables twice is harmless', async () => {
+    await expect(ensureTables(client, { keys: table })).resolves.toBeUndefined();
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import { hashApiKey, newApiKeyRecord } from '../../../lambdas/core/auth/api-key.js';
+import { Authenticator } from '../../../lambdas/core/auth/authenticator.js';
+import { GatewayError } from '../../../lambdas/core/errors.js';
+import type { ApiKeyRecord, KeyStore } from '../../../lambdas/ports/key-store.js';
+
+/** A counting in-memory store: what is tested here is the cache, not DynamoDB. */
+class CountingKeyStore implements KeyStore {
+  readonly records = new Map<string, ApiKeyRecord>();
+  reads = 0;
+  async findByHash(keyHash: string) {
+    this.reads++;
+    return this.records.get(keyHash);
+  }
+  async putIfAbsent(record: ApiKeyRecord) {
+    if (this.records.has(record.keyHash)) return false;
+    this.records.set(record.keyHash, record);
+    return true;
+  }
+  async hasAny() {
+    return this.records.size > 0;
+  }
+}
+
+function setup(cacheMaxEntries = 100) {
+  const store = new CountingKeyStore();
+  const clock = { time: 1_000_000, now: () => clock.time };
+  const authenticator = new Authenticator({ store, clock, cacheTtlMs: 10_000, cacheMaxEntries });
+  return { store, clock, authenticator };
+}
+
+async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
+  return promise.then(
+    () => undefined,
+    (error: unknown) => (error instanceof GatewayError ? `${error.status} ${error.code}` : String(error)),
+  );
+}
+
+describe('Authenticator', () => {
+  it('reads a key once per TTL and again after it', async () => {
+    const { store, clock, authenticator } = setup();
+    await store.putIfAbsent(newApiKeyRecord('sb-one', 'one', 0));
+    await authenticator.authenticate('sb-one');
+    await authenticator.authenticate('sb-one');
+    expect(store.reads).toBe(1);
+    clock.time += 10_001;
+    await authenticator.authenticate('sb-one');
+    expect(store.reads).toBe(2);
+  });
+
+  it('shares one read between concurrent first requests', async () => {
+    const { store, authenticator } = setup();
+    await store.putIfAbsent(newApiKeyRecord('sb-one', 'one', 0));
+    await Promise.all(Array.from({ length: 20 }, () => authenticator.authenticate('sb-one')));
+    expect(store.reads).toBe(1);
+  });
+
+  it('sees a revocation once the cached lookup expires', async () => {
+    const { store, clock, authenticator } = setup();
+    const record = newApiKeyRecord('sb-one', 'one', 0);
+    await store.putIfAbsent(record);
+    await authenticator.authenticate('sb-one');
+    store.records.set(record.keyHash, { ...record, disabled: true });
+    await authenticator.authenticate('sb-one');
+    clock.time += 10_001;
+    expect(await codeOf(authenticator.authenticate('sb-one'))).toBe('401 api_key_disabled');
+  });
+
+  it('refuses missing, unknown and expired keys with 401', async () => {
+    const { store, clock, authenticator } = setup();
+    await store.putIfAbsent({ ...newApiKeyRecord('sb-old', 'old', 0), expiresAt: clock.time + 5 });
+    expect(await codeOf(authenticator.authenticate(undefined))).toBe('401 missing_api_key');
+    expect(await codeOf(authenticator.authenticate('sb-nope'))).toBe('401 invalid_api_key');
+    expect(await codeOf(authenticator.authenticate('sb-old'))).toBeUndefined();
+    clock.time += 5;
+    expect(await codeOf(authenticator.authenticate('sb-old'))).toBe('401 api_key_expired');
+  });
+
+  it('keeps at most the configured number of entries', async () => {
+    const { store, authenticator } = setup(2);
+    for (const key of ['sb-a', 'sb-b', 'sb-c']) await codeOf(authenticator.authenticate(key));
+    expect(store.reads).toBe(3);
+    await codeOf(authenticator.authenticate('sb-c'));
+    expect(store.reads).toBe(3);
+    await codeOf(authenticator.authenticate('sb-a'));
+    expect(store.reads).toBe(4);
+  });
+
+  it('hashes keys with SHA-256', () => {
+    expect(hashApiKey('abc')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
+  });
+});
