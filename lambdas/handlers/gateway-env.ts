@@ -43,7 +43,21 @@ export function dynamoDbClient(env: GatewayEnv): DynamoDBClient {
   });
 }
 
-export function gatewayDeps(env: GatewayEnv, dynamodb: DynamoDBClient): GatewayDeps {
+/** Local mode: provider endpoints and keys from the conventional environment variables. */
+export function credentialsFromEnv(env: GatewayEnv): GatewayDeps['credentials'] {
+  return {
+    openai: {
+      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
+      ...(env.OPENAI_BASE_URL ? { baseUrl: env.OPENAI_BASE_URL } : {}),
+    },
+  };
+}
+
+export function gatewayDeps(
+  env: GatewayEnv,
+  dynamodb: DynamoDBClient,
+  credentials: GatewayDeps['credentials'],
+): GatewayDeps {
   const clock = systemClock;
   return {
     authenticator: new Authenticator({
@@ -52,12 +66,7 @@ export function gatewayDeps(env: GatewayEnv, dynamodb: DynamoDBClient): GatewayD
       cacheTtlMs: env.SWITCHBOARD_KEY_CACHE_TTL_MS,
       cacheMaxEntries: 10_000,
     }),
-    credentials: {
-      openai: {
-        ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
-        ...(env.OPENAI_BASE_URL ? { baseUrl: env.OPENAI_BASE_URL } : {}),
-      },
-    },
+    credentials,
     http: undiciHttpClient(),
     clock,
     limits: {

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generateApiKey, newApiKeyRecord } from '../core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
-import { dynamoDbClient, gatewayDeps, parseGatewayEnv } from '../handlers/gateway-env.js';
+import { credentialsFromEnv, dynamoDbClient, gatewayDeps, parseGatewayEnv } from '../handlers/gateway-env.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ensureTables } from './ensure-tables.js';
@@ -45,7 +45,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     await ensureTables(dynamodb, { keys: env.KEYS_TABLE });
     const createdDevKey = await registerDevKey(new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE), options.env.SWITCHBOARD_DEV_KEY);
 
-    const handler = createRouterHandler(async () => ({ deps: gatewayDeps(env, dynamodb) }));
+    const handler = createRouterHandler(async () => ({ deps: gatewayDeps(env, dynamodb, credentialsFromEnv(env)) }));
     const server = functionUrlServer(handler as unknown as StreamingHandler);
     const port = Number(options.env.PORT || 8787);
     await new Promise<void>((resolve, reject) => {

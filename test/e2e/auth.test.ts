@@ -29,7 +29,7 @@ const hello = [{ role: 'user' as const, content: 'Hi' }];
 async function statusWith(apiKey: string) {
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
   return client.chat.completions.create({ model: 'mock/echo', messages: hello }).then(
-    () => ({ status: 200, code: undefined }),
+    () => ({ status: 200, code: undefined, message: '' }),
     (error: InstanceType<typeof OpenAI.APIError>) => ({ status: error.status, code: error.code, message: error.message }),
   );
 }

@@ -1,0 +1,48 @@
+import { Duration, Validations } from 'aws-cdk-lib';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
+import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { originVerifyHeader } from '../lambdas/handlers/origin-guard.js';
+
+export interface EdgeProps {
+  routerUrl: lambda.IFunctionUrl;
+  originSecret: secretsmanager.ISecret;
+}
+
+/** CloudFront in front of the router: HTTPS only, nothing cached, every API method forwarded. */
+export class Edge extends Construct {
+  readonly distribution: cloudfront.Distribution;
+
+  constructor(scope: Construct, id: string, props: EdgeProps) {
+    super(scope, id);
+    const origin = new origins.FunctionUrlOrigin(props.routerUrl, {
+      // The idle limit between bytes, not the request length: streams send keep-alives well
+      // inside it. 60 s is the most CloudFront allows without a quota increase.
+      readTimeout: Duration.seconds(60),
+      keepaliveTimeout: Duration.seconds(60),
+      // A CloudFormation dynamic reference: the value never appears in the template.
+      customHeaders: { [originVerifyHeader]: props.originSecret.secretValueFromJson('current').unsafeUnwrap() },
+    });
+    this.distribution = new cloudfront.Distribution(this, 'Distribution', {
+      comment: 'Switchboard LLM gateway',
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+        // The function URL must see its own host, so every viewer header but Host is forwarded.
+        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        compress: false,
+      },
+      httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
+      priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+    });
+    const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
+    acknowledge('AwsSolutions-CFR1', 'An API gateway for applications: who may call it is decided by API keys, not geography.');
+    acknowledge('AwsSolutions-CFR2', 'WAF is an opt-in of the full deployment; API keys and spend limits guard every call.');
+    acknowledge('AwsSolutions-CFR3', 'The router writes its own per-request log; CloudFront logs would duplicate it.');
+    acknowledge('AwsSolutions-CFR4', 'The default cloudfront.net certificate fixes the TLS policy; a custom domain sets TLS 1.2.');
+  }
+}

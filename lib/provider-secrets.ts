@@ -1,0 +1,33 @@
+import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+
+/** Providers whose credentials the deployed router reads from Secrets Manager. */
+export const deployedProviders = ['openai'] as const;
+
+/**
+ * One secret per provider, created empty (`{}`); operators put `{"apiKey": "...",
+ * "baseUrl"?: "..."}` into it after deploying, so no key ever passes through CloudFormation.
+ */
+export class ProviderSecrets extends Construct {
+  readonly secrets: Readonly<Record<string, secretsmanager.ISecret>>;
+
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    this.secrets = Object.fromEntries(
+      deployedProviders.map((provider) => {
+        const secret = new secretsmanager.Secret(this, provider, {
+          description: `Switchboard credentials for provider "${provider}": {"apiKey": "...", "baseUrl"?: "..."}`,
+          // Not a secret: the empty object every provider secret starts as.
+          secretStringValue: SecretValue.unsafePlainText('{}'),
+          removalPolicy: RemovalPolicy.DESTROY,
+        });
+        Validations.of(secret).acknowledge({
+          id: 'AwsSolutions-SMG4',
+          reason: 'Third-party provider API keys cannot be rotated by Secrets Manager.',
+        });
+        return [provider, secret];
+      }),
+    );
+  }
+}
