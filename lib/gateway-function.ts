@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
-import { projectRoot } from './lambda-entries.js';
+import { lambdaBundling, projectRoot } from './lambda-entries.js';
 
 export interface GatewayFunctionProps {
   entry: string;
@@ -43,11 +43,8 @@ export class GatewayFunction extends Construct {
       bundling: {
         forceDockerBundling: false,
         format: OutputFormat.CJS,
-        target: 'node22',
-        minify: true,
-        sourceMap: true,
-        // The Node 22 runtime ships AWS SDK v3; bundling it again only slows cold starts.
-        externalModules: ['@aws-sdk/*'],
+        ...lambdaBundling,
+        externalModules: [...lambdaBundling.externalModules],
       },
     });
     Validations.of(this.function).acknowledge({

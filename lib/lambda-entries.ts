@@ -6,3 +6,12 @@ export const lambdaEntries = {
 } as const;
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Bundle settings shared by the CDK functions and `npm run build`, so both ship the same code. */
+export const lambdaBundling = {
+  target: 'node22',
+  minify: true,
+  sourceMap: true,
+  // The Node 22 runtime ships AWS SDK v3; bundling it again only slows cold starts.
+  externalModules: ['@aws-sdk/*'],
+} as const;

@@ -1,7 +1,7 @@
 import { mkdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { lambdaEntries, projectRoot } from '../lib/lambda-entries.js';
+import { lambdaBundling, lambdaEntries, projectRoot } from '../lib/lambda-entries.js';
 
 /**
  * `npm run build`: the Lambda bundles exactly as `cdk synth` makes them (see
@@ -16,10 +16,10 @@ for (const [name, entry] of Object.entries(lambdaEntries)) {
     bundle: true,
     platform: 'node',
     format: 'cjs',
-    target: 'node22',
-    minify: true,
-    sourcemap: true,
-    external: ['@aws-sdk/*'],
+    target: lambdaBundling.target,
+    minify: lambdaBundling.minify,
+    sourcemap: lambdaBundling.sourceMap,
+    external: [...lambdaBundling.externalModules],
     logLevel: 'warning',
   });
   const kib = Math.round(statSync(join(outdir, 'index.js')).size / 1024);
