@@ -21,22 +21,23 @@ export async function chatCompletions(request: GatewayRequest, deps: GatewayDeps
   const { provider: providerId, model } = parseModelId(body.model);
   const provider = chatProviderFor(providerId, body.model);
 
-  const abort = new AbortController();
   const call: ProviderCall = {
     model,
     credentials: deps.credentials[providerId] ?? {},
     http: deps.http,
     clock: deps.clock,
-    signal: abort.signal,
     firstByteTimeoutMs: deps.limits.firstByteTimeoutMs,
     idleTimeoutMs: deps.limits.idleTimeoutMs,
   };
   const headers = { 'x-request-id': request.requestId, 'x-switchboard-model': body.model };
 
+  // A buffered response cannot learn that its client left (Lambda tells a handler nothing until
+  // it writes), so only streams carry a signal; that also spares the hot path its cost.
   if (!body.stream) {
     return jsonResponse(200, await provider.complete(body, call), headers);
   }
-  const chunks = await provider.stream(body, call);
+  const abort = new AbortController();
+  const chunks = await provider.stream(body, { ...call, signal: abort.signal });
   return {
     status: 200,
     headers: { ...sseHeaders, ...headers },

@@ -51,12 +51,18 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
   private sendHead(): void {
     if (this.res.headersSent) return;
     this.res.writeHead(this.prelude.statusCode ?? 200, this.prelude.headers ?? {});
-    this.res.flushHeaders();
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    this.sendHead();
-    if (this.res.write(chunk)) callback();
+    if (!this.res.headersSent) {
+      // Head, a whole JSON body and the end usually arrive within one turn of the event loop:
+      // holding them until then sends them in one syscall. `end()` uncorks by itself.
+      this.res.cork();
+      setImmediate(() => this.res.uncork());
+      this.sendHead();
+    }
+    const flushed = this.res.write(chunk);
+    if (flushed) callback();
     else this.res.once('drain', () => callback());
   }
 

@@ -9,6 +9,7 @@ import { createRouterHandler } from '../handlers/router-handler.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ensureTables } from './ensure-tables.js';
 import { functionUrlServer } from './function-url-server.js';
+import type { GatewayDeps } from '../gateway/gateway-config.js';
 import type { StreamingHandler } from './lambda-streaming-shim.js';
 
 export interface LocalGatewayOptions {
@@ -23,6 +24,8 @@ export interface LocalGateway {
   /** Set when this start created a development key: the only time it can be shown. */
   createdDevKey: string | undefined;
   dynamoDbEndpoint: string;
+  /** What the handler serves with, for tools that measure the gateway without the emulator. */
+  deps: GatewayDeps;
   stop(): Promise<void>;
 }
 
@@ -45,7 +48,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     await ensureTables(dynamodb, { keys: env.KEYS_TABLE });
     const createdDevKey = await registerDevKey(new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE), options.env.SWITCHBOARD_DEV_KEY);
 
-    const handler = createRouterHandler(async () => ({ deps: gatewayDeps(env, dynamodb, credentialsFromEnv(env)) }));
+    const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(env));
+    const handler = createRouterHandler(async () => ({ deps }));
     const server = functionUrlServer(handler as unknown as StreamingHandler);
     const port = Number(options.env.PORT || 8787);
     await new Promise<void>((resolve, reject) => {
@@ -57,6 +61,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       url: `http://127.0.0.1:${boundPort}`,
       createdDevKey,
       dynamoDbEndpoint: env.DYNAMODB_ENDPOINT ?? '',
+      deps,
       async stop() {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));

@@ -4,7 +4,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
-  signal: AbortSignal;
+  /** Cancels the call; absent where nothing can cancel it. */
+  signal?: AbortSignal;
   /** Longest wait for the response head. */
   firstByteTimeoutMs: number;
   /** Longest silence between two body chunks. */

@@ -14,7 +14,7 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
         method: upstream.method,
         headers: upstream.headers,
         body: upstream.body,
-        signal: upstream.signal,
+        ...(upstream.signal ? { signal: upstream.signal } : {}),
         dispatcher: agent,
         headersTimeout: upstream.firstByteTimeoutMs,
         bodyTimeout: upstream.idleTimeoutMs,

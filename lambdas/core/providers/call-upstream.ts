@@ -28,7 +28,7 @@ export async function callUpstream(
       method: 'POST',
       headers: request.headers,
       body: request.body,
-      signal: call.signal,
+      ...(call.signal ? { signal: call.signal } : {}),
       firstByteTimeoutMs: call.firstByteTimeoutMs,
       idleTimeoutMs: call.idleTimeoutMs,
     });

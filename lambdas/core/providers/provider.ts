@@ -15,7 +15,8 @@ export interface ProviderCall {
   credentials: ProviderCredentials;
   http: HttpClient;
   clock: Clock;
-  signal: AbortSignal;
+  /** Aborted when the client goes away; only streams can notice that. */
+  signal?: AbortSignal;
   firstByteTimeoutMs: number;
   idleTimeoutMs: number;
 }

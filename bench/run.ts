@@ -1,0 +1,153 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { runLoad, type LoadResult } from './load.js';
+
+/**
+ * `npm run bench`: direct-to-upstream, a bare pass-through proxy and the gateway, measured in one
+ * run on this machine; the gateway is reported as ratios to the baselines.
+ */
+const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
+const key = 'sb-bench-key-0000000000000000000000000000000';
+
+interface Target {
+  name: string;
+  server: Server;
+  path: string;
+  headers: Record<string, string>;
+  model: string;
+}
+
+const children: ChildProcess[] = [];
+
+/** CPU seconds a process has used so far (user + system), from /proc; NaN where there is none. */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+interface Server {
+  origin: string;
+  pid: number | undefined;
+  /** Other ports the process printed as NAME_PORT=n. */
+  extraPorts: Record<string, string>;
+}
+
+function startProcess(script: string, env: NodeJS.ProcessEnv): Promise<Server> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL(script, import.meta.url))], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const port = /(?:^|\n)PORT=(\d+)/.exec(output)?.[1];
+      const extraPorts = Object.fromEntries([...output.matchAll(/(\w+)_PORT=(\d+)/g)].map((match) => [match[1], match[2]]));
+      if (port) resolve({ origin: `http://127.0.0.1:${port}`, pid: child.pid, extraPorts });
+    });
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
+  });
+}
+
+function stopAll(): void {
+  for (const child of children) child.kill('SIGTERM');
+}
+
+const format = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : 'n/a');
+
+interface Measurement extends LoadResult {
+  /** CPU the serving process spent per request; the steadiest figure on a shared machine. */
+  cpuMicros: number;
+}
+
+function row(name: string, result: Measurement): string {
+  return `  ${name.padEnd(10)} ${format(result.perSecond, 0).padStart(8)} req/s   p50 ${format(result.p50Ms).padStart(6)} ms   p99 ${format(result.p99Ms).padStart(6)} ms   ${format(result.cpuMicros, 0).padStart(5)} µs CPU/req${result.errors ? `   ERRORS ${result.errors}` : ''}`;
+}
+
+async function main(): Promise<void> {
+  const upstream = await startProcess('./upstream-server.ts', {});
+  const bare = await startProcess('./bare-proxy.ts', { UPSTREAM_ORIGIN: upstream.origin });
+  const gateway = await startProcess('./gateway-server.ts', {
+    OPENAI_BASE_URL: `${upstream.origin}/v1`,
+    OPENAI_API_KEY: 'sk-bench',
+    SWITCHBOARD_DEV_KEY: key,
+    SWITCHBOARD_DATA_DIR: '',
+  });
+  const json = { 'content-type': 'application/json' };
+  const targets: Target[] = [
+    { name: 'direct', server: upstream, path: '/v1/chat/completions', headers: json, model: 'gpt-bench' },
+    { name: 'bare proxy', server: bare, path: '/v1/chat/completions', headers: json, model: 'gpt-bench' },
+    {
+      name: 'gateway',
+      server: gateway,
+      path: '/v1/chat/completions',
+      headers: { ...json, authorization: `Bearer ${key}` },
+      model: 'openai/gpt-bench',
+    },
+    {
+      name: 'core only',
+      server: { ...gateway, origin: `http://127.0.0.1:${gateway.extraPorts.CORE}` },
+      path: '/v1/chat/completions',
+      headers: { ...json, authorization: `Bearer ${key}` },
+      model: 'openai/gpt-bench',
+    },
+  ];
+  const body = (model: string, stream: boolean) =>
+    JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
+
+  console.log(`Switchboard bench: ${durationMs / 1000}s per measurement, loopback, mock upstream.\n`);
+  for (const [label, stream, concurrencies] of [
+    ['Non-streaming (full response)', false, [1, 16, 64]],
+    ['Streaming (time to first token)', true, [1, 16]],
+  ] as const) {
+    console.log(label);
+    for (const concurrency of concurrencies) {
+      console.log(` concurrency ${concurrency}`);
+      const results = new Map<string, Measurement>();
+      for (const target of targets) {
+        const cpuBefore = cpuSeconds(target.server.pid);
+        const load = await runLoad({
+          origin: target.server.origin,
+          path: target.path,
+          headers: target.headers,
+          body: body(target.model, stream),
+          concurrency,
+          durationMs,
+          firstByte: stream,
+        });
+        const result = { ...load, cpuMicros: ((cpuSeconds(target.server.pid) - cpuBefore) * 1e6) / load.requests };
+        results.set(target.name, result);
+        console.log(row(target.name, result));
+      }
+      const direct = results.get('direct');
+      const proxy = results.get('bare proxy');
+      for (const name of ['gateway', 'core only']) {
+        const gw = results.get(name);
+        if (!direct || !proxy || !gw) continue;
+        console.log(
+          `  → ${name}: adds ${format(gw.p50Ms - proxy.p50Ms, 3)} ms p50 / ${format(gw.p99Ms - proxy.p99Ms, 3)} ms p99 over the bare proxy ` +
+            `(${format(gw.p50Ms - direct.p50Ms, 3)} ms p50 over direct); throughput ${format((100 * gw.perSecond) / proxy.perSecond, 0)}% of the bare proxy, ` +
+            `${format((100 * gw.perSecond) / direct.perSecond, 0)}% of direct; CPU per request ${format(gw.cpuMicros / proxy.cpuMicros)}x the bare proxy's`,
+        );
+      }
+    }
+    console.log('');
+  }
+}
+
+process.on('SIGINT', () => {
+  stopAll();
+  process.exit(130);
+});
+main()
+  .catch((error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  })
+  .finally(stopAll);

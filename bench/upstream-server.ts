@@ -1,0 +1,48 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A lean OpenAI-compatible upstream for benchmarks: a fixed completion, or a stream of
+ * `STREAM_CHUNKS` content chunks. It does as little as possible so the hop is what is measured.
+ */
+const streamChunks = Number(process.env.STREAM_CHUNKS ?? 20);
+const completion = JSON.stringify({
+  id: 'chatcmpl-bench',
+  object: 'chat.completion',
+  created: 1_700_000_000,
+  model: 'gpt-bench',
+  choices: [{ index: 0, message: { role: 'assistant', content: 'Hello from the bench upstream.' }, finish_reason: 'stop' }],
+  usage: { prompt_tokens: 10, completion_tokens: 7, total_tokens: 17 },
+});
+const chunk = (delta: object, finish: string | null) =>
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-bench', choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+const streamBody = [
+  chunk({ role: 'assistant', content: '' }, null),
+  ...Array.from({ length: streamChunks }, (_, i) => chunk({ content: `token${i} ` }, null)),
+  chunk({}, 'stop'),
+  `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'gpt-bench', choices: [], usage: { prompt_tokens: 10, completion_tokens: streamChunks, total_tokens: 10 + streamChunks } })}\n\n`,
+  'data: [DONE]\n\n',
+];
+
+const server = createServer((req, res) => {
+  let body = '';
+  req.setEncoding('utf8');
+  req.on('data', (piece: string) => (body += piece));
+  req.on('end', () => {
+    if (!body.includes('"stream":true')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(completion);
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    // Each event is its own write, as a real provider's tokens are.
+    let index = 0;
+    const next = () => {
+      if (index === streamBody.length) return void res.end();
+      res.write(streamBody[index++]);
+      setImmediate(next);
+    };
+    next();
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.listen(0, '127.0.0.1', () => console.log(`PORT=${(server.address() as AddressInfo).port}`));
