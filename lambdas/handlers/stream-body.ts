@@ -30,7 +30,7 @@ export function streamBody(source: AsyncIterable<string>, cancel: (() => void) |
     },
     destroy(error, callback) {
       if (!this.readableEnded) cancel?.();
-      void iterator.return?.();
+      iterator.return?.().catch(() => undefined);
       callback(error);
     },
   });

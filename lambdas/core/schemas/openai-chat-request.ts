@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { toolCallSchema } from './openai-chat-response.js';
 import { requestyExtensionSchema } from './requesty-extension.js';
 
 // https://platform.openai.com/docs/api-reference/chat/create
@@ -30,13 +31,6 @@ const refusalPart = z.object({ type: z.literal('refusal'), refusal: z.string() }
 const userContentPart = z.discriminatedUnion('type', [textPart, imagePart, audioPart, filePart, requestyFilePart]);
 const textContent = z.union([z.string(), z.array(textPart)]);
 
-const toolCall = z
-  .object({
-    id: z.string(),
-    type: z.literal('function'),
-    function: z.object({ name: z.string(), arguments: z.string() }).loose(),
-  })
-  .loose();
 
 const systemMessage = z
   .object({ role: z.enum(['system', 'developer']), content: textContent, name: z.string().optional() })
@@ -54,7 +48,7 @@ const assistantMessage = z
     content: z.union([z.string(), z.array(z.discriminatedUnion('type', [textPart, refusalPart]))]).nullish(),
     name: z.string().optional(),
     refusal: z.string().nullish(),
-    tool_calls: z.array(toolCall).optional(),
+    tool_calls: z.array(toolCallSchema).optional(),
   })
   .loose();
 const toolMessage = z.object({ role: z.literal('tool'), content: textContent, tool_call_id: z.string() }).loose();
@@ -70,12 +64,15 @@ export const chatMessageSchema = z.discriminatedUnion('role', [
   functionMessage,
 ]);
 
+/** Function and schema names, as OpenAI restricts them. */
+const identifier = z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes');
+
 const functionTool = z
   .object({
     type: z.literal('function'),
     function: z
       .object({
-        name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
+        name: identifier,
         description: z.string().optional(),
         parameters: z.record(z.string(), z.unknown()).optional(),
         strict: z.boolean().nullish(),
@@ -100,7 +97,7 @@ const responseFormat = z.discriminatedUnion('type', [
       type: z.literal('json_schema'),
       json_schema: z
         .object({
-          name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, underscores or dashes'),
+          name: identifier,
           description: z.string().optional(),
           schema: z.record(z.string(), z.unknown()).optional(),
           strict: z.boolean().nullish(),

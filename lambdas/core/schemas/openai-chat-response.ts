@@ -15,7 +15,7 @@ export const usageSchema = z
   })
   .loose();
 
-const toolCallSchema = z
+export const toolCallSchema = z
   .object({
     id: z.string(),
     type: z.literal('function'),

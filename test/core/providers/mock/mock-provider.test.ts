@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../../support/collect.js';
 import { mockProvider } from '../../../../lambdas/core/providers/mock/mock-provider.js';
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import type { ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
@@ -20,12 +21,6 @@ const ask = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatC
   messages: [{ role: 'user', content }],
   ...extra,
 });
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
-}
 
 describe('mock provider', () => {
   it('echoes the last user message, the same way every time', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { collect } from '../../../support/collect.js';
 import { ProviderError } from '../../../../lambdas/core/errors.js';
 import { openAICompatibleProvider } from '../../../../lambdas/core/providers/openai/openai-provider.js';
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
@@ -25,12 +26,6 @@ function callWith(http: HttpClient): ProviderCall {
     firstByteTimeoutMs: 1000,
     idleTimeoutMs: 1000,
   };
-}
-
-async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of iterable) items.push(item);
-  return items;
 }
 
 describe('openai provider', () => {
