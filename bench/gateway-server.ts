@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { routeRequest } from '../lambdas/gateway/route-request.js';
+import { routeRouterRequest } from '../lambdas/gateway/router-routes.js';
 import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
 
 /**
@@ -15,8 +15,8 @@ const gateway = await startLocalGateway({ env: { ...process.env, PORT: '0' }, in
 const core = createServer((req, res) => {
   void readText(req).then(async (body) => {
     const headers = req.headers as Record<string, string | undefined>;
-    const response = await routeRequest(
-      { method: req.method ?? 'GET', path: req.url ?? '/', headers, body, requestId: randomUUID() },
+    const response = await routeRouterRequest(
+      { method: req.method ?? 'GET', path: req.url ?? '/', headers, query: {}, body, requestId: randomUUID() },
       gateway.deps,
     );
     res.writeHead(response.status, response.headers);

@@ -1,4 +1,5 @@
 import type { ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
+import { keepAlive, type StreamItem } from './keep-alive.js';
 import { toOpenAIError } from './openai-error-body.js';
 
 export interface StreamEncodingOptions {
@@ -17,11 +18,15 @@ export interface StreamEncodingOptions {
  * with a silent truncation.
  */
 export async function* encodeOpenAIStream(
-  chunks: AsyncIterable<ChatCompletionChunk>,
+  chunks: AsyncIterable<StreamItem>,
   options: StreamEncodingOptions,
 ): AsyncGenerator<string> {
   try {
     for await (const chunk of chunks) {
+      if (chunk === keepAlive) {
+        yield ': keep-alive\n\n';
+        continue;
+      }
       options.onChunk?.(chunk);
       if (!options.includeUsage) {
         if (chunk.choices.length === 0 && chunk.usage) continue;

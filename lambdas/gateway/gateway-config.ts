@@ -1,5 +1,7 @@
 import type { Authenticator } from '../core/auth/authenticator.js';
 import type { ProviderCredentials } from '../core/providers/provider.js';
+import type { PolicyLookup } from '../core/routing/policy-resolver.js';
+import type { RoutingState } from '../core/routing/run-attempts.js';
 import type { Clock } from '../ports/clock.js';
 import type { HttpClient } from '../ports/http-client.js';
 
@@ -9,17 +11,30 @@ export interface GatewayDeps {
   credentials: Readonly<Record<string, ProviderCredentials>>;
   http: HttpClient;
   clock: Clock;
+  policies: PolicyLookup;
+  /** Latency samples and circuit breakers, kept for the life of the instance. */
+  routing: RoutingState;
+  random: () => number;
+  sleep: (ms: number) => Promise<void>;
   limits: GatewayLimits;
 }
 
 export interface GatewayLimits {
   /** Requests with a larger body are refused with 413. */
   maxBodyBytes: number;
+  /** Per attempt: longest wait for a provider's response head. */
   firstByteTimeoutMs: number;
+  /** Longest silence inside a provider's response body. */
   idleTimeoutMs: number;
+  /** Per request: no attempt starts after this. */
+  deadlineMs: number;
+  /** Longest silence a stream keeps before an SSE comment goes out. */
+  keepAliveMs: number;
+  /** Share of requests on which a latency policy tries an unmeasured model first. */
+  explorationRate: number;
 }
 
 /** Every secret the gateway holds, so error messages can be scrubbed of them. */
-export function knownSecrets(deps: GatewayDeps): string[] {
+export function knownSecrets(deps: Pick<GatewayDeps, 'credentials'>): string[] {
   return Object.values(deps.credentials).flatMap((credentials) => (credentials.apiKey ? [credentials.apiKey] : []));
 }

@@ -4,6 +4,7 @@ export interface GatewayRequest {
   path: string;
   /** Lower-cased names. */
   headers: Record<string, string | undefined>;
+  query: Record<string, string | undefined>;
   body: string;
   requestId: string;
 }

@@ -1,35 +1,73 @@
 import { GatewayError } from '../core/errors.js';
-import { chatCompletions } from './chat-completions.js';
-import { knownSecrets, type GatewayDeps } from './gateway-config.js';
+import { knownSecrets } from './gateway-config.js';
+import type { ProviderCredentials } from '../core/providers/provider.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { toOpenAIError } from './openai-error-body.js';
 
-type Route = (request: GatewayRequest, deps: GatewayDeps) => Promise<GatewayResponse>;
+export type RouteHandler<Deps> = (
+  request: GatewayRequest,
+  deps: Deps,
+  params: Readonly<Record<string, string>>,
+) => Promise<GatewayResponse>;
 
-const routes: Readonly<Record<string, Readonly<Record<string, Route>>>> = {
-  '/v1/chat/completions': { POST: chatCompletions },
-  '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
-};
-
-/** Serves one request; never throws: every failure becomes an OpenAI-shaped error response. */
-export async function routeRequest(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  try {
-    return await dispatch(request, deps);
-  } catch (error) {
-    const failure = toOpenAIError(error, knownSecrets(deps));
-    if (failure.status >= 500 && !(error instanceof GatewayError)) logUnexpected(request, error);
-    return jsonResponse(failure.status, failure.body, { ...failure.headers, 'x-request-id': request.requestId });
-  }
+export interface RouteTable<Deps> {
+  /** Paths like `/v1/manage/policy/:name`; a `:segment` matches one path segment. */
+  [path: string]: Readonly<Record<string, RouteHandler<Deps>>>;
 }
 
-async function dispatch(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
+interface CompiledRoute<Deps> {
+  pattern: RegExp;
+  names: string[];
+  methods: Readonly<Record<string, RouteHandler<Deps>>>;
+}
+
+interface RoutingDeps {
+  credentials: Readonly<Record<string, ProviderCredentials>>;
+  limits: { maxBodyBytes: number };
+}
+
+/**
+ * Builds a request handler over a route table. It never throws: every failure becomes an
+ * OpenAI-shaped error response (unknown path 404, wrong method 405 with Allow, large body 413).
+ */
+export function createRouter<Deps extends RoutingDeps>(table: RouteTable<Deps>) {
+  const compiled: CompiledRoute<Deps>[] = Object.entries(table).map(([path, methods]) => {
+    const names: string[] = [];
+    const source = path.replace(/:(\w+)/g, (_, name: string) => {
+      names.push(name);
+      return '([^/]+)';
+    });
+    return { pattern: new RegExp(`^${source}$`), names, methods };
+  });
+
+  return async function routeRequest(request: GatewayRequest, deps: Deps): Promise<GatewayResponse> {
+    try {
+      return await dispatch(compiled, request, deps);
+    } catch (error) {
+      const failure = toOpenAIError(error, knownSecrets(deps));
+      if (failure.status >= 500 && !(error instanceof GatewayError)) logUnexpected(request, error);
+      return jsonResponse(failure.status, failure.body, { ...failure.headers, 'x-request-id': request.requestId });
+    }
+  };
+}
+
+async function dispatch<Deps extends RoutingDeps>(
+  routes: CompiledRoute<Deps>[],
+  request: GatewayRequest,
+  deps: Deps,
+): Promise<GatewayResponse> {
   const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
-  const methods = Object.hasOwn(routes, path) ? routes[path] : undefined;
-  if (!methods) throw new GatewayError(404, 'not_found', `No route for ${request.method} ${path}.`);
-  const route = Object.hasOwn(methods, request.method) ? methods[request.method] : undefined;
-  if (!route) {
+  let params: Record<string, string> = {};
+  const route = routes.find(({ pattern, names }) => {
+    const match = pattern.exec(path);
+    if (match) params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+    return match !== null;
+  });
+  if (!route) throw new GatewayError(404, 'not_found', `No route for ${request.method} ${path}.`);
+  const handler = Object.hasOwn(route.methods, request.method) ? route.methods[request.method] : undefined;
+  if (!handler) {
     throw new GatewayError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}.`, {
-      headers: { allow: Object.keys(methods).join(', ') },
+      headers: { allow: Object.keys(route.methods).join(', ') },
     });
   }
   if (Buffer.byteLength(request.body) > deps.limits.maxBodyBytes) {
@@ -39,7 +77,7 @@ async function dispatch(request: GatewayRequest, deps: GatewayDeps): Promise<Gat
       `The request body is larger than the gateway's limit of ${deps.limits.maxBodyBytes} bytes.`,
     );
   }
-  return route(request, deps);
+  return handler(request, deps, params);
 }
 
 /** Only the error's class and stack: messages of unexpected errors may quote request data. */

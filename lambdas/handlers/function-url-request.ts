@@ -8,6 +8,7 @@ export function toGatewayRequest(event: LambdaFunctionURLEvent, requestId: strin
     method: event.requestContext.http.method,
     path: event.rawPath,
     headers: event.headers,
+    query: event.queryStringParameters ?? {},
     body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
     requestId,
   };

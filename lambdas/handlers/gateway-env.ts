@@ -4,6 +4,12 @@ import { Authenticator } from '../core/auth/authenticator.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
+import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
+import { chatProviders } from '../core/providers/registry.js';
+import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
+import { LatencyStats } from '../core/routing/latency-stats.js';
+import { cachedPolicyLookup } from '../core/routing/policy-resolver.js';
+import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -11,6 +17,7 @@ const milliseconds = (fallback: number) => z.coerce.number().int().positive().de
 /** The environment both runtimes configure the gateway with; documented in the README. */
 export const gatewayEnvSchema = z.object({
   KEYS_TABLE: z.string().min(1).default('switchboard-keys'),
+  POLICIES_TABLE: z.string().min(1).default('switchboard-policies'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   AWS_ACCESS_KEY_ID: z.string().optional(),
@@ -20,6 +27,10 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: milliseconds(120_000),
   SWITCHBOARD_IDLE_TIMEOUT_MS: milliseconds(120_000),
   SWITCHBOARD_KEY_CACHE_TTL_MS: milliseconds(10_000),
+  SWITCHBOARD_DEADLINE_MS: milliseconds(300_000),
+  SWITCHBOARD_KEEPALIVE_MS: milliseconds(15_000),
+  SWITCHBOARD_POLICY_CACHE_TTL_MS: milliseconds(5_000),
+  SWITCHBOARD_EXPLORATION_RATE: z.coerce.number().min(0).max(1).default(0.1),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -53,26 +64,50 @@ export function credentialsFromEnv(env: GatewayEnv): GatewayDeps['credentials'] 
   };
 }
 
+function authenticator(env: GatewayEnv, dynamodb: DynamoDBClient): Authenticator {
+  return new Authenticator({
+    store: new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE),
+    clock: systemClock,
+    cacheTtlMs: env.SWITCHBOARD_KEY_CACHE_TTL_MS,
+    cacheMaxEntries: 10_000,
+  });
+}
+
 export function gatewayDeps(
   env: GatewayEnv,
   dynamodb: DynamoDBClient,
   credentials: GatewayDeps['credentials'],
 ): GatewayDeps {
-  const clock = systemClock;
   return {
-    authenticator: new Authenticator({
-      store: new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE),
-      clock,
-      cacheTtlMs: env.SWITCHBOARD_KEY_CACHE_TTL_MS,
-      cacheMaxEntries: 10_000,
-    }),
+    authenticator: authenticator(env, dynamodb),
     credentials,
     http: undiciHttpClient(),
-    clock,
+    clock: systemClock,
+    policies: cachedPolicyLookup(
+      new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
+      systemClock,
+      env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
+    ),
+    routing: { breaker: new CircuitBreaker(), latency: new LatencyStats() },
+    random: Math.random,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     limits: {
       maxBodyBytes: env.SWITCHBOARD_MAX_BODY_BYTES,
       firstByteTimeoutMs: env.SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS,
       idleTimeoutMs: env.SWITCHBOARD_IDLE_TIMEOUT_MS,
+      deadlineMs: env.SWITCHBOARD_DEADLINE_MS,
+      keepAliveMs: env.SWITCHBOARD_KEEPALIVE_MS,
+      explorationRate: env.SWITCHBOARD_EXPLORATION_RATE,
     },
+  };
+}
+
+export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): ManagementDeps {
+  return {
+    authenticator: authenticator(env, dynamodb),
+    policies: new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
+    providers: chatProviders,
+    credentials: {},
+    limits: { maxBodyBytes: env.SWITCHBOARD_MAX_BODY_BYTES },
   };
 }

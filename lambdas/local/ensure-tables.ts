@@ -1,15 +1,34 @@
-import { CreateTableCommand, ResourceInUseException, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { keysTableSchema } from '../adapters/dynamodb/table-names.js';
+import {
+  CreateTableCommand,
+  ResourceInUseException,
+  type DynamoDBClient,
+  type KeySchemaElement,
+} from '@aws-sdk/client-dynamodb';
+import { keysTableSchema, policiesTableSchema } from '../adapters/dynamodb/table-names.js';
+
+export interface TableNames {
+  keys: string;
+  policies: string;
+}
 
 /** Creates the gateway's tables where they do not exist yet (local mode; CDK owns them on AWS). */
-export async function ensureTables(client: DynamoDBClient, names: { keys: string }): Promise<void> {
+export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
+  await createTable(client, names.keys, [keysTableSchema.partitionKey]);
+  await createTable(client, names.policies, [policiesTableSchema.partitionKey, policiesTableSchema.sortKey]);
+}
+
+async function createTable(client: DynamoDBClient, name: string, [hash, range]: string[]): Promise<void> {
+  const keys: KeySchemaElement[] = [
+    { AttributeName: hash, KeyType: 'HASH' },
+    ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
+  ];
   try {
     await client.send(
       new CreateTableCommand({
-        TableName: names.keys,
+        TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [{ AttributeName: keysTableSchema.partitionKey, AttributeType: 'S' }],
-        KeySchema: [{ AttributeName: keysTableSchema.partitionKey, KeyType: 'HASH' }],
+        AttributeDefinitions: keys.map((key) => ({ AttributeName: key.AttributeName, AttributeType: 'S' })),
+        KeySchema: keys,
       }),
     );
   } catch (error) {

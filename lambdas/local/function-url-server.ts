@@ -1,22 +1,36 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { Writable } from 'node:stream';
-import type { LambdaFunctionURLEvent } from 'aws-lambda';
+import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { ResponsePrelude, StreamingHandler, StreamingResponseStream } from './lambda-streaming-shim.js';
 
 /** Lambda refuses larger invocation payloads before the function runs. */
 const lambdaPayloadLimitBytes = 6 * 1024 * 1024;
 
+export type BufferedHandler = (event: LambdaFunctionURLEvent, context: unknown) => Promise<LambdaFunctionURLResult>;
+
+/** A function behind a URL, in one of the two invoke modes function URLs have. */
+export type LocalFunction =
+  | { invokeMode: 'RESPONSE_STREAM'; handler: StreamingHandler }
+  | { invokeMode: 'BUFFERED'; handler: BufferedHandler };
+
 /**
- * A Lambda function URL (RESPONSE_STREAM) on node:http: each request becomes the same v2 event
- * Lambda builds, and the handler's writes go straight to the socket as they happen.
+ * Lambda function URLs on node:http: each request becomes the same v2 event Lambda builds and
+ * goes to the function `functionFor` picks by path, as CloudFront's behaviours do when deployed.
+ * A streaming function's writes go straight to the socket as they happen.
  */
-export function functionUrlServer(handler: StreamingHandler): Server {
+export function functionUrlServer(functionFor: (path: string) => LocalFunction): Server {
   return createServer((req, res) => {
     readBody(req)
       .then((body) => {
         if (body === undefined) return refuseOversized(res);
-        return invoke(handler, req, res, body);
+        const requestId = randomUUID();
+        const event = functionUrlEvent(req, body, requestId);
+        const target = functionFor(event.rawPath);
+        const context = { awsRequestId: requestId, functionName: 'switchboard-local' };
+        return target.invokeMode === 'RESPONSE_STREAM'
+          ? invokeStreaming(target.handler, event, context, res)
+          : invokeBuffered(target.handler, event, context, res);
       })
       .catch(() => {
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
@@ -25,16 +39,31 @@ export function functionUrlServer(handler: StreamingHandler): Server {
   });
 }
 
-async function invoke(handler: StreamingHandler, req: IncomingMessage, res: ServerResponse, body: Buffer) {
+async function invokeStreaming(
+  handler: StreamingHandler,
+  event: LambdaFunctionURLEvent,
+  context: unknown,
+  res: ServerResponse,
+): Promise<void> {
   const responseStream = new FunctionUrlResponseStream(res);
   res.on('close', () => {
     if (!res.writableFinished) responseStream.destroy(new Error('client disconnected'));
   });
-  const requestId = randomUUID();
-  await handler(functionUrlEvent(req, body, requestId), responseStream, {
-    awsRequestId: requestId,
-    functionName: 'switchboard-router-local',
-  });
+  await handler(event, responseStream, context);
+}
+
+async function invokeBuffered(
+  handler: BufferedHandler,
+  event: LambdaFunctionURLEvent,
+  context: unknown,
+  res: ServerResponse,
+): Promise<void> {
+  const raw = await handler(event, context);
+  // Lambda sends a bare string result as a JSON body with status 200.
+  const result = typeof raw === 'string' ? { statusCode: 200, headers: { 'content-type': 'application/json' }, body: raw } : raw;
+  const body = result.body ?? '';
+  res.writeHead(result.statusCode ?? 200, result.headers ?? {});
+  res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
 class FunctionUrlResponseStream extends Writable implements StreamingResponseStream {

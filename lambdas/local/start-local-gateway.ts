@@ -4,12 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generateApiKey, newApiKeyRecord } from '../core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
-import { credentialsFromEnv, dynamoDbClient, gatewayDeps, parseGatewayEnv } from '../handlers/gateway-env.js';
+import type { GatewayDeps } from '../gateway/gateway-config.js';
+import {
+  credentialsFromEnv,
+  dynamoDbClient,
+  gatewayDeps,
+  managementDeps,
+  parseGatewayEnv,
+} from '../handlers/gateway-env.js';
+import { createManagementHandler } from '../handlers/management-handler.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
+import type { KeyKind } from '../ports/key-store.js';
 import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ensureTables } from './ensure-tables.js';
-import { functionUrlServer } from './function-url-server.js';
-import type { GatewayDeps } from '../gateway/gateway-config.js';
+import { functionUrlServer, type BufferedHandler } from './function-url-server.js';
 import type { StreamingHandler } from './lambda-streaming-shim.js';
 
 export interface LocalGatewayOptions {
@@ -21,18 +29,22 @@ export interface LocalGatewayOptions {
 
 export interface LocalGateway {
   url: string;
-  /** Set when this start created a development key: the only time it can be shown. */
+  /** Set when this start created a development API key: the only time it can be shown. */
   createdDevKey: string | undefined;
+  /** Set when this start created a management key: the only time it can be shown. */
+  createdAdminKey: string | undefined;
   dynamoDbEndpoint: string;
-  /** What the handler serves with, for tools that measure the gateway without the emulator. */
+  /** What the router serves with, for tools that measure the gateway without the emulator. */
   deps: GatewayDeps;
   stop(): Promise<void>;
 }
 
+const managementPathPrefix = '/v1/manage/';
+
 /**
- * The local twin of the deployed router: DynamoDB Local (unless DYNAMODB_ENDPOINT points
- * elsewhere), the tables, a development key, and the router handler behind a function URL
- * emulator.
+ * The local twin of the deployed gateway: DynamoDB Local (unless DYNAMODB_ENDPOINT points
+ * elsewhere), the tables, a development key and a management key, and the router and
+ * management handlers behind one function URL emulator that splits paths as CloudFront does.
  */
 export async function startLocalGateway(options: LocalGatewayOptions): Promise<LocalGateway> {
   const dataDir = options.env.SWITCHBOARD_DATA_DIR || '.switchboard';
@@ -45,12 +57,21 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   try {
     const env = parseGatewayEnv({ ...options.env, DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint });
     const dynamodb = dynamoDbClient(env);
-    await ensureTables(dynamodb, { keys: env.KEYS_TABLE });
-    const createdDevKey = await registerDevKey(new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE), options.env.SWITCHBOARD_DEV_KEY);
+    await ensureTables(dynamodb, { keys: env.KEYS_TABLE, policies: env.POLICIES_TABLE });
+    const keys = new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE);
+    const createdDevKey = await registerKey(keys, 'api', options.env.SWITCHBOARD_DEV_KEY);
+    const createdAdminKey = await registerKey(keys, 'management', options.env.SWITCHBOARD_ADMIN_KEY);
 
     const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(env));
-    const handler = createRouterHandler(async () => ({ deps }));
-    const server = functionUrlServer(handler as unknown as StreamingHandler);
+    const router = createRouterHandler(async () => ({ deps })) as unknown as StreamingHandler;
+    const management = createManagementHandler(async () => ({
+      deps: managementDeps(env, dynamodb),
+    })) as unknown as BufferedHandler;
+    const server = functionUrlServer((path) =>
+      path.startsWith(managementPathPrefix)
+        ? { invokeMode: 'BUFFERED', handler: management }
+        : { invokeMode: 'RESPONSE_STREAM', handler: router },
+    );
     const port = Number(options.env.PORT || 8787);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
@@ -60,6 +81,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     return {
       url: `http://127.0.0.1:${boundPort}`,
       createdDevKey,
+      createdAdminKey,
       dynamoDbEndpoint: env.DYNAMODB_ENDPOINT ?? '',
       deps,
       async stop() {
@@ -75,14 +97,15 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   }
 }
 
-/** SWITCHBOARD_DEV_KEY registers that exact key; otherwise an empty store gets a new one. */
-async function registerDevKey(store: DynamoDbKeyStore, fixedKey: string | undefined): Promise<string | undefined> {
+/** A given key is registered as is; otherwise a store with no key of the kind gets a new one. */
+async function registerKey(store: DynamoDbKeyStore, kind: KeyKind, fixedKey: string | undefined): Promise<string | undefined> {
+  const name = kind === 'api' ? 'development' : 'local admin';
   if (fixedKey) {
-    await store.putIfAbsent(newApiKeyRecord(fixedKey, 'development', Date.now()));
+    await store.putIfAbsent(newApiKeyRecord(fixedKey, name, Date.now(), kind));
     return undefined;
   }
-  if (await store.hasAny()) return undefined;
+  if (await store.hasAny(kind)) return undefined;
   const key = generateApiKey();
-  await store.putIfAbsent(newApiKeyRecord(key, 'development', Date.now()));
+  await store.putIfAbsent(newApiKeyRecord(key, name, Date.now(), kind));
   return key;
 }

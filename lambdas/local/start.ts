@@ -30,6 +30,12 @@ Or with the OpenAI SDK:
   } else {
     console.log('Keys from an earlier start are kept. Set SWITCHBOARD_DEV_KEY to register a key you know.');
   }
+  if (gateway.createdAdminKey) {
+    console.log(`A management key for ${gateway.url}/v1/manage/... was created. It is shown only this once:
+
+  ${gateway.createdAdminKey}
+`);
+  }
   console.log('Press Ctrl-C to stop.');
 
   let stopping = false;

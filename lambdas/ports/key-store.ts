@@ -1,6 +1,10 @@
-/** An API key as stored: never the secret itself, only its hash. */
+/** API keys call models; management keys call the management API. Neither works as the other. */
+export type KeyKind = 'api' | 'management';
+
+/** A key as stored: never the secret itself, only its hash. */
 export interface ApiKeyRecord {
   id: string;
+  kind: KeyKind;
   keyHash: string;
   /** First characters of the key, shown so people can tell keys apart. */
   prefix: string;
@@ -15,5 +19,5 @@ export interface KeyStore {
   findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
   /** Stores the record unless a key with the same hash exists; returns whether it was stored. */
   putIfAbsent(record: ApiKeyRecord): Promise<boolean>;
-  hasAny(): Promise<boolean>;
+  hasAny(kind: KeyKind): Promise<boolean>;
 }

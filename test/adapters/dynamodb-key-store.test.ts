@@ -12,15 +12,16 @@ const client = new DynamoDBClient({
 const table = `keys-store-${Date.now()}`;
 const store = new DynamoDbKeyStore(client, table);
 
-beforeAll(() => ensureTables(client, { keys: table }));
+beforeAll(() => ensureTables(client, { keys: table, policies: `${table}-policies` }));
 
 describe('DynamoDbKeyStore on DynamoDB Local', () => {
   it('reports an empty table, then finds a stored key by its hash with every field', async () => {
-    expect(await store.hasAny()).toBe(false);
+    expect(await store.hasAny('api')).toBe(false);
     const key = generateApiKey();
     const record = { ...newApiKeyRecord(key, 'ci', 1_700_000_000_000), expiresAt: 1_900_000_000_000 };
     expect(await store.putIfAbsent(record)).toBe(true);
-    expect(await store.hasAny()).toBe(true);
+    expect(await store.hasAny('api')).toBe(true);
+    expect(await store.hasAny('management')).toBe(false);
     expect(await store.findByHash(hashApiKey(key))).toEqual(record);
     expect(await store.findByHash(hashApiKey('sb-other'))).toBeUndefined();
   });
@@ -34,6 +35,6 @@ describe('DynamoDbKeyStore on DynamoDB Local', () => {
   });
 
   it('creating the tables twice is harmless', async () => {
-    await expect(ensureTables(client, { keys: table })).resolves.toBeUndefined();
+    await expect(ensureTables(client, { keys: table, policies: `${table}-policies` })).resolves.toBeUndefined();
   });
 });

@@ -6,7 +6,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { ApiKeyRecord, KeyStore } from '../../ports/key-store.js';
+import type { ApiKeyRecord, KeyKind, KeyStore } from '../../ports/key-store.js';
 import { keysTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
@@ -42,9 +42,24 @@ export class DynamoDbKeyStore implements KeyStore {
     }
   }
 
-  async hasAny(): Promise<boolean> {
-    const { Count } = await this.client.send(new ScanCommand({ TableName: this.tableName, Limit: 1, Select: 'COUNT' }));
-    return (Count ?? 0) > 0;
+  async hasAny(kind: KeyKind): Promise<boolean> {
+    let startKey: Item | undefined;
+    do {
+      // Scan's Limit counts items before the filter, so the scan goes on until a match or the end.
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          Select: 'COUNT',
+          FilterExpression: '#kind = :kind',
+          ExpressionAttributeNames: { '#kind': 'kind' },
+          ExpressionAttributeValues: { ':kind': { S: kind } },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      if ((page.Count ?? 0) > 0) return true;
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return false;
   }
 }
 
@@ -52,6 +67,7 @@ function toItem(record: ApiKeyRecord): Item {
   return {
     [keysTableSchema.partitionKey]: { S: record.keyHash },
     key_id: { S: record.id },
+    kind: { S: record.kind },
     prefix: { S: record.prefix },
     name: { S: record.name },
     disabled: { BOOL: record.disabled },
@@ -64,6 +80,7 @@ function fromItem(item: Item): ApiKeyRecord {
   const expiresAt = item.expires_at?.N;
   return {
     id: item.key_id?.S ?? '',
+    kind: item.kind?.S === 'management' ? 'management' : 'api',
     keyHash: item[keysTableSchema.partitionKey]?.S ?? '',
     prefix: item.prefix?.S ?? '',
     name: item.name?.S ?? '',

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { ApiKeyRecord } from '../../ports/key-store.js';
+import type { ApiKeyRecord, KeyKind } from '../../ports/key-store.js';
 
 const keyPrefix = 'sb-';
 
@@ -15,9 +15,10 @@ export function generateApiKey(): string {
   return keyPrefix + randomBytes(32).toString('base64url');
 }
 
-export function newApiKeyRecord(key: string, name: string, now: number): ApiKeyRecord {
+export function newApiKeyRecord(key: string, name: string, now: number, kind: KeyKind = 'api'): ApiKeyRecord {
   return {
-    id: `key_${randomUUID().replaceAll('-', '')}`,
+    id: `${kind === 'api' ? 'key' : 'mgmt'}_${randomUUID().replaceAll('-', '')}`,
+    kind,
     keyHash: hashApiKey(key),
     prefix: key.slice(0, keyPrefix.length + 6),
     name,

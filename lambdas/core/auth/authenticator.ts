@@ -1,6 +1,7 @@
 import { GatewayError } from '../errors.js';
-import type { ApiKeyRecord, KeyStore } from '../../ports/key-store.js';
+import type { ApiKeyRecord, KeyKind, KeyStore } from '../../ports/key-store.js';
 import type { Clock } from '../../ports/clock.js';
+import { TtlCache } from '../ttl-cache.js';
 import { hashApiKey } from './api-key.js';
 
 export interface AuthenticatorOptions {
@@ -12,22 +13,20 @@ export interface AuthenticatorOptions {
   cacheMaxEntries: number;
 }
 
-interface CacheEntry {
-  record: ApiKeyRecord | undefined;
-  expiresAt: number;
-}
-
 /**
  * Resolves a presented key to its record, keeping recent lookups in memory so the hot path
  * pays a DynamoDB read only once per key per TTL and Lambda instance.
  */
 export class Authenticator {
-  private readonly cache = new Map<string, CacheEntry>();
+  private readonly cache: TtlCache<ApiKeyRecord | undefined>;
   private readonly inFlight = new Map<string, Promise<ApiKeyRecord | undefined>>();
 
-  constructor(private readonly options: AuthenticatorOptions) {}
+  constructor(private readonly options: AuthenticatorOptions) {
+    this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries);
+  }
 
-  async authenticate(presentedKey: string | undefined): Promise<ApiKeyRecord> {
+  /** Resolves the key to its record if it exists, is enabled, unexpired and of the given kind. */
+  async authenticate(presentedKey: string | undefined, kind: KeyKind = 'api'): Promise<ApiKeyRecord> {
     if (!presentedKey) {
       throw new GatewayError(
         401,
@@ -38,7 +37,10 @@ export class Authenticator {
     }
     const record = await this.lookup(hashApiKey(presentedKey));
     const now = this.options.clock.now();
-    if (!record) throw new GatewayError(401, 'invalid_api_key', 'Invalid API key.', { type: 'authentication_error' });
+    if (!record || record.kind !== kind) {
+      const what = kind === 'api' ? 'API key' : 'management key';
+      throw new GatewayError(401, 'invalid_api_key', `Invalid ${what}.`, { type: 'authentication_error' });
+    }
     if (record.disabled) {
       throw new GatewayError(401, 'api_key_disabled', 'This API key is disabled.', { type: 'authentication_error' });
     }
@@ -49,9 +51,8 @@ export class Authenticator {
   }
 
   private async lookup(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const now = this.options.clock.now();
-    const cached = this.cache.get(keyHash);
-    if (cached && cached.expiresAt > now) return cached.record;
+    const cached = this.cache.get(keyHash, this.options.clock.now());
+    if (cached) return cached.value;
 
     // Concurrent first requests with one key share a single read.
     const pending = this.inFlight.get(keyHash);
@@ -59,17 +60,7 @@ export class Authenticator {
     const read = this.options.store.findByHash(keyHash).finally(() => this.inFlight.delete(keyHash));
     this.inFlight.set(keyHash, read);
     const record = await read;
-    this.remember(keyHash, record, this.options.clock.now());
+    this.cache.set(keyHash, record, this.options.clock.now());
     return record;
-  }
-
-  private remember(keyHash: string, record: ApiKeyRecord | undefined, now: number): void {
-    this.cache.delete(keyHash);
-    if (this.cache.size >= this.options.cacheMaxEntries) {
-      // Map iteration is insertion order, so the first key is the least recently stored.
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
-    this.cache.set(keyHash, { record, expiresAt: now + this.options.cacheTtlMs });
   }
 }

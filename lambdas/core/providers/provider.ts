@@ -23,6 +23,8 @@ export interface ProviderCall {
 
 export interface ChatProvider {
   readonly id: string;
+  /** Whether the provider serves this model; absent when any name may be valid upstream. */
+  knowsModel?(model: string): boolean;
   complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion>;
   /**
    * Resolves once the upstream has accepted the request, so a 429 or 5xx is still a thrown

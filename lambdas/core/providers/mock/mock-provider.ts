@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
 import type { ChatProvider } from '../provider.js';
-import { mockReply, type MockReply } from './mock-reply.js';
+import { isMockModel, mockReply, type MockReply } from './mock-reply.js';
 
 /** Built in and offline, so the gateway can be tried and tested with no provider account. */
 export const mockProvider: ChatProvider = {
   id: 'mock',
+  knowsModel: isMockModel,
   async complete(request, call) {
     const reply = mockReply(call.model, request);
     return {

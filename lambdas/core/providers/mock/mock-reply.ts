@@ -22,6 +22,13 @@ const lorem =
 const maxLoremWords = 100_000;
 const failingStatuses = new Set([400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503, 504, 529]);
 
+const mockModelPattern = /^(?:echo|lorem(?:-\d+)?|fail-\d{3})$/;
+
+export function isMockModel(model: string): boolean {
+  const failure = /^fail-(\d{3})$/.exec(model);
+  return mockModelPattern.test(model) && (!failure || failingStatuses.has(Number(failure[1])));
+}
+
 /**
  * The built-in models, all deterministic:
  * - `echo`: repeats the last user message, one word per stream chunk;

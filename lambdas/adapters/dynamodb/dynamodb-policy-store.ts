@@ -1,0 +1,119 @@
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  GetItemCommand,
+  PutItemCommand,
+  QueryCommand,
+  ScanCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { GatewayError } from '../../core/errors.js';
+import { policySchema, type Policy } from '../../core/routing/policy-schema.js';
+import { scopeOf, type PolicyPage, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
+import { policiesTableSchema } from './table-names.js';
+
+type Item = Record<string, AttributeValue>;
+const { partitionKey, sortKey } = policiesTableSchema;
+
+/** Routing policies in DynamoDB: partition = scope (`org` or `key#<api key id>`), sort = name. */
+export class DynamoDbPolicyStore implements PolicyStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+  ) {}
+
+  async get(scope: PolicyScope, name: string): Promise<Policy | undefined> {
+    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: itemKey(scope, name) }));
+    return Item ? fromItem(Item) : undefined;
+  }
+
+  async list(limit: number, cursor: string | undefined): Promise<PolicyPage> {
+    const page = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: limit,
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return {
+      policies: (page.Items ?? []).map(fromItem),
+      nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  async listScope(scope: PolicyScope): Promise<Policy[]> {
+    const policies: Policy[] = [];
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#scope = :scope',
+          ExpressionAttributeNames: { '#scope': partitionKey },
+          ExpressionAttributeValues: { ':scope': { S: scopeKey(scope) } },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      policies.push(...(page.Items ?? []).map(fromItem));
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return policies;
+  }
+
+  create(policy: Policy): Promise<boolean> {
+    return this.conditionalPut(policy, 'attribute_not_exists(#scope)');
+  }
+
+  replace(policy: Policy): Promise<boolean> {
+    return this.conditionalPut(policy, 'attribute_exists(#scope)');
+  }
+
+  async delete(scope: PolicyScope, name: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(
+      new DeleteItemCommand({ TableName: this.tableName, Key: itemKey(scope, name), ReturnValues: 'ALL_OLD' }),
+    );
+    return Attributes !== undefined;
+  }
+
+  private async conditionalPut(policy: Policy, condition: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: { ...itemKey(scopeOf(policy), policy.name), document: { S: JSON.stringify(policy) } },
+          ConditionExpression: condition,
+          ExpressionAttributeNames: { '#scope': partitionKey },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
+  }
+}
+
+function scopeKey(scope: PolicyScope): string {
+  return scope.kind === 'org' ? 'org' : `key#${scope.apiKeyId}`;
+}
+
+function itemKey(scope: PolicyScope, name: string): Item {
+  return { [partitionKey]: { S: scopeKey(scope) }, [sortKey]: { S: name } };
+}
+
+function fromItem(item: Item): Policy {
+  return policySchema.parse(JSON.parse(item.document?.S ?? '{}'));
+}
+
+function encodeCursor(key: Item): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string): Item {
+  try {
+    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
+  } catch {
+    throw new GatewayError(400, 'invalid_request', 'The cursor is not one this API returned.', { param: 'cursor' });
+  }
+}

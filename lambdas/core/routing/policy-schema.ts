@@ -1,0 +1,59 @@
+import { z } from 'zod';
+
+// The policy document is a public contract (README, "Routing policies"). Shapes follow
+// Requesty's fallback, load-balancing and latency policies.
+
+export const policyNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
+export const policyModelPrefix = 'policy/';
+
+const modelId = z
+  .string()
+  .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model" or "policy/<name>"');
+const policyName = z.string().regex(policyNamePattern, 'must be 1-64 letters, digits, underscores or dashes');
+const apiKeyId = z.string().min(1).max(128).optional();
+
+const fallbackPolicySchema = z.object({
+  name: policyName,
+  type: z.literal('fallback'),
+  models: z
+    .array(z.object({ model: modelId, retries: z.number().int().min(0).max(10).default(0) }).strict())
+    .min(1)
+    .max(20),
+  api_key_id: apiKeyId,
+});
+
+const loadBalancingPolicySchema = z
+  .object({
+    name: policyName,
+    type: z.literal('load_balancing'),
+    models: z
+      .array(z.object({ model: modelId, weight: z.number().positive().max(100) }).strict())
+      .min(1)
+      .max(20),
+    api_key_id: apiKeyId,
+  })
+  .refine((policy) => Math.abs(policy.models.reduce((sum, entry) => sum + entry.weight, 0) - 100) < 1e-9, {
+    message: 'weights must sum to 100',
+    path: ['models'],
+  });
+
+const latencyPolicySchema = z.object({
+  name: policyName,
+  type: z.literal('latency'),
+  models: z.array(z.object({ model: modelId }).strict()).min(1).max(20),
+  api_key_id: apiKeyId,
+});
+
+export const policySchema = z.discriminatedUnion('type', [
+  fallbackPolicySchema,
+  loadBalancingPolicySchema,
+  latencyPolicySchema,
+]);
+
+export type Policy = z.infer<typeof policySchema>;
+export type PolicyType = Policy['type'];
+
+/** `policy/<name>` → `<name>`; undefined for a provider model. */
+export function policyNameOf(model: string): string | undefined {
+  return model.startsWith(policyModelPrefix) ? model.slice(policyModelPrefix.length) : undefined;
+}

@@ -1,0 +1,47 @@
+import { GatewayError } from '../errors.js';
+import { parseModelId } from '../providers/model-id.js';
+import type { ChatProvider } from '../providers/provider.js';
+import { policyNameOf, type Policy } from './policy-schema.js';
+import { resolvePolicyTree, type PolicyLookup } from './policy-resolver.js';
+
+/**
+ * Checks what a schema cannot: every model exists, nested policies exist, retries are set only
+ * on models, and the policy does not reach itself through nested policies. `lookup` sees the
+ * stored policies; the candidate stands in for its own name.
+ */
+export async function validatePolicy(
+  candidate: Policy,
+  lookup: PolicyLookup,
+  providers: Readonly<Record<string, ChatProvider>>,
+): Promise<void> {
+  for (const [index, entry] of candidate.models.entries()) {
+    const param = `models[${index}].model`;
+    const nested = policyNameOf(entry.model);
+    if (nested !== undefined) {
+      if ('retries' in entry && typeof entry.retries === 'number' && entry.retries > 0) {
+        throw invalid(`${entry.model}: retries apply to models; a nested policy retries by its own rules.`, `models[${index}].retries`);
+      }
+      continue;
+    }
+    const { provider, model } = parseModelId(entry.model);
+    const adapter = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
+    if (!adapter) throw invalid(`${entry.model}: unknown provider "${provider}".`, param);
+    if (adapter.knowsModel && !adapter.knowsModel(model)) throw invalid(`${entry.model}: unknown model.`, param);
+  }
+
+  const withCandidate: PolicyLookup = async (name, apiKeyId) =>
+    name === candidate.name && apiKeyId === candidate.api_key_id ? candidate : lookup(name, apiKeyId);
+  try {
+    await resolvePolicyTree(candidate.name, candidate.api_key_id, withCandidate);
+  } catch (error) {
+    if (!(error instanceof GatewayError)) throw error;
+    throw invalid(
+      error.code === 'model_not_found' ? `A nested policy does not exist: ${error.message}` : error.message,
+      'models',
+    );
+  }
+}
+
+function invalid(message: string, param: string): GatewayError {
+  return new GatewayError(400, 'invalid_policy', message, { param, type: 'invalid_request_error' });
+}

@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { GatewayError } from '../../core/errors.js';
+import type { PolicyLookup } from '../../core/routing/policy-resolver.js';
+import { policyModelPrefix, policySchema, type Policy } from '../../core/routing/policy-schema.js';
+import { validatePolicy } from '../../core/routing/validate-policy.js';
+import { scopeOf, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
+import { jsonResponse, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
+import { parseBody } from '../parse-body.js';
+import { presentedKey } from '../presented-key.js';
+import type { RouteTable } from '../route-request.js';
+import type { ManagementDeps } from './management-deps.js';
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+/** Routing policies: `/v1/manage/policy[/<name>]`, documented in the README. */
+export const policyRoutes: RouteTable<ManagementDeps> = {
+  '/v1/manage/policy': {
+    GET: async (request, deps) => {
+      await authorize(request, deps);
+      const query = parseQuery(request.query, listQuerySchema);
+      const page = await deps.policies.list(query.limit, query.cursor);
+      return jsonResponse(200, { data: page.policies, next_cursor: page.nextCursor ?? null });
+    },
+    POST: async (request, deps) => {
+      await authorize(request, deps);
+      const policy = parseBody(request.body, policySchema);
+      await validatePolicy(policy, storeLookup(deps.policies), deps.providers);
+      if (!(await deps.policies.create(policy))) {
+        throw new GatewayError(409, 'policy_exists', `A policy named "${policy.name}" exists in this scope; use PUT to replace it.`, {
+          param: 'name',
+        });
+      }
+      return jsonResponse(201, policy);
+    },
+  },
+  '/v1/manage/policy/:name': {
+    GET: async (request, deps, { name = '' }) => {
+      await authorize(request, deps);
+      return jsonResponse(200, await existing(deps.policies, scopeFromQuery(request), name));
+    },
+    PUT: async (request, deps, { name = '' }) => {
+      await authorize(request, deps);
+      const policy = parseBody(request.body, policySchema);
+      if (policy.name !== name) {
+        throw new GatewayError(400, 'invalid_request', `The body names "${policy.name}" but the path names "${name}".`, {
+          param: 'name',
+        });
+      }
+      await validatePolicy(policy, storeLookup(deps.policies), deps.providers);
+      if (!(await deps.policies.replace(policy))) throw notFound(name);
+      return jsonResponse(200, policy);
+    },
+    DELETE: async (request, deps, { name = '' }) => {
+      await authorize(request, deps);
+      const scope = scopeFromQuery(request);
+      const users = await referrers(deps.policies, scope, name);
+      if (users.length > 0) {
+        throw new GatewayError(409, 'policy_in_use', `policy/${name} is used by ${users.map((p) => `policy/${p.name}`).join(', ')}.`);
+      }
+      if (!(await deps.policies.delete(scope, name))) throw notFound(name);
+      return jsonResponse(200, { name, deleted: true });
+    },
+  },
+};
+
+async function authorize(request: GatewayRequest, deps: ManagementDeps): Promise<void> {
+  await deps.authenticator.authenticate(presentedKey(request.headers), 'management');
+}
+
+/** Uncached: validation must see what is stored now. */
+function storeLookup(store: PolicyStore): PolicyLookup {
+  return async (name, apiKeyId) =>
+    (apiKeyId ? await store.get({ kind: 'key', apiKeyId }, name) : undefined) ?? store.get({ kind: 'org' }, name);
+}
+
+async function existing(store: PolicyStore, scope: PolicyScope, name: string): Promise<Policy> {
+  const policy = await store.get(scope, name);
+  if (!policy) throw notFound(name);
+  return policy;
+}
+
+/** Policies that would be left pointing at nothing if this one went. */
+async function referrers(store: PolicyStore, scope: PolicyScope, name: string): Promise<Policy[]> {
+  const reference = `${policyModelPrefix}${name}`;
+  const users: Policy[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list(100, cursor);
+    for (const policy of page.policies) {
+      const sees = scope.kind === 'org' || (scopeOf(policy).kind === 'key' && policy.api_key_id === scope.apiKeyId);
+      if (sees && policy.models.some((entry) => entry.model === reference)) users.push(policy);
+    }
+    cursor = page.nextCursor;
+  } while (cursor);
+  return users;
+}
+
+function scopeFromQuery(request: GatewayRequest): PolicyScope {
+  const apiKeyId = request.query.api_key_id;
+  return apiKeyId ? { kind: 'key', apiKeyId } : { kind: 'org' };
+}
+
+function parseQuery<Schema extends z.ZodType>(query: GatewayRequest['query'], schema: Schema): z.infer<Schema> {
+  const parsed = schema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = issue?.path.join('.') || null;
+  throw new GatewayError(400, 'invalid_request', `Invalid query parameter ${param ?? ''}: ${issue?.message ?? ''}`, { param });
+}
+
+function notFound(name: string): GatewayError {
+  return new GatewayError(404, 'policy_not_found', `No policy named "${name}" in this scope.`, { param: 'name' });
+}

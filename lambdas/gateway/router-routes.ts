@@ -1,0 +1,10 @@
+import { chatCompletions } from './chat-completions.js';
+import type { GatewayDeps } from './gateway-config.js';
+import { jsonResponse } from './gateway-http.js';
+import { createRouter } from './route-request.js';
+
+/** What the streaming router Lambda serves. */
+export const routeRouterRequest = createRouter<GatewayDeps>({
+  '/v1/chat/completions': { POST: chatCompletions },
+  '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
+});
