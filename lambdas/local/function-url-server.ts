@@ -62,7 +62,8 @@ async function invokeBuffered(
   // Lambda sends a bare string result as a JSON body with status 200.
   const result = typeof raw === 'string' ? { statusCode: 200, headers: { 'content-type': 'application/json' }, body: raw } : raw;
   const body = result.body ?? '';
-  res.writeHead(result.statusCode ?? 200, result.headers ?? {});
+  const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([name, value]) => [name, String(value)]));
+  res.writeHead(result.statusCode ?? 200, headers);
   res.end(result.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
