@@ -15,7 +15,12 @@ export interface RecordedRequest {
  * - `error-<status>`: that status with an OpenAI error body (`error-429` adds Retry-After: 7);
  * - `hang`: never answers; `hang-midstream`: one chunk, then silence;
  * - `reset`: destroys the connection; `reset-midstream`: one chunk, then a reset;
- * - `malformed`: a 200 whose body is not JSON.
+ * - `malformed`: a 200 whose body is not JSON;
+ * - `flaky-<n>-<tag>`: 503 for the first n requests naming exactly this model, then normal;
+ * - `limited-<n>-<ms>-<tag>`: 429 with `retry-after-ms: <ms>` (none when <ms> is `none`) for the
+ *   first n requests, then normal;
+ * - `reset-after-head`: a stream whose connection resets before its first chunk;
+ * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds.
  */
 export class MockOpenAIUpstream {
   readonly requests: RecordedRequest[] = [];
@@ -24,6 +29,7 @@ export class MockOpenAIUpstream {
   private server: Server | undefined;
   private gate: { promise: Promise<void>; open: () => void } = newGate();
   private closeListeners: Array<() => void> = [];
+  private readonly failuresServed = new Map<string, number>();
   streamsFinished = 0;
 
   async start(): Promise<string> {
@@ -49,6 +55,14 @@ export class MockOpenAIUpstream {
     return new Promise((resolve) => this.closeListeners.push(resolve));
   }
 
+  /** Whether this request is one of the first `times` naming `model`, which must fail. */
+  private failNext(model: string, times: number): boolean {
+    const served = this.failuresServed.get(model) ?? 0;
+    if (served >= times) return false;
+    this.failuresServed.set(model, served + 1);
+    return true;
+  }
+
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -64,6 +78,11 @@ export class MockOpenAIUpstream {
     const stream = body.stream === true;
     const errorStatus = /^error-(\d{3})$/.exec(model);
     if (errorStatus) return sendError(res, Number(errorStatus[1]));
+    const flaky = /^(flaky|limited)-(\d+)-(?:(\d+|none)-)?/.exec(model);
+    if (flaky && this.failNext(model, Number(flaky[2]))) {
+      if (flaky[1] === 'flaky') return sendError(res, 503);
+      return sendError(res, 429, flaky[3] === 'none' ? {} : { 'retry-after-ms': flaky[3] ?? '0' });
+    }
     if (model === 'hang') return;
     if (model === 'reset') return void req.socket.destroy();
     if (model === 'malformed') {
@@ -73,6 +92,15 @@ export class MockOpenAIUpstream {
     if (!stream) return sendCompletion(res, model);
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    if (model === 'reset-after-head') {
+      res.flushHeaders();
+      return void setTimeout(() => req.socket.destroy(), 5);
+    }
+    const slowFirst = /^slow-first-(\d+)$/.exec(model);
+    if (slowFirst) {
+      res.flushHeaders();
+      await new Promise((resolve) => setTimeout(resolve, Number(slowFirst[1])));
+    }
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
     const [first, ...rest] = streamChunks(model, includeUsage);
     res.write(sse(first));
@@ -140,9 +168,10 @@ function streamChunks(model: string, includeUsage: boolean): unknown[] {
   return chunks;
 }
 
-function sendError(res: ServerResponse, status: number): void {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (status === 429) headers['retry-after'] = '7';
+/** `retryHeaders` replaces the default `Retry-After: 7` of a 429. */
+function sendError(res: ServerResponse, status: number, retryHeaders?: Record<string, string>): void {
+  const headers: Record<string, string> = { 'content-type': 'application/json', ...retryHeaders };
+  if (status === 429 && !retryHeaders) headers['retry-after'] = '7';
   res.writeHead(status, headers);
   res.end(
     JSON.stringify({

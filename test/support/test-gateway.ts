@@ -3,6 +3,7 @@ import { inject } from 'vitest';
 import { startLocalGateway, type LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 
 export const testKey = `sb-test-${randomUUID()}`;
+export const testAdminKey = `sb-admin-${randomUUID()}`;
 
 /**
  * The local server exactly as `npm start` runs it, on a free port, against the shared DynamoDB
@@ -14,7 +15,9 @@ export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<Loc
       PORT: '0',
       DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
       KEYS_TABLE: `keys-${randomUUID()}`,
+      POLICIES_TABLE: `policies-${randomUUID()}`,
       SWITCHBOARD_DEV_KEY: testKey,
+      SWITCHBOARD_ADMIN_KEY: testAdminKey,
       ...env,
     },
   });
