@@ -8,34 +8,43 @@ import { originVerifyHeader } from '../lambdas/handlers/origin-guard.js';
 
 export interface EdgeProps {
   routerUrl: lambda.IFunctionUrl;
+  managementUrl: lambda.IFunctionUrl;
   originSecret: secretsmanager.ISecret;
 }
 
-/** CloudFront in front of the router: HTTPS only, nothing cached, every API method forwarded. */
+/** The path CloudFront sends to the management function; everything else goes to the router. */
+export const managementPathPattern = '/v1/manage/*';
+
+/**
+ * CloudFront in front of the router and the management API: HTTPS only, nothing cached, every
+ * API method and header forwarded.
+ */
 export class Edge extends Construct {
   readonly distribution: cloudfront.Distribution;
 
   constructor(scope: Construct, id: string, props: EdgeProps) {
     super(scope, id);
-    const origin = new origins.FunctionUrlOrigin(props.routerUrl, {
-      // The idle limit between bytes, not the request length: streams send keep-alives well
-      // inside it. 60 s is the most CloudFront allows without a quota increase.
-      readTimeout: Duration.seconds(60),
-      keepaliveTimeout: Duration.seconds(60),
-      // A CloudFormation dynamic reference: the value never appears in the template.
-      customHeaders: { [originVerifyHeader]: props.originSecret.secretValueFromJson('current').unsafeUnwrap() },
-    });
+    const originFor = (url: lambda.IFunctionUrl) =>
+      new origins.FunctionUrlOrigin(url, {
+        // The idle limit between bytes, not the request length: streams send keep-alives well
+        // inside it. 60 s is the most CloudFront allows without a quota increase.
+        readTimeout: Duration.seconds(60),
+        keepaliveTimeout: Duration.seconds(60),
+        // A CloudFormation dynamic reference: the value never appears in the template.
+        customHeaders: { [originVerifyHeader]: props.originSecret.secretValueFromJson('current').unsafeUnwrap() },
+      });
+    const apiBehavior = {
+      viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
+      allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
+      cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
+      // The function URL must see its own host, so every viewer header but Host is forwarded.
+      originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+      compress: false,
+    };
     this.distribution = new cloudfront.Distribution(this, 'Distribution', {
       comment: 'Switchboard LLM gateway',
-      defaultBehavior: {
-        origin,
-        viewerProtocolPolicy: cloudfront.ViewerProtocolPolicy.HTTPS_ONLY,
-        allowedMethods: cloudfront.AllowedMethods.ALLOW_ALL,
-        cachePolicy: cloudfront.CachePolicy.CACHING_DISABLED,
-        // The function URL must see its own host, so every viewer header but Host is forwarded.
-        originRequestPolicy: cloudfront.OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
-        compress: false,
-      },
+      defaultBehavior: { origin: originFor(props.routerUrl), ...apiBehavior },
+      additionalBehaviors: { [managementPathPattern]: { origin: originFor(props.managementUrl), ...apiBehavior } },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
     });

@@ -8,6 +8,7 @@ import { lambdaEntries } from './lambda-entries.js';
 
 export interface RouterProps {
   keysTable: dynamodb.ITableV2;
+  policiesTable: dynamodb.ITableV2;
   /** The secret CloudFront sends in x-origin-verify; the router refuses requests without it. */
   originSecret: secretsmanager.ISecret;
   /** Provider id → secret holding `{"apiKey": ..., "baseUrl"?: ...}`. */
@@ -30,6 +31,7 @@ export class Router extends Construct {
       timeout: Duration.minutes(15),
       environment: {
         KEYS_TABLE: props.keysTable.tableName,
+        POLICIES_TABLE: props.policiesTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         PROVIDER_SECRET_ARNS: JSON.stringify(
           Object.fromEntries(Object.entries(props.providerSecrets).map(([id, secret]) => [id, secret.secretArn])),
@@ -37,6 +39,7 @@ export class Router extends Construct {
       },
     });
     props.keysTable.grantReadData(fn);
+    props.policiesTable.grantReadData(fn);
     props.originSecret.grantRead(fn);
     for (const secret of Object.values(props.providerSecrets)) secret.grantRead(fn);
 

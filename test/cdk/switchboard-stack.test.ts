@@ -20,6 +20,33 @@ function synthesize(): Template {
 
 const template = synthesize();
 const cachingDisabledPolicyId = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const originWithSecret = Match.objectLike({
+  OriginCustomHeaders: [
+    {
+      HeaderName: 'x-origin-verify',
+      HeaderValue: Match.objectLike({
+        'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^\\{\\{resolve:secretsmanager:')])],
+      }),
+    },
+  ],
+  CustomOriginConfig: Match.objectLike({ OriginReadTimeout: 60, OriginProtocolPolicy: 'https-only' }),
+});
+
+type Statement = { Action: string | string[]; Resource: unknown };
+
+/** The IAM actions granted to the role of the function whose description starts with `prefix`. */
+function actionsOf(prefix: string): string[] {
+  const functions = template.findResources('AWS::Lambda::Function', {
+    Properties: { Description: Match.stringLikeRegexp(`^${prefix}`) },
+  });
+  const roleId = (Object.values(functions)[0] as { Properties: { Role: { 'Fn::GetAtt': [string, string] } } }).Properties.Role['Fn::GetAtt'][0];
+  const policies = template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: roleId }] } });
+  return Object.values(policies).flatMap((policy) =>
+    (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.flatMap(
+      (statement) => [statement.Action].flat(),
+    ),
+  );
+}
 
 describe('SwitchboardStack', () => {
   it('runs the router on Node 22, arm64, behind a RESPONSE_STREAM function URL', () => {
@@ -39,20 +66,24 @@ describe('SwitchboardStack', () => {
           CachePolicyId: cachingDisabledPolicyId,
           ViewerProtocolPolicy: 'https-only',
         }),
-        Origins: [
+        CacheBehaviors: [
           Match.objectLike({
-            OriginCustomHeaders: [
-              {
-                HeaderName: 'x-origin-verify',
-                HeaderValue: Match.objectLike({
-                  'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^\\{\\{resolve:secretsmanager:')])],
-                }),
-              },
-            ],
-            CustomOriginConfig: Match.objectLike({ OriginReadTimeout: 60, OriginProtocolPolicy: 'https-only' }),
+            PathPattern: '/v1/manage/*',
+            AllowedMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'],
+            CachePolicyId: cachingDisabledPolicyId,
+            ViewerProtocolPolicy: 'https-only',
           }),
         ],
+        Origins: [originWithSecret, originWithSecret],
       }),
+    });
+  });
+
+  it('serves the management API from its own buffered function URL', () => {
+    template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'BUFFERED', AuthType: 'NONE' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Environment: { Variables: Match.objectLike({ POLICIES_TABLE: Match.anyValue(), KEYS_TABLE: Match.anyValue() }) },
     });
   });
 
@@ -71,17 +102,24 @@ describe('SwitchboardStack', () => {
     });
   });
 
-  it('grants the router only what it uses: key reads and its own secrets, no wildcard actions', () => {
-    const policies = template.findResources('AWS::IAM::Policy');
-    const statements = Object.values(policies).flatMap(
-      (policy) => (policy as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }).Properties.PolicyDocument.Statement,
-    );
-    const actions = statements.flatMap((statement) => [statement.Action].flat());
-    expect(actions).toContain('dynamodb:GetItem');
-    expect(actions).toContain('secretsmanager:GetSecretValue');
-    expect(actions.filter((action) => action.endsWith('*') && !action.startsWith('dynamodb:') && !action.startsWith('logs:'))).toEqual([]);
-    expect(actions).not.toContain('*');
+  it('grants the router only reads of keys and policies and its own secrets, no wildcard actions', () => {
+    const actions = actionsOf('Switchboard router');
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
     expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions).not.toContain('*');
+    expect(actions.filter((action) => action.endsWith('*') && !action.startsWith('dynamodb:') && !action.startsWith('logs:'))).toEqual([]);
+  });
+
+  it('lets the management API write policies but not keys yet', () => {
+    const actions = actionsOf('Switchboard management');
+    expect(actions).toContain('dynamodb:PutItem');
+    const writes = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) =>
+      (policy as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement.filter((statement) =>
+        [statement.Action].flat().includes('dynamodb:PutItem'),
+      ),
+    );
+    expect(JSON.stringify(writes)).toMatch(/Policies/);
+    expect(JSON.stringify(writes)).not.toMatch(/Keys/);
   });
 
   it('is checked by cdk-nag, which fails synthesis on an unacknowledged finding', () => {
@@ -98,10 +136,12 @@ describe('SwitchboardStack', () => {
     const stack = new SwitchboardStack(app, 'Bundled', { env: { region: 'eu-central-1' }, production: true });
     const assembly = app.synth();
     const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.'));
-    expect(assets).toHaveLength(1);
-    const bundle = readFileSync(join(assembly.directory, assets[0] ?? '', 'index.js'), 'utf8');
-    expect(bundle).toContain('x-origin-verify');
-    expect(existsSync(join(assembly.directory, assets[0] ?? '', 'index.js.map'))).toBe(true);
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) {
+      const bundle = readFileSync(join(assembly.directory, asset, 'index.js'), 'utf8');
+      expect(bundle).toContain('x-origin-verify');
+      expect(existsSync(join(assembly.directory, asset, 'index.js.map'))).toBe(true);
+    }
     Template.fromStack(stack).hasResource('AWS::DynamoDB::GlobalTable', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({ Replicas: [Match.objectLike({ DeletionProtectionEnabled: true })] }),

@@ -26,6 +26,16 @@ describe('npm run create-key', () => {
     expect(stored?.expiresAt).toBeGreaterThan(Date.now() + 29 * 86_400_000);
   });
 
+  it('creates management keys with --management', async () => {
+    const { stdout } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/create-key.ts', '--table', table, '--name', 'ops', '--management'],
+      { env: { ...process.env, DYNAMODB_ENDPOINT: endpoint, AWS_REGION: 'us-east-1' } },
+    );
+    const key = /(sb-[A-Za-z0-9_-]{43})/.exec(stdout)?.[1] ?? '';
+    expect(await new DynamoDbKeyStore(client, table).findByHash(hashApiKey(key))).toMatchObject({ kind: 'management', name: 'ops' });
+  });
+
   it('explains its usage when the table is missing', async () => {
     const failure = await run(process.execPath, ['--import', 'tsx', 'scripts/create-key.ts']).catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm run create-key') });

@@ -1,21 +1,23 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
-import { keysTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
 
-export interface KeysTableProps {
+export interface GatewayTableProps {
+  partitionKey: string;
+  sortKey?: string;
   /** Production tables are retained and protected from deletion. */
   production: boolean;
 }
 
-/** API keys, addressed by the SHA-256 of the key: the secret itself is never stored. */
-export class KeysTable extends Construct {
+/** The defaults every Switchboard table shares: on demand, encrypted, point-in-time recovery. */
+export class GatewayTable extends Construct {
   readonly table: dynamodb.TableV2;
 
-  constructor(scope: Construct, id: string, props: KeysTableProps) {
+  constructor(scope: Construct, id: string, props: GatewayTableProps) {
     super(scope, id);
     this.table = new dynamodb.TableV2(this, 'Table', {
-      partitionKey: { name: keysTableSchema.partitionKey, type: dynamodb.AttributeType.STRING },
+      partitionKey: { name: props.partitionKey, type: dynamodb.AttributeType.STRING },
+      ...(props.sortKey ? { sortKey: { name: props.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),

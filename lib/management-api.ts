@@ -1,0 +1,43 @@
+import { Duration } from 'aws-cdk-lib';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { GatewayFunction } from './gateway-function.js';
+import { lambdaEntries } from './lambda-entries.js';
+
+export interface ManagementApiProps {
+  keysTable: dynamodb.ITableV2;
+  policiesTable: dynamodb.ITableV2;
+  originSecret: secretsmanager.ISecret;
+}
+
+/** The management API Lambda (`/v1/manage/...`) and its buffered function URL. */
+export class ManagementApi extends Construct {
+  readonly function: lambda.IFunction;
+  readonly functionUrl: lambda.FunctionUrl;
+
+  constructor(scope: Construct, id: string, props: ManagementApiProps) {
+    super(scope, id);
+    const { function: fn } = new GatewayFunction(this, 'Management', {
+      entry: lambdaEntries.management,
+      description: 'Switchboard management API: policies (and, later, keys, limits, groups)',
+      memorySize: 512,
+      timeout: Duration.seconds(30),
+      environment: {
+        KEYS_TABLE: props.keysTable.tableName,
+        POLICIES_TABLE: props.policiesTable.tableName,
+        ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
+      },
+    });
+    props.keysTable.grantReadData(fn);
+    props.policiesTable.grantReadWriteData(fn);
+    props.originSecret.grantRead(fn);
+    // Same origin protection as the router: see lib/router.ts for why not OAC.
+    this.functionUrl = fn.addFunctionUrl({
+      authType: lambda.FunctionUrlAuthType.NONE,
+      invokeMode: lambda.InvokeMode.BUFFERED,
+    });
+    this.function = fn;
+  }
+}
