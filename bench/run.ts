@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { measureErrorFailover, measureHangFailover } from './failover.js';
 import { runLoad, type LoadResult } from './load.js';
 
 /**
@@ -9,6 +10,8 @@ import { runLoad, type LoadResult } from './load.js';
  */
 const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
 const key = 'sb-bench-key-0000000000000000000000000000000';
+const adminKey = 'sb-bench-admin-00000000000000000000000000000';
+const firstByteTimeoutMs = 500;
 
 interface Target {
   name: string;
@@ -77,7 +80,11 @@ async function main(): Promise<void> {
     OPENAI_BASE_URL: `${upstream.origin}/v1`,
     OPENAI_API_KEY: 'sk-bench',
     SWITCHBOARD_DEV_KEY: key,
+    SWITCHBOARD_ADMIN_KEY: adminKey,
     SWITCHBOARD_DATA_DIR: '',
+    SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: String(firstByteTimeoutMs),
+    // Failover is what is measured here, so the circuit breaker must never skip the primary.
+    SWITCHBOARD_BREAKER_THRESHOLD: '1000000000',
   });
   const json = { 'content-type': 'application/json' };
   const targets: Target[] = [
@@ -139,6 +146,26 @@ async function main(): Promise<void> {
     }
     console.log('');
   }
+
+  console.log('Failover (streaming, concurrency 1)');
+  for (const [name, primary] of [['after-500', 'openai/fail-500'], ['after-hang', 'openai/hang']] as const) {
+    const created = await fetch(`${gateway.origin}/v1/manage/policy`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ name, type: 'fallback', models: [{ model: primary }, { model: 'openai/gpt-bench' }] }),
+    });
+    if (created.status !== 201) throw new Error(`could not create policy ${name}: ${await created.text()}`);
+  }
+  const afterError = await measureErrorFailover(gateway.origin, upstream.origin, key, 'policy/after-500', 300);
+  console.log(
+    `  primary answers 500: its failure → the fallback's first byte at the client: p50 ${format(afterError.p50Ms)} ms, ` +
+      `p99 ${format(afterError.p99Ms)} ms, max ${format(afterError.maxMs)} ms (${afterError.samples} requests; target p99 < 50 ms)`,
+  );
+  const afterHang = await measureHangFailover(gateway.origin, key, 'policy/after-hang', 5);
+  console.log(
+    `  primary hangs: request → the fallback's first byte: p50 ${format(afterHang.p50Ms)} ms, max ${format(afterHang.maxMs)} ms ` +
+      `(first-byte limit ${firstByteTimeoutMs} ms; detection overhead ${format(afterHang.maxMs - firstByteTimeoutMs)} ms at most)`,
+  );
 }
 
 process.on('SIGINT', () => {

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 /**
  * A lean OpenAI-compatible upstream for benchmarks: a fixed completion, or a stream of
  * `STREAM_CHUNKS` content chunks. It does as little as possible so the hop is what is measured.
+ * Model `fail-500` answers 500 and notes when (GET /last-failure tells); model `hang` never answers.
  */
 const streamChunks = Number(process.env.STREAM_CHUNKS ?? 20);
 const completion = JSON.stringify({
@@ -24,11 +25,24 @@ const streamBody = [
   'data: [DONE]\n\n',
 ];
 
+/** Wall-clock milliseconds with sub-millisecond precision, comparable across processes. */
+const wallClock = () => performance.timeOrigin + performance.now();
+let lastFailureAt = 0;
+
 const server = createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/last-failure') return void res.end(String(lastFailureAt));
   let body = '';
   req.setEncoding('utf8');
   req.on('data', (piece: string) => (body += piece));
   req.on('end', () => {
+    if (body.includes('"model":"hang"')) return;
+    if (body.includes('"model":"fail-500"')) {
+      res.writeHead(500, { 'content-type': 'application/json' });
+      res.end('{"error":{"message":"bench failure","type":"server_error","code":null,"param":null}}', () => {
+        lastFailureAt = wallClock();
+      });
+      return;
+    }
     if (!body.includes('"stream":true')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(completion);

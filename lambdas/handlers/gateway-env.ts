@@ -31,6 +31,8 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_KEEPALIVE_MS: milliseconds(15_000),
   SWITCHBOARD_POLICY_CACHE_TTL_MS: milliseconds(5_000),
   SWITCHBOARD_EXPLORATION_RATE: z.coerce.number().min(0).max(1).default(0.1),
+  SWITCHBOARD_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
+  SWITCHBOARD_BREAKER_COOLDOWN_MS: milliseconds(30_000),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -88,7 +90,13 @@ export function gatewayDeps(
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
     ),
-    routing: { breaker: new CircuitBreaker(), latency: new LatencyStats() },
+    routing: {
+      breaker: new CircuitBreaker({
+        failureThreshold: env.SWITCHBOARD_BREAKER_THRESHOLD,
+        cooldownMs: env.SWITCHBOARD_BREAKER_COOLDOWN_MS,
+      }),
+      latency: new LatencyStats(),
+    },
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     limits: {

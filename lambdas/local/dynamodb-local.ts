@@ -27,9 +27,15 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
   const folder = jarFolder();
   const port = await freePort();
   const storage = options.dbPath ? ['-dbPath', options.dbPath] : ['-inMemory'];
+  // Through a small shell so that DynamoDB Local goes down with us even if this process is
+  // killed outright: the shell stops Java as soon as our end of its stdin closes.
   const java = spawn(
-    'java',
+    'sh',
     [
+      '-c',
+      // Background jobs of a script read /dev/null unless told otherwise, hence fd 3.
+      'exec 3<&0; java "$@" </dev/null & pid=$!; (cat <&3 >/dev/null; kill $pid 2>/dev/null) & wait $pid',
+      'dynamodb-local',
       `-Djava.library.path=${join(folder, 'DynamoDBLocal_lib')}`,
       '-jar',
       join(folder, 'DynamoDBLocal.jar'),
@@ -39,18 +45,31 @@ export async function startDynamoDbLocal(options: { dbPath?: string } = {}): Pro
       String(port),
       '-disableTelemetry',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['pipe', 'ignore', 'pipe'] },
   );
   let stderr = '';
   java.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-  const exited = new Promise<never>((_, reject) => {
-    java.once('error', (error) =>
-      reject(new Error(`Could not start Java for DynamoDB Local (${error.message}). Install a JRE, e.g. apt-get install default-jre-headless, or set DYNAMODB_ENDPOINT.`)),
-    );
-    java.once('exit', (code) => reject(new Error(`DynamoDB Local exited with code ${code}: ${stderr.trim()}`)));
+  // Only a failure while starting is an error; a later exit is the stop we asked for.
+  let onError: (error: Error) => void = () => {};
+  let onExit: (code: number | null) => void = () => {};
+  const failedToStart = new Promise<never>((_, reject) => {
+    onError = (error) => reject(new Error(`Could not start DynamoDB Local: ${error.message}`));
+    onExit = (code) => {
+      const hint = code === 127 ? ' Java was not found: install a JRE (apt-get install default-jre-headless) or set DYNAMODB_ENDPOINT.' : '';
+      reject(new Error(`DynamoDB Local exited with code ${code}.${hint} ${stderr.trim()}`));
+    };
   });
-  exited.catch(() => undefined);
-  await Promise.race([waitForPort(port), exited]);
+  java.once('error', onError);
+  java.once('exit', onExit);
+  try {
+    await Promise.race([waitForPort(port), failedToStart]);
+  } catch (error) {
+    await stopProcess(java);
+    throw error;
+  } finally {
+    java.off('error', onError);
+    java.off('exit', onExit);
+  }
   return { endpoint: `http://127.0.0.1:${port}`, stop: () => stopProcess(java) };
 }
 
@@ -82,6 +101,6 @@ function stopProcess(child: ChildProcess): Promise<void> {
       clearTimeout(force);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.stdin?.end();
   });
 }

@@ -1,5 +1,4 @@
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -45,12 +44,19 @@ function runStart(env: NodeJS.ProcessEnv): RunningStart {
   };
 }
 
-function javaChildrenOf(pid: number): string {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid), 'java'], { encoding: 'utf8' }).trim();
-  } catch {
-    return '';
+/** How many java processes run below `pid` (DynamoDB Local sits under a small shell). */
+function javaDescendantsOf(pid: number): number {
+  const table = execFileSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .map(([child, parent, command]) => ({ child: Number(child), parent: Number(parent), command }));
+  const below = new Set([pid]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const row of table) if (below.has(row.parent) && !below.has(row.child)) grew = below.add(row.child) !== undefined;
   }
+  return table.filter((row) => below.has(row.child) && row.command === 'java').length;
 }
 
 describe('npm start', () => {
@@ -64,9 +70,9 @@ describe('npm start', () => {
     const key = /(sb-[A-Za-z0-9_-]{43})/.exec(first.output())?.[1];
     expect(key).toBeDefined();
     expect(first.output()).toContain(`curl http://127.0.0.1:${port}/v1/chat/completions`);
-    expect(javaChildrenOf(first.pid)).not.toBe('');
+    expect(javaDescendantsOf(first.pid)).not.toBe(0);
     expect(await first.interrupt()).toBe(0);
-    expect(javaChildrenOf(first.pid)).toBe('');
+    expect(javaDescendantsOf(first.pid)).toBe(0);
 
     const second = runStart(env);
     await second.waitFor('Press Ctrl-C to stop.');
@@ -79,4 +85,23 @@ describe('npm start', () => {
     expect(response.status).toBe(200);
     expect(await second.interrupt()).toBe(0);
   }, 60_000);
+
+  it('takes DynamoDB Local down even when the server is killed outright', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-kill-'));
+    const env = { SWITCHBOARD_DATA_DIR: dataDir, PORT: String(await freePort()), SWITCHBOARD_DEV_KEY: 'sb-kill-test-key-000000', DYNAMODB_ENDPOINT: '' };
+    const server = runStart(env);
+    await server.waitFor('Press Ctrl-C to stop.');
+    const dynamoDbRunning = () => {
+      try {
+        return execFileSync('pgrep', ['-f', `dbPath ${join(dataDir, 'dynamodb')}`], { encoding: 'utf8' }).trim() !== '';
+      } catch {
+        return false; // pgrep exits 1 when nothing matches
+      }
+    };
+    expect(dynamoDbRunning()).toBe(true);
+    process.kill(server.pid, 'SIGKILL');
+    const deadline = Date.now() + 10_000;
+    while (dynamoDbRunning() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(dynamoDbRunning()).toBe(false);
+  }, 30_000);
 });

@@ -8,19 +8,32 @@ import { HttpTransportError, type HttpClient, type HttpResponse } from '../../po
  */
 export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 })): HttpClient {
   return async (upstream) => {
+    // undici's own headersTimeout runs on a coarse timer (up to a second late); failover waits on
+    // this limit, so it gets a precise timer of its own. The caller's signal still cancels.
+    const controller = new AbortController();
+    const cancel = () => controller.abort();
+    upstream.signal?.addEventListener('abort', cancel, { once: true });
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, upstream.firstByteTimeoutMs);
     let response: Awaited<ReturnType<typeof request>>;
     try {
       response = await request(upstream.url, {
         method: upstream.method,
         headers: upstream.headers,
         body: upstream.body,
-        ...(upstream.signal ? { signal: upstream.signal } : {}),
+        signal: controller.signal,
         dispatcher: agent,
-        headersTimeout: upstream.firstByteTimeoutMs,
+        headersTimeout: 0,
         bodyTimeout: upstream.idleTimeoutMs,
       });
     } catch (error) {
-      throw toTransportError(error);
+      upstream.signal?.removeEventListener('abort', cancel);
+      throw timedOut ? new HttpTransportError('timeout', 'The upstream did not answer in time.', { cause: error }) : toTransportError(error);
+    } finally {
+      clearTimeout(timer);
     }
     const { body } = response;
     return {

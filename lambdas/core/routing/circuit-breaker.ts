@@ -19,7 +19,7 @@ interface Circuit {
 export class CircuitBreaker {
   private readonly circuits = new Map<string, Circuit>();
 
-  constructor(private readonly options: CircuitBreakerOptions = { failureThreshold: 5, cooldownMs: 30_000 }) {}
+  constructor(private readonly options: CircuitBreakerOptions) {}
 
   /**
    * Whether a request may go to the model now. After the cooldown one request claims the probe;
