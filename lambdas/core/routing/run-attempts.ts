@@ -51,13 +51,16 @@ export async function runAttempts<T>(
   const healthy = plan.filter((attempt) => !breaker.isOpen(attempt.model, now()));
   const ordered = healthy.length > 0 ? healthy : plan;
   let calls = 0;
-  let lastError: unknown = new GatewayError(503, 'no_healthy_target', 'No model was available to serve the request.');
+  let lastError: unknown;
+  // Errors are built only when they happen: capturing a stack costs more than the rest of a try.
+  const failure = () =>
+    annotate(lastError ?? new GatewayError(503, 'no_healthy_target', 'No model was available to serve the request.'), calls);
 
   for (const attempt of ordered) {
     if (ordered.length > 1 && !breaker.allows(attempt.model, now())) continue;
     for (let retry = 0; ; retry++) {
       const remainingMs = context.deadlineAt - now();
-      if (remainingMs <= 0) throw annotate(lastError, calls);
+      if (remainingMs <= 0) throw failure();
       const startedAt = now();
       calls++;
       try {
@@ -77,7 +80,7 @@ export async function runAttempts<T>(
       }
     }
   }
-  throw annotate(lastError, calls);
+  throw failure();
 }
 
 /** The backoff, or the provider's shorter Retry-After; undefined when it asks for longer. */
