@@ -18,6 +18,7 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
  * The chunks of a stream whose first `next()` is already under way, with a keep-alive marker
  * whenever the upstream has been silent for `intervalMs`: CloudFront cuts an origin that sends
  * nothing for its read timeout, and a reasoning model can think for minutes before its first token.
+ * One timer per stream, re-armed with `refresh()`: a timer per chunk cost more than the chunk.
  */
 export async function* withKeepAlive(
   iterator: AsyncIterator<ChatCompletionChunk>,
@@ -25,18 +26,26 @@ export async function* withKeepAlive(
   intervalMs: number,
 ): AsyncGenerator<StreamItem> {
   let next = first;
+  let wake: ((silence: typeof keepAlive) => void) | undefined;
+  const timer = setTimeout(() => wake?.(keepAlive), intervalMs).unref();
   try {
     for (;;) {
-      if (!(await settlesWithin(next, intervalMs))) {
+      timer.refresh();
+      const item = await new Promise<IteratorResult<ChatCompletionChunk> | typeof keepAlive>((resolve, reject) => {
+        wake = resolve;
+        next.then(resolve, reject);
+      });
+      wake = undefined;
+      if (item === keepAlive) {
         yield keepAlive;
         continue;
       }
-      const result = await next;
-      if (result.done) return;
-      yield result.value;
+      if (item.done) return;
+      yield item.value;
       next = iterator.next();
     }
   } finally {
+    clearTimeout(timer);
     // A pending read of a stream the client left must not surface as an unhandled rejection.
     next.catch(() => undefined);
   }
