@@ -1,12 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { parseSwitchboardConfig } from '../lib/config.js';
-import { SwitchboardStack } from '../lib/switchboard-stack.js';
+import { addSwitchboardStacks } from '../lib/switchboard-app.js';
 
 const app = new App();
-const config = parseSwitchboardConfig(app.node.tryGetContext('switchboard'));
-
-new SwitchboardStack(app, 'Switchboard', {
-  env: { region: config.homeRegion, ...(config.account ? { account: config.account } : {}) },
-  production: config.production,
-  description: 'Switchboard: self-hosted LLM gateway (home region)',
-});
+addSwitchboardStacks(app, parseSwitchboardConfig(app.node.tryGetContext('switchboard')));

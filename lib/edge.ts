@@ -1,4 +1,5 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as origins from 'aws-cdk-lib/aws-cloudfront-origins';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -10,6 +11,10 @@ export interface EdgeProps {
   routerUrl: lambda.IFunctionUrl;
   managementUrl: lambda.IFunctionUrl;
   originSecret: secretsmanager.ISecret;
+  /** A custom domain; its ACM certificate must be in us-east-1, as CloudFront requires. */
+  domain?: { name: string; certificateArn: string };
+  /** A CloudFront-scope WAF web ACL to attach. */
+  webAclArn?: string;
 }
 
 /** The path CloudFront sends to the management function; everything else goes to the router. */
@@ -47,11 +52,23 @@ export class Edge extends Construct {
       additionalBehaviors: { [managementPathPattern]: { origin: originFor(props.managementUrl), ...apiBehavior } },
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
+      ...(props.domain
+        ? {
+            domainNames: [props.domain.name],
+            certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.domain.certificateArn),
+            minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+          }
+        : {}),
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
     });
     const acknowledge = (id: string, reason: string) => Validations.of(this.distribution).acknowledge({ id, reason });
     acknowledge('AwsSolutions-CFR1', 'An API gateway for applications: who may call it is decided by API keys, not geography.');
-    acknowledge('AwsSolutions-CFR2', 'WAF is an opt-in of the full deployment; API keys and spend limits guard every call.');
+    if (!props.webAclArn) {
+      acknowledge('AwsSolutions-CFR2', 'WAF is opt-in (switchboard.waf); API keys and spend limits guard every call.');
+    }
     acknowledge('AwsSolutions-CFR3', 'The router writes its own per-request log; CloudFront logs would duplicate it.');
-    acknowledge('AwsSolutions-CFR4', 'The default cloudfront.net certificate fixes the TLS policy; a custom domain sets TLS 1.2.');
+    if (!props.domain) {
+      acknowledge('AwsSolutions-CFR4', 'The default cloudfront.net certificate fixes the TLS policy; a custom domain sets TLS 1.2.');
+    }
   }
 }

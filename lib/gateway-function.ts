@@ -6,12 +6,19 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Construct } from 'constructs';
 import { lambdaBundling, projectRoot } from './lambda-entries.js';
 
-export interface GatewayFunctionProps {
+/** What every function of one deployment shares. */
+export interface FunctionOptions {
+  logRetention: logs.RetentionDays;
+  tracing: boolean;
+}
+
+export interface GatewayFunctionProps extends FunctionOptions {
   entry: string;
   description: string;
   memorySize: number;
   timeout: Duration;
   environment: Record<string, string>;
+  reservedConcurrency?: number;
 }
 
 /**
@@ -23,7 +30,7 @@ export class GatewayFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: GatewayFunctionProps) {
     super(scope, id);
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: logs.RetentionDays.ONE_MONTH });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention });
     // An own role instead of AWSLambdaBasicExecutionRole, which may write to any log group.
     const role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     logGroup.grantWrite(role);
@@ -39,6 +46,8 @@ export class GatewayFunction extends Construct {
       logGroup,
       role,
       loggingFormat: lambda.LoggingFormat.JSON,
+      tracing: props.tracing ? lambda.Tracing.ACTIVE : lambda.Tracing.DISABLED,
+      ...(props.reservedConcurrency ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {
         forceDockerBundling: false,
@@ -47,6 +56,12 @@ export class GatewayFunction extends Construct {
         externalModules: [...lambdaBundling.externalModules],
       },
     });
+    if (props.tracing) {
+      Validations.of(role).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason: 'X-Ray accepts trace segments only on resource "*".',
+      });
+    }
     Validations.of(this.function).acknowledge({
       id: 'AwsSolutions-L1',
       reason: 'Node 22 is the runtime Switchboard is built and tested for; the bundle targets it.',

@@ -5,6 +5,12 @@ import { Construct } from 'constructs';
 export interface GatewayTableProps {
   partitionKey: string;
   sortKey?: string;
+  /** A fixed name, needed where another region's stack looks the table up. */
+  tableName?: string;
+  /** Regions the table is replicated to (a global table). */
+  replicaRegions?: readonly string[];
+  /** The attribute DynamoDB deletes expired items by. */
+  timeToLiveAttribute?: string;
   /** Production tables are retained and protected from deletion. */
   production: boolean;
 }
@@ -18,6 +24,9 @@ export class GatewayTable extends Construct {
     this.table = new dynamodb.TableV2(this, 'Table', {
       partitionKey: { name: props.partitionKey, type: dynamodb.AttributeType.STRING },
       ...(props.sortKey ? { sortKey: { name: props.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
+      ...(props.tableName ? { tableName: props.tableName } : {}),
+      ...(props.timeToLiveAttribute ? { timeToLiveAttribute: props.timeToLiveAttribute } : {}),
+      replicas: (props.replicaRegions ?? []).map((region) => ({ region })),
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),

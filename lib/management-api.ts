@@ -3,13 +3,14 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { GatewayFunction } from './gateway-function.js';
+import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
 import { lambdaEntries } from './lambda-entries.js';
 
 export interface ManagementApiProps {
   keysTable: dynamodb.ITableV2;
   policiesTable: dynamodb.ITableV2;
   originSecret: secretsmanager.ISecret;
+  functions: FunctionOptions;
 }
 
 /** The management API Lambda (`/v1/manage/...`) and its buffered function URL. */
@@ -20,6 +21,7 @@ export class ManagementApi extends Construct {
   constructor(scope: Construct, id: string, props: ManagementApiProps) {
     super(scope, id);
     const { function: fn } = new GatewayFunction(this, 'Management', {
+      ...props.functions,
       entry: lambdaEntries.management,
       description: 'Switchboard management API: policies (and, later, keys, limits, groups)',
       memorySize: 512,

@@ -3,7 +3,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { GatewayFunction } from './gateway-function.js';
+import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
 import { lambdaEntries } from './lambda-entries.js';
 
 export interface RouterProps {
@@ -13,6 +13,10 @@ export interface RouterProps {
   originSecret: secretsmanager.ISecret;
   /** Provider id → secret holding `{"apiKey": ..., "baseUrl"?: ...}`. */
   providerSecrets: Readonly<Record<string, secretsmanager.ISecret>>;
+  functions: FunctionOptions;
+  reservedConcurrency?: number;
+  /** Serve only models whose inference runs in the EU. */
+  euOnly: boolean;
 }
 
 /** The streaming router Lambda and its function URL. */
@@ -23,6 +27,8 @@ export class Router extends Construct {
   constructor(scope: Construct, id: string, props: RouterProps) {
     super(scope, id);
     const { function: fn } = new GatewayFunction(this, 'Router', {
+      ...props.functions,
+      ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
       entry: lambdaEntries.router,
       description: 'Switchboard router: OpenAI/Anthropic-compatible LLM gateway (response streaming)',
       // Network-bound work; 1 GB gives a full vCPU share for JSON and TLS at the lowest latency.
@@ -33,6 +39,7 @@ export class Router extends Construct {
         KEYS_TABLE: props.keysTable.tableName,
         POLICIES_TABLE: props.policiesTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
+        SWITCHBOARD_EU_ONLY: String(props.euOnly),
         PROVIDER_SECRET_ARNS: JSON.stringify(
           Object.fromEntries(Object.entries(props.providerSecrets).map(([id, secret]) => [id, secret.secretArn])),
         ),

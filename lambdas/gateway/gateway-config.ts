@@ -32,6 +32,8 @@ export interface GatewayLimits {
   keepAliveMs: number;
   /** Share of requests on which a latency policy tries an unmeasured model first. */
   explorationRate: number;
+  /** Serve only models whose inference runs in the EU (the EU stack). */
+  euOnly: boolean;
 }
 
 /** Every secret the gateway holds, so error messages can be scrubbed of them. */

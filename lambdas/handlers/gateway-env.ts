@@ -33,6 +33,10 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_EXPLORATION_RATE: z.coerce.number().min(0).max(1).default(0.1),
   SWITCHBOARD_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   SWITCHBOARD_BREAKER_COOLDOWN_MS: milliseconds(30_000),
+  SWITCHBOARD_EU_ONLY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((value) => value === 'true'),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -106,6 +110,7 @@ export function gatewayDeps(
       deadlineMs: env.SWITCHBOARD_DEADLINE_MS,
       keepAliveMs: env.SWITCHBOARD_KEEPALIVE_MS,
       explorationRate: env.SWITCHBOARD_EXPLORATION_RATE,
+      euOnly: env.SWITCHBOARD_EU_ONLY,
     },
   };
 }

@@ -7,3 +7,10 @@ export const policiesTableSchema = {
   partitionKey: 'scope',
   sortKey: 'name',
 } as const;
+
+/** Usage counters per key, group and period; items expire by `expires_at` (epoch seconds). */
+export const usageTableSchema = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  timeToLiveAttribute: 'expires_at',
+} as const;

@@ -25,6 +25,8 @@ export interface ChatProvider {
   readonly id: string;
   /** Whether the provider serves this model; absent when any name may be valid upstream. */
   knowsModel?(model: string): boolean;
+  /** Whether inference for this model, with these credentials, runs inside the EU. */
+  runsInEu(model: string, credentials: ProviderCredentials): boolean;
   complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion>;
   /**
    * Resolves once the upstream has accepted the request, so a 429 or 5xx is still a thrown

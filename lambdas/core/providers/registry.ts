@@ -9,8 +9,12 @@ export const chatProviders: Readonly<Record<string, ChatProvider>> = {
   mock: mockProvider,
 };
 
+export function findChatProvider(providerId: string): ChatProvider | undefined {
+  return Object.hasOwn(chatProviders, providerId) ? chatProviders[providerId] : undefined;
+}
+
 export function chatProviderFor(providerId: string, fullModelId: string): ChatProvider {
-  const provider = Object.hasOwn(chatProviders, providerId) ? chatProviders[providerId] : undefined;
+  const provider = findChatProvider(providerId);
   if (!provider) {
     throw new GatewayError(
       404,

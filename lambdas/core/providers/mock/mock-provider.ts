@@ -7,6 +7,8 @@ import { isMockModel, mockReply, type MockReply } from './mock-reply.js';
 export const mockProvider: ChatProvider = {
   id: 'mock',
   knowsModel: isMockModel,
+  // The mock answers from inside the gateway itself, wherever that runs.
+  runsInEu: () => true,
   async complete(request, call) {
     const reply = mockReply(call.model, request);
     return {

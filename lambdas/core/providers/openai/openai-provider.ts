@@ -28,6 +28,8 @@ export function openAICompatibleProvider(id: string, defaultBaseUrl = defaultOpe
 
   return {
     id,
+    // OpenAI's EU data residency endpoint; other hosts are assumed to run outside the EU.
+    runsInEu: (_model, credentials) => new URL(credentials.baseUrl ?? defaultBaseUrl).hostname === 'eu.api.openai.com',
     async complete(request, call) {
       const response = await send(call, false, toOpenAIRequest(request, call.model, false));
       const completion = chatCompletionSchema.safeParse(await readJson(id, response));

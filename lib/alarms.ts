@@ -1,0 +1,65 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+
+export interface AlarmsProps {
+  router: lambda.IFunction;
+  deadLetters: sqs.IQueue;
+  email?: string;
+}
+
+/** Operational alarms (router errors and throttles, undeliverable alerts) sent to one SNS topic. */
+export class Alarms extends Construct {
+  readonly topic: sns.Topic;
+
+  constructor(scope: Construct, id: string, props: AlarmsProps) {
+    super(scope, id);
+    this.topic = new sns.Topic(this, 'Topic', {
+      displayName: 'Switchboard alarms',
+      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+    if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+    const notify = new actions.SnsAction(this.topic);
+    const period = Duration.minutes(5);
+
+    const errorRate = new cloudwatch.MathExpression({
+      expression: '100 * errors / MAX([errors, invocations])',
+      usingMetrics: {
+        errors: props.router.metricErrors({ period, statistic: 'Sum' }),
+        invocations: props.router.metricInvocations({ period, statistic: 'Sum' }),
+      },
+      label: 'Router error rate (%)',
+      period,
+    });
+    const alarms = [
+      errorRate.createAlarm(this, 'RouterErrorRate', {
+        alarmDescription: 'More than 5% of router invocations failed (crashed or timed out) over 5 minutes',
+        threshold: 5,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      props.router.metricThrottles({ period, statistic: 'Sum' }).createAlarm(this, 'RouterThrottles', {
+        alarmDescription: 'The router was throttled: raise its reserved concurrency or the account limit',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      props.deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }).createAlarm(this, 'AlertDeadLetters', {
+        alarmDescription: 'Alert events could not be delivered and wait in the dead-letter queue',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    ];
+    for (const alarm of alarms) alarm.addAlarmAction(notify);
+  }
+}

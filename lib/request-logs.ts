@@ -1,0 +1,150 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as glue from 'aws-cdk-lib/aws-glue';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { requestLogRecordSchema } from '../lambdas/core/request-log/request-log-record.js';
+import { glueColumns } from './glue-columns.js';
+import { namedQueries } from './named-queries.js';
+import { SecureBucket } from './secure-bucket.js';
+
+export interface RequestLogsProps {
+  infrequentAccessAfterDays: number;
+  expireAfterDays: number;
+}
+
+const dataPrefix = 'requests/';
+
+/**
+ * Request logs: Firehose → S3 (gzipped JSON lines, partitioned by day) → a Glue table with
+ * partition projection → an Athena workgroup with encrypted results and ready-made queries.
+ */
+export class RequestLogs extends Construct {
+  readonly bucket: s3.Bucket;
+  readonly deliveryStream: firehose.CfnDeliveryStream;
+  readonly workGroup: athena.CfnWorkGroup;
+  readonly databaseName: string;
+  readonly tableName = 'requests';
+
+  constructor(scope: Construct, id: string, props: RequestLogsProps) {
+    super(scope, id);
+    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+      lifecycleRules: [{ expiration: Duration.days(90) }],
+    }).bucket;
+    this.bucket = new SecureBucket(this, 'Logs', {
+      accessLogs,
+      lifecycleRules: [
+        {
+          transitions: [
+            { storageClass: s3.StorageClass.INFREQUENT_ACCESS, transitionAfter: Duration.days(props.infrequentAccessAfterDays) },
+          ],
+          expiration: Duration.days(props.expireAfterDays),
+        },
+      ],
+    }).bucket;
+
+    // Firehose's own role, with exactly the S3 actions its delivery needs.
+    const deliveryRole = new iam.Role(this, 'DeliveryRole', { assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com') });
+    const deliveryPolicy = new iam.Policy(this, 'DeliveryPolicy', {
+      roles: [deliveryRole],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          resources: [this.bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
+          resources: [this.bucket.arnForObjects('*')],
+        }),
+      ],
+    });
+    const bucketLogicalId = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
+    Validations.of(deliveryPolicy).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
+      reason: 'Firehose writes objects under new, time-based keys: the object ARN must be bucket/*.',
+    });
+    // The L1 resource: the L2 destination would add its own wildcard grants to the role.
+    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'Stream', {
+      deliveryStreamType: 'DirectPut',
+      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
+      extendedS3DestinationConfiguration: {
+        bucketArn: this.bucket.bucketArn,
+        roleArn: deliveryRole.roleArn,
+        prefix: `${dataPrefix}year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`,
+        errorOutputPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+        compressionFormat: 'GZIP',
+        bufferingHints: { intervalInSeconds: 60, sizeInMBs: 5 },
+      },
+    });
+    this.deliveryStream.node.addDependency(deliveryPolicy);
+
+    const stack = Stack.of(this);
+    this.databaseName = `switchboard_${stack.region.replace(/-/g, '_')}`;
+    const database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: stack.account,
+      databaseInput: { name: this.databaseName, description: 'Switchboard request logs' },
+    });
+    const location = `s3://${this.bucket.bucketName}/${dataPrefix}`;
+    const table = new glue.CfnTable(this, 'Table', {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: this.tableName,
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys: ['year', 'month', 'day'].map((name) => ({ name, type: 'string' })),
+        // Partition projection: Athena computes partitions from the path, no crawler or MSCK.
+        parameters: {
+          classification: 'json',
+          'projection.enabled': 'true',
+          'projection.year.type': 'integer',
+          'projection.year.range': '2025,2100',
+          'projection.month.type': 'integer',
+          'projection.month.range': '1,12',
+          'projection.month.digits': '2',
+          'projection.day.type': 'integer',
+          'projection.day.range': '1,31',
+          'projection.day.digits': '2',
+          'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
+        },
+        storageDescriptor: {
+          location,
+          columns: glueColumns(requestLogRecordSchema),
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+        },
+      },
+    });
+    table.node.addDependency(database);
+
+    const results = new SecureBucket(this, 'QueryResults', {
+      accessLogs,
+      lifecycleRules: [{ expiration: Duration.days(30) }],
+    }).bucket;
+    this.workGroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
+      name: `switchboard-${stack.region}`,
+      description: 'Switchboard request analytics',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        resultConfiguration: {
+          outputLocation: `s3://${results.bucketName}/results/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+        },
+      },
+    });
+    for (const [name, query] of Object.entries(namedQueries(this.databaseName, this.tableName))) {
+      const named = new athena.CfnNamedQuery(this, `Query${name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`, {
+        name: `switchboard-${name}`,
+        database: this.databaseName,
+        workGroup: this.workGroup.name,
+        description: query.description,
+        queryString: query.sql,
+      });
+      named.node.addDependency(this.workGroup);
+    }
+  }
+}

@@ -1,0 +1,131 @@
+import { CfnOutput, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { keysTableSchema, policiesTableSchema, usageTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
+import { Alarms } from './alarms.js';
+import { Alerts } from './alerts.js';
+import { Edge } from './edge.js';
+import { GatewayTable } from './gateway-table.js';
+import { ManagementApi } from './management-api.js';
+import { OriginSecret } from './origin-secret.js';
+import { ProviderSecrets } from './provider-secrets.js';
+import { RequestLogs, type RequestLogsProps } from './request-logs.js';
+import { Router } from './router.js';
+import { WebAcl } from './web-acl.js';
+
+/**
+ * Where keys and policies live. The home region owns them (replicated to the other regions
+ * listed); another region's gateway reads its local replica, found by name.
+ */
+export type SharedTables =
+  | { owner: true; replicaRegions: readonly string[] }
+  | { owner: false; keysTableName: string; policiesTableName: string };
+
+export interface SwitchboardGatewayProps {
+  /** Prefix of the fixed names of the shared tables. */
+  name: string;
+  sharedTables: SharedTables;
+  production: boolean;
+  /** Serve only models whose inference runs in the EU. */
+  euOnly: boolean;
+  domain?: { name: string; certificateArn: string };
+  /** Attach this CloudFront WAF ACL, or create one (only possible in us-east-1). */
+  waf?: { webAclArn: string } | { ratePer5Minutes: number };
+  routerReservedConcurrency?: number;
+  logRetention: logs.RetentionDays;
+  tracing: boolean;
+  requestLogs: RequestLogsProps;
+  alarmEmail?: string;
+}
+
+/**
+ * The whole gateway of one region as one construct: tables, secrets, the router and management
+ * Lambdas behind CloudFront, request logs with Athena, the alert bus and alarms. Embed it in an
+ * app of your own, or deploy the stacks in bin/.
+ */
+export class SwitchboardGateway extends Construct {
+  readonly keysTable: dynamodb.ITableV2;
+  readonly policiesTable: dynamodb.ITableV2;
+  readonly usageTable: dynamodb.TableV2;
+  readonly router: Router;
+  readonly management: ManagementApi;
+  readonly edge: Edge;
+  readonly requestLogs: RequestLogs;
+  readonly alerts: Alerts;
+  readonly alarms: Alarms;
+  readonly providerSecrets: ProviderSecrets;
+
+  constructor(scope: Construct, id: string, props: SwitchboardGatewayProps) {
+    super(scope, id);
+    // Access logs are delivered under a bucket policy, which keeps every bucket free of ACLs.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const { production } = props;
+    const shared = props.sharedTables;
+    if (shared.owner) {
+      const replicated = { production, replicaRegions: shared.replicaRegions };
+      this.keysTable = new GatewayTable(this, 'Keys', { ...keysTableSchema, ...replicated, tableName: `${props.name}-keys` }).table;
+      this.policiesTable = new GatewayTable(this, 'Policies', {
+        ...policiesTableSchema,
+        ...replicated,
+        tableName: `${props.name}-policies`,
+      }).table;
+    } else {
+      this.keysTable = dynamodb.TableV2.fromTableName(this, 'Keys', shared.keysTableName);
+      this.policiesTable = dynamodb.TableV2.fromTableName(this, 'Policies', shared.policiesTableName);
+    }
+    // Usage stays in the region that served the request.
+    this.usageTable = new GatewayTable(this, 'Usage', { ...usageTableSchema, production }).table;
+
+    const origin = new OriginSecret(this, 'OriginSecret');
+    this.providerSecrets = new ProviderSecrets(this, 'ProviderSecrets');
+    const functions = { logRetention: props.logRetention, tracing: props.tracing };
+    const tables = { keysTable: this.keysTable, policiesTable: this.policiesTable, originSecret: origin.secret, functions };
+    this.router = new Router(this, 'Router', {
+      ...tables,
+      providerSecrets: this.providerSecrets.secrets,
+      euOnly: props.euOnly,
+      ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
+    });
+    this.management = new ManagementApi(this, 'Management', tables);
+
+    const webAclArn = props.waf && ('webAclArn' in props.waf ? props.waf.webAclArn : this.createWebAcl(props.waf.ratePer5Minutes));
+    this.edge = new Edge(this, 'Edge', {
+      routerUrl: this.router.functionUrl,
+      managementUrl: this.management.functionUrl,
+      originSecret: origin.secret,
+      ...(props.domain ? { domain: props.domain } : {}),
+      ...(webAclArn ? { webAclArn } : {}),
+    });
+    this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
+    this.alerts = new Alerts(this, 'Alerts');
+    this.alarms = new Alarms(this, 'Alarms', {
+      router: this.router.function,
+      deadLetters: this.alerts.deadLetters,
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+    });
+    this.outputs();
+  }
+
+  private createWebAcl(ratePer5Minutes: number): string {
+    const region = Stack.of(this).region;
+    if (region !== 'us-east-1') {
+      throw new Error(
+        `A CloudFront WAF web ACL can only be created in us-east-1, not ${region}: create one there and give its ARN (switchboard.<stack>.webAclArn).`,
+      );
+    }
+    return new WebAcl(this, 'WebAcl', { ratePer5Minutes }).arn;
+  }
+
+  private outputs(): void {
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('Endpoint', `https://${this.edge.distribution.distributionDomainName}`, 'Base URL for SDKs (OpenAI: append /v1)');
+    output('KeysTableName', this.keysTable.tableName, 'API and management keys');
+    output('PoliciesTableName', this.policiesTable.tableName, 'Routing policies');
+    output('AthenaWorkGroup', this.requestLogs.workGroup.name, 'Run the named queries here');
+    output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe to operational alarms');
+    for (const [provider, secret] of Object.entries(this.providerSecrets.secrets)) {
+      output(`${provider}SecretArn`, secret.secretArn, `Put {"apiKey": ...} for ${provider} here`);
+    }
+  }
+}

@@ -1,0 +1,134 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { actionsIn, statementsOf, synthesize } from './synth.js';
+
+const { home, eu } = synthesize();
+const cachingDisabledPolicyId = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
+const allMethods = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
+const originWithSecret = Match.objectLike({
+  OriginCustomHeaders: [
+    {
+      HeaderName: 'x-origin-verify',
+      HeaderValue: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([Match.stringLikeRegexp('^\\{\\{resolve:secretsmanager:')])] }),
+    },
+  ],
+  CustomOriginConfig: Match.objectLike({ OriginReadTimeout: 60, OriginProtocolPolicy: 'https-only' }),
+});
+
+describe.each([
+  ['home', home],
+  ['EU', eu],
+])('the %s stack', (_, template) => {
+  if (!template) throw new Error('stack missing');
+
+  it('runs the router on Node 22 arm64 behind a RESPONSE_STREAM function URL, and management behind a BUFFERED one', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: Match.anyValue() },
+      TracingConfig: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'RESPONSE_STREAM', AuthType: 'NONE' });
+    template.hasResourceProperties('AWS::Lambda::Url', { InvokeMode: 'BUFFERED', AuthType: 'NONE' });
+  });
+
+  it('puts CloudFront in front: HTTPS only, no caching, every method, management under /v1/manage/*', () => {
+    template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        DefaultCacheBehavior: Match.objectLike({
+          AllowedMethods: allMethods,
+          CachePolicyId: cachingDisabledPolicyId,
+          ViewerProtocolPolicy: 'https-only',
+        }),
+        CacheBehaviors: [
+          Match.objectLike({
+            PathPattern: '/v1/manage/*',
+            AllowedMethods: allMethods,
+            CachePolicyId: cachingDisabledPolicyId,
+            ViewerProtocolPolicy: 'https-only',
+          }),
+        ],
+        Origins: [originWithSecret, originWithSecret],
+      }),
+    });
+  });
+
+  it('never puts the origin secret itself into the template', () => {
+    const json = JSON.stringify(template.toJSON());
+    expect(json).toContain('"GenerateStringKey":"current"');
+    expect(json).not.toMatch(/"current":"[A-Za-z0-9]{48}"/);
+  });
+
+  it('grants the router reads of keys and policies and its own secrets only, with no wildcard actions', () => {
+    const actions = actionsIn(statementsOf(template, 'Switchboard router'));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions.filter((action) => action.includes('*') && !/^(dynamodb|logs|secretsmanager):/.test(action))).toEqual([]);
+    expect(actions).not.toContain('*');
+  });
+
+  it('lets the management API write policies, and no table else', () => {
+    const writes = statementsOf(template, 'Switchboard management').filter((statement) =>
+      [statement.Action].flat().includes('dynamodb:PutItem'),
+    );
+    expect(writes).toHaveLength(1);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/policies/i);
+    expect(JSON.stringify(writes[0]?.Resource)).not.toMatch(/keys/i);
+  });
+});
+
+describe('EU residency of the router', () => {
+  it('makes the EU router serve only EU models, and the home router all', () => {
+    eu?.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_EU_ONLY: 'true' }) },
+    });
+    home?.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_EU_ONLY: 'false' }) },
+    });
+    const allowed = synthesize({ eu: { allowNonEuModels: true } }).eu;
+    allowed?.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_EU_ONLY: 'false' }) },
+    });
+  });
+});
+
+describe('options from context', () => {
+  it('adds a custom domain with TLS 1.2, a WAF rate limit, reserved concurrency and tracing', () => {
+    const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123';
+    const { home: template } = synthesize({
+      stacks: ['home'],
+      home: { domain: { name: 'llm.example.com', certificateArn }, routerReservedConcurrency: 50 },
+      waf: { enabled: true, ratePer5Minutes: 500 },
+      tracing: true,
+    });
+    template?.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({
+        Aliases: ['llm.example.com'],
+        ViewerCertificate: Match.objectLike({ AcmCertificateArn: certificateArn, MinimumProtocolVersion: 'TLSv1.2_2021' }),
+        WebACLId: Match.anyValue(),
+      }),
+    });
+    template?.hasResourceProperties('AWS::WAFv2::WebACL', {
+      Scope: 'CLOUDFRONT',
+      Rules: [Match.objectLike({ Action: { Block: {} }, Statement: { RateBasedStatement: { Limit: 500, AggregateKeyType: 'IP' } } })],
+    });
+    template?.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      ReservedConcurrentExecutions: 50,
+      TracingConfig: { Mode: 'Active' },
+    });
+  });
+
+  it('refuses to create a CloudFront WAF outside us-east-1 and takes an existing one instead', () => {
+    expect(() => synthesize({ waf: { enabled: true } })).toThrow(/only be created in us-east-1/);
+    const webAclArn = 'arn:aws:wafv2:us-east-1:123456789012:global/webacl/switchboard/abc';
+    const { eu: template } = synthesize({ waf: { enabled: true }, eu: { webAclArn } });
+    template?.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ WebACLId: webAclArn }),
+    });
+  });
+});
