@@ -3,7 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 
 /** Providers whose credentials the deployed router reads from Secrets Manager. */
-export const deployedProviders = ['openai'] as const;
+export const deployedProviders = ['openai', 'anthropic'] as const;
 
 /**
  * One secret per provider, created empty (`{}`); operators put `{"apiKey": "...",

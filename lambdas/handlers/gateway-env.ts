@@ -23,6 +23,8 @@ export const gatewayEnvSchema = z.object({
   AWS_ACCESS_KEY_ID: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.url().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.url().optional(),
   SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: milliseconds(120_000),
   SWITCHBOARD_IDLE_TIMEOUT_MS: milliseconds(120_000),
@@ -62,11 +64,13 @@ export function dynamoDbClient(env: GatewayEnv): DynamoDBClient {
 
 /** Local mode: provider endpoints and keys from the conventional environment variables. */
 export function credentialsFromEnv(env: GatewayEnv): GatewayDeps['credentials'] {
+  const credentials = (apiKey: string | undefined, baseUrl: string | undefined) => ({
+    ...(apiKey ? { apiKey } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+  });
   return {
-    openai: {
-      ...(env.OPENAI_API_KEY ? { apiKey: env.OPENAI_API_KEY } : {}),
-      ...(env.OPENAI_BASE_URL ? { baseUrl: env.OPENAI_BASE_URL } : {}),
-    },
+    openai: credentials(env.OPENAI_API_KEY, env.OPENAI_BASE_URL),
+    anthropic: credentials(env.ANTHROPIC_API_KEY, env.ANTHROPIC_BASE_URL),
   };
 }
 

@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import { anthropicProvider } from './anthropic/anthropic-provider.js';
 import { mockProvider } from './mock/mock-provider.js';
 import { openAICompatibleProvider } from './openai/openai-provider.js';
 import type { ChatProvider } from './provider.js';
@@ -6,6 +7,7 @@ import type { ChatProvider } from './provider.js';
 /** Adding a provider is one folder and one line here. */
 export const chatProviders: Readonly<Record<string, ChatProvider>> = {
   openai: openAICompatibleProvider('openai'),
+  anthropic: anthropicProvider('anthropic'),
   mock: mockProvider,
 };
 

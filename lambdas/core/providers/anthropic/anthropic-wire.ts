@@ -1,0 +1,63 @@
+import { z } from 'zod';
+
+// https://docs.anthropic.com/en/api/messages — the parts of Anthropic's wire format the gateway
+// reads. Objects are `loose` so fields Anthropic adds later do not break parsing.
+
+export const anthropicUsageSchema = z
+  .object({
+    input_tokens: z.number().int().nonnegative().optional(),
+    output_tokens: z.number().int().nonnegative().optional(),
+    cache_creation_input_tokens: z.number().int().nonnegative().nullish(),
+    cache_read_input_tokens: z.number().int().nonnegative().nullish(),
+  })
+  .loose();
+
+const contentBlockSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }).loose(),
+  z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }).loose(),
+  z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() }).loose(),
+  z.object({ type: z.literal('redacted_thinking'), data: z.string() }).loose(),
+]);
+
+export const anthropicMessageSchema = z
+  .object({
+    id: z.string(),
+    type: z.literal('message'),
+    model: z.string(),
+    content: z.array(z.union([contentBlockSchema, z.object({ type: z.string() }).loose()])),
+    stop_reason: z.string().nullable(),
+    usage: anthropicUsageSchema,
+  })
+  .loose();
+
+export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('message_start'), message: anthropicMessageSchema.partial({ content: true, stop_reason: true }) }).loose(),
+  z.object({ type: z.literal('content_block_start'), index: z.number().int(), content_block: z.object({ type: z.string() }).loose() }).loose(),
+  z
+    .object({
+      type: z.literal('content_block_delta'),
+      index: z.number().int(),
+      delta: z.object({ type: z.string(), text: z.string().optional(), partial_json: z.string().optional(), thinking: z.string().optional() }).loose(),
+    })
+    .loose(),
+  z.object({ type: z.literal('content_block_stop'), index: z.number().int() }).loose(),
+  z
+    .object({
+      type: z.literal('message_delta'),
+      delta: z.object({ stop_reason: z.string().nullish() }).loose(),
+      usage: anthropicUsageSchema.optional(),
+    })
+    .loose(),
+  z.object({ type: z.literal('message_stop') }).loose(),
+  z.object({ type: z.literal('ping') }).loose(),
+  z.object({ type: z.literal('error'), error: z.object({ type: z.string(), message: z.string() }).loose() }).loose(),
+]);
+
+export const anthropicErrorBodySchema = z.object({
+  type: z.literal('error'),
+  error: z.object({ type: z.string(), message: z.string() }).loose(),
+});
+
+export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
+export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
+export type AnthropicStreamEvent = z.infer<typeof anthropicStreamEventSchema>;

@@ -1,0 +1,45 @@
+import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
+import { parseRetryAfterMs } from '../retry-after.js';
+import { anthropicErrorBodySchema } from './anthropic-wire.js';
+
+// https://docs.anthropic.com/en/api/errors
+const statusByType: Record<string, number> = {
+  invalid_request_error: 400,
+  authentication_error: 401,
+  permission_error: 403,
+  not_found_error: 404,
+  request_too_large: 413,
+  rate_limit_error: 429,
+  api_error: 500,
+  overloaded_error: 529,
+};
+
+/** The HTTP status Anthropic uses for an error type (for errors that arrive inside a stream). */
+export function anthropicErrorStatus(type: string): number {
+  return statusByType[type] ?? 500;
+}
+
+export function mapAnthropicError(
+  provider: string,
+  status: number,
+  headers: Record<string, string | undefined>,
+  body: string,
+  now: number,
+): ProviderError {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    json = undefined;
+  }
+  const parsed = anthropicErrorBodySchema.safeParse(json);
+  const retryAfterMs = parseRetryAfterMs(headers, now);
+  return new ProviderError({
+    provider,
+    kind: providerErrorKindForStatus(status),
+    status,
+    message: parsed.success ? `${provider}: ${parsed.data.error.message}` : `${provider} answered with HTTP ${status}.`,
+    type: parsed.success ? parsed.data.error.type : null,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}

@@ -1,0 +1,175 @@
+import { GatewayError } from '../../errors.js';
+import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat-request.js';
+
+type Block = Record<string, unknown>;
+interface AnthropicTurn {
+  role: 'user' | 'assistant';
+  content: Block[];
+}
+
+/** How the request was shaped, which the response translation needs to undo. */
+export interface AnthropicTranslation {
+  /** Structured output is asked for as a forced call of this tool; its input is the answer. */
+  structuredOutputTool: string | undefined;
+}
+
+// Anthropic requires max_tokens; OpenAI callers rarely send it.
+const defaultMaxTokens = 4096;
+// https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking (minimum budget 1024)
+const thinkingBudgets: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 32768 };
+
+/** OpenAI chat request → Anthropic Messages request. Unsupported asks are 400s, not upstream failures. */
+export function toAnthropicRequest(
+  request: ChatCompletionRequest,
+  model: string,
+  stream: boolean,
+): { body: Record<string, unknown>; translation: AnthropicTranslation } {
+  refuseUnsupported(request);
+  const system: string[] = [];
+  const turns: AnthropicTurn[] = [];
+  for (const message of request.messages) {
+    if (isInstruction(message)) system.push(textOf(message.content));
+    else appendTurn(turns, toTurn(message));
+  }
+
+  const format = request.response_format;
+  const structuredOutputTool = format?.type === 'json_schema' ? String(format.json_schema.name) : undefined;
+  if (format?.type === 'json_object') system.push('Respond with a single JSON object and nothing else.');
+
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens;
+  const thinking = thinkingFor(request, maxTokens);
+  const tools = [
+    ...(request.tools ?? []).flatMap((tool) =>
+      tool.type === 'function'
+        ? [{ name: tool.function.name, description: tool.function.description, input_schema: tool.function.parameters ?? { type: 'object', properties: {} } }]
+        : [],
+    ),
+    ...(format?.type === 'json_schema'
+      ? [{ name: structuredOutputTool, description: format.json_schema.description ?? 'Return the answer.', input_schema: format.json_schema.schema ?? { type: 'object' } }]
+      : []),
+  ];
+  const body: Record<string, unknown> = {
+    model,
+    max_tokens: maxTokens,
+    messages: turns,
+    stream,
+    ...(system.length > 0 ? { system: system.join('\n\n') } : {}),
+    ...(request.temperature != null ? { temperature: request.temperature } : {}),
+    ...(request.top_p != null ? { top_p: request.top_p } : {}),
+    ...(request.stop != null ? { stop_sequences: [request.stop].flat() } : {}),
+    ...(tools.length > 0 ? { tools } : {}),
+    ...toolChoiceFor(request, structuredOutputTool),
+    ...(thinking ? { thinking } : {}),
+    ...(request.user ? { metadata: { user_id: request.user } } : {}),
+  };
+  return { body, translation: { structuredOutputTool } };
+}
+
+function refuseUnsupported(request: ChatCompletionRequest): void {
+  if (request.n != null && request.n > 1) throw unsupported('n', 'Anthropic returns one choice per request; n must be 1.');
+  if (request.logprobs) throw unsupported('logprobs', 'Anthropic models do not return log probabilities.');
+  if (request.temperature != null && request.temperature > 1) {
+    throw unsupported('temperature', 'Anthropic accepts temperature from 0 to 1.');
+  }
+}
+
+function thinkingFor(request: ChatCompletionRequest, maxTokens: number): Block | undefined {
+  const effort = request.reasoning_effort;
+  if (!effort || effort === 'none') return undefined;
+  if (request.temperature != null && request.temperature !== 1) {
+    throw unsupported('temperature', 'Anthropic models cannot take a temperature while reasoning.');
+  }
+  const budget = Math.min(thinkingBudgets[effort] ?? 8192, maxTokens - 1);
+  if (budget < 1024) throw unsupported('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
+  return { type: 'enabled', budget_tokens: budget };
+}
+
+function toolChoiceFor(request: ChatCompletionRequest, structuredOutputTool: string | undefined): Record<string, unknown> {
+  const disableParallel = request.parallel_tool_calls === false ? { disable_parallel_tool_use: true } : {};
+  if (structuredOutputTool) return { tool_choice: { type: 'tool', name: structuredOutputTool } };
+  const choice = request.tool_choice;
+  if (choice === undefined) return request.tools?.length ? { tool_choice: { type: 'auto', ...disableParallel } } : {};
+  if (choice === 'auto') return { tool_choice: { type: 'auto', ...disableParallel } };
+  if (choice === 'none') return { tool_choice: { type: 'none' } };
+  if (choice === 'required') return { tool_choice: { type: 'any', ...disableParallel } };
+  if (choice.type === 'function') return { tool_choice: { type: 'tool', name: choice.function.name, ...disableParallel } };
+  throw unsupported('tool_choice', `tool_choice of type "${choice.type}" has no Anthropic equivalent.`);
+}
+
+/** Anthropic wants alternating roles: consecutive turns of one role become one turn. */
+function appendTurn(turns: AnthropicTurn[], turn: AnthropicTurn): void {
+  const last = turns.at(-1);
+  if (last && last.role === turn.role) last.content.push(...turn.content);
+  else turns.push(turn);
+}
+
+type Instruction = Extract<ChatMessage, { role: 'system' | 'developer' }>;
+
+function isInstruction(message: ChatMessage): message is Instruction {
+  return message.role === 'system' || message.role === 'developer';
+}
+
+function toTurn(message: Exclude<ChatMessage, Instruction>): AnthropicTurn {
+  switch (message.role) {
+    case 'user':
+      return { role: 'user', content: typeof message.content === 'string' ? [text(message.content)] : message.content.map(userBlock) };
+    case 'assistant': {
+      const content: Block[] = [];
+      const said = textOf(message.content ?? '');
+      if (said) content.push(text(said));
+      for (const call of message.tool_calls ?? []) {
+        content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+      }
+      return { role: 'assistant', content };
+    }
+    case 'tool':
+      return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }] };
+    case 'function':
+      throw unsupported('messages', 'The deprecated "function" role is not supported for Anthropic models; use tools.');
+  }
+}
+
+type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
+
+function userBlock(part: UserPart): Block {
+  switch (part.type) {
+    case 'text':
+      return text(part.text);
+    case 'image_url':
+      return { type: 'image', source: source(part.image_url.url) };
+    case 'file':
+      if (!part.file.file_data) throw unsupported('messages', 'Anthropic needs file contents (file_data), not a file_id.');
+      return { type: 'document', source: source(part.file.file_data), ...(part.file.filename ? { title: part.file.filename } : {}) };
+    case 'input_file':
+      return { type: 'document', source: source(part.file_data), ...(part.filename ? { title: part.filename } : {}) };
+    case 'input_audio':
+      throw unsupported('messages', 'Anthropic models do not accept audio input.');
+  }
+}
+
+/** A data URL becomes inline base64; anything else is fetched by Anthropic from its URL. */
+function source(url: string): Block {
+  const inline = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  if (inline) return { type: 'base64', media_type: inline[1], data: inline[2] };
+  return { type: 'url', url };
+}
+
+function parseArguments(json: string): unknown {
+  try {
+    return JSON.parse(json || '{}');
+  } catch {
+    throw unsupported('messages', 'A tool call’s arguments are not valid JSON.');
+  }
+}
+
+function textOf(content: string | ReadonlyArray<{ type: string; text?: string }>): string {
+  return typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+}
+
+function text(value: string): Block {
+  return { type: 'text', text: value };
+}
+
+function unsupported(param: string, message: string): GatewayError {
+  return new GatewayError(400, 'unsupported_parameter', message, { param, type: 'invalid_request_error' });
+}
