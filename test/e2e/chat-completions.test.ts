@@ -135,6 +135,14 @@ describe('POST /v1/chat/completions through the openai client', () => {
     expect(pieces.join('')).toBe('lorem ipsum dolor sit amet');
   });
 
+  it('streams a tool call that the SDK’s stream helper assembles into the non-streamed one', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'lookup', parameters: { type: 'object' } } }];
+    const plain = await client.chat.completions.create({ model: 'mock/echo', messages: hello, tools });
+    const streamed = await client.chat.completions.stream({ model: 'mock/echo', messages: hello, tools }).finalChatCompletion();
+    expect(streamed.choices[0]?.message.tool_calls).toEqual(plain.choices[0]?.message.tool_calls);
+    expect(streamed.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
   it('says which model answered in a response header', async () => {
     const { response } = await client.chat.completions.create({ model: 'mock/echo', messages: hello }).withResponse();
     expect(response.headers.get('x-switchboard-model')).toBe('mock/echo');

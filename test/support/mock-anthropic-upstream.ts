@@ -1,0 +1,72 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RecordedRequest } from './mock-openai-upstream.js';
+
+export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 };
+
+/**
+ * A local stand-in for api.anthropic.com's Messages API, JSON and SSE. A request offering tools
+ * gets a call of the first tool with `{"city": "Paris", "days": 3}`; any other gets a text reply.
+ * Model `error-<status>` answers with Anthropic's error body for that status.
+ */
+export class MockAnthropicUpstream {
+  readonly requests: RecordedRequest[] = [];
+  private server: Server | undefined;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.serve(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    const status = /^error-(\d{3})$/.exec(String(body.model))?.[1];
+    if (status) {
+      res.writeHead(Number(status), { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+    }
+    const tool = (body.tools as Array<{ name: string }> | undefined)?.[0]?.name;
+    const content = tool
+      ? [{ type: 'tool_use', id: 'toolu_mock_1', name: tool, input: { city: 'Paris', days: 3 } }]
+      : [{ type: 'text', text: 'Bonjour from Claude!' }];
+    const message = {
+      id: 'msg_mock_1',
+      type: 'message',
+      role: 'assistant',
+      model: body.model,
+      content,
+      stop_reason: tool ? 'tool_use' : 'end_turn',
+      stop_sequence: null,
+      usage: anthropicUsage,
+    };
+    if (body.stream !== true) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify(message));
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    const send = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
+    send('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...anthropicUsage, output_tokens: 1 } } });
+    if (tool) {
+      send('content_block_start', { index: 0, content_block: { type: 'tool_use', id: 'toolu_mock_1', name: tool, input: {} } });
+      for (const part of ['{"city": "Pa', 'ris", "da', 'ys": 3}']) {
+        send('content_block_delta', { index: 0, delta: { type: 'input_json_delta', partial_json: part } });
+      }
+    } else {
+      send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+      for (const part of ['Bonjour ', 'from ', 'Claude!']) send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: part } });
+    }
+    send('content_block_stop', { index: 0 });
+    send('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: anthropicUsage.output_tokens } });
+    send('message_stop', {});
+    res.end();
+  }
+}
