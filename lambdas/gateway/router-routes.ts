@@ -1,4 +1,5 @@
 import { chatCompletions } from './chat-completions.js';
+import { listModels } from './list-models.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse } from './gateway-http.js';
 import { createRouter } from './route-request.js';
@@ -6,5 +7,6 @@ import { createRouter } from './route-request.js';
 /** What the streaming router Lambda serves. */
 export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/chat/completions': { POST: chatCompletions },
+  '/v1/models': { GET: listModels },
   '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
 });

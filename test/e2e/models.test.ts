@@ -1,0 +1,42 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { modelCatalog } from '../../lambdas/core/catalog/model-catalog.js';
+import { chatProviders } from '../../lambdas/core/providers/registry.js';
+import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { startTestGateway, testKey } from '../support/test-gateway.js';
+
+let gateway: LocalGateway;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(() => gateway?.stop());
+
+describe('GET /v1/models', () => {
+  it('lists the catalog in OpenAI’s format with context window, capabilities and prices', async () => {
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
+    const models = [];
+    for await (const model of client.models.list()) models.push(model);
+    expect(models.map((model) => model.id)).toEqual(modelCatalog.map((entry) => entry.id));
+    expect(models.find((model) => model.id === 'anthropic/claude-sonnet-4-5')).toEqual({
+      id: 'anthropic/claude-sonnet-4-5',
+      object: 'model',
+      created: 0,
+      owned_by: 'anthropic',
+      context_window: 200_000,
+      max_output_tokens: 64_000,
+      capabilities: { tools: true, vision: true, reasoning: true, caching: true, structured_output: true },
+      pricing: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
+    });
+  });
+
+  it('needs an API key', async () => {
+    expect((await fetch(`${gateway.url}/v1/models`)).status).toBe(401);
+  });
+
+  it('lists only models of known providers, each once', () => {
+    const ids = modelCatalog.map((entry) => entry.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(Object.keys(chatProviders)).toContain(id.slice(0, id.indexOf('/')));
+  });
+});
