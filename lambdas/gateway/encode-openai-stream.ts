@@ -1,4 +1,3 @@
-import type { ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 import { keepAlive, type StreamItem } from './keep-alive.js';
 import { toOpenAIError } from './openai-error-body.js';
 
@@ -6,8 +5,6 @@ export interface StreamEncodingOptions {
   /** The client asked for `stream_options.include_usage`. */
   includeUsage: boolean;
   knownSecrets: readonly string[];
-  /** Sees every chunk, the usage chunk included, whether or not the client does. */
-  onChunk?: (chunk: ChatCompletionChunk) => void;
 }
 
 /**
@@ -27,7 +24,6 @@ export async function* encodeOpenAIStream(
         yield ': keep-alive\n\n';
         continue;
       }
-      options.onChunk?.(chunk);
       if (!options.includeUsage) {
         if (chunk.choices.length === 0 && chunk.usage) continue;
         if ('usage' in chunk) delete chunk.usage;

@@ -85,9 +85,3 @@ const entries: CatalogEntry[] = [
 
 /** Validated once at load, so a typo in the data fails every test rather than a request. */
 export const modelCatalog: readonly CatalogEntry[] = entries.map((entry) => catalogEntrySchema.parse(entry));
-
-const byId = new Map(modelCatalog.map((entry) => [entry.id, entry]));
-
-export function catalogEntry(modelId: string): CatalogEntry | undefined {
-  return byId.get(modelId);
-}

@@ -30,5 +30,3 @@ export const requestLogRecordSchema = z.object({
   user_id: z.string().nullable(),
   trace_id: z.string().nullable(),
 });
-
-export type RequestLogRecord = z.infer<typeof requestLogRecordSchema>;

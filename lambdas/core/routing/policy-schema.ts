@@ -51,7 +51,6 @@ export const policySchema = z.discriminatedUnion('type', [
 ]);
 
 export type Policy = z.infer<typeof policySchema>;
-export type PolicyType = Policy['type'];
 
 /** `policy/<name>` → `<name>`; undefined for a provider model. */
 export function policyNameOf(model: string): string | undefined {

@@ -18,8 +18,6 @@ export interface RunContext {
   mode: LatencyMode;
   /** Epoch ms after which no new attempt starts. */
   deadlineAt: number;
-  /** Set when the client has gone: stop at once instead of failing over. */
-  aborted?: () => boolean;
 }
 
 export interface RunOutcome<T> {
@@ -70,7 +68,6 @@ export async function runAttempts<T>(
         return { value, model: attempt.model, attempts: calls };
       } catch (error) {
         lastError = error;
-        if (context.aborted?.()) throw annotate(error, calls);
         const retryable = error instanceof ProviderError && error.retryable;
         if (retryable) breaker.recordFailure(attempt.model, now());
         if (!retryable || retry >= attempt.retries) break;

@@ -13,5 +13,3 @@ export const requestyExtensionSchema = z
     extra: z.record(z.string(), z.unknown()).optional(),
   })
   .loose();
-
-export type RequestyExtension = z.infer<typeof requestyExtensionSchema>;

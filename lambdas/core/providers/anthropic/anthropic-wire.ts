@@ -60,4 +60,3 @@ export const anthropicErrorBodySchema = z.object({
 
 export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
 export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;
-export type AnthropicStreamEvent = z.infer<typeof anthropicStreamEventSchema>;
