@@ -33,6 +33,8 @@ export function functionUrlServer(functionFor: (path: string) => LocalFunction):
           : invokeBuffered(target.handler, event, context, res);
       })
       .catch(() => {
+        // As Lambda does when a function fails; after a client disconnect there is no one to tell.
+        if (res.writableEnded || res.destroyed) return;
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
