@@ -1,5 +1,6 @@
 import { chatCompletions } from './chat-completions.js';
 import { listModels } from './list-models.js';
+import { messages } from './messages/messages.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse } from './gateway-http.js';
 import { createRouter } from './route-request.js';
@@ -7,6 +8,7 @@ import { createRouter } from './route-request.js';
 /** What the streaming router Lambda serves. */
 export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/chat/completions': { POST: chatCompletions },
+  '/v1/messages': { POST: messages },
   '/v1/models': { GET: listModels },
   '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
 });
