@@ -1,9 +1,10 @@
 import { RemovalPolicy, SecretValue, Validations } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { chatProviders } from '../lambdas/core/providers/registry.js';
 
-/** Providers whose credentials the deployed router reads from Secrets Manager. */
-export const deployedProviders = ['openai', 'anthropic'] as const;
+/** Providers whose credentials the deployed router reads from Secrets Manager: all but the mock. */
+export const deployedProviders = Object.keys(chatProviders).filter((id) => id !== 'mock');
 
 /**
  * One secret per provider, created empty (`{}`); operators put `{"apiKey": "...",
@@ -17,7 +18,7 @@ export class ProviderSecrets extends Construct {
     this.secrets = Object.fromEntries(
       deployedProviders.map((provider) => {
         const secret = new secretsmanager.Secret(this, provider, {
-          description: `Switchboard credentials for provider "${provider}": {"apiKey": "...", "baseUrl"?: "..."}`,
+          description: `Switchboard credentials for provider "${provider}": {"apiKey": "...", "baseUrl"?: "...", "apiVersion"?: "..."}`,
           // Not a secret: the empty object every provider secret starts as.
           secretStringValue: SecretValue.unsafePlainText('{}'),
           removalPolicy: RemovalPolicy.DESTROY,

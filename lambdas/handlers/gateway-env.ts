@@ -5,6 +5,7 @@ import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
+import { openAICompatiblePresets } from '../core/providers/openai/openai-compatible-presets.js';
 import { chatProviders } from '../core/providers/registry.js';
 import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
 import { LatencyStats } from '../core/routing/latency-stats.js';
@@ -21,10 +22,6 @@ export const gatewayEnvSchema = z.object({
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   AWS_ACCESS_KEY_ID: z.string().optional(),
-  OPENAI_API_KEY: z.string().optional(),
-  OPENAI_BASE_URL: z.url().optional(),
-  ANTHROPIC_API_KEY: z.string().optional(),
-  ANTHROPIC_BASE_URL: z.url().optional(),
   SWITCHBOARD_MAX_BODY_BYTES: z.coerce.number().int().positive().default(5 * 1024 * 1024),
   SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: milliseconds(120_000),
   SWITCHBOARD_IDLE_TIMEOUT_MS: milliseconds(120_000),
@@ -62,16 +59,32 @@ export function dynamoDbClient(env: GatewayEnv): DynamoDBClient {
   });
 }
 
+/** The prefix of each provider's conventional variables: `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`. */
+export const providerEnvPrefixes: Readonly<Record<string, string>> = {
+  ...Object.fromEntries(openAICompatiblePresets.map((preset) => [preset.id, preset.envPrefix])),
+  anthropic: 'ANTHROPIC',
+};
+
+const providerEnvSchema = z.object({
+  apiKey: z.string().min(1).optional(),
+  baseUrl: z.url().optional(),
+  apiVersion: z.string().min(1).optional(),
+});
+
 /** Local mode: provider endpoints and keys from the conventional environment variables. */
-export function credentialsFromEnv(env: GatewayEnv): GatewayDeps['credentials'] {
-  const credentials = (apiKey: string | undefined, baseUrl: string | undefined) => ({
-    ...(apiKey ? { apiKey } : {}),
-    ...(baseUrl ? { baseUrl } : {}),
-  });
-  return {
-    openai: credentials(env.OPENAI_API_KEY, env.OPENAI_BASE_URL),
-    anthropic: credentials(env.ANTHROPIC_API_KEY, env.ANTHROPIC_BASE_URL),
-  };
+export function credentialsFromEnv(env: NodeJS.ProcessEnv): GatewayDeps['credentials'] {
+  const value = (name: string) => (env[name] === '' ? undefined : env[name]);
+  return Object.fromEntries(
+    Object.entries(providerEnvPrefixes).map(([provider, prefix]) => {
+      const parsed = providerEnvSchema.safeParse({
+        apiKey: value(`${prefix}_API_KEY`),
+        baseUrl: value(`${prefix}_BASE_URL`),
+        apiVersion: value(`${prefix}_API_VERSION`),
+      });
+      if (!parsed.success) throw new Error(`Invalid configuration: ${prefix}_BASE_URL must be a URL.`);
+      return [provider, Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined))];
+    }),
+  );
 }
 
 function authenticator(env: GatewayEnv, dynamodb: DynamoDBClient): Authenticator {

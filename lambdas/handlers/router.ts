@@ -9,7 +9,11 @@ const providerSecretArnsSchema = z
   .string()
   .transform((text) => z.record(z.string(), z.string()).parse(JSON.parse(text)));
 /** An empty secret (`{}`) leaves its provider unconfigured until someone sets a key. */
-const providerSecretSchema = z.object({ apiKey: z.string().min(1).optional(), baseUrl: z.url().optional() });
+const providerSecretSchema = z.object({
+  apiKey: z.string().min(1).optional(),
+  baseUrl: z.url().optional(),
+  apiVersion: z.string().min(1).optional(),
+});
 
 /** Lambda entry: the router composed from its environment and its secrets, read once per cold start. */
 export const handler = createRouterHandler(async () => {
@@ -19,8 +23,8 @@ export const handler = createRouterHandler(async () => {
   const [isFromOrigin, ...providers] = await Promise.all([
     deployedOriginGuard(secrets, process.env),
     ...Object.entries(providerArns).map(async ([id, arn]) => {
-      const { apiKey, baseUrl } = await readJsonSecret(secrets, arn, providerSecretSchema);
-      return [id, { ...(apiKey ? { apiKey } : {}), ...(baseUrl ? { baseUrl } : {}) }] as const;
+      const credentials = await readJsonSecret(secrets, arn, providerSecretSchema);
+      return [id, Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== undefined))] as const;
     }),
   ]);
   return { deps: gatewayDeps(env, dynamoDbClient(env), Object.fromEntries(providers)), isFromOrigin };

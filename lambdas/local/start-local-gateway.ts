@@ -62,7 +62,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const createdDevKey = await registerKey(keys, 'api', options.env.SWITCHBOARD_DEV_KEY);
     const createdAdminKey = await registerKey(keys, 'management', options.env.SWITCHBOARD_ADMIN_KEY);
 
-    const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(env));
+    const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(options.env));
     const router = createRouterHandler(async () => ({ deps })) as unknown as StreamingHandler;
     const management = createManagementHandler(async () => ({
       deps: managementDeps(env, dynamodb),

@@ -6,6 +6,8 @@ import type { ChatCompletion, ChatCompletionChunk } from '../schemas/openai-chat
 export interface ProviderCredentials {
   apiKey?: string;
   baseUrl?: string;
+  /** Azure OpenAI's api-version. */
+  apiVersion?: string;
 }
 
 /** Everything a provider call may touch, injected so adapters stay pure and testable. */

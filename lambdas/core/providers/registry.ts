@@ -1,12 +1,13 @@
 import { GatewayError } from '../errors.js';
 import { anthropicProvider } from './anthropic/anthropic-provider.js';
 import { mockProvider } from './mock/mock-provider.js';
+import { openAICompatiblePresets } from './openai/openai-compatible-presets.js';
 import { openAICompatibleProvider } from './openai/openai-provider.js';
 import type { ChatProvider } from './provider.js';
 
 /** Adding a provider is one folder and one line here. */
 export const chatProviders: Readonly<Record<string, ChatProvider>> = {
-  openai: openAICompatibleProvider('openai'),
+  ...Object.fromEntries(openAICompatiblePresets.map((preset) => [preset.id, openAICompatibleProvider(preset)])),
   anthropic: anthropicProvider('anthropic'),
   mock: mockProvider,
 };

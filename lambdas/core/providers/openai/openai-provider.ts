@@ -1,24 +1,25 @@
 import { chatCompletionSchema } from '../../schemas/openai-chat-response.js';
 import { parseSse } from '../../sse/parse-sse.js';
 import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call-upstream.js';
+import { GatewayError } from '../../errors.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { mapOpenAIError } from './map-openai-error.js';
 import { openAIStreamChunks } from './openai-stream-chunks.js';
+import { defaultAzureApiVersion, type OpenAICompatiblePreset } from './openai-compatible-presets.js';
 import { toOpenAIRequest } from './to-openai-request.js';
 
-export const defaultOpenAIBaseUrl = 'https://api.openai.com/v1';
-
-/** Any host that speaks OpenAI's chat completions API; `id` names it in model ids and errors. */
-export function openAICompatibleProvider(id: string, defaultBaseUrl = defaultOpenAIBaseUrl): ChatProvider {
+/** Any host that speaks OpenAI's chat completions API, configured by a preset. */
+export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatProvider {
+  const { id } = preset;
   const send = (call: ProviderCall, stream: boolean, body: string) =>
     callUpstream(
       id,
       {
-        url: `${(call.credentials.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '')}/chat/completions`,
+        url: chatCompletionsUrl(preset, call),
         headers: {
           'content-type': 'application/json',
           accept: stream ? 'text/event-stream' : 'application/json',
-          ...(call.credentials.apiKey ? { authorization: `Bearer ${call.credentials.apiKey}` } : {}),
+          ...authHeaders(preset, call.credentials.apiKey),
         },
         body,
       },
@@ -28,8 +29,10 @@ export function openAICompatibleProvider(id: string, defaultBaseUrl = defaultOpe
 
   return {
     id,
-    // OpenAI's EU data residency endpoint; other hosts are assumed to run outside the EU.
-    runsInEu: (_model, credentials) => new URL(credentials.baseUrl ?? defaultBaseUrl).hostname === 'eu.api.openai.com',
+    runsInEu: (_model, credentials) => {
+      const baseUrl = credentials.baseUrl ?? preset.defaultBaseUrl;
+      return baseUrl !== undefined && preset.euHosts.includes(new URL(baseUrl).hostname);
+    },
     async complete(request, call) {
       const response = await send(call, false, toOpenAIRequest(request, call.model, false));
       const completion = chatCompletionSchema.safeParse(await readJson(id, response));
@@ -41,4 +44,23 @@ export function openAICompatibleProvider(id: string, defaultBaseUrl = defaultOpe
       return openAIStreamChunks(id, parseSse(upstreamBody(id, response)));
     },
   };
+}
+
+function chatCompletionsUrl(preset: OpenAICompatiblePreset, call: ProviderCall): string {
+  const baseUrl = call.credentials.baseUrl ?? preset.defaultBaseUrl;
+  if (!baseUrl) {
+    throw new GatewayError(503, 'provider_not_configured', `Provider "${preset.id}" has no endpoint configured.`, {
+      param: 'model',
+    });
+  }
+  const base = baseUrl.replace(/\/+$/, '');
+  if (!preset.deploymentPaths) return `${base}/chat/completions`;
+  // https://learn.microsoft.com/azure/ai-services/openai/reference#chat-completions
+  const version = encodeURIComponent(call.credentials.apiVersion ?? defaultAzureApiVersion);
+  return `${base}/openai/deployments/${encodeURIComponent(call.model)}/chat/completions?api-version=${version}`;
+}
+
+function authHeaders(preset: OpenAICompatiblePreset, apiKey: string | undefined): Record<string, string> {
+  if (!apiKey) return {};
+  return preset.auth === 'api-key' ? { 'api-key': apiKey } : { authorization: `Bearer ${apiKey}` };
 }

@@ -2,14 +2,19 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../support/collect.js';
 import { ProviderError } from '../../../../lambdas/core/errors.js';
-import { openAICompatibleProvider } from '../../../../lambdas/core/providers/openai/openai-provider.js';
-import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
+import type { ChatProvider, ProviderCall } from '../../../../lambdas/core/providers/provider.js';
+import { findChatProvider } from '../../../../lambdas/core/providers/registry.js';
 import type { ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/openai/${name}`, import.meta.url), 'utf8');
-const provider = openAICompatibleProvider('openai');
+function providerFor(id: string): ChatProvider {
+  const provider = findChatProvider(id);
+  if (!provider) throw new Error(`no provider ${id}`);
+  return provider;
+}
+const provider = providerFor('openai');
 const request: ChatCompletionRequest = {
   model: 'openai/gpt-4o-mini',
   messages: [{ role: 'user', content: 'Weather in Paris?' }],
@@ -95,5 +100,46 @@ describe('openai provider', () => {
     const { http } = recordingHttp({ status: 200, chunks: ['{"id": 1'] });
     const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ kind: 'server', retryable: true, status: 502 });
+  });
+});
+
+describe('OpenAI-compatible presets', () => {
+  it('address Azure deployments with api-version and the api-key header', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
+    await providerFor('azure').complete(request, {
+      ...callWith(http),
+      model: 'my-gpt4o',
+      credentials: { apiKey: 'azure-key-123456', baseUrl: 'https://contoso.openai.azure.com/' },
+    });
+    expect(sent[0]?.url).toBe('https://contoso.openai.azure.com/openai/deployments/my-gpt4o/chat/completions?api-version=2024-10-21');
+    expect(sent[0]?.headers['api-key']).toBe('azure-key-123456');
+    expect(sent[0]?.headers.authorization).toBeUndefined();
+  });
+
+  it('refuses Azure without an endpoint instead of guessing one', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: ['{}'] });
+    const error = await providerFor('azure').complete(request, { ...callWith(http), credentials: {} }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ status: 503, code: 'provider_not_configured' });
+    expect(sent).toHaveLength(0);
+  });
+
+  it('send other hosts to their own base URL with a bearer key', async () => {
+    for (const [id, url] of [
+      ['groq', 'https://api.groq.com/openai/v1/chat/completions'],
+      ['mistral', 'https://api.mistral.ai/v1/chat/completions'],
+      ['openrouter', 'https://openrouter.ai/api/v1/chat/completions'],
+    ] as const) {
+      const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
+      await providerFor(id).complete(request, { ...callWith(http), credentials: { apiKey: 'key-123456789' } });
+      expect(sent[0]?.url).toBe(url);
+      expect(sent[0]?.headers.authorization).toBe('Bearer key-123456789');
+    }
+  });
+
+  it('know which hosts run in the EU', () => {
+    expect(providerFor('openai').runsInEu('gpt-4o', {})).toBe(false);
+    expect(providerFor('openai').runsInEu('gpt-4o', { baseUrl: 'https://eu.api.openai.com/v1' })).toBe(true);
+    expect(providerFor('mistral').runsInEu('mistral-large-latest', {})).toBe(true);
+    expect(providerFor('groq').runsInEu('llama-3.3-70b', {})).toBe(false);
   });
 });

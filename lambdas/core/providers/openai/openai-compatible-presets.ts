@@ -1,0 +1,42 @@
+/**
+ * OpenAI-compatible hosts, as configuration: each preset only says where the host is, how it
+ * authenticates and whether it runs in the EU. `envPrefix` names the local variables
+ * `<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL` (and, for Azure, `<PREFIX>_API_VERSION`).
+ */
+export interface OpenAICompatiblePreset {
+  id: string;
+  envPrefix: string;
+  defaultBaseUrl: string | undefined;
+  /** `bearer`: Authorization: Bearer <key>; `api-key`: Azure's api-key header. */
+  auth: 'bearer' | 'api-key';
+  /** Azure addresses a deployment (the model part of the id) with an api-version. */
+  deploymentPaths: boolean;
+  /** Hosts whose inference runs in the EU, for the EU stack; a base URL on these hosts counts. */
+  euHosts: readonly string[];
+}
+
+const preset = (id: string, envPrefix: string, defaultBaseUrl: string, euHosts: readonly string[] = []): OpenAICompatiblePreset => ({
+  id,
+  envPrefix,
+  defaultBaseUrl,
+  auth: 'bearer',
+  deploymentPaths: false,
+  euHosts,
+});
+
+export const openAICompatiblePresets: readonly OpenAICompatiblePreset[] = [
+  // https://platform.openai.com/docs/guides/your-data#which-models-and-features-are-eligible-for-data-residency
+  preset('openai', 'OPENAI', 'https://api.openai.com/v1', ['eu.api.openai.com']),
+  { id: 'azure', envPrefix: 'AZURE_OPENAI', defaultBaseUrl: undefined, auth: 'api-key', deploymentPaths: true, euHosts: [] },
+  preset('groq', 'GROQ', 'https://api.groq.com/openai/v1'),
+  // Mistral's API is hosted in the EU: https://docs.mistral.ai/deployment/laplateforme/overview/
+  preset('mistral', 'MISTRAL', 'https://api.mistral.ai/v1', ['api.mistral.ai']),
+  preset('deepseek', 'DEEPSEEK', 'https://api.deepseek.com/v1'),
+  preset('xai', 'XAI', 'https://api.x.ai/v1'),
+  preset('together', 'TOGETHER', 'https://api.together.xyz/v1'),
+  preset('fireworks', 'FIREWORKS', 'https://api.fireworks.ai/inference/v1'),
+  preset('openrouter', 'OPENROUTER', 'https://openrouter.ai/api/v1'),
+];
+
+/** Azure OpenAI's GA data-plane version, used when AZURE_OPENAI_API_VERSION is not set. */
+export const defaultAzureApiVersion = '2024-10-21';
