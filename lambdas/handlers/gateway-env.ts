@@ -63,6 +63,7 @@ export function dynamoDbClient(env: GatewayEnv): DynamoDBClient {
 export const providerEnvPrefixes: Readonly<Record<string, string>> = {
   ...Object.fromEntries(openAICompatiblePresets.map((preset) => [preset.id, preset.envPrefix])),
   anthropic: 'ANTHROPIC',
+  google: 'GEMINI',
 };
 
 const providerEnvSchema = z.object({

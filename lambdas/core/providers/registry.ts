@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { anthropicProvider } from './anthropic/anthropic-provider.js';
+import { geminiProvider } from './google/gemini-provider.js';
 import { mockProvider } from './mock/mock-provider.js';
 import { openAICompatiblePresets } from './openai/openai-compatible-presets.js';
 import { openAICompatibleProvider } from './openai/openai-provider.js';
@@ -9,6 +10,7 @@ import type { ChatProvider } from './provider.js';
 export const chatProviders: Readonly<Record<string, ChatProvider>> = {
   ...Object.fromEntries(openAICompatiblePresets.map((preset) => [preset.id, openAICompatibleProvider(preset)])),
   anthropic: anthropicProvider('anthropic'),
+  google: geminiProvider('google'),
   mock: mockProvider,
 };
 

@@ -1,4 +1,4 @@
-import { GatewayError } from '../../errors.js';
+import { parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat-request.js';
 
 type Block = Record<string, unknown>;
@@ -66,10 +66,10 @@ export function toAnthropicRequest(
 }
 
 function refuseUnsupported(request: ChatCompletionRequest): void {
-  if (request.n != null && request.n > 1) throw unsupported('n', 'Anthropic returns one choice per request; n must be 1.');
-  if (request.logprobs) throw unsupported('logprobs', 'Anthropic models do not return log probabilities.');
+  if (request.n != null && request.n > 1) throw unsupportedParameter('n', 'Anthropic returns one choice per request; n must be 1.');
+  if (request.logprobs) throw unsupportedParameter('logprobs', 'Anthropic models do not return log probabilities.');
   if (request.temperature != null && request.temperature > 1) {
-    throw unsupported('temperature', 'Anthropic accepts temperature from 0 to 1.');
+    throw unsupportedParameter('temperature', 'Anthropic accepts temperature from 0 to 1.');
   }
 }
 
@@ -77,10 +77,10 @@ function thinkingFor(request: ChatCompletionRequest, maxTokens: number): Block |
   const effort = request.reasoning_effort;
   if (!effort || effort === 'none') return undefined;
   if (request.temperature != null && request.temperature !== 1) {
-    throw unsupported('temperature', 'Anthropic models cannot take a temperature while reasoning.');
+    throw unsupportedParameter('temperature', 'Anthropic models cannot take a temperature while reasoning.');
   }
   const budget = Math.min(thinkingBudgets[effort] ?? 8192, maxTokens - 1);
-  if (budget < 1024) throw unsupported('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
+  if (budget < 1024) throw unsupportedParameter('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
   return { type: 'enabled', budget_tokens: budget };
 }
 
@@ -93,7 +93,7 @@ function toolChoiceFor(request: ChatCompletionRequest, structuredOutputTool: str
   if (choice === 'none') return { tool_choice: { type: 'none' } };
   if (choice === 'required') return { tool_choice: { type: 'any', ...disableParallel } };
   if (choice.type === 'function') return { tool_choice: { type: 'tool', name: choice.function.name, ...disableParallel } };
-  throw unsupported('tool_choice', `tool_choice of type "${choice.type}" has no Anthropic equivalent.`);
+  throw unsupportedParameter('tool_choice', `tool_choice of type "${choice.type}" has no Anthropic equivalent.`);
 }
 
 /** Anthropic wants alternating roles: consecutive turns of one role become one turn. */
@@ -118,14 +118,14 @@ function toTurn(message: Exclude<ChatMessage, Instruction>): AnthropicTurn {
       const said = textOf(message.content ?? '');
       if (said) content.push(text(said));
       for (const call of message.tool_calls ?? []) {
-        content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseArguments(call.function.arguments) });
+        content.push({ type: 'tool_use', id: call.id, name: call.function.name, input: parseToolArguments(call.function.arguments) });
       }
       return { role: 'assistant', content };
     }
     case 'tool':
       return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }] };
     case 'function':
-      throw unsupported('messages', 'The deprecated "function" role is not supported for Anthropic models; use tools.');
+      throw unsupportedParameter('messages', 'The deprecated "function" role is not supported for Anthropic models; use tools.');
   }
 }
 
@@ -138,38 +138,21 @@ function userBlock(part: UserPart): Block {
     case 'image_url':
       return { type: 'image', source: source(part.image_url.url) };
     case 'file':
-      if (!part.file.file_data) throw unsupported('messages', 'Anthropic needs file contents (file_data), not a file_id.');
+      if (!part.file.file_data) throw unsupportedParameter('messages', 'Anthropic needs file contents (file_data), not a file_id.');
       return { type: 'document', source: source(part.file.file_data), ...(part.file.filename ? { title: part.file.filename } : {}) };
     case 'input_file':
       return { type: 'document', source: source(part.file_data), ...(part.filename ? { title: part.filename } : {}) };
     case 'input_audio':
-      throw unsupported('messages', 'Anthropic models do not accept audio input.');
+      throw unsupportedParameter('messages', 'Anthropic models do not accept audio input.');
   }
 }
 
 /** A data URL becomes inline base64; anything else is fetched by Anthropic from its URL. */
 function source(url: string): Block {
-  const inline = /^data:([^;,]+);base64,(.*)$/s.exec(url);
-  if (inline) return { type: 'base64', media_type: inline[1], data: inline[2] };
-  return { type: 'url', url };
-}
-
-function parseArguments(json: string): unknown {
-  try {
-    return JSON.parse(json || '{}');
-  } catch {
-    throw unsupported('messages', 'A tool call’s arguments are not valid JSON.');
-  }
-}
-
-function textOf(content: string | ReadonlyArray<{ type: string; text?: string }>): string {
-  return typeof content === 'string' ? content : content.map((part) => part.text ?? '').join('');
+  const inline = parseDataUrl(url);
+  return inline ? { type: 'base64', media_type: inline.mediaType, data: inline.data } : { type: 'url', url };
 }
 
 function text(value: string): Block {
   return { type: 'text', text: value };
-}
-
-function unsupported(param: string, message: string): GatewayError {
-  return new GatewayError(400, 'unsupported_parameter', message, { param, type: 'invalid_request_error' });
 }

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+
+// https://ai.google.dev/api/generate-content — the parts of Gemini's responses the gateway reads.
+
+const partSchema = z
+  .object({
+    text: z.string().optional(),
+    thought: z.boolean().optional(),
+    functionCall: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()).optional(), id: z.string().optional() }).loose().optional(),
+  })
+  .loose();
+
+export const geminiUsageSchema = z
+  .object({
+    promptTokenCount: z.number().int().optional(),
+    candidatesTokenCount: z.number().int().optional(),
+    totalTokenCount: z.number().int().optional(),
+    cachedContentTokenCount: z.number().int().optional(),
+    thoughtsTokenCount: z.number().int().optional(),
+  })
+  .loose();
+
+export const geminiResponseSchema = z
+  .object({
+    candidates: z
+      .array(
+        z
+          .object({
+            content: z.object({ parts: z.array(partSchema).optional() }).loose().optional(),
+            finishReason: z.string().optional(),
+          })
+          .loose(),
+      )
+      .optional(),
+    usageMetadata: geminiUsageSchema.optional(),
+    modelVersion: z.string().optional(),
+    responseId: z.string().optional(),
+  })
+  .loose();
+
+export const geminiErrorBodySchema = z.object({
+  error: z.object({ code: z.number().int().optional(), message: z.string(), status: z.string().optional() }).loose(),
+});
+
+export type GeminiResponse = z.infer<typeof geminiResponseSchema>;
+export type GeminiUsage = z.infer<typeof geminiUsageSchema>;

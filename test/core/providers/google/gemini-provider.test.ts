@@ -1,0 +1,110 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { geminiProvider } from '../../../../lambdas/core/providers/google/gemini-provider.js';
+import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
+import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
+import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
+import { collect } from '../../../support/collect.js';
+import { cut, recordingHttp } from '../../../support/recording-http.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/google/${name}`, import.meta.url), 'utf8');
+const provider = geminiProvider();
+const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
+  chatCompletionRequestSchema.parse({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }], ...fields });
+
+function callWith(http: HttpClient): ProviderCall {
+  return {
+    model: 'gemini-2.5-flash',
+    credentials: { apiKey: 'AIza-test-key-123456', baseUrl: 'http://gemini.test' },
+    http,
+    clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
+    firstByteTimeoutMs: 1000,
+    idleTimeoutMs: 1000,
+  };
+}
+
+describe('gemini provider', () => {
+  it('calls generateContent with the key header, system instruction, media inline, tools and config', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('function-call.json')] });
+    await provider.complete(
+      request({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: [{ type: 'text', text: 'What is this?' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } }] },
+          { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris"}' } }] },
+          { role: 'tool', tool_call_id: 'call_1', content: '18°C' },
+        ],
+        tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }],
+        tool_choice: 'required',
+        temperature: 0.2,
+        max_tokens: 300,
+        stop: ['END'],
+        response_format: { type: 'json_object' },
+        reasoning_effort: 'low',
+      }),
+      callWith(http),
+    );
+    expect(sent[0]?.url).toBe('http://gemini.test/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(sent[0]?.headers['x-goog-api-key']).toBe('AIza-test-key-123456');
+    expect(JSON.parse(sent[0]?.body ?? '')).toEqual({
+      systemInstruction: { parts: [{ text: 'Be brief.' }] },
+      contents: [
+        { role: 'user', parts: [{ text: 'What is this?' }, { inlineData: { mimeType: 'image/png', data: 'iVBORw0KGgo=' } }] },
+        { role: 'model', parts: [{ functionCall: { name: 'get_weather', args: { location: 'Paris' } } }] },
+        { role: 'user', parts: [{ functionResponse: { name: 'get_weather', response: { content: '18°C' } } }] },
+      ],
+      tools: [{ functionDeclarations: [{ name: 'get_weather', parametersJsonSchema: { type: 'object' } }] }],
+      toolConfig: { functionCallingConfig: { mode: 'ANY' } },
+      generationConfig: {
+        temperature: 0.2,
+        maxOutputTokens: 300,
+        stopSequences: ['END'],
+        responseMimeType: 'application/json',
+        thinkingConfig: { thinkingBudget: 1024, includeThoughts: true },
+      },
+    });
+  });
+
+  it('turns function calls and thoughts into tool calls and reasoning, counting thoughts as reasoning tokens', async () => {
+    const { http } = recordingHttp({ status: 200, chunks: [fixture('function-call.json')] });
+    const completion = await provider.complete(request({}), callWith(http));
+    expect(completion.choices[0]).toEqual({
+      index: 0,
+      finish_reason: 'tool_calls',
+      message: {
+        role: 'assistant',
+        content: null,
+        reasoning_content: 'The user asks about the weather, so I call the function.',
+        tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"location":"Paris","unit":"celsius"}' } }],
+      },
+    });
+    expect(completion.usage).toEqual({
+      prompt_tokens: 120,
+      completion_tokens: 60,
+      total_tokens: 180,
+      prompt_tokens_details: { cached_tokens: 64 },
+      completion_tokens_details: { reasoning_tokens: 40 },
+    });
+  });
+
+  it('streams with alt=sse into text deltas, a finish chunk and the last usage', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: cut(fixture('text.sse.txt'), 70) });
+    const chunks = await collect(await provider.stream(request({ stream: true }), callWith(http)));
+    expect(sent[0]?.url).toBe('http://gemini.test/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hello from Gemini!');
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('stop');
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 4 });
+  });
+
+  it('classifies RESOURCE_EXHAUSTED as a retryable rate limit and refuses image URLs it cannot fetch', async () => {
+    const { http } = recordingHttp({ status: 429, chunks: [fixture('resource-exhausted.json')] });
+    const error = await provider.complete(request({}), callWith(http)).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ kind: 'rate_limit', retryable: true, status: 429, type: 'RESOURCE_EXHAUSTED' });
+    const remote = recordingHttp({ status: 200, chunks: ['{}'] });
+    const refused = await provider
+      .complete(request({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] }), callWith(remote.http))
+      .catch((thrown: unknown) => thrown);
+    expect(refused).toMatchObject({ status: 400, code: 'unsupported_parameter' });
+    expect(remote.sent).toHaveLength(0);
+  });
+});
