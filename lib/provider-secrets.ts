@@ -3,8 +3,11 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { chatProviders } from '../lambdas/core/providers/registry.js';
 
-/** Providers whose credentials the deployed router reads from Secrets Manager: all but the mock. */
-export const deployedProviders = Object.keys(chatProviders).filter((id) => id !== 'mock');
+/** Providers that need no secret: the built-in mock, and Bedrock (the Lambda role signs its calls). */
+const providersWithoutSecrets = new Set(['mock', 'bedrock']);
+
+/** Providers whose credentials the deployed router reads from Secrets Manager. */
+export const deployedProviders = Object.keys(chatProviders).filter((id) => !providersWithoutSecrets.has(id));
 
 /**
  * One secret per provider, created empty (`{}`); operators put `{"apiKey": "...",

@@ -1,9 +1,12 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
+import { modelCatalog } from '../lambdas/core/catalog/model-catalog.js';
+import { bedrockFoundationModels, bedrockGeographies } from '../lambdas/core/providers/bedrock/bedrock-model.js';
 import { lambdaEntries } from './lambda-entries.js';
 
 export interface RouterProps {
@@ -47,6 +50,7 @@ export class Router extends Construct {
     });
     props.keysTable.grantReadData(fn);
     props.policiesTable.grantReadData(fn);
+    fn.addToRolePolicy(bedrockInvokeStatement(this, props.euOnly));
     props.originSecret.grantRead(fn);
     for (const secret of Object.values(props.providerSecrets)) secret.grantRead(fn);
 
@@ -59,4 +63,34 @@ export class Router extends Construct {
     });
     this.function = fn;
   }
+}
+
+/**
+ * Bedrock access limited to the catalog's Bedrock models: their cross-region inference profiles
+ * and the foundation models those profiles route to. An EU-only router may reach EU regions only.
+ */
+function bedrockInvokeStatement(router: Construct, euOnly: boolean): iam.PolicyStatement {
+  const stack = Stack.of(router);
+  const regions = euOnly ? 'eu-*' : '*';
+  const geographies = euOnly ? ['eu'] : bedrockGeographies;
+  const foundationIds = modelCatalog.flatMap((entry) => {
+    const foundation = entry.id.startsWith('bedrock/') ? bedrockFoundationModels[entry.id.slice('bedrock/'.length)] : undefined;
+    return foundation ? [foundation] : [];
+  });
+  const arns = (partition: string, account: string) =>
+    foundationIds.flatMap((id) => [
+      `arn:${partition}:bedrock:${regions}::foundation-model/${id}`,
+      ...geographies.map((geography) => `arn:${partition}:bedrock:${regions}:${account}:inference-profile/${geography}.${id}`),
+    ]);
+  // cdk-nag names each finding by the resource as written in the template.
+  for (const arn of arns('<AWS::Partition>', '<AWS::AccountId>')) {
+    Validations.of(router).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arn}]`,
+      reason: 'Cross-region inference may run the model in any region of its geography, so the ARN region is a wildcard.',
+    });
+  }
+  return new iam.PolicyStatement({
+    actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+    resources: arns(stack.partition, stack.account),
+  });
 }

@@ -89,6 +89,7 @@ function prepareCall(modelId: string, remainingMs: number, deps: GatewayDeps): {
       model,
       credentials: deps.credentials[providerId] ?? {},
       http: deps.http,
+      converse: deps.converse,
       clock: deps.clock,
       firstByteTimeoutMs: Math.max(1, Math.min(deps.limits.firstByteTimeoutMs, remainingMs)),
       idleTimeoutMs: deps.limits.idleTimeoutMs,

@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { Authenticator } from '../core/auth/authenticator.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
+import { sdkConverseApi } from '../adapters/bedrock/sdk-converse-api.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
@@ -104,8 +105,10 @@ export function gatewayDeps(
 ): GatewayDeps {
   return {
     authenticator: authenticator(env, dynamodb),
-    credentials,
+    // Bedrock runs models without an @region in the gateway's own region.
+    credentials: { ...credentials, bedrock: { region: env.AWS_REGION, ...credentials.bedrock } },
     http: undiciHttpClient(),
+    converse: sdkConverseApi(),
     clock: systemClock,
     policies: cachedPolicyLookup(
       new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),

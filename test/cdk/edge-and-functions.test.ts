@@ -1,8 +1,9 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { actionsIn, statementsOf, synthesize } from './synth.js';
 
 const { home, eu } = synthesize();
+if (!home || !eu) throw new Error('both stacks are expected by default');
 const cachingDisabledPolicyId = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad';
 const allMethods = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'];
 const originWithSecret = Match.objectLike({
@@ -19,8 +20,6 @@ describe.each([
   ['home', home],
   ['EU', eu],
 ])('the %s stack', (_, template) => {
-  if (!template) throw new Error('stack missing');
-
   it('runs the router on Node 22 arm64 behind a RESPONSE_STREAM function URL, and management behind a BUFFERED one', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Switchboard router'),
@@ -80,11 +79,11 @@ describe.each([
 
 describe('EU residency of the router', () => {
   it('makes the EU router serve only EU models, and the home router all', () => {
-    eu?.hasResourceProperties('AWS::Lambda::Function', {
+    eu.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Switchboard router'),
       Environment: { Variables: Match.objectLike({ SWITCHBOARD_EU_ONLY: 'true' }) },
     });
-    home?.hasResourceProperties('AWS::Lambda::Function', {
+    home.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Switchboard router'),
       Environment: { Variables: Match.objectLike({ SWITCHBOARD_EU_ONLY: 'false' }) },
     });
@@ -93,6 +92,27 @@ describe('EU residency of the router', () => {
       Description: Match.stringLikeRegexp('^Switchboard router'),
       Environment: { Variables: Match.objectLike({ SWITCHBOARD_EU_ONLY: 'false' }) },
     });
+  });
+});
+
+describe('Bedrock access', () => {
+  const bedrockResources = (template: Template) =>
+    JSON.stringify(
+      statementsOf(template, 'Switchboard router').filter((statement) =>
+        [statement.Action].flat().includes('bedrock:InvokeModel'),
+      ),
+    );
+
+  it('is limited to the catalog’s Bedrock models, with streaming, and to EU regions for the EU router', () => {
+    const homeGrant = bedrockResources(home);
+    expect(homeGrant).toContain('bedrock:InvokeModelWithResponseStream');
+    expect(homeGrant).toContain(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(homeGrant).toContain(':inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0');
+    expect(homeGrant).not.toMatch(/foundation-model\/\*/);
+    const euGrant = bedrockResources(eu);
+    expect(euGrant).toContain(':bedrock:eu-*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(euGrant).toContain(':inference-profile/eu.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(euGrant).not.toContain('inference-profile/us.');
   });
 });
 

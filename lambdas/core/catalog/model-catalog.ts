@@ -3,6 +3,30 @@ import { catalogEntrySchema, type CatalogEntry } from './catalog-schema.js';
 const allCapabilities = { tools: true, vision: true, reasoning: false, caching: true, structured_output: true };
 const reasoning = { ...allCapabilities, reasoning: true };
 
+const claude: CatalogEntry[] = [
+  {
+    id: 'anthropic/claude-sonnet-4-5',
+    context_window: 200_000,
+    max_output_tokens: 64_000,
+    capabilities: reasoning,
+    pricing: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
+  },
+  {
+    id: 'anthropic/claude-haiku-4-5',
+    context_window: 200_000,
+    max_output_tokens: 64_000,
+    capabilities: reasoning,
+    pricing: { input: 1, output: 5, cache_read: 0.1, cache_write: 1.25 },
+  },
+  {
+    id: 'anthropic/claude-opus-4-1',
+    context_window: 200_000,
+    max_output_tokens: 32_000,
+    capabilities: reasoning,
+    pricing: { input: 15, output: 75, cache_read: 1.5, cache_write: 18.75 },
+  },
+];
+
 /**
  * The models the gateway knows, with list prices in US dollars per million tokens as the
  * providers published them when this list was written; check them before relying on cost
@@ -53,27 +77,9 @@ const entries: CatalogEntry[] = [
     capabilities: reasoning,
     pricing: { input: 1.25, output: 10, cache_read: 0.125, cache_write: null },
   },
-  {
-    id: 'anthropic/claude-sonnet-4-5',
-    context_window: 200_000,
-    max_output_tokens: 64_000,
-    capabilities: reasoning,
-    pricing: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
-  },
-  {
-    id: 'anthropic/claude-haiku-4-5',
-    context_window: 200_000,
-    max_output_tokens: 64_000,
-    capabilities: reasoning,
-    pricing: { input: 1, output: 5, cache_read: 0.1, cache_write: 1.25 },
-  },
-  {
-    id: 'anthropic/claude-opus-4-1',
-    context_window: 200_000,
-    max_output_tokens: 32_000,
-    capabilities: reasoning,
-    pricing: { input: 15, output: 75, cache_read: 1.5, cache_write: 18.75 },
-  },
+  ...claude,
+  // Claude on Bedrock, at Anthropic's list prices; `@<region>` picks where it runs.
+  ...claude.map((entry) => ({ ...entry, id: entry.id.replace(/^anthropic\//, 'bedrock/') })),
   ...['mock/echo', 'mock/lorem'].map((id) => ({
     id,
     context_window: 1_000_000,

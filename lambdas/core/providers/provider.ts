@@ -1,4 +1,5 @@
 import type { Clock } from '../../ports/clock.js';
+import type { ConverseApi } from '../../ports/converse-api.js';
 import type { HttpClient } from '../../ports/http-client.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/openai-chat-response.js';
@@ -8,6 +9,8 @@ export interface ProviderCredentials {
   baseUrl?: string;
   /** Azure OpenAI's api-version. */
   apiVersion?: string;
+  /** Bedrock: the region models without an `@region` run in. */
+  region?: string;
 }
 
 /** Everything a provider call may touch, injected so adapters stay pure and testable. */
@@ -16,6 +19,8 @@ export interface ProviderCall {
   model: string;
   credentials: ProviderCredentials;
   http: HttpClient;
+  /** The Bedrock runtime, for the bedrock provider. */
+  converse?: ConverseApi;
   clock: Clock;
   /** Aborted when the client goes away; only streams can notice that. */
   signal?: AbortSignal;

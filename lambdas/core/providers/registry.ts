@@ -1,5 +1,6 @@
 import { GatewayError } from '../errors.js';
 import { anthropicProvider } from './anthropic/anthropic-provider.js';
+import { bedrockProvider } from './bedrock/bedrock-provider.js';
 import { geminiProvider } from './google/gemini-provider.js';
 import { mockProvider } from './mock/mock-provider.js';
 import { openAICompatiblePresets } from './openai/openai-compatible-presets.js';
@@ -11,6 +12,7 @@ export const chatProviders: Readonly<Record<string, ChatProvider>> = {
   ...Object.fromEntries(openAICompatiblePresets.map((preset) => [preset.id, openAICompatibleProvider(preset)])),
   anthropic: anthropicProvider('anthropic'),
   google: geminiProvider('google'),
+  bedrock: bedrockProvider('bedrock'),
   mock: mockProvider,
 };
 

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+
+export const converseUsageSchema = z
+  .object({
+    inputTokens: z.number().int().optional(),
+    outputTokens: z.number().int().optional(),
+    totalTokens: z.number().int().optional(),
+    cacheReadInputTokens: z.number().int().optional(),
+    cacheWriteInputTokens: z.number().int().optional(),
+  })
+  .loose();
+
+const contentBlockSchema = z
+  .object({
+    text: z.string().optional(),
+    toolUse: z.object({ toolUseId: z.string(), name: z.string(), input: z.unknown() }).loose().optional(),
+    reasoningContent: z.object({ reasoningText: z.object({ text: z.string() }).loose().optional() }).loose().optional(),
+  })
+  .loose();
+
+export const converseResponseSchema = z
+  .object({
+    output: z.object({ message: z.object({ content: z.array(contentBlockSchema) }).loose() }).loose(),
+    stopReason: z.string(),
+    usage: converseUsageSchema.optional(),
+  })
+  .loose();
+
+export const converseStreamEventSchema = z
+  .object({
+    messageStart: z.object({ role: z.string() }).loose().optional(),
+    contentBlockStart: z
+      .object({
+        contentBlockIndex: z.number().int(),
+        start: z.object({ toolUse: z.object({ toolUseId: z.string(), name: z.string() }).loose().optional() }).loose().optional(),
+      })
+      .loose()
+      .optional(),
+    contentBlockDelta: z
+      .object({
+        contentBlockIndex: z.number().int(),
+        delta: z
+          .object({
+            text: z.string().optional(),
+            toolUse: z.object({ input: z.string() }).loose().optional(),
+            reasoningContent: z.object({ text: z.string().optional() }).loose().optional(),
+          })
+          .loose(),
+      })
+      .loose()
+      .optional(),
+    contentBlockStop: z.object({ contentBlockIndex: z.number().int() }).loose().optional(),
+    messageStop: z.object({ stopReason: z.string() }).loose().optional(),
+    metadata: z.object({ usage: converseUsageSchema.optional() }).loose().optional(),
+  })
+  .loose();
+
+export type ConverseResponse = z.infer<typeof converseResponseSchema>;
+export type ConverseUsage = z.infer<typeof converseUsageSchema>;

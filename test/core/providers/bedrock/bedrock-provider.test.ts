@@ -1,0 +1,137 @@
+import { describe, expect, it } from 'vitest';
+import { bedrockModel } from '../../../../lambdas/core/providers/bedrock/bedrock-model.js';
+import { bedrockProvider } from '../../../../lambdas/core/providers/bedrock/bedrock-provider.js';
+import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
+import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
+import { ConverseCallError, type ConverseApi, type ConverseCall } from '../../../../lambdas/ports/converse-api.js';
+import { collect } from '../../../support/collect.js';
+
+const provider = bedrockProvider();
+const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
+  chatCompletionRequestSchema.parse({ model: 'bedrock/x', messages: [{ role: 'user', content: 'Hi' }], ...fields });
+
+/** A recording ConverseApi that answers with what the test gives it. */
+function fakeConverse(answer: { response?: unknown; events?: unknown[]; error?: Error }) {
+  const calls: ConverseCall[] = [];
+  const api: ConverseApi = {
+    async converse(call) {
+      calls.push(call);
+      if (answer.error) throw answer.error;
+      return answer.response;
+    },
+    async converseStream(call) {
+      calls.push(call);
+      if (answer.error) throw answer.error;
+      return (async function* () {
+        yield* answer.events ?? [];
+      })();
+    },
+  };
+  return { api, calls };
+}
+
+function callWith(converse: ConverseApi, model = 'claude-sonnet-4-5@eu-west-1'): ProviderCall {
+  return {
+    model,
+    credentials: { region: 'us-west-2' },
+    http: () => Promise.reject(new Error('bedrock does not use HTTP directly')),
+    converse,
+    clock: { now: () => 0 },
+    firstByteTimeoutMs: 1000,
+    idleTimeoutMs: 1000,
+  };
+}
+
+describe('bedrock model ids', () => {
+  it('take the region from @region, else the gateway’s, and map short names to the geography’s inference profile', () => {
+    expect(bedrockModel('claude-sonnet-4-5@eu-central-1', 'us-east-1')).toEqual({
+      region: 'eu-central-1',
+      modelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+    });
+    expect(bedrockModel('claude-haiku-4-5', 'ap-northeast-1').modelId).toBe('apac.anthropic.claude-haiku-4-5-20251001-v1:0');
+    expect(bedrockModel('amazon.nova-pro-v1:0@us-west-2', 'eu-west-1')).toEqual({ region: 'us-west-2', modelId: 'amazon.nova-pro-v1:0' });
+    expect(provider.runsInEu('claude-sonnet-4-5@eu-central-1', {})).toBe(true);
+    expect(provider.runsInEu('claude-sonnet-4-5', { region: 'us-east-1' })).toBe(false);
+  });
+});
+
+describe('bedrock provider', () => {
+  it('builds a Converse request: system, inference config, tools, tool choice, reasoning', async () => {
+    const { api, calls } = fakeConverse({ response: { output: { message: { content: [{ text: 'ok' }] } }, stopReason: 'end_turn' } });
+    await provider.complete(
+      request({
+        messages: [
+          { role: 'system', content: 'Be brief.' },
+          { role: 'user', content: [{ type: 'input_file', filename: 'q3 report.pdf', file_data: 'data:application/pdf;base64,JVBERi0=' }] },
+        ],
+        max_tokens: 20_000,
+        temperature: 0.5,
+        stop: 'END',
+        tools: [{ type: 'function', function: { name: 'lookup', description: 'Look up', parameters: { type: 'object' } } }],
+        tool_choice: { type: 'function', function: { name: 'lookup' } },
+        reasoning_effort: 'high',
+      }),
+      callWith(api),
+    );
+    expect(calls[0]?.region).toBe('eu-west-1');
+    expect(calls[0]?.input).toEqual({
+      modelId: 'eu.anthropic.claude-sonnet-4-5-20250929-v1:0',
+      system: [{ text: 'Be brief.' }],
+      messages: [{ role: 'user', content: [{ document: { format: 'pdf', name: 'q3 report', source: { bytes: Buffer.from('JVBERi0=', 'base64') } } }] }],
+      inferenceConfig: { maxTokens: 20_000, temperature: 0.5, stopSequences: ['END'] },
+      toolConfig: {
+        tools: [{ toolSpec: { name: 'lookup', description: 'Look up', inputSchema: { json: { type: 'object' } } } }],
+        toolChoice: { tool: { name: 'lookup' } },
+      },
+      additionalModelRequestFields: { thinking: { type: 'enabled', budget_tokens: 16384 } },
+    });
+  });
+
+  it('returns structured output from a forced tool call as JSON text', async () => {
+    const { api, calls } = fakeConverse({
+      response: { output: { message: { content: [{ toolUse: { toolUseId: 't1', name: 'answer', input: { city: 'Paris' } } }] } }, stopReason: 'tool_use' },
+    });
+    const completion = await provider.complete(
+      request({ response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } } }),
+      callWith(api),
+    );
+    expect(calls[0]?.input.toolConfig).toMatchObject({ toolChoice: { tool: { name: 'answer' } } });
+    expect(completion.choices[0]?.message.content).toBe('{"city":"Paris"}');
+    expect(completion.choices[0]?.finish_reason).toBe('stop');
+  });
+
+  it('streams reasoning and text, then the finish and the usage from the metadata event', async () => {
+    const { api } = fakeConverse({
+      events: [
+        { messageStart: { role: 'assistant' } },
+        { contentBlockDelta: { contentBlockIndex: 0, delta: { reasoningContent: { text: 'Thinking.' } } } },
+        { contentBlockDelta: { contentBlockIndex: 1, delta: { text: 'Answer.' } } },
+        { messageStop: { stopReason: 'max_tokens' } },
+        { metadata: { usage: { inputTokens: 5, outputTokens: 7 } } },
+      ],
+    });
+    const chunks = await collect(await provider.stream(request({ stream: true }), callWith(api)));
+    expect(chunks.map((chunk) => chunk.choices[0]?.delta)).toEqual([
+      { role: 'assistant', content: '' },
+      { reasoning_content: 'Thinking.' },
+      { content: 'Answer.' },
+      {},
+      undefined,
+    ]);
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('length');
+    expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 5, completion_tokens: 7 });
+  });
+
+  it('classifies Bedrock exceptions for routing', async () => {
+    for (const [name, status, kind] of [
+      ['ThrottlingException', 429, 'rate_limit'],
+      ['ModelNotReadyException', 429, 'overloaded'],
+      ['ValidationException', 400, 'bad_request'],
+      ['AccessDeniedException', 403, 'auth'],
+    ] as const) {
+      const { api } = fakeConverse({ error: new ConverseCallError(status, name, 'nope') });
+      const error = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ kind, status, type: name, message: 'bedrock: nope' });
+    }
+  });
+});
