@@ -3,7 +3,7 @@ import type { ProviderCredentials } from '../core/providers/provider.js';
 import type { PolicyLookup } from '../core/routing/policy-resolver.js';
 import type { RoutingState } from '../core/routing/run-attempts.js';
 import type { Clock } from '../ports/clock.js';
-import type { ConverseApi } from '../ports/converse-api.js';
+import type { BedrockRuntime } from '../ports/bedrock-runtime.js';
 import type { HttpClient } from '../ports/http-client.js';
 
 /** Everything the gateway needs, built by a composition root (Lambda entry or local server). */
@@ -11,7 +11,7 @@ export interface GatewayDeps {
   authenticator: Authenticator;
   credentials: Readonly<Record<string, ProviderCredentials>>;
   http: HttpClient;
-  converse: ConverseApi;
+  bedrock: BedrockRuntime;
   clock: Clock;
   policies: PolicyLookup;
   /** Latency samples and circuit breakers, kept for the life of the instance. */

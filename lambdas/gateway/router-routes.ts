@@ -1,4 +1,5 @@
 import { chatCompletions } from './chat-completions.js';
+import { embeddings } from './embeddings.js';
 import { listModels } from './list-models.js';
 import { messages } from './messages/messages.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -8,6 +9,7 @@ import { createRouter } from './route-request.js';
 /** What the streaming router Lambda serves. */
 export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/chat/completions': { POST: chatCompletions },
+  '/v1/embeddings': { POST: embeddings },
   '/v1/messages': { POST: messages },
   '/v1/models': { GET: listModels },
   '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },

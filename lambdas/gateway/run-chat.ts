@@ -3,7 +3,7 @@ import { parseModelId } from '../core/providers/model-id.js';
 import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
 import { chatProviderFor } from '../core/providers/registry.js';
 import type { LatencyMode } from '../core/routing/latency-stats.js';
-import { runAttempts, type RunContext, type RunOutcome } from '../core/routing/run-attempts.js';
+import { runAttempts, type RunContext, type RunOutcome, type TryResult } from '../core/routing/run-attempts.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -21,63 +21,75 @@ interface OpenedStream {
   abort: AbortController;
 }
 
-/**
- * Routes a chat request (a model or a policy) and runs its attempts. The response headers say
- * which model answered, after how many attempts, under which policy.
- */
+/** Routes a chat request (a model or a policy) and runs its attempts. */
 export async function runChat(
   body: ChatCompletionRequest,
   apiKeyId: string,
   requestId: string,
   deps: GatewayDeps,
 ): Promise<ChatOutcome> {
-  const mode: LatencyMode = body.stream ? 'stream' : 'complete';
-  const route = await planRoute(body.model, apiKeyId, body.requesty?.trace_id ?? requestId, mode, deps);
-  const context = runContext(deps, mode);
-  const described = (outcome: RunOutcome<unknown>) => ({
+  const stickiness = body.requesty?.trace_id ?? requestId;
+  if (!body.stream) {
+    const { value, headers } = await runRouted(body.model, apiKeyId, stickiness, requestId, 'complete', deps, async (provider, call) => ({
+      value: await provider.complete(body, call),
+      firstByteAt: deps.clock.now(),
+    }));
+    return { kind: 'complete', completion: value, headers };
+  }
+
+  // Failover stays possible until the first chunk (or the first keep-alive) is committed.
+  const { value, headers } = await runRouted<OpenedStream>(body.model, apiKeyId, stickiness, requestId, 'stream', deps, async (provider, call) => {
+    const abort = new AbortController();
+    try {
+      const chunks = await provider.stream(body, { ...call, signal: abort.signal });
+      const iterator = chunks[Symbol.asyncIterator]();
+      const first = iterator.next();
+      await settlesWithin(first, deps.limits.keepAliveMs);
+      return { value: { iterator, first, abort }, firstByteAt: deps.clock.now() };
+    } catch (error) {
+      abort.abort();
+      throw error;
+    }
+  });
+  return {
+    kind: 'stream',
+    items: withKeepAlive(value.iterator, value.first, deps.limits.keepAliveMs),
+    cancel: () => value.abort.abort(),
+    headers,
+  };
+}
+
+/**
+ * Plans the attempts for a model or policy and runs them with `tryProvider`; the headers say
+ * which model answered, after how many attempts, under which policy.
+ */
+export async function runRouted<T>(
+  model: string,
+  apiKeyId: string,
+  stickinessKey: string,
+  requestId: string,
+  mode: LatencyMode,
+  deps: GatewayDeps,
+  tryProvider: (provider: ChatProvider, call: ProviderCall) => Promise<TryResult<T>>,
+): Promise<{ value: T; headers: Record<string, string> }> {
+  const route = await planRoute(model, apiKeyId, stickinessKey, mode, deps);
+  const outcome = await runAttempts(
+    route.attempts,
+    (attempt, remainingMs) => {
+      const { provider, call } = prepareCall(attempt, remainingMs, deps);
+      return tryProvider(provider, call);
+    },
+    runContext(deps, mode),
+  ).catch(rethrowFor(route));
+  return { value: outcome.value, headers: described(outcome, route, requestId) };
+}
+
+function described(outcome: RunOutcome<unknown>, route: Route, requestId: string): Record<string, string> {
+  return {
     'x-request-id': requestId,
     'x-switchboard-model': outcome.model,
     'x-switchboard-attempts': String(outcome.attempts),
     ...(route.policy ? { 'x-switchboard-policy': route.policy } : {}),
-  });
-
-  if (!body.stream) {
-    const outcome = await runAttempts(
-      route.attempts,
-      async (model, remainingMs) => {
-        const { provider, call } = prepareCall(model, remainingMs, deps);
-        return { value: await provider.complete(body, call), firstByteAt: deps.clock.now() };
-      },
-      context,
-    ).catch(rethrowFor(route));
-    return { kind: 'complete', completion: outcome.value, headers: described(outcome) };
-  }
-
-  // Failover stays possible until the first chunk (or the first keep-alive) is committed.
-  const outcome = await runAttempts<OpenedStream>(
-    route.attempts,
-    async (model, remainingMs) => {
-      const abort = new AbortController();
-      try {
-        const { provider, call } = prepareCall(model, remainingMs, deps);
-        const chunks = await provider.stream(body, { ...call, signal: abort.signal });
-        const iterator = chunks[Symbol.asyncIterator]();
-        const first = iterator.next();
-        await settlesWithin(first, deps.limits.keepAliveMs);
-        return { value: { iterator, first, abort }, firstByteAt: deps.clock.now() };
-      } catch (error) {
-        abort.abort();
-        throw error;
-      }
-    },
-    context,
-  ).catch(rethrowFor(route));
-  const { iterator, first, abort } = outcome.value;
-  return {
-    kind: 'stream',
-    items: withKeepAlive(iterator, first, deps.limits.keepAliveMs),
-    cancel: () => abort.abort(),
-    headers: described(outcome),
   };
 }
 
@@ -89,7 +101,7 @@ function prepareCall(modelId: string, remainingMs: number, deps: GatewayDeps): {
       model,
       credentials: deps.credentials[providerId] ?? {},
       http: deps.http,
-      converse: deps.converse,
+      bedrock: deps.bedrock,
       clock: deps.clock,
       firstByteTimeoutMs: Math.max(1, Math.min(deps.limits.firstByteTimeoutMs, remainingMs)),
       idleTimeoutMs: deps.limits.idleTimeoutMs,

@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { Authenticator } from '../core/auth/authenticator.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
-import { sdkConverseApi } from '../adapters/bedrock/sdk-converse-api.js';
+import { sdkBedrockRuntime } from '../adapters/bedrock/sdk-bedrock-runtime.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
@@ -108,7 +108,7 @@ export function gatewayDeps(
     // Bedrock runs models without an @region in the gateway's own region.
     credentials: { ...credentials, bedrock: { region: env.AWS_REGION, ...credentials.bedrock } },
     http: undiciHttpClient(),
-    converse: sdkConverseApi(),
+    bedrock: sdkBedrockRuntime(),
     clock: systemClock,
     policies: cachedPolicyLookup(
       new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),

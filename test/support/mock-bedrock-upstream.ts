@@ -37,6 +37,10 @@ export class MockBedrockUpstream {
       res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' });
       return void res.end(JSON.stringify({ message: 'Too many requests, please wait before trying again.' }));
     }
+    if (req.url?.endsWith('/invoke')) {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ embedding: [String(body.inputText).length, 1, 0], inputTextTokenCount: 4 }));
+    }
     const tool = (body.toolConfig as { tools: Array<{ toolSpec: { name: string } }> } | undefined)?.tools[0]?.toolSpec.name;
     if (!req.url?.endsWith('/converse-stream')) {
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -27,6 +27,11 @@ export class MockGeminiUpstream {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+    if (req.url?.includes(':batchEmbedContents')) {
+      const requests = body.requests as unknown[];
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ embeddings: requests.map((_, i) => ({ values: [i, 0.5, 0.25] })) }));
+    }
     const tools = body.tools as Array<{ functionDeclarations: Array<{ name: string }> }> | undefined;
     const tool = tools?.[0]?.functionDeclarations[0]?.name;
     const usageMetadata = { promptTokenCount: 11, candidatesTokenCount: 5, totalTokenCount: 16, cachedContentTokenCount: 3 };

@@ -74,6 +74,7 @@ export class MockOpenAIUpstream {
       for (const listener of this.closeListeners.splice(0)) listener();
     });
 
+    if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
     const model = String(body.model);
     const stream = body.stream === true;
     const errorStatus = /^error-(\d{3})$/.exec(model);
@@ -186,4 +187,18 @@ function sendError(res: ServerResponse, status: number, retryHeaders?: Record<st
       },
     }),
   );
+}
+
+/** Three-dimensional vectors, [i + 0.5, 0.25, -1], encoded as asked. */
+function sendEmbeddings(res: ServerResponse, body: Record<string, unknown>): void {
+  const inputs = [body.input].flat();
+  const data = inputs.map((_, index) => {
+    const vector = [index + 0.5, 0.25, -1];
+    if (body.encoding_format !== 'base64') return { object: 'embedding', index, embedding: vector };
+    const buffer = Buffer.alloc(vector.length * 4);
+    vector.forEach((value, i) => buffer.writeFloatLE(value, i * 4));
+    return { object: 'embedding', index, embedding: buffer.toString('base64') };
+  });
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 6, total_tokens: 6 } }));
 }

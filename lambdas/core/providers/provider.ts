@@ -1,8 +1,9 @@
 import type { Clock } from '../../ports/clock.js';
-import type { ConverseApi } from '../../ports/converse-api.js';
+import type { BedrockRuntime } from '../../ports/bedrock-runtime.js';
 import type { HttpClient } from '../../ports/http-client.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../schemas/openai-chat-response.js';
+import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
 
 export interface ProviderCredentials {
   apiKey?: string;
@@ -20,7 +21,7 @@ export interface ProviderCall {
   credentials: ProviderCredentials;
   http: HttpClient;
   /** The Bedrock runtime, for the bedrock provider. */
-  converse?: ConverseApi;
+  bedrock?: BedrockRuntime;
   clock: Clock;
   /** Aborted when the client goes away; only streams can notice that. */
   signal?: AbortSignal;
@@ -40,4 +41,6 @@ export interface ChatProvider {
    * ProviderError that routing can fail over on before anything reaches the client.
    */
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /** Absent for providers without embedding models. */
+  embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
 }

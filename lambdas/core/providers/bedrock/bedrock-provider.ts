@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
-import type { ConverseApi } from '../../../ports/converse-api.js';
+import type { BedrockRuntime } from '../../../ports/bedrock-runtime.js';
 import { malformedResponse } from '../call-upstream.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { bedrockModel } from './bedrock-model.js';
-import { converseResponseSchema } from './bedrock-wire.js';
+import { converseResponseSchema, titanEmbeddingSchema } from './bedrock-wire.js';
+import { embeddingsList } from '../../schemas/openai-embeddings.js';
+import { textInputs } from '../embedding-inputs.js';
 import { converseEventsToChunks } from './converse-events-to-chunks.js';
 import { fromConverseResponse } from './from-converse-response.js';
 import { mapBedrockError } from './map-bedrock-error.js';
@@ -13,11 +15,11 @@ import { toConverseRequest } from './to-converse-request.js';
 /** AWS Bedrock through the Converse and ConverseStream APIs, in the region the model id names. */
 export function bedrockProvider(id = 'bedrock'): ChatProvider {
   const prepare = (request: Parameters<ChatProvider['complete']>[0], call: ProviderCall) => {
-    const converse = call.converse;
+    const converse = call.bedrock;
     if (!converse) throw new GatewayError(503, 'provider_not_configured', 'Bedrock is not configured on this gateway.');
     const target = bedrockModel(call.model, call.credentials.region ?? 'us-east-1');
     const { input, translation } = toConverseRequest(request);
-    return { converse: converse satisfies ConverseApi, target, translation, input: { ...input, modelId: target.modelId } };
+    return { converse: converse satisfies BedrockRuntime, target, translation, input: { ...input, modelId: target.modelId } };
   };
   const created = (call: ProviderCall) => Math.floor(call.clock.now() / 1000);
 
@@ -32,6 +34,30 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
       const response = converseResponseSchema.safeParse(raw);
       if (!response.success) throw malformedResponse(id);
       return fromConverseResponse(response.data, translation, call.model, `chatcmpl-${randomUUID()}`, created(call));
+    },
+    // Titan Text Embeddings: one InvokeModel call per input
+    // (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html).
+    async embed(request, call) {
+      const runtime = call.bedrock;
+      if (!runtime) throw new GatewayError(503, 'provider_not_configured', 'Bedrock is not configured on this gateway.');
+      const target = bedrockModel(call.model, call.credentials.region ?? 'us-east-1');
+      const results = await Promise.all(
+        textInputs(request, id).map((inputText) =>
+          runtime
+            .invokeModel({
+              region: target.region,
+              modelId: target.modelId,
+              body: { inputText, ...(request.dimensions ? { dimensions: request.dimensions } : {}) },
+              firstByteTimeoutMs: call.firstByteTimeoutMs,
+            })
+            .catch((error: unknown) => Promise.reject(mapBedrockError(id, error))),
+        ),
+      );
+      const parsed = results.map((result) => titanEmbeddingSchema.safeParse(result));
+      if (!parsed.every((result) => result.success)) throw malformedResponse(id);
+      const vectors = parsed.map((result) => result.data?.embedding ?? []);
+      const tokens = parsed.reduce((sum, result) => sum + (result.data?.inputTextTokenCount ?? 0), 0);
+      return embeddingsList(vectors, call.model, tokens, request.encoding_format);
     },
     async stream(request, call) {
       const { converse, target, translation, input } = prepare(request, call);

@@ -57,5 +57,9 @@ export const converseStreamEventSchema = z
   })
   .loose();
 
+export const titanEmbeddingSchema = z
+  .object({ embedding: z.array(z.number()), inputTextTokenCount: z.number().int().optional() })
+  .loose();
+
 export type ConverseResponse = z.infer<typeof converseResponseSchema>;
 export type ConverseUsage = z.infer<typeof converseUsageSchema>;

@@ -1,5 +1,5 @@
 import { ProviderError, providerErrorKindForStatus, type ProviderErrorKind } from '../../errors.js';
-import { ConverseCallError } from '../../../ports/converse-api.js';
+import { ConverseCallError } from '../../../ports/bedrock-runtime.js';
 
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
 const kindByException: Readonly<Record<string, ProviderErrorKind>> = {

@@ -4,7 +4,9 @@ import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { fromGeminiResponse } from './from-gemini-response.js';
 import { geminiEventsToChunks } from './gemini-events-to-chunks.js';
-import { geminiResponseSchema } from './gemini-wire.js';
+import { geminiEmbeddingsSchema, geminiResponseSchema } from './gemini-wire.js';
+import { embeddingsList } from '../../schemas/openai-embeddings.js';
+import { textInputs } from '../embedding-inputs.js';
 import { mapGeminiError } from './map-gemini-error.js';
 import { toGeminiRequest } from './to-gemini-request.js';
 
@@ -12,9 +14,8 @@ const defaultBaseUrl = 'https://generativelanguage.googleapis.com';
 
 /** Google's Gemini API (generateContent / streamGenerateContent), translated both ways. */
 export function geminiProvider(id = 'google'): ChatProvider {
-  const send = (call: ProviderCall, stream: boolean, body: Record<string, unknown>) => {
+  const send = (call: ProviderCall, method: string, body: Record<string, unknown>) => {
     const base = (call.credentials.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '');
-    const method = stream ? 'streamGenerateContent?alt=sse' : 'generateContent';
     return callUpstream(
       id,
       {
@@ -36,12 +37,28 @@ export function geminiProvider(id = 'google'): ChatProvider {
     // The Gemini API gives no regional guarantee; EU inference goes through Vertex AI or Bedrock.
     runsInEu: () => false,
     async complete(request, call) {
-      const response = geminiResponseSchema.safeParse(await readJson(id, await send(call, false, toGeminiRequest(request))));
+      const response = geminiResponseSchema.safeParse(await readJson(id, await send(call, 'generateContent', toGeminiRequest(request))));
       if (!response.success) throw malformedResponse(id);
       return fromGeminiResponse(response.data, call.model, `chatcmpl-${randomUUID()}`, created(call));
     },
+    // https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
+    async embed(request, call) {
+      const texts = textInputs(request, id);
+      const body = {
+        requests: texts.map((text) => ({
+          model: `models/${call.model}`,
+          content: { parts: [{ text }] },
+          ...(request.dimensions ? { outputDimensionality: request.dimensions } : {}),
+        })),
+      };
+      const parsed = geminiEmbeddingsSchema.safeParse(await readJson(id, await send(call, 'batchEmbedContents', body)));
+      if (!parsed.success) throw malformedResponse(id);
+      // The Gemini API reports no token count for embeddings: this is an estimate (4 characters a token).
+      const estimatedTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
+      return embeddingsList(parsed.data.embeddings.map((embedding) => embedding.values), call.model, estimatedTokens, request.encoding_format);
+    },
     async stream(request, call) {
-      const response = await send(call, true, toGeminiRequest(request));
+      const response = await send(call, 'streamGenerateContent?alt=sse', toGeminiRequest(request));
       return geminiEventsToChunks(id, parseSse(upstreamBody(id, response)), call.model, `chatcmpl-${randomUUID()}`, created(call));
     },
   };

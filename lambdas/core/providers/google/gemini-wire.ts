@@ -38,6 +38,8 @@ export const geminiResponseSchema = z
   })
   .loose();
 
+export const geminiEmbeddingsSchema = z.object({ embeddings: z.array(z.object({ values: z.array(z.number()) }).loose()) }).loose();
+
 export const geminiErrorBodySchema = z.object({
   error: z.object({ code: z.number().int().optional(), message: z.string(), status: z.string().optional() }).loose(),
 });

@@ -1,5 +1,8 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
+import { GatewayError } from '../../errors.js';
+import { embeddingsList } from '../../schemas/openai-embeddings.js';
+import { textInputs } from '../embedding-inputs.js';
 import type { ChatProvider } from '../provider.js';
 import { isMockModel, mockReply, type MockReply } from './mock-reply.js';
 
@@ -40,6 +43,16 @@ export const mockProvider: ChatProvider = {
       usage: mockUsage(reply),
     } satisfies ChatCompletion;
   },
+  /** Deterministic unit vectors (8 dimensions, or `dimensions`) derived from each text's hash. */
+  async embed(request, call) {
+    if (call.model !== 'embed') {
+      throw new GatewayError(404, 'model_not_found', `mock/${call.model} is not an embedding model; use mock/embed.`, { param: 'model' });
+    }
+    const texts = textInputs(request, 'mock');
+    const vectors = texts.map((text) => mockEmbedding(text, request.dimensions ?? 8));
+    const tokens = texts.reduce((sum, text) => sum + Math.max(1, Math.ceil(text.length / 4)), 0);
+    return embeddingsList(vectors, call.model, tokens, request.encoding_format);
+  },
   async stream(request, call) {
     const reply = mockReply(call.model, request);
     return mockChunks(reply, call.model, `chatcmpl-mock-${randomUUID()}`, Math.floor(call.clock.now() / 1000));
@@ -76,4 +89,11 @@ function mockUsage(reply: MockReply): Usage {
     completion_tokens: completionTokens,
     total_tokens: reply.promptTokens + completionTokens,
   };
+}
+
+function mockEmbedding(text: string, dimensions: number): number[] {
+  const seed = createHash('sha256').update(text).digest();
+  const raw = Array.from({ length: dimensions }, (_, i) => (seed[i % seed.length] ?? 0) / 255 - 0.5 + i / (10 * dimensions));
+  const norm = Math.hypot(...raw) || 1;
+  return raw.map((value) => value / norm);
 }

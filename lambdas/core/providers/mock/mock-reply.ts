@@ -22,7 +22,7 @@ const lorem =
 const maxLoremWords = 100_000;
 const failingStatuses = new Set([400, 401, 403, 404, 408, 409, 422, 429, 500, 502, 503, 504, 529]);
 
-const mockModelPattern = /^(?:echo|lorem(?:-\d+)?|fail-\d{3})$/;
+const mockModelPattern = /^(?:echo|embed|lorem(?:-\d+)?|fail-\d{3})$/;
 
 export function isMockModel(model: string): boolean {
   const failure = /^fail-(\d{3})$/.exec(model);
@@ -55,7 +55,7 @@ export function mockReply(model: string, request: ChatCompletionRequest): MockRe
   throw new GatewayError(
     404,
     'model_not_found',
-    `Model "mock/${model}" does not exist. Mock models: mock/echo, mock/lorem, mock/lorem-<n>, mock/fail-<status>.`,
+    `Model "mock/${model}" does not exist. Mock models: mock/echo, mock/lorem, mock/lorem-<n>, mock/fail-<status>; for embeddings, mock/embed.`,
     { param: 'model', type: 'invalid_request_error' },
   );
 }

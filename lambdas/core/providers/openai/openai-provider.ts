@@ -1,4 +1,5 @@
 import { chatCompletionSchema } from '../../schemas/openai-chat-response.js';
+import { embeddingsResponseSchema } from '../../schemas/openai-embeddings.js';
 import { parseSse } from '../../sse/parse-sse.js';
 import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call-upstream.js';
 import { GatewayError } from '../../errors.js';
@@ -11,11 +12,11 @@ import { toOpenAIRequest } from './to-openai-request.js';
 /** Any host that speaks OpenAI's chat completions API, configured by a preset. */
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatProvider {
   const { id } = preset;
-  const send = (call: ProviderCall, stream: boolean, body: string) =>
+  const send = (call: ProviderCall, stream: boolean, body: string, operation: Operation = 'chat/completions') =>
     callUpstream(
       id,
       {
-        url: chatCompletionsUrl(preset, call),
+        url: operationUrl(preset, call, operation),
         headers: {
           'content-type': 'application/json',
           accept: stream ? 'text/event-stream' : 'application/json',
@@ -39,6 +40,13 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       if (!completion.success) throw malformedResponse(id);
       return completion.data;
     },
+    async embed(request, call) {
+      const { requesty: _requesty, ...body } = request;
+      const response = await send(call, false, JSON.stringify({ ...body, model: call.model }), 'embeddings');
+      const embeddings = embeddingsResponseSchema.safeParse(await readJson(id, response));
+      if (!embeddings.success) throw malformedResponse(id);
+      return embeddings.data;
+    },
     async stream(request, call) {
       const response = await send(call, true, toOpenAIRequest(request, call.model, true));
       return openAIStreamChunks(id, parseSse(upstreamBody(id, response)));
@@ -46,7 +54,9 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
   };
 }
 
-function chatCompletionsUrl(preset: OpenAICompatiblePreset, call: ProviderCall): string {
+type Operation = 'chat/completions' | 'embeddings';
+
+function operationUrl(preset: OpenAICompatiblePreset, call: ProviderCall, operation: Operation): string {
   const baseUrl = call.credentials.baseUrl ?? preset.defaultBaseUrl;
   if (!baseUrl) {
     throw new GatewayError(503, 'provider_not_configured', `Provider "${preset.id}" has no endpoint configured.`, {
@@ -54,10 +64,10 @@ function chatCompletionsUrl(preset: OpenAICompatiblePreset, call: ProviderCall):
     });
   }
   const base = baseUrl.replace(/\/+$/, '');
-  if (!preset.deploymentPaths) return `${base}/chat/completions`;
+  if (!preset.deploymentPaths) return `${base}/${operation}`;
   // https://learn.microsoft.com/azure/ai-services/openai/reference#chat-completions
   const version = encodeURIComponent(call.credentials.apiVersion ?? defaultAzureApiVersion);
-  return `${base}/openai/deployments/${encodeURIComponent(call.model)}/chat/completions?api-version=${version}`;
+  return `${base}/openai/deployments/${encodeURIComponent(call.model)}/${operation}?api-version=${version}`;
 }
 
 function authHeaders(preset: OpenAICompatiblePreset, apiKey: string | undefined): Record<string, string> {

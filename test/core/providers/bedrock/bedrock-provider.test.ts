@@ -3,17 +3,17 @@ import { bedrockModel } from '../../../../lambdas/core/providers/bedrock/bedrock
 import { bedrockProvider } from '../../../../lambdas/core/providers/bedrock/bedrock-provider.js';
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
-import { ConverseCallError, type ConverseApi, type ConverseCall } from '../../../../lambdas/ports/converse-api.js';
+import { ConverseCallError, type BedrockRuntime, type ConverseCall } from '../../../../lambdas/ports/bedrock-runtime.js';
 import { collect } from '../../../support/collect.js';
 
 const provider = bedrockProvider();
 const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
   chatCompletionRequestSchema.parse({ model: 'bedrock/x', messages: [{ role: 'user', content: 'Hi' }], ...fields });
 
-/** A recording ConverseApi that answers with what the test gives it. */
+/** A recording BedrockRuntime that answers with what the test gives it. */
 function fakeConverse(answer: { response?: unknown; events?: unknown[]; error?: Error }) {
   const calls: ConverseCall[] = [];
-  const api: ConverseApi = {
+  const api: BedrockRuntime = {
     async converse(call) {
       calls.push(call);
       if (answer.error) throw answer.error;
@@ -26,16 +26,19 @@ function fakeConverse(answer: { response?: unknown; events?: unknown[]; error?: 
         yield* answer.events ?? [];
       })();
     },
+    async invokeModel() {
+      throw new Error('not used by chat');
+    },
   };
   return { api, calls };
 }
 
-function callWith(converse: ConverseApi, model = 'claude-sonnet-4-5@eu-west-1'): ProviderCall {
+function callWith(converse: BedrockRuntime, model = 'claude-sonnet-4-5@eu-west-1'): ProviderCall {
   return {
     model,
     credentials: { region: 'us-west-2' },
     http: () => Promise.reject(new Error('bedrock does not use HTTP directly')),
-    converse,
+    bedrock: converse,
     clock: { now: () => 0 },
     firstByteTimeoutMs: 1000,
     idleTimeoutMs: 1000,

@@ -3,19 +3,20 @@ import {
   BedrockRuntimeServiceException,
   ConverseCommand,
   ConverseStreamCommand,
+  InvokeModelCommand,
   type ConverseCommandInput,
   type ConverseStreamCommandInput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ConverseCallError, type ConverseApi, type ConverseCall } from '../../ports/converse-api.js';
+import { ConverseCallError, type BedrockRuntime } from '../../ports/bedrock-runtime.js';
 import { HttpTransportError } from '../../ports/http-client.js';
 
 /**
- * ConverseApi on the AWS SDK: one client per region, the default credential chain, and
+ * BedrockRuntime on the AWS SDK: one client per region, the default credential chain, and
  * AWS_ENDPOINT_URL_BEDROCK_RUNTIME honoured by the SDK (how tests reach a local double).
  * HTTP/1.1 keeps connections simple and is all Converse needs.
  */
-export function sdkConverseApi(): ConverseApi {
+export function sdkBedrockRuntime(): BedrockRuntime {
   const clients = new Map<string, BedrockRuntimeClient>();
   const clientFor = (region: string) => {
     let client = clients.get(region);
@@ -37,11 +38,20 @@ export function sdkConverseApi(): ConverseApi {
       );
       return mapEventErrors(response.stream ?? emptyStream());
     },
+    invokeModel: async (call) => {
+      const response = await withFirstByteLimit(call, (abortSignal) =>
+        clientFor(call.region).send(
+          new InvokeModelCommand({ modelId: call.modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(call.body) }),
+          { abortSignal },
+        ),
+      );
+      return JSON.parse(new TextDecoder().decode(response.body)) as unknown;
+    },
   };
 }
 
 /** Aborts the call when Bedrock has not answered within the first-byte limit, or the caller cancels. */
-async function withFirstByteLimit<T>(call: ConverseCall, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+async function withFirstByteLimit<T>(call: { signal?: AbortSignal; firstByteTimeoutMs: number }, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const controller = new AbortController();
   call.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let timedOut = false;
