@@ -143,6 +143,15 @@ describe('POST /v1/chat/completions through the openai client', () => {
     expect(streamed.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
+  it('relays parallel tool calls that the SDK’s stream helper assembles into the non-streamed ones', async () => {
+    const tools: OpenAI.ChatCompletionTool[] = [{ type: 'function', function: { name: 'get_forecast', parameters: { type: 'object' } } }];
+    const plain = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, tools });
+    const streamed = await client.chat.completions.stream({ model: 'openai/gpt-4o-mini', messages: hello, tools }).finalChatCompletion();
+    expect(plain.choices[0]?.message.tool_calls).toHaveLength(2);
+    expect(streamed.choices[0]?.message.tool_calls).toEqual(plain.choices[0]?.message.tool_calls);
+    expect(streamed.choices[0]?.finish_reason).toBe('tool_calls');
+  });
+
   it('says which model answered in a response header', async () => {
     const { response } = await client.chat.completions.create({ model: 'mock/echo', messages: hello }).withResponse();
     expect(response.headers.get('x-switchboard-model')).toBe('mock/echo');

@@ -80,6 +80,18 @@ describe('POST /v1/messages through the Anthropic SDK', () => {
     });
   });
 
+  it('turns parallel OpenAI tool calls into tool_use blocks, streamed and not, identically', async () => {
+    const plain = await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 200, messages: ask, tools: [forecastTool] });
+    const streamed = await client.messages.stream({ model: 'openai/gpt-4o-mini', max_tokens: 200, messages: ask, tools: [forecastTool] }).finalMessage();
+    const expected = [
+      { type: 'tool_use', id: 'call_up_0', name: 'get_forecast', input: { city: 'Paris' } },
+      { type: 'tool_use', id: 'call_up_1', name: 'get_forecast', input: { city: 'Lyon' } },
+    ];
+    expect(plain.content).toEqual(expected);
+    expect(streamed.content).toEqual(expected);
+    expect(streamed.stop_reason).toBe('tool_use');
+  });
+
   it('carries a multi-turn tool conversation and an image across', async () => {
     await client.messages.create({
       model: 'anthropic/claude-sonnet-4-5',

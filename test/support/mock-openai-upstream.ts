@@ -21,6 +21,8 @@ export interface RecordedRequest {
  *   first n requests, then normal;
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
  * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds.
+ * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
+ * id and name first, then the arguments in pieces.
  */
 export class MockOpenAIUpstream {
   readonly requests: RecordedRequest[] = [];
@@ -90,6 +92,7 @@ export class MockOpenAIUpstream {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"id": "chatcmpl-1", "choices": [');
     }
+    if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model, stream);
     if (!stream) return sendCompletion(res, model);
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -201,4 +204,34 @@ function sendEmbeddings(res: ServerResponse, body: Record<string, unknown>): voi
   });
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: 6, total_tokens: 6 } }));
+}
+
+const toolArguments = ['{"city":"Paris"}', '{"city":"Lyon"}'];
+
+function sendToolCalls(res: ServerResponse, model: string, stream: boolean): void {
+  const base = { id: 'chatcmpl-upstream-tools', created: 1_700_000_000, model };
+  const calls = toolArguments.map((args, index) => ({ id: `call_up_${index}`, type: 'function', function: { name: 'get_forecast', arguments: args } }));
+  if (!stream) {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    return void res.end(
+      JSON.stringify({
+        ...base,
+        object: 'chat.completion',
+        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: calls }, finish_reason: 'tool_calls' }],
+        usage: upstreamUsage,
+      }),
+    );
+  }
+  res.writeHead(200, { 'content-type': 'text/event-stream' });
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
+    res.write(sse({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] }));
+  chunk({ role: 'assistant', content: null });
+  calls.forEach((call, index) => {
+    chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: '' } }] });
+    const args = call.function.arguments;
+    for (const part of [args.slice(0, 5), args.slice(5)]) chunk({ tool_calls: [{ index, function: { arguments: part } }] });
+  });
+  chunk({}, 'tool_calls');
+  res.write(sse({ ...base, object: 'chat.completion.chunk', choices: [], usage: upstreamUsage }));
+  res.end('data: [DONE]\n\n');
 }
