@@ -9,6 +9,8 @@ import { runLoad, type LoadResult } from './load.js';
  * run on this machine; the gateway is reported as ratios to the baselines.
  */
 const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
+/** Tokens per bench stream; the upstream reads the same variable. */
+const streamChunks = Number(process.env.STREAM_CHUNKS ?? 20);
 const key = 'sb-bench-key-0000000000000000000000000000000';
 const adminKey = 'sb-bench-admin-00000000000000000000000000000';
 const firstByteTimeoutMs = 500;
@@ -78,6 +80,7 @@ async function main(): Promise<void> {
   const bare = await startProcess('./bare-proxy.ts', { UPSTREAM_ORIGIN: upstream.origin });
   const gateway = await startProcess('./gateway-server.ts', {
     OPENAI_BASE_URL: `${upstream.origin}/v1`,
+    ANTHROPIC_BASE_URL: upstream.origin,
     OPENAI_API_KEY: 'sk-bench',
     SWITCHBOARD_DEV_KEY: key,
     SWITCHBOARD_ADMIN_KEY: adminKey,
@@ -145,6 +148,33 @@ async function main(): Promise<void> {
       }
     }
     console.log('');
+  }
+
+  console.log(`Streamed translation (whole streams of ${streamChunks} tokens, concurrency 16)`);
+  const translation = new Map<string, Measurement>();
+  for (const model of ['openai/gpt-bench', 'anthropic/claude-bench']) {
+    const cpuBefore = cpuSeconds(gateway.pid);
+    const load = await runLoad({
+      origin: gateway.origin,
+      path: '/v1/chat/completions',
+      headers: { ...json, authorization: `Bearer ${key}` },
+      body: body(model, true),
+      concurrency: 16,
+      durationMs,
+      firstByte: false,
+    });
+    const result = { ...load, cpuMicros: ((cpuSeconds(gateway.pid) - cpuBefore) * 1e6) / load.requests };
+    translation.set(model, result);
+    console.log(row(model.startsWith('openai') ? 'pass-thru' : 'anthropic', result));
+  }
+  const passThrough = translation.get('openai/gpt-bench');
+  const translated = translation.get('anthropic/claude-bench');
+  if (passThrough && translated) {
+    console.log(
+      `  → Anthropic→OpenAI translation: ${format((translated.cpuMicros - passThrough.cpuMicros) / streamChunks)} µs CPU per chunk over ` +
+        `OpenAI pass-through (${format(translated.cpuMicros / passThrough.cpuMicros)}x its CPU per stream; throughput ` +
+        `${format((100 * translated.perSecond) / passThrough.perSecond, 0)}%)\n`,
+    );
   }
 
   console.log('Failover (streaming, concurrency 1)');

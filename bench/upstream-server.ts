@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
  * A lean OpenAI-compatible upstream for benchmarks: a fixed completion, or a stream of
  * `STREAM_CHUNKS` content chunks. It does as little as possible so the hop is what is measured.
  * Model `fail-500` answers 500 and notes when (GET /last-failure tells); model `hang` never answers.
+ * POST /v1/messages streams the same tokens in Anthropic's event format.
  */
 const streamChunks = Number(process.env.STREAM_CHUNKS ?? 20);
 const completion = JSON.stringify({
@@ -29,6 +30,29 @@ const streamBody = [
 const wallClock = () => performance.timeOrigin + performance.now();
 let lastFailureAt = 0;
 
+const anthropicEvent = (type: string, data: object) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+const anthropicStreamBody = [
+  anthropicEvent('message_start', {
+    message: { id: 'msg_bench', type: 'message', role: 'assistant', model: 'claude-bench', content: [], stop_reason: null, usage: { input_tokens: 10, output_tokens: 1 } },
+  }),
+  anthropicEvent('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
+  ...Array.from({ length: streamChunks }, (_, i) => anthropicEvent('content_block_delta', { index: 0, delta: { type: 'text_delta', text: `token${i} ` } })),
+  anthropicEvent('content_block_stop', { index: 0 }),
+  anthropicEvent('message_delta', { delta: { stop_reason: 'end_turn' }, usage: { output_tokens: streamChunks } }),
+  anthropicEvent('message_stop', {}),
+];
+
+/** Writes each event on its own, as a real provider's tokens arrive. */
+function writeEvents(res: import('node:http').ServerResponse, events: string[]): void {
+  let index = 0;
+  const next = () => {
+    if (index === events.length) return void res.end();
+    res.write(events[index++]);
+    setImmediate(next);
+  };
+  next();
+}
+
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/last-failure') return void res.end(String(lastFailureAt));
   let body = '';
@@ -48,14 +72,7 @@ const server = createServer((req, res) => {
       return void res.end(completion);
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    // Each event is its own write, as a real provider's tokens are.
-    let index = 0;
-    const next = () => {
-      if (index === streamBody.length) return void res.end();
-      res.write(streamBody[index++]);
-      setImmediate(next);
-    };
-    next();
+    writeEvents(res, req.url?.endsWith('/v1/messages') ? anthropicStreamBody : streamBody);
   });
 });
 server.keepAliveTimeout = 60_000;
