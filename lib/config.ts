@@ -33,6 +33,8 @@ export const switchboardConfigSchema = z
     homeRegion: region.default('us-east-1'),
     /** The AWS account, when stacks must be pinned to one; omit to deploy to the CLI's account. */
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
+    /** Added to the catalog's prices in reported costs: 0 at cost, 0.05 for Requesty's 5%. */
+    markup: z.number().min(0).max(10).default(0),
     /** Production: tables and log buckets are retained, tables protected from deletion. */
     production: z.boolean().default(false),
     /** Which stacks the app contains. */

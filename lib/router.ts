@@ -20,6 +20,7 @@ export interface RouterProps {
   reservedConcurrency?: number;
   /** Serve only models whose inference runs in the EU. */
   euOnly: boolean;
+  markup: number;
 }
 
 /** The streaming router Lambda and its function URL. */
@@ -43,6 +44,7 @@ export class Router extends Construct {
         POLICIES_TABLE: props.policiesTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
+        SWITCHBOARD_MARKUP: String(props.markup),
         PROVIDER_SECRET_ARNS: JSON.stringify(
           Object.fromEntries(Object.entries(props.providerSecrets).map(([id, secret]) => [id, secret.secretArn])),
         ),

@@ -17,6 +17,7 @@ export function addSwitchboardStacks(app: App, config: SwitchboardConfig): Switc
   const common = (stack: SwitchboardConfig['home']): Omit<SwitchboardGatewayProps, 'sharedTables' | 'euOnly'> => ({
     name: tableNamePrefix,
     production: config.production,
+    markup: config.markup,
     logRetention: config.logRetentionDays as logs.RetentionDays,
     tracing: config.tracing,
     requestLogs: config.requestLogs,

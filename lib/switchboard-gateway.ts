@@ -33,6 +33,8 @@ export interface SwitchboardGatewayProps {
   /** Attach this CloudFront WAF ACL, or create one (only possible in us-east-1). */
   waf?: { webAclArn: string } | { ratePer5Minutes: number };
   routerReservedConcurrency?: number;
+  /** Added to the catalog's prices in reported costs (a fraction: 0.05 is 5%). */
+  markup: number;
   logRetention: logs.RetentionDays;
   tracing: boolean;
   requestLogs: RequestLogsProps;
@@ -85,6 +87,7 @@ export class SwitchboardGateway extends Construct {
       ...tables,
       providerSecrets: this.providerSecrets.secrets,
       euOnly: props.euOnly,
+      markup: props.markup,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
     });
     this.management = new ManagementApi(this, 'Management', tables);

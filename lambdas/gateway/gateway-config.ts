@@ -19,6 +19,8 @@ export interface GatewayDeps {
   random: () => number;
   sleep: (ms: number) => Promise<void>;
   limits: GatewayLimits;
+  /** Added to the catalog's prices: 0 for self-hosting at cost, 0.05 for Requesty's 5%. */
+  markup: number;
 }
 
 export interface GatewayLimits {

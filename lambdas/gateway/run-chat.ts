@@ -5,9 +5,11 @@ import { chatProviderFor } from '../core/providers/registry.js';
 import type { LatencyMode } from '../core/routing/latency-stats.js';
 import { runAttempts, type RunContext, type RunOutcome, type TryResult } from '../core/routing/run-attempts.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
+import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/schemas/openai-chat-response.js';
 import type { GatewayDeps } from './gateway-config.js';
-import { settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
+import { keepAlive, settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
 import { planRoute, type Route } from './plan-route.js';
 
 /** A served chat request, before it is encoded in the caller's API (OpenAI or Anthropic). */
@@ -34,7 +36,13 @@ export async function runChat(
       value: await provider.complete(body, call),
       firstByteAt: deps.clock.now(),
     }));
-    return { kind: 'complete', completion: value, headers };
+    const cost = value.usage && costInDollars(headers['x-switchboard-model'], value.usage, deps);
+    if (cost === undefined || !value.usage) return { kind: 'complete', completion: value, headers };
+    return {
+      kind: 'complete',
+      completion: { ...value, usage: { ...value.usage, cost } },
+      headers: { ...headers, 'x-switchboard-cost': cost.toFixed(6) },
+    };
   }
 
   // Failover stays possible until the first chunk (or the first keep-alive) is committed.
@@ -53,7 +61,7 @@ export async function runChat(
   });
   return {
     kind: 'stream',
-    items: withKeepAlive(value.iterator, value.first, deps.limits.keepAliveMs),
+    items: withCost(withKeepAlive(value.iterator, value.first, deps.limits.keepAliveMs), headers['x-switchboard-model'], deps),
     cancel: () => value.abort.abort(),
     headers,
   };
@@ -82,6 +90,20 @@ export async function runRouted<T>(
     runContext(deps, mode),
   ).catch(rethrowFor(route));
   return { value: outcome.value, headers: described(outcome, route, requestId) };
+}
+
+/** The request's cost in dollars, from the answering model's catalog prices; undefined when it is not priced. */
+function costInDollars(model: string | undefined, usage: Usage, deps: GatewayDeps): number | undefined {
+  const entry = model === undefined ? undefined : catalogEntry(model);
+  return entry && microsToDollars(requestCostMicros(usage, entry, deps.markup));
+}
+
+/** A stream's usage chunk also carries the cost (`usage.cost`, in dollars), as OpenRouter's does. */
+async function* withCost(items: AsyncIterable<StreamItem>, model: string | undefined, deps: GatewayDeps): AsyncGenerator<StreamItem> {
+  for await (const item of items) {
+    const cost = item !== keepAlive && item.usage ? costInDollars(model, item.usage, deps) : undefined;
+    yield cost === undefined || item === keepAlive || !item.usage ? item : { ...item, usage: { ...item.usage, cost } };
+  }
 }
 
 function described(outcome: RunOutcome<unknown>, route: Route, requestId: string): Record<string, string> {

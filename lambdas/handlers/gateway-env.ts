@@ -33,6 +33,7 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_EXPLORATION_RATE: z.coerce.number().min(0).max(1).default(0.1),
   SWITCHBOARD_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   SWITCHBOARD_BREAKER_COOLDOWN_MS: milliseconds(30_000),
+  SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
   SWITCHBOARD_EU_ONLY: z
     .enum(['true', 'false'])
     .default('false')
@@ -122,6 +123,7 @@ export function gatewayDeps(
       }),
       latency: new LatencyStats(),
     },
+    markup: env.SWITCHBOARD_MARKUP,
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     limits: {

@@ -117,6 +117,17 @@ describe('Bedrock access', () => {
 });
 
 describe('options from context', () => {
+  it('passes the markup to the routers', () => {
+    synthesize({ stacks: ['home'], markup: 0.05 }).home?.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_MARKUP: '0.05' }) },
+    });
+    home.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_MARKUP: '0' }) },
+    });
+  });
+
   it('adds a custom domain with TLS 1.2, a WAF rate limit, reserved concurrency and tracing', () => {
     const certificateArn = 'arn:aws:acm:us-east-1:123456789012:certificate/abc-123';
     const { home: template } = synthesize({

@@ -152,6 +152,24 @@ describe('POST /v1/chat/completions through the openai client', () => {
     expect(streamed.choices[0]?.finish_reason).toBe('tool_calls');
   });
 
+  it('reports the cost from the catalog’s prices, in a header and in usage, streamed or not', async () => {
+    // gpt-4o-mini: 8 fresh input tokens at $0.15, 4 cached at $0.075, 5 output at $0.60 per million: 4.5 µ$ → 5 µ$
+    const { data, response } = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello }).withResponse();
+    expect(response.headers.get('x-switchboard-cost')).toBe('0.000005');
+    expect((data.usage as { cost?: number } | undefined)?.cost).toBe(0.000005);
+    const stream = await client.chat.completions.create({
+      model: 'openai/gpt-4o-mini',
+      messages: hello,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+    let cost: number | undefined;
+    for await (const chunk of stream) cost = (chunk.usage as { cost?: number } | null | undefined)?.cost ?? cost;
+    expect(cost).toBe(0.000005);
+    const unpriced = await client.chat.completions.create({ model: 'openai/not-in-catalog', messages: hello }).withResponse();
+    expect(unpriced.response.headers.get('x-switchboard-cost')).toBeNull();
+  });
+
   it('says which model answered in a response header', async () => {
     const { response } = await client.chat.completions.create({ model: 'mock/echo', messages: hello }).withResponse();
     expect(response.headers.get('x-switchboard-model')).toBe('mock/echo');

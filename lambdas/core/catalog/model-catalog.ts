@@ -91,3 +91,10 @@ const entries: CatalogEntry[] = [
 
 /** Validated once at load, so a typo in the data fails every test rather than a request. */
 export const modelCatalog: readonly CatalogEntry[] = entries.map((entry) => catalogEntrySchema.parse(entry));
+
+const byId = new Map(modelCatalog.map((entry) => [entry.id, entry]));
+
+/** The catalog entry of a model id; a Bedrock `@region` suffix does not change the price. */
+export function catalogEntry(modelId: string): CatalogEntry | undefined {
+  return byId.get(modelId.replace(/@[a-z0-9-]+$/, ''));
+}
