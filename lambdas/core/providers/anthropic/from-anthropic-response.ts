@@ -1,4 +1,5 @@
 import type { ChatCompletion } from '../../schemas/openai-chat-response.js';
+import { assistantChoice, type AssistantTurn } from '../assistant-choice.js';
 import type { AnthropicTranslation } from './to-anthropic-request.js';
 import { toFinishReason, toOpenAIUsage } from './anthropic-usage.js';
 import type { AnthropicMessage } from './anthropic-wire.js';
@@ -7,7 +8,7 @@ import type { AnthropicMessage } from './anthropic-wire.js';
 export function fromAnthropicResponse(message: AnthropicMessage, translation: AnthropicTranslation, created: number): ChatCompletion {
   let content = '';
   let reasoning = '';
-  const toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
+  const toolCalls: AssistantTurn['toolCalls'] = [];
   for (const block of message.content) {
     if (block.type === 'text' && 'text' in block) content += String(block.text);
     else if (block.type === 'thinking' && 'thinking' in block) reasoning += String(block.thinking);
@@ -25,16 +26,11 @@ export function fromAnthropicResponse(message: AnthropicMessage, translation: An
     created,
     model: message.model,
     choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: content || (toolCalls.length > 0 ? null : ''),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(reasoning ? { reasoning_content: reasoning } : {}),
-        },
-        finish_reason: structured && message.stop_reason === 'tool_use' ? 'stop' : toFinishReason(message.stop_reason),
-      },
+      assistantChoice(
+        0,
+        { content, reasoning, toolCalls },
+        structured && message.stop_reason === 'tool_use' ? 'stop' : toFinishReason(message.stop_reason),
+      ),
     ],
     usage: toOpenAIUsage(message.usage),
   };

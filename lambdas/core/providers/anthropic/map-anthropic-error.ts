@@ -1,5 +1,6 @@
 import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
 import { parseRetryAfterMs } from '../retry-after.js';
+import { safeJson } from '../safe-json.js';
 import { anthropicErrorBodySchema } from './anthropic-wire.js';
 
 // https://docs.anthropic.com/en/api/errors
@@ -26,13 +27,7 @@ export function mapAnthropicError(
   body: string,
   now: number,
 ): ProviderError {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    json = undefined;
-  }
-  const parsed = anthropicErrorBodySchema.safeParse(json);
+  const parsed = anthropicErrorBodySchema.safeParse(safeJson(body));
   const retryAfterMs = parseRetryAfterMs(headers, now);
   return new ProviderError({
     provider,

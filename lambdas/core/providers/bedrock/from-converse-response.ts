@@ -1,4 +1,5 @@
 import type { ChatCompletion, Usage } from '../../schemas/openai-chat-response.js';
+import { assistantChoice, type AssistantTurn } from '../assistant-choice.js';
 import type { ConverseResponse, ConverseUsage } from './bedrock-wire.js';
 import type { ConverseTranslation } from './to-converse-request.js';
 
@@ -34,7 +35,7 @@ export function fromConverseResponse(
 ): ChatCompletion {
   let content = '';
   let reasoning = '';
-  const toolCalls: Array<{ id: string; type: 'function'; function: { name: string; arguments: string } }> = [];
+  const toolCalls: AssistantTurn['toolCalls'] = [];
   for (const block of response.output.message.content) {
     if (block.text !== undefined) content += block.text;
     else if (block.reasoningContent?.reasoningText) reasoning += block.reasoningContent.reasoningText.text;
@@ -49,18 +50,7 @@ export function fromConverseResponse(
     object: 'chat.completion',
     created,
     model,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: 'assistant',
-          content: content || (toolCalls.length > 0 ? null : ''),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(reasoning ? { reasoning_content: reasoning } : {}),
-        },
-        finish_reason: toFinishReason(response.stopReason, translation.structuredOutputTool !== undefined),
-      },
-    ],
+    choices: [assistantChoice(0, { content, reasoning, toolCalls }, toFinishReason(response.stopReason, translation.structuredOutputTool !== undefined))],
     usage: toOpenAIUsage(response.usage),
   };
 }

@@ -1,4 +1,5 @@
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
+import { assistantChoice, type AssistantTurn } from '../assistant-choice.js';
 import type { GeminiResponse, GeminiUsage } from './gemini-wire.js';
 
 /** https://ai.google.dev/api/generate-content#FinishReason */
@@ -25,14 +26,13 @@ export function toOpenAIUsage(usage: GeminiUsage | undefined): Usage {
 }
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
-type ToolCall = { id: string; type: 'function'; function: { name: string; arguments: string } };
 
 /** The text, reasoning and tool calls of one candidate; Gemini sends function calls whole. */
 export function candidateParts(response: GeminiResponse, index: number, nextToolIndex: number) {
   const candidate = response.candidates?.[index];
   let text = '';
   let reasoning = '';
-  const toolCalls: ToolCall[] = [];
+  const toolCalls: AssistantTurn['toolCalls'] = [];
   for (const part of candidate?.content?.parts ?? []) {
     if (part.functionCall) {
       toolCalls.push({
@@ -57,16 +57,7 @@ export function fromGeminiResponse(response: GeminiResponse, model: string, id: 
     model: response.modelVersion ?? model,
     choices: (response.candidates ?? []).map((_, index) => {
       const { text, reasoning, toolCalls, finishReason } = candidateParts(response, index, 0);
-      return {
-        index,
-        message: {
-          role: 'assistant' as const,
-          content: text || (toolCalls.length > 0 ? null : ''),
-          ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-          ...(reasoning ? { reasoning_content: reasoning } : {}),
-        },
-        finish_reason: toFinishReason(finishReason ?? 'STOP', toolCalls.length > 0),
-      };
+      return assistantChoice(index, { content: text, reasoning, toolCalls }, toFinishReason(finishReason ?? 'STOP', toolCalls.length > 0));
     }),
     usage: toOpenAIUsage(response.usageMetadata),
   };

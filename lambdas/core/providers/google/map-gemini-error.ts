@@ -1,5 +1,6 @@
 import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
 import { parseRetryAfterMs } from '../retry-after.js';
+import { safeJson } from '../safe-json.js';
 import { geminiErrorBodySchema } from './gemini-wire.js';
 
 // https://ai.google.dev/gemini-api/docs/troubleshooting#error-codes
@@ -21,13 +22,7 @@ export function mapGeminiError(
   body: string,
   now: number,
 ): ProviderError {
-  let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    json = undefined;
-  }
-  const parsed = geminiErrorBodySchema.safeParse(json);
+  const parsed = geminiErrorBodySchema.safeParse(safeJson(body));
   const message = parsed.success ? parsed.data.error.message : `answered with HTTP ${status}.`;
   return geminiError(provider, status, message, parsed.success ? parsed.data.error.status : undefined, parseRetryAfterMs(headers, now));
 }

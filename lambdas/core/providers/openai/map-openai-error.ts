@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
 import { parseRetryAfterMs } from '../retry-after.js';
+import { safeJson } from '../safe-json.js';
 
 // https://platform.openai.com/docs/guides/error-codes
 export const openAIErrorBodySchema = z.object({
@@ -34,12 +35,4 @@ export function mapOpenAIError(
     param: error?.param ?? null,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
