@@ -1,6 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { RecordedRequest } from './mock-openai-upstream.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 };
 
@@ -9,26 +8,8 @@ export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_
  * gets a call of the first tool with `{"city": "Paris", "days": 3}`; any other gets a text reply.
  * Model `error-<status>` answers with Anthropic's error body for that status.
  */
-export class MockAnthropicUpstream {
-  readonly requests: RecordedRequest[] = [];
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+export class MockAnthropicUpstream extends MockUpstream {
+  protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const status = /^error-(\d{3})$/.exec(String(body.model))?.[1];
     if (status) {
       res.writeHead(Number(status), { 'content-type': 'application/json' });

@@ -1,8 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
-import type { RecordedRequest } from './mock-openai-upstream.js';
+import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 export const bedrockUsage = { inputTokens: 30, outputTokens: 9, totalTokens: 39, cacheReadInputTokens: 8, cacheWriteInputTokens: 2 };
 
@@ -12,27 +11,10 @@ export const bedrockUsage = { inputTokens: 30, outputTokens: 9, totalTokens: 39,
  * `{"city": "Paris"}`; any other gets "Hello from Bedrock!". A model id starting with
  * `throttled` gets a ThrottlingException.
  */
-export class MockBedrockUpstream {
-  readonly requests: RecordedRequest[] = [];
-  private server: Server | undefined;
+export class MockBedrockUpstream extends MockUpstream {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    this.requests.push({ path: decodeURIComponent(req.url ?? ''), headers: req.headers, body });
+  protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (decodeURIComponent(req.url ?? '').includes('/model/throttled')) {
       res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' });
       return void res.end(JSON.stringify({ message: 'Too many requests, please wait before trying again.' }));

@@ -1,32 +1,13 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { RecordedRequest } from './mock-openai-upstream.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
  * A local stand-in for the Gemini API (generateContent and streamGenerateContent?alt=sse). A
  * request declaring functions gets a call of the first with `{"city": "Paris"}`; any other
  * gets "Hello from Gemini!", streamed in two parts.
  */
-export class MockGeminiUpstream {
-  readonly requests: RecordedRequest[] = [];
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+export class MockGeminiUpstream extends MockUpstream {
+  protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.url?.includes(':batchEmbedContents')) {
       const requests = body.requests as unknown[];
       res.writeHead(200, { 'content-type': 'application/json' });

@@ -1,11 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-
-export interface RecordedRequest {
-  path: string;
-  headers: IncomingMessage['headers'];
-  body: Record<string, unknown>;
-}
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
  * A local stand-in for api.openai.com speaking its real wire format (JSON and SSE). The request's
@@ -24,27 +18,22 @@ export interface RecordedRequest {
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
-export class MockOpenAIUpstream {
-  readonly requests: RecordedRequest[] = [];
+export class MockOpenAIUpstream extends MockUpstream {
   /** Resolves with the path of each request whose connection the gateway closed early. */
   readonly closedEarly: string[] = [];
-  private server: Server | undefined;
   private gate: { promise: Promise<void>; open: () => void } = newGate();
   private closeListeners: Array<() => void> = [];
   private readonly failuresServed = new Map<string, number>();
   streamsFinished = 0;
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    this.server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/v1`;
+  /** Resolves with the base URL OpenAI clients use, ending in /v1. */
+  override async start(): Promise<string> {
+    return `${await super.start()}/v1`;
   }
 
-  async stop(): Promise<void> {
+  override async stop(): Promise<void> {
     this.gate.open();
-    this.server?.closeAllConnections();
-    await new Promise((resolve) => this.server?.close(resolve));
+    await super.stop();
   }
 
   releaseGate(): void {
@@ -65,11 +54,7 @@ export class MockOpenAIUpstream {
     return true;
   }
 
-  private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    this.requests.push({ path: req.url ?? '', headers: req.headers, body });
+  protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('close', () => {
       if (res.writableFinished) return;
       this.closedEarly.push(req.url ?? '');

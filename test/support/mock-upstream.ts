@@ -1,0 +1,43 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: Record<string, unknown>;
+}
+
+/**
+ * A local HTTP stand-in for a provider: records each JSON request, then lets the subclass
+ * answer it in that provider's wire format.
+ */
+export abstract class MockUpstream {
+  readonly requests: RecordedRequest[] = [];
+  protected server: Server | undefined;
+
+  /** Listens on a free loopback port and resolves with the base URL. */
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => void this.receive(req, res));
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  async stop(): Promise<void> {
+    this.server?.closeAllConnections();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+
+  protected abstract answer(request: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> | void;
+
+  private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const request = {
+      path: decodeURIComponent(req.url ?? ''),
+      headers: req.headers,
+      body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+    };
+    this.requests.push(request);
+    await this.answer(request, req, res);
+  }
+}
