@@ -4,7 +4,7 @@ import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { parseBody } from './parse-body.js';
 import { presentedKey } from './presented-key.js';
-import { runRouted } from './run-chat.js';
+import { runRouted } from './run-routed.js';
 
 /** POST /v1/embeddings, for OpenAI-compatible, Gemini and Bedrock embedding models (and policies of them). */
 export async function embeddings(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {

@@ -1,16 +1,10 @@
-import { GatewayError } from '../core/errors.js';
-import { parseModelId } from '../core/providers/model-id.js';
-import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
-import { chatProviderFor } from '../core/providers/registry.js';
-import type { LatencyMode } from '../core/routing/latency-stats.js';
-import { runAttempts, type RunContext, type RunOutcome, type TryResult } from '../core/routing/run-attempts.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
 import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
 import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/schemas/openai-chat-response.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { keepAlive, settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
-import { planRoute, type Route } from './plan-route.js';
+import { runRouted } from './run-routed.js';
 
 /** A served chat request, before it is encoded in the caller's API (OpenAI or Anthropic). */
 export type ChatOutcome =
@@ -67,31 +61,6 @@ export async function runChat(
   };
 }
 
-/**
- * Plans the attempts for a model or policy and runs them with `tryProvider`; the headers say
- * which model answered, after how many attempts, under which policy.
- */
-export async function runRouted<T>(
-  model: string,
-  apiKeyId: string,
-  stickinessKey: string,
-  requestId: string,
-  mode: LatencyMode,
-  deps: GatewayDeps,
-  tryProvider: (provider: ChatProvider, call: ProviderCall) => Promise<TryResult<T>>,
-): Promise<{ value: T; headers: Record<string, string> }> {
-  const route = await planRoute(model, apiKeyId, stickinessKey, mode, deps);
-  const outcome = await runAttempts(
-    route.attempts,
-    (attempt, remainingMs) => {
-      const { provider, call } = prepareCall(attempt, remainingMs, deps);
-      return tryProvider(provider, call);
-    },
-    runContext(deps, mode),
-  ).catch(rethrowFor(route));
-  return { value: outcome.value, headers: described(outcome, route, requestId) };
-}
-
 /** The request's cost in dollars, from the answering model's catalog prices; undefined when it is not priced. */
 function costInDollars(model: string | undefined, usage: Usage, deps: GatewayDeps): number | undefined {
   const entry = model === undefined ? undefined : catalogEntry(model);
@@ -104,48 +73,4 @@ async function* withCost(items: AsyncIterable<StreamItem>, model: string | undef
     const cost = item !== keepAlive && item.usage ? costInDollars(model, item.usage, deps) : undefined;
     yield cost === undefined || item === keepAlive || !item.usage ? item : { ...item, usage: { ...item.usage, cost } };
   }
-}
-
-function described(outcome: RunOutcome<unknown>, route: Route, requestId: string): Record<string, string> {
-  return {
-    'x-request-id': requestId,
-    'x-switchboard-model': outcome.model,
-    'x-switchboard-attempts': String(outcome.attempts),
-    ...(route.policy ? { 'x-switchboard-policy': route.policy } : {}),
-  };
-}
-
-function prepareCall(modelId: string, remainingMs: number, deps: GatewayDeps): { provider: ChatProvider; call: ProviderCall } {
-  const { provider: providerId, model } = parseModelId(modelId);
-  return {
-    provider: chatProviderFor(providerId, modelId),
-    call: {
-      model,
-      credentials: deps.credentials[providerId] ?? {},
-      http: deps.http,
-      bedrock: deps.bedrock,
-      clock: deps.clock,
-      firstByteTimeoutMs: Math.max(1, Math.min(deps.limits.firstByteTimeoutMs, remainingMs)),
-      idleTimeoutMs: deps.limits.idleTimeoutMs,
-    },
-  };
-}
-
-function runContext(deps: GatewayDeps, mode: LatencyMode): RunContext {
-  return {
-    state: deps.routing,
-    clock: deps.clock,
-    sleep: deps.sleep,
-    random: deps.random,
-    mode,
-    deadlineAt: deps.clock.now() + deps.limits.deadlineMs,
-  };
-}
-
-/** The last attempt's error goes to the client, saying which policy was tried. */
-function rethrowFor(route: Route): (error: unknown) => never {
-  return (error) => {
-    if (error instanceof GatewayError && route.policy) error.headers['x-switchboard-policy'] = route.policy;
-    throw error;
-  };
 }
