@@ -1,16 +1,10 @@
 import { chatCompletionRequestSchema } from '../core/schemas/openai-chat-request.js';
 import { encodeOpenAIStream } from './encode-openai-stream.js';
 import { knownSecrets, type GatewayDeps } from './gateway-config.js';
-import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
+import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { parseBody } from './parse-body.js';
 import { presentedKey } from './presented-key.js';
 import { runChat } from './run-chat.js';
-
-export const sseHeaders = {
-  'content-type': 'text/event-stream; charset=utf-8',
-  'cache-control': 'no-cache',
-  'x-accel-buffering': 'no',
-};
 
 /** POST /v1/chat/completions */
 export async function chatCompletions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {

@@ -21,3 +21,10 @@ export interface GatewayResponse {
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): GatewayResponse {
   return { status, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) };
 }
+
+/** Server-sent events, unbuffered by proxies on the way. */
+export const sseHeaders = {
+  'content-type': 'text/event-stream; charset=utf-8',
+  'cache-control': 'no-cache',
+  'x-accel-buffering': 'no',
+};

@@ -1,7 +1,6 @@
 import { anthropicMessagesRequestSchema } from '../../core/schemas/anthropic-messages-request.js';
-import { sseHeaders } from '../chat-completions.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
-import { jsonResponse, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
+import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import { presentedKey } from '../presented-key.js';
 import { runChat } from '../run-chat.js';
