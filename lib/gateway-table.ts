@@ -11,6 +11,8 @@ export interface GatewayTableProps {
   replicaRegions?: readonly string[];
   /** The attribute DynamoDB deletes expired items by. */
   timeToLiveAttribute?: string;
+  /** A global secondary index on one string attribute, projecting everything. */
+  idIndex?: { indexName: string; partitionKey: string };
   /** Production tables are retained and protected from deletion. */
   production: boolean;
 }
@@ -27,6 +29,13 @@ export class GatewayTable extends Construct {
       ...(props.tableName ? { tableName: props.tableName } : {}),
       ...(props.timeToLiveAttribute ? { timeToLiveAttribute: props.timeToLiveAttribute } : {}),
       replicas: (props.replicaRegions ?? []).map((region) => ({ region })),
+      ...(props.idIndex
+        ? {
+            globalSecondaryIndexes: [
+              { indexName: props.idIndex.indexName, partitionKey: { name: props.idIndex.partitionKey, type: dynamodb.AttributeType.STRING } },
+            ],
+          }
+        : {}),
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: dynamodb.TableEncryptionV2.awsManagedKey(),

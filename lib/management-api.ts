@@ -1,4 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { keysTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
@@ -23,7 +25,7 @@ export class ManagementApi extends Construct {
     const { function: fn } = new GatewayFunction(this, 'Management', {
       ...props.functions,
       entry: lambdaEntries.management,
-      description: 'Switchboard management API: policies (and, later, keys, limits, groups)',
+      description: 'Switchboard management API: API keys and routing policies',
       memorySize: 512,
       timeout: Duration.seconds(30),
       environment: {
@@ -32,8 +34,25 @@ export class ManagementApi extends Construct {
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
       },
     });
-    props.keysTable.grantReadData(fn);
-    props.policiesTable.grantReadWriteData(fn);
+    const { keysTable, policiesTable } = props;
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],
+        resources: [keysTable.tableArn],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:Query'],
+        resources: [`${keysTable.tableArn}/index/${keysTableSchema.idIndex.indexName}`],
+      }),
+    );
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:Scan'],
+        resources: [policiesTable.tableArn],
+      }),
+    );
     props.originSecret.grantRead(fn);
     // Same origin protection as the router: see lib/router.ts for why not OAC.
     this.functionUrl = fn.addFunctionUrl({

@@ -50,8 +50,10 @@ export class Router extends Construct {
         ),
       },
     });
-    props.keysTable.grantReadData(fn);
-    props.policiesTable.grantReadData(fn);
+    // The hot path only ever reads single items: one key by hash, one policy by scope and name.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.keysTable.tableArn, props.policiesTable.tableArn] }),
+    );
     fn.addToRolePolicy(bedrockInvokeStatement(this, props.euOnly));
     props.originSecret.grantRead(fn);
     for (const secret of Object.values(props.providerSecrets)) secret.grantRead(fn);

@@ -142,6 +142,7 @@ export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): Manag
   return {
     authenticator: authenticator(env, dynamodb),
     policies: new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
+    keys: new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE),
     providers: chatProviders,
     credentials: {},
     limits: { maxBodyBytes: env.SWITCHBOARD_MAX_BODY_BYTES },

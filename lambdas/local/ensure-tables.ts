@@ -13,22 +13,39 @@ export interface TableNames {
 
 /** Creates the gateway's tables where they do not exist yet (local mode; CDK owns them on AWS). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
-  await createTable(client, names.keys, [keysTableSchema.partitionKey]);
+  await createTable(client, names.keys, [keysTableSchema.partitionKey], keysTableSchema.idIndex);
   await createTable(client, names.policies, [policiesTableSchema.partitionKey, policiesTableSchema.sortKey]);
 }
 
-async function createTable(client: DynamoDBClient, name: string, [hash, range]: string[]): Promise<void> {
+async function createTable(
+  client: DynamoDBClient,
+  name: string,
+  [hash, range]: string[],
+  index?: { indexName: string; partitionKey: string },
+): Promise<void> {
   const keys: KeySchemaElement[] = [
     { AttributeName: hash, KeyType: 'HASH' },
     ...(range ? [{ AttributeName: range, KeyType: 'RANGE' as const }] : []),
   ];
+  const attributes = [...keys.map((key) => key.AttributeName ?? ''), ...(index ? [index.partitionKey] : [])];
   try {
     await client.send(
       new CreateTableCommand({
         TableName: name,
         BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: keys.map((key) => ({ AttributeName: key.AttributeName, AttributeType: 'S' })),
+        AttributeDefinitions: attributes.map((attribute) => ({ AttributeName: attribute, AttributeType: 'S' })),
         KeySchema: keys,
+        ...(index
+          ? {
+              GlobalSecondaryIndexes: [
+                {
+                  IndexName: index.indexName,
+                  KeySchema: [{ AttributeName: index.partitionKey, KeyType: 'HASH' }],
+                  Projection: { ProjectionType: 'ALL' },
+                },
+              ],
+            }
+          : {}),
       }),
     );
   } catch (error) {

@@ -9,15 +9,36 @@ export interface ApiKeyRecord {
   /** First characters of the key, shown so people can tell keys apart. */
   prefix: string;
   name: string;
+  /** Free-form key/value labels, for the owner's bookkeeping. */
+  labels: Record<string, string>;
   disabled: boolean;
   /** Epoch milliseconds; absent means the key never expires. */
   expiresAt?: number;
   createdAt: number;
 }
 
+/** What the management API may change on a key; `expiresAt: null` removes the expiry. */
+export interface KeyChanges {
+  labels?: Record<string, string>;
+  expiresAt?: number | null;
+  disabled?: boolean;
+}
+
+export interface KeyPage {
+  keys: ApiKeyRecord[];
+  nextCursor: string | undefined;
+}
+
 export interface KeyStore {
   findByHash(keyHash: string): Promise<ApiKeyRecord | undefined>;
+  findById(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Keys of one kind, a page at a time (a page may hold fewer than `limit`). */
+  list(kind: KeyKind, limit: number, cursor: string | undefined): Promise<KeyPage>;
   /** Stores the record unless a key with the same hash exists; returns whether it was stored. */
   putIfAbsent(record: ApiKeyRecord): Promise<boolean>;
+  /** Applies the changes; resolves with the updated record, or undefined when there is no such key. */
+  update(id: string, changes: KeyChanges): Promise<ApiKeyRecord | undefined>;
+  /** Removes the key; false when there was none. */
+  delete(id: string): Promise<boolean>;
   hasAny(kind: KeyKind): Promise<boolean>;
 }

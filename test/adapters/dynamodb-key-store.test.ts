@@ -34,6 +34,26 @@ describe('DynamoDbKeyStore on DynamoDB Local', () => {
     expect(await store.findByHash(original.keyHash)).toEqual(original);
   });
 
+  it('finds, updates and deletes a key by id through the index, and lists by kind', async () => {
+    const record = { ...newApiKeyRecord(generateApiKey(), 'by-id', 5), labels: { team: 'a' }, expiresAt: 1_900_000_000_000 };
+    await store.putIfAbsent(record);
+    await store.putIfAbsent(newApiKeyRecord(generateApiKey(), 'ops', 6, 'management'));
+    expect(await store.findById(record.id)).toEqual(record);
+    expect(await store.update(record.id, { labels: { team: 'b' }, disabled: true, expiresAt: null })).toEqual({
+      ...record,
+      labels: { team: 'b' },
+      disabled: true,
+      expiresAt: undefined,
+    });
+    const listed = await store.list('api', 100, undefined);
+    expect(listed.keys.map((key) => key.kind)).not.toContain('management');
+    expect(listed.keys.map((key) => key.id)).toContain(record.id);
+    expect(await store.delete(record.id)).toBe(true);
+    expect(await store.findById(record.id)).toBeUndefined();
+    expect(await store.delete(record.id)).toBe(false);
+    expect(await store.update(record.id, { disabled: false })).toBeUndefined();
+  });
+
   it('creating the tables twice is harmless', async () => {
     await expect(ensureTables(client, { keys: table, policies: `${table}-policies` })).resolves.toBeUndefined();
   });

@@ -26,6 +26,9 @@ describe('tables', () => {
         KeySchema: keys,
         BillingMode: 'PAY_PER_REQUEST',
         SSESpecification: { SSEEnabled: true },
+        ...(name === 'switchboard-keys'
+          ? { GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'by_id', KeySchema: [{ AttributeName: 'key_id', KeyType: 'HASH' }] })] }
+          : {}),
         Replicas: Match.arrayWith([
           Match.objectLike({ Region: 'eu-central-1', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),
           Match.objectLike({ Region: 'us-east-1', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } }),

@@ -59,21 +59,24 @@ describe.each([
     expect(json).not.toMatch(/"current":"[A-Za-z0-9]{48}"/);
   });
 
-  it('grants the router reads of keys and policies and its own secrets only, with no wildcard actions', () => {
+  it('grants the router single-item reads of keys and policies and its own secrets only, with no wildcard actions', () => {
     const actions = actionsIn(statementsOf(template, 'Switchboard router'));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query', 'secretsmanager:GetSecretValue']));
-    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'secretsmanager:GetSecretValue']));
+    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
     expect(actions.filter((action) => action.includes('*') && !/^(dynamodb|logs|secretsmanager):/.test(action))).toEqual([]);
     expect(actions).not.toContain('*');
   });
 
-  it('lets the management API write policies, and no table else', () => {
+  it('lets the management API write keys and policies, and no table else', () => {
     const writes = statementsOf(template, 'Switchboard management').filter((statement) =>
       [statement.Action].flat().includes('dynamodb:PutItem'),
     );
-    expect(writes).toHaveLength(1);
-    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/policies/i);
-    expect(JSON.stringify(writes[0]?.Resource)).not.toMatch(/keys/i);
+    const resources = JSON.stringify(writes.map((statement) => statement.Resource));
+    expect(writes).toHaveLength(2);
+    expect(JSON.stringify(statementsOf(template, 'Switchboard management'))).toContain('/index/by_id');
+    expect(resources).toMatch(/keys/i);
+    expect(resources).toMatch(/policies/i);
+    expect(resources).not.toMatch(/usage/i);
   });
 });
 

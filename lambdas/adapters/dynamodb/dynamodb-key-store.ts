@@ -1,17 +1,21 @@
 import {
   ConditionalCheckFailedException,
+  DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
+  QueryCommand,
   ScanCommand,
+  UpdateItemCommand,
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import type { ApiKeyRecord, KeyKind, KeyStore } from '../../ports/key-store.js';
+import type { ApiKeyRecord, KeyChanges, KeyKind, KeyPage, KeyStore } from '../../ports/key-store.js';
+import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
 import { keysTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
 
-/** API keys in DynamoDB, one item per key, addressed by the key's hash. */
+/** Keys in DynamoDB, one item per key, addressed by the key's hash (and by id through an index). */
 export class DynamoDbKeyStore implements KeyStore {
   constructor(
     private readonly client: DynamoDBClient,
@@ -23,6 +27,89 @@ export class DynamoDbKeyStore implements KeyStore {
       new GetItemCommand({ TableName: this.tableName, Key: { [keysTableSchema.partitionKey]: { S: keyHash } } }),
     );
     return Item ? fromItem(Item) : undefined;
+  }
+
+  async findById(id: string): Promise<ApiKeyRecord | undefined> {
+    const { Items } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: keysTableSchema.idIndex.indexName,
+        KeyConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': keysTableSchema.idIndex.partitionKey },
+        ExpressionAttributeValues: { ':id': { S: id } },
+      }),
+    );
+    const item = Items?.[0];
+    return item ? fromItem(item) : undefined;
+  }
+
+  async list(kind: KeyKind, limit: number, cursor: string | undefined): Promise<KeyPage> {
+    const page = await this.client.send(
+      new ScanCommand({
+        TableName: this.tableName,
+        Limit: limit,
+        FilterExpression: '#kind = :kind',
+        ExpressionAttributeNames: { '#kind': 'kind' },
+        ExpressionAttributeValues: { ':kind': { S: kind } },
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+      }),
+    );
+    return {
+      keys: (page.Items ?? []).map(fromItem),
+      nextCursor: page.LastEvaluatedKey ? encodeCursor(page.LastEvaluatedKey) : undefined,
+    };
+  }
+
+  async update(id: string, changes: KeyChanges): Promise<ApiKeyRecord | undefined> {
+    const current = await this.findById(id);
+    if (!current) return undefined;
+    const set: string[] = [];
+    const remove: string[] = [];
+    const values: Item = {};
+    if (changes.labels !== undefined) {
+      set.push('labels = :labels');
+      values[':labels'] = labelsItem(changes.labels);
+    }
+    if (changes.disabled !== undefined) {
+      set.push('disabled = :disabled');
+      values[':disabled'] = { BOOL: changes.disabled };
+    }
+    if (changes.expiresAt === null) remove.push('expires_at');
+    else if (changes.expiresAt !== undefined) {
+      set.push('expires_at = :expires');
+      values[':expires'] = { N: String(changes.expiresAt) };
+    }
+    if (set.length === 0 && remove.length === 0) return current;
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { [keysTableSchema.partitionKey]: { S: current.keyHash } },
+          UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim(),
+          ConditionExpression: 'attribute_exists(#hash)',
+          ExpressionAttributeNames: { '#hash': keysTableSchema.partitionKey },
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes ? fromItem(Attributes) : undefined;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
+  }
+
+  async delete(id: string): Promise<boolean> {
+    const current = await this.findById(id);
+    if (!current) return false;
+    const { Attributes } = await this.client.send(
+      new DeleteItemCommand({
+        TableName: this.tableName,
+        Key: { [keysTableSchema.partitionKey]: { S: current.keyHash } },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return Attributes !== undefined;
   }
 
   async putIfAbsent(record: ApiKeyRecord): Promise<boolean> {
@@ -70,6 +157,7 @@ function toItem(record: ApiKeyRecord): Item {
     kind: { S: record.kind },
     prefix: { S: record.prefix },
     name: { S: record.name },
+    labels: labelsItem(record.labels),
     disabled: { BOOL: record.disabled },
     created_at: { N: String(record.createdAt) },
     ...(record.expiresAt === undefined ? {} : { expires_at: { N: String(record.expiresAt) } }),
@@ -84,8 +172,13 @@ function fromItem(item: Item): ApiKeyRecord {
     keyHash: item[keysTableSchema.partitionKey]?.S ?? '',
     prefix: item.prefix?.S ?? '',
     name: item.name?.S ?? '',
+    labels: Object.fromEntries(Object.entries(item.labels?.M ?? {}).map(([label, value]) => [label, value.S ?? ''])),
     disabled: item.disabled?.BOOL ?? false,
     createdAt: Number(item.created_at?.N ?? 0),
     ...(expiresAt === undefined ? {} : { expiresAt: Number(expiresAt) }),
   };
+}
+
+function labelsItem(labels: Record<string, string>): AttributeValue {
+  return { M: Object.fromEntries(Object.entries(labels).map(([label, value]) => [label, { S: value }])) };
 }

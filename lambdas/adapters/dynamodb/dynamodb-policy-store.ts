@@ -8,9 +8,9 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { GatewayError } from '../../core/errors.js';
 import { policySchema, type Policy } from '../../core/routing/policy-schema.js';
 import { scopeOf, type PolicyPage, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
+import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
 import { policiesTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
@@ -104,16 +104,4 @@ function itemKey(scope: PolicyScope, name: string): Item {
 
 function fromItem(item: Item): Policy {
   return policySchema.parse(JSON.parse(item.document?.S ?? '{}'));
-}
-
-function encodeCursor(key: Item): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
-
-function decodeCursor(cursor: string): Item {
-  try {
-    return JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Item;
-  } catch {
-    throw new GatewayError(400, 'invalid_request', 'The cursor is not one this API returned.', { param: 'cursor' });
-  }
 }

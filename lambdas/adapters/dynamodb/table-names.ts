@@ -1,6 +1,8 @@
 /** Key attributes of the tables; the CDK constructs and the local set-up share them. */
 export const keysTableSchema = {
   partitionKey: 'key_hash',
+  /** Global secondary index by key id, for the management API. */
+  idIndex: { indexName: 'by_id', partitionKey: 'key_id' },
 } as const;
 
 export const policiesTableSchema = {

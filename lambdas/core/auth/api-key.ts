@@ -22,6 +22,7 @@ export function newApiKeyRecord(key: string, name: string, now: number, kind: Ke
     keyHash: hashApiKey(key),
     prefix: key.slice(0, keyPrefix.length + 6),
     name,
+    labels: {},
     disabled: false,
     createdAt: now,
   };

@@ -5,7 +5,7 @@ import { TtlCache } from '../ttl-cache.js';
 import { hashApiKey } from './api-key.js';
 
 export interface AuthenticatorOptions {
-  store: KeyStore;
+  store: Pick<KeyStore, 'findByHash'>;
   clock: Clock;
   /** How long a lookup (found or not) is trusted; this bounds how late a revocation bites. */
   cacheTtlMs: number;

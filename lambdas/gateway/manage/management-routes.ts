@@ -1,6 +1,7 @@
 import { createRouter } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
+import { keyRoutes } from './key-routes.js';
 import { policyRoutes } from './policy-routes.js';
 
 /** What the management Lambda serves, under /v1/manage. */
-export const routeManagementRequest = createRouter<ManagementDeps>({ ...policyRoutes });
+export const routeManagementRequest = createRouter<ManagementDeps>({ ...policyRoutes, ...keyRoutes });

@@ -6,9 +6,9 @@ import { validatePolicy } from '../../core/routing/validate-policy.js';
 import { scopeOf, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
-import { presentedKey } from '../presented-key.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
+import { authorizeManagement, parseQuery } from './management-request.js';
 
 const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
@@ -19,13 +19,13 @@ const listQuerySchema = z.object({
 export const policyRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/policy': {
     GET: async (request, deps) => {
-      await authorize(request, deps);
+      await authorizeManagement(request, deps);
       const query = parseQuery(request.query, listQuerySchema);
       const page = await deps.policies.list(query.limit, query.cursor);
       return jsonResponse(200, { data: page.policies, next_cursor: page.nextCursor ?? null });
     },
     POST: async (request, deps) => {
-      await authorize(request, deps);
+      await authorizeManagement(request, deps);
       const policy = parseBody(request.body, policySchema);
       await validatePolicy(policy, storeLookup(deps.policies), deps.providers);
       if (!(await deps.policies.create(policy))) {
@@ -38,11 +38,11 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
   },
   '/v1/manage/policy/:name': {
     GET: async (request, deps, { name = '' }) => {
-      await authorize(request, deps);
+      await authorizeManagement(request, deps);
       return jsonResponse(200, await existing(deps.policies, scopeFromQuery(request), name));
     },
     PUT: async (request, deps, { name = '' }) => {
-      await authorize(request, deps);
+      await authorizeManagement(request, deps);
       const policy = parseBody(request.body, policySchema);
       if (policy.name !== name) {
         throw new GatewayError(400, 'invalid_request', `The body names "${policy.name}" but the path names "${name}".`, {
@@ -54,7 +54,7 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
       return jsonResponse(200, policy);
     },
     DELETE: async (request, deps, { name = '' }) => {
-      await authorize(request, deps);
+      await authorizeManagement(request, deps);
       const scope = scopeFromQuery(request);
       const users = await referrers(deps.policies, scope, name);
       if (users.length > 0) {
@@ -65,10 +65,6 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
     },
   },
 };
-
-async function authorize(request: GatewayRequest, deps: ManagementDeps): Promise<void> {
-  await deps.authenticator.authenticate(presentedKey(request.headers), 'management');
-}
 
 /** Uncached: validation must see what is stored now. */
 function storeLookup(store: PolicyStore): PolicyLookup {
@@ -101,14 +97,6 @@ async function referrers(store: PolicyStore, scope: PolicyScope, name: string): 
 function scopeFromQuery(request: GatewayRequest): PolicyScope {
   const apiKeyId = request.query.api_key_id;
   return apiKeyId ? { kind: 'key', apiKeyId } : { kind: 'org' };
-}
-
-function parseQuery<Schema extends z.ZodType>(query: GatewayRequest['query'], schema: Schema): z.infer<Schema> {
-  const parsed = schema.safeParse(query);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const param = issue?.path.join('.') || null;
-  throw new GatewayError(400, 'invalid_request', `Invalid query parameter ${param ?? ''}: ${issue?.message ?? ''}`, { param });
 }
 
 function notFound(name: string): GatewayError {

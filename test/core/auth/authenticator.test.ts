@@ -5,7 +5,7 @@ import { GatewayError } from '../../../lambdas/core/errors.js';
 import type { ApiKeyRecord, KeyStore } from '../../../lambdas/ports/key-store.js';
 
 /** A counting in-memory store: what is tested here is the cache, not DynamoDB. */
-class CountingKeyStore implements KeyStore {
+class CountingKeyStore implements Pick<KeyStore, 'findByHash' | 'putIfAbsent'> {
   readonly records = new Map<string, ApiKeyRecord>();
   reads = 0;
   async findByHash(keyHash: string) {
@@ -16,9 +16,6 @@ class CountingKeyStore implements KeyStore {
     if (this.records.has(record.keyHash)) return false;
     this.records.set(record.keyHash, record);
     return true;
-  }
-  async hasAny() {
-    return this.records.size > 0;
   }
 }
 

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { generateApiKey, newApiKeyRecord } from '../../core/auth/api-key.js';
+import { GatewayError } from '../../core/errors.js';
+import type { ApiKeyRecord } from '../../ports/key-store.js';
+import { jsonResponse } from '../gateway-http.js';
+import { parseBody } from '../parse-body.js';
+import type { RouteTable } from '../route-request.js';
+import type { ManagementDeps } from './management-deps.js';
+import { authorizeManagement, parseQuery } from './management-request.js';
+
+const labelsSchema = z.record(z.string().min(1).max(128), z.string().max(512)).refine((labels) => Object.keys(labels).length <= 50, {
+  message: 'at most 50 labels',
+});
+/** ISO 8601 with a zone, in the future; null removes the expiry. */
+const expiresAtSchema = z.iso.datetime({ offset: true }).nullable();
+
+const createKeySchema = z
+  .object({
+    name: z.string().min(1).max(128),
+    labels: labelsSchema.optional(),
+    expires_at: expiresAtSchema.optional(),
+  })
+  .strict();
+
+const listQuerySchema = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  cursor: z.string().min(1).optional(),
+});
+
+/** API keys: `/v1/manage/apikey[/<id>[/labels|/expiry|/disable|/enable]]`, documented in the README. */
+export const keyRoutes: RouteTable<ManagementDeps> = {
+  '/v1/manage/apikey': {
+    GET: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      const query = parseQuery(request.query, listQuerySchema);
+      const page = await deps.keys.list('api', query.limit, query.cursor);
+      return jsonResponse(200, { data: page.keys.map(publicKey), next_cursor: page.nextCursor ?? null });
+    },
+    POST: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      const body = parseBody(request.body, createKeySchema);
+      const key = generateApiKey();
+      const expiresAt = futureMillis(body.expires_at);
+      const record: ApiKeyRecord = {
+        ...newApiKeyRecord(key, body.name, Date.now()),
+        labels: body.labels ?? {},
+        ...(expiresAt === undefined ? {} : { expiresAt }),
+      };
+      await deps.keys.putIfAbsent(record);
+      // The only time the key itself is ever returned.
+      return jsonResponse(201, { ...publicKey(record), key });
+    },
+  },
+  '/v1/manage/apikey/:id': {
+    GET: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      return jsonResponse(200, publicKey(await existing(deps, id)));
+    },
+    DELETE: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      if (!(await deps.keys.delete(id))) throw notFound(id);
+      return jsonResponse(200, { id, deleted: true });
+    },
+  },
+  '/v1/manage/apikey/:id/labels': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { labels } = parseBody(request.body, z.object({ labels: labelsSchema }).strict());
+      return updated(deps, id, { labels });
+    },
+  },
+  '/v1/manage/apikey/:id/expiry': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { expires_at: expiresAt } = parseBody(request.body, z.object({ expires_at: expiresAtSchema }).strict());
+      return updated(deps, id, { expiresAt: expiresAt === null ? null : (futureMillis(expiresAt) ?? null) });
+    },
+  },
+  '/v1/manage/apikey/:id/disable': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      return updated(deps, id, { disabled: true });
+    },
+  },
+  '/v1/manage/apikey/:id/enable': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      return updated(deps, id, { disabled: false });
+    },
+  },
+};
+
+/** A key as the API shows it: never the hash, never the secret. */
+function publicKey(record: ApiKeyRecord) {
+  return {
+    id: record.id,
+    name: record.name,
+    key_prefix: record.prefix,
+    labels: record.labels,
+    expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
+    disabled: record.disabled,
+    created_at: new Date(record.createdAt).toISOString(),
+  };
+}
+
+async function existing(deps: ManagementDeps, id: string): Promise<ApiKeyRecord> {
+  const record = await deps.keys.findById(id);
+  if (!record || record.kind !== 'api') throw notFound(id);
+  return record;
+}
+
+async function updated(deps: ManagementDeps, id: string, changes: Parameters<ManagementDeps['keys']['update']>[1]) {
+  await existing(deps, id);
+  const record = await deps.keys.update(id, changes);
+  if (!record) throw notFound(id);
+  return jsonResponse(200, publicKey(record));
+}
+
+function futureMillis(iso: string | null | undefined): number | undefined {
+  if (iso === undefined || iso === null) return undefined;
+  const millis = Date.parse(iso);
+  if (millis <= Date.now()) {
+    throw new GatewayError(400, 'invalid_request', 'expires_at must be in the future.', { param: 'expires_at' });
+  }
+  return millis;
+}
+
+function notFound(id: string): GatewayError {
+  return new GatewayError(404, 'key_not_found', `No API key with id "${id}".`, { param: 'id' });
+}
