@@ -1,4 +1,5 @@
 import { GatewayError } from '../errors.js';
+import type { ChatMessage, InstructionMessage } from '../schemas/openai-chat-request.js';
 
 /** Shared by the translators to non-OpenAI formats: reading OpenAI message parts. */
 
@@ -25,4 +26,18 @@ export function parseToolArguments(json: string): unknown {
 /** A request the provider cannot serve: refused before any upstream call. */
 export function unsupportedParameter(param: string, message: string): GatewayError {
   return new GatewayError(400, 'unsupported_parameter', message, { param, type: 'invalid_request_error' });
+}
+
+export function isInstruction(message: ChatMessage): message is InstructionMessage {
+  return message.role === 'system' || message.role === 'developer';
+}
+
+/**
+ * For APIs that want user and assistant turns to alternate: a turn of the same role as the last
+ * one is merged into it (its `blocks` appended).
+ */
+export function appendTurn<Turn extends { role: string }>(turns: Turn[], turn: Turn, blocks: (turn: Turn) => unknown[]): void {
+  const last = turns.at(-1);
+  if (last && last.role === turn.role) blocks(last).push(...blocks(turn));
+  else turns.push(turn);
 }

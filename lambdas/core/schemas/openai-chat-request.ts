@@ -139,3 +139,6 @@ export const chatCompletionRequestSchema = z
 
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 export type ChatMessage = z.infer<typeof chatMessageSchema>;
+/** A system or developer message: what most non-OpenAI APIs take apart as "system". */
+export type InstructionMessage = Extract<ChatMessage, { role: 'system' | 'developer' }>;
+export type UserContentPart = z.infer<typeof userContentPart>;

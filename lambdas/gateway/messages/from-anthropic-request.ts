@@ -1,8 +1,6 @@
 import { GatewayError } from '../../core/errors.js';
 import type { AnthropicContentBlock, AnthropicMessagesRequest } from '../../core/schemas/anthropic-messages-request.js';
-import type { ChatCompletionRequest, ChatMessage } from '../../core/schemas/openai-chat-request.js';
-
-type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
+import type { ChatCompletionRequest, ChatMessage, UserContentPart } from '../../core/schemas/openai-chat-request.js';
 
 /**
  * Anthropic Messages request → the gateway's canonical (OpenAI) request, so /v1/messages shares
@@ -71,7 +69,7 @@ function assistantMessage(blocks: AnthropicContentBlock[]): ChatMessage {
 /** Tool results become `tool` messages, ahead of what else the user said in that turn. */
 function userMessages(blocks: AnthropicContentBlock[]): ChatMessage[] {
   const results: ChatMessage[] = [];
-  const parts: UserPart[] = [];
+  const parts: UserContentPart[] = [];
   for (const block of blocks) {
     if (block.type === 'tool_result') {
       const content = typeof block.content === 'string' ? block.content : (block.content ?? []).map((part) => (part.type === 'text' ? part.text : '')).join('');

@@ -1,5 +1,5 @@
-import { parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
-import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat-request.js';
+import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 
 type Block = Record<string, unknown>;
 interface AnthropicTurn {
@@ -29,7 +29,7 @@ export function toAnthropicRequest(
   const turns: AnthropicTurn[] = [];
   for (const message of request.messages) {
     if (isInstruction(message)) system.push(textOf(message.content));
-    else appendTurn(turns, toTurn(message));
+    else appendTurn(turns, toTurn(message), (turn) => turn.content);
   }
 
   const format = request.response_format;
@@ -96,20 +96,7 @@ function toolChoiceFor(request: ChatCompletionRequest, structuredOutputTool: str
   throw unsupportedParameter('tool_choice', `tool_choice of type "${choice.type}" has no Anthropic equivalent.`);
 }
 
-/** Anthropic wants alternating roles: consecutive turns of one role become one turn. */
-function appendTurn(turns: AnthropicTurn[], turn: AnthropicTurn): void {
-  const last = turns.at(-1);
-  if (last && last.role === turn.role) last.content.push(...turn.content);
-  else turns.push(turn);
-}
-
-type Instruction = Extract<ChatMessage, { role: 'system' | 'developer' }>;
-
-function isInstruction(message: ChatMessage): message is Instruction {
-  return message.role === 'system' || message.role === 'developer';
-}
-
-function toTurn(message: Exclude<ChatMessage, Instruction>): AnthropicTurn {
+function toTurn(message: Exclude<ChatMessage, InstructionMessage>): AnthropicTurn {
   switch (message.role) {
     case 'user':
       return { role: 'user', content: typeof message.content === 'string' ? [text(message.content)] : message.content.map(userBlock) };
@@ -129,9 +116,7 @@ function toTurn(message: Exclude<ChatMessage, Instruction>): AnthropicTurn {
   }
 }
 
-type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
-
-function userBlock(part: UserPart): Block {
+function userBlock(part: UserContentPart): Block {
   switch (part.type) {
     case 'text':
       return text(part.text);

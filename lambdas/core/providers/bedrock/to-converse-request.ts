@@ -1,5 +1,5 @@
-import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat-request.js';
-import { parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
+import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 
 type Block = Record<string, unknown>;
 interface Turn {
@@ -21,8 +21,8 @@ export function toConverseRequest(request: ChatCompletionRequest): { input: Reco
   const system: Block[] = [];
   const turns: Turn[] = [];
   for (const message of request.messages) {
-    if (message.role === 'system' || message.role === 'developer') system.push({ text: textOf(message.content) });
-    else append(turns, toTurn(message as Exclude<ChatMessage, { role: 'system' | 'developer' }>));
+    if (isInstruction(message)) system.push({ text: textOf(message.content) });
+    else appendTurn(turns, toTurn(message), (turn) => turn.content);
   }
   const format = request.response_format;
   const structuredOutputTool = format?.type === 'json_schema' ? String(format.json_schema.name) : undefined;
@@ -71,13 +71,7 @@ function toolChoice(request: ChatCompletionRequest): Block | undefined {
   throw unsupportedParameter('tool_choice', `tool_choice of type "${choice.type}" has no Bedrock equivalent.`);
 }
 
-function append(turns: Turn[], turn: Turn): void {
-  const last = turns.at(-1);
-  if (last && last.role === turn.role) last.content.push(...turn.content);
-  else turns.push(turn);
-}
-
-function toTurn(message: Exclude<ChatMessage, { role: 'system' | 'developer' }>): Turn {
+function toTurn(message: Exclude<ChatMessage, InstructionMessage>): Turn {
   switch (message.role) {
     case 'user':
       return { role: 'user', content: typeof message.content === 'string' ? [{ text: message.content }] : message.content.map(userBlock) };
@@ -97,9 +91,7 @@ function toTurn(message: Exclude<ChatMessage, { role: 'system' | 'developer' }>)
   }
 }
 
-type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
-
-function userBlock(part: UserPart): Block {
+function userBlock(part: UserContentPart): Block {
   switch (part.type) {
     case 'text':
       return { text: part.text };

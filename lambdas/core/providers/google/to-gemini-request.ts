@@ -1,5 +1,5 @@
-import { parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
-import type { ChatCompletionRequest, ChatMessage } from '../../schemas/openai-chat-request.js';
+import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
+import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
 
 type Part = Record<string, unknown>;
 interface Content {
@@ -17,11 +17,8 @@ export function toGeminiRequest(request: ChatCompletionRequest): Record<string, 
   // Gemini answers a function call by name, OpenAI by call id: remember which id named what.
   const toolNames = new Map<string, string>();
   for (const message of request.messages) {
-    if (message.role === 'system' || message.role === 'developer') {
-      system.push(textOf(message.content));
-      continue;
-    }
-    append(contents, toContent(message as Exclude<ChatMessage, { role: 'system' | 'developer' }>, toolNames));
+    if (isInstruction(message)) system.push(textOf(message.content));
+    else appendTurn(contents, toContent(message, toolNames), (content) => content.parts);
   }
   const format = request.response_format;
   const effort = request.reasoning_effort;
@@ -67,13 +64,7 @@ function toolConfigFor(request: ChatCompletionRequest): Record<string, unknown> 
   throw unsupportedParameter('tool_choice', `tool_choice of type "${choice.type}" has no Gemini equivalent.`);
 }
 
-function append(contents: Content[], content: Content): void {
-  const last = contents.at(-1);
-  if (last && last.role === content.role) last.parts.push(...content.parts);
-  else contents.push(content);
-}
-
-function toContent(message: Exclude<ChatMessage, { role: 'system' | 'developer' }>, toolNames: Map<string, string>): Content {
+function toContent(message: Exclude<ChatMessage, InstructionMessage>, toolNames: Map<string, string>): Content {
   switch (message.role) {
     case 'user':
       return { role: 'user', parts: typeof message.content === 'string' ? [{ text: message.content }] : message.content.map(userPart) };
@@ -97,9 +88,7 @@ function toContent(message: Exclude<ChatMessage, { role: 'system' | 'developer' 
   }
 }
 
-type UserPart = Exclude<Extract<ChatMessage, { role: 'user' }>['content'], string>[number];
-
-function userPart(part: UserPart): Part {
+function userPart(part: UserContentPart): Part {
   switch (part.type) {
     case 'text':
       return { text: part.text };
