@@ -1,4 +1,5 @@
-import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
+import { ProviderError } from '../../errors.js';
+import { upstreamError } from '../upstream-error.js';
 import type { ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse } from '../call-upstream.js';
@@ -84,16 +85,8 @@ export async function* anthropicEventsToChunks(
         yield chunk({}, finish ?? 'stop');
         yield { ...chunk({}), choices: [], usage: toOpenAIUsage(usage) satisfies Usage };
         return;
-      case 'error': {
-        const status = anthropicErrorStatus(event.error.type);
-        throw new ProviderError({
-          provider,
-          kind: providerErrorKindForStatus(status),
-          status,
-          message: `${provider}: ${event.error.message}`,
-          type: event.error.type,
-        });
-      }
+      case 'error':
+        throw upstreamError(provider, anthropicErrorStatus(event.error.type), {}, 0, event.error);
       default:
         break;
     }

@@ -1,6 +1,6 @@
-import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
-import { parseRetryAfterMs } from '../retry-after.js';
+import type { ProviderError } from '../../errors.js';
 import { safeJson } from '../safe-json.js';
+import { upstreamError } from '../upstream-error.js';
 import { anthropicErrorBodySchema } from './anthropic-wire.js';
 
 // https://docs.anthropic.com/en/api/errors
@@ -28,13 +28,5 @@ export function mapAnthropicError(
   now: number,
 ): ProviderError {
   const parsed = anthropicErrorBodySchema.safeParse(safeJson(body));
-  const retryAfterMs = parseRetryAfterMs(headers, now);
-  return new ProviderError({
-    provider,
-    kind: providerErrorKindForStatus(status),
-    status,
-    message: parsed.success ? `${provider}: ${parsed.data.error.message}` : `${provider} answered with HTTP ${status}.`,
-    type: parsed.success ? parsed.data.error.type : null,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-  });
+  return upstreamError(provider, status, headers, now, parsed.success ? parsed.data.error : {});
 }

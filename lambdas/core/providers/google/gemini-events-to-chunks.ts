@@ -3,7 +3,7 @@ import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse } from '../call-upstream.js';
 import { deltasOf, toFinishReason, toOpenAIUsage } from './from-gemini-response.js';
 import { geminiErrorBodySchema, geminiResponseSchema, type GeminiUsage } from './gemini-wire.js';
-import { geminiError } from './map-gemini-error.js';
+import { upstreamError } from '../upstream-error.js';
 
 /**
  * streamGenerateContent with `alt=sse`: each event is a partial GenerateContentResponse
@@ -35,7 +35,10 @@ export async function* geminiEventsToChunks(
       throw malformedResponse(provider);
     }
     const failure = geminiErrorBodySchema.safeParse(json);
-    if (failure.success) throw geminiError(provider, failure.data.error.code ?? 500, failure.data.error.message, failure.data.error.status);
+    if (failure.success) {
+      const { code, message, status } = failure.data.error;
+      throw upstreamError(provider, code ?? 500, {}, 0, { message, type: status });
+    }
     const response = geminiResponseSchema.safeParse(json);
     if (!response.success) throw malformedResponse(provider);
     usage = response.data.usageMetadata ?? usage;

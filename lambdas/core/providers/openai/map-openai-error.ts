@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
-import { parseRetryAfterMs } from '../retry-after.js';
+import type { ProviderError } from '../../errors.js';
 import { safeJson } from '../safe-json.js';
+import { upstreamError } from '../upstream-error.js';
 
 // https://platform.openai.com/docs/guides/error-codes
 export const openAIErrorBodySchema = z.object({
@@ -24,15 +24,10 @@ export function mapOpenAIError(
 ): ProviderError {
   const parsed = openAIErrorBodySchema.safeParse(safeJson(body));
   const error = parsed.success ? parsed.data.error : undefined;
-  const retryAfterMs = parseRetryAfterMs(headers, now);
-  return new ProviderError({
-    provider,
-    kind: providerErrorKindForStatus(status),
-    status,
-    message: error?.message ? `${provider}: ${error.message}` : `${provider} answered with HTTP ${status}.`,
+  return upstreamError(provider, status, headers, now, {
+    message: error?.message,
     code: error?.code === undefined || error.code === null ? null : String(error.code),
-    type: error?.type ?? null,
-    param: error?.param ?? null,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    type: error?.type,
+    param: error?.param,
   });
 }

@@ -1,7 +1,7 @@
 import { chatCompletionChunkSchema, type ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
-import { ProviderError, providerErrorKindForStatus } from '../../errors.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse } from '../call-upstream.js';
+import { upstreamError } from '../upstream-error.js';
 import { openAIErrorBodySchema } from './map-openai-error.js';
 
 /**
@@ -27,13 +27,7 @@ export async function* openAIStreamChunks(
     }
     const failure = openAIErrorBodySchema.safeParse(json);
     if (!failure.success) throw malformedResponse(provider);
-    const status = typeof failure.data.error.code === 'number' ? failure.data.error.code : 502;
-    throw new ProviderError({
-      provider,
-      kind: providerErrorKindForStatus(status),
-      status,
-      message: `${provider}: ${failure.data.error.message ?? 'the stream failed'}`,
-      type: failure.data.error.type ?? null,
-    });
+    const { code, message, type } = failure.data.error;
+    throw upstreamError(provider, typeof code === 'number' ? code : 502, {}, 0, { message: message ?? 'the stream failed', type });
   }
 }
