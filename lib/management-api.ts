@@ -11,6 +11,7 @@ import { lambdaEntries } from './lambda-entries.js';
 export interface ManagementApiProps {
   keysTable: dynamodb.ITableV2;
   policiesTable: dynamodb.ITableV2;
+  usageTable: dynamodb.ITableV2;
   originSecret: secretsmanager.ISecret;
   functions: FunctionOptions;
 }
@@ -31,10 +32,12 @@ export class ManagementApi extends Construct {
       environment: {
         KEYS_TABLE: props.keysTable.tableName,
         POLICIES_TABLE: props.policiesTable.tableName,
+        USAGE_TABLE: props.usageTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
       },
     });
-    const { keysTable, policiesTable } = props;
+    const { keysTable, policiesTable, usageTable } = props;
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [usageTable.tableArn] }));
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],

@@ -12,6 +12,7 @@ import { lambdaEntries } from './lambda-entries.js';
 export interface RouterProps {
   keysTable: dynamodb.ITableV2;
   policiesTable: dynamodb.ITableV2;
+  usageTable: dynamodb.ITableV2;
   /** The secret CloudFront sends in x-origin-verify; the router refuses requests without it. */
   originSecret: secretsmanager.ISecret;
   /** Provider id → secret holding `{"apiKey": ..., "baseUrl"?: ...}`. */
@@ -42,6 +43,7 @@ export class Router extends Construct {
       environment: {
         KEYS_TABLE: props.keysTable.tableName,
         POLICIES_TABLE: props.policiesTable.tableName,
+        USAGE_TABLE: props.usageTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
         SWITCHBOARD_MARKUP: String(props.markup),
@@ -53,6 +55,13 @@ export class Router extends Construct {
     // The hot path only ever reads single items: one key by hash, one policy by scope and name.
     fn.addToRolePolicy(
       new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.keysTable.tableArn, props.policiesTable.tableArn] }),
+    );
+    // Budget reservations and settlements are conditional transactions on the usage table.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+        resources: [props.usageTable.tableArn],
+      }),
     );
     fn.addToRolePolicy(bedrockInvokeStatement(this, props.euOnly));
     props.originSecret.grantRead(fn);

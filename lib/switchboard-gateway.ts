@@ -82,7 +82,13 @@ export class SwitchboardGateway extends Construct {
     const origin = new OriginSecret(this, 'OriginSecret');
     this.providerSecrets = new ProviderSecrets(this, 'ProviderSecrets');
     const functions = { logRetention: props.logRetention, tracing: props.tracing };
-    const tables = { keysTable: this.keysTable, policiesTable: this.policiesTable, originSecret: origin.secret, functions };
+    const tables = {
+      keysTable: this.keysTable,
+      policiesTable: this.policiesTable,
+      usageTable: this.usageTable,
+      originSecret: origin.secret,
+      functions,
+    };
     this.router = new Router(this, 'Router', {
       ...tables,
       providerSecrets: this.providerSecrets.secrets,

@@ -10,7 +10,7 @@ import { runChat } from './run-chat.js';
 export async function chatCompletions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const key = await deps.authenticator.authenticate(presentedKey(request.headers));
   const body = parseBody(request.body, chatCompletionRequestSchema);
-  const outcome = await runChat(body, key.id, request.requestId, deps);
+  const outcome = await runChat(body, key, request.requestId, Buffer.byteLength(request.body), deps);
   if (outcome.kind === 'complete') return jsonResponse(200, outcome.completion, outcome.headers);
   return {
     status: 200,

@@ -5,6 +5,7 @@ import type { RoutingState } from '../core/routing/run-attempts.js';
 import type { Clock } from '../ports/clock.js';
 import type { BedrockRuntime } from '../ports/bedrock-runtime.js';
 import type { HttpClient } from '../ports/http-client.js';
+import type { UsageStore } from '../ports/usage-store.js';
 
 /** Everything the gateway needs, built by a composition root (Lambda entry or local server). */
 export interface GatewayDeps {
@@ -14,6 +15,7 @@ export interface GatewayDeps {
   bedrock: BedrockRuntime;
   clock: Clock;
   policies: PolicyLookup;
+  usage: UsageStore;
   /** Latency samples and circuit breakers, kept for the life of the instance. */
   routing: RoutingState;
   random: () => number;

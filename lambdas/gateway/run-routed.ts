@@ -19,8 +19,11 @@ export async function runRouted<T>(
   mode: LatencyMode,
   deps: GatewayDeps,
   tryProvider: (provider: ChatProvider, call: ProviderCall) => Promise<TryResult<T>>,
+  /** Runs once the candidate models are known and before any is called (the budget check). */
+  beforeCalls?: (models: string[]) => Promise<void>,
 ): Promise<{ value: T; headers: Record<string, string> }> {
   const route = await planRoute(model, apiKeyId, stickinessKey, mode, deps);
+  await beforeCalls?.(route.attempts.map((attempt) => attempt.model));
   const outcome = await runAttempts(
     route.attempts,
     (attempt, remainingMs) => {

@@ -6,6 +6,7 @@ import { sdkBedrockRuntime } from '../adapters/bedrock/sdk-bedrock-runtime.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
+import { DynamoDbUsageStore } from '../adapters/dynamodb/dynamodb-usage-store.js';
 import { openAICompatiblePresets } from '../core/providers/openai/openai-compatible-presets.js';
 import { chatProviders } from '../core/providers/registry.js';
 import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
@@ -20,6 +21,7 @@ const milliseconds = (fallback: number) => z.coerce.number().int().positive().de
 export const gatewayEnvSchema = z.object({
   KEYS_TABLE: z.string().min(1).default('switchboard-keys'),
   POLICIES_TABLE: z.string().min(1).default('switchboard-policies'),
+  USAGE_TABLE: z.string().min(1).default('switchboard-usage'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   AWS_ACCESS_KEY_ID: z.string().optional(),
@@ -116,6 +118,7 @@ export function gatewayDeps(
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
     ),
+    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
     routing: {
       breaker: new CircuitBreaker({
         failureThreshold: env.SWITCHBOARD_BREAKER_THRESHOLD,
@@ -143,6 +146,7 @@ export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): Manag
     authenticator: authenticator(env, dynamodb),
     policies: new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
     keys: new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE),
+    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
     providers: chatProviders,
     credentials: {},
     limits: { maxBodyBytes: env.SWITCHBOARD_MAX_BODY_BYTES },

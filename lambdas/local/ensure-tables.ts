@@ -4,17 +4,19 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { keysTableSchema, policiesTableSchema } from '../adapters/dynamodb/table-names.js';
+import { keysTableSchema, policiesTableSchema, usageTableSchema } from '../adapters/dynamodb/table-names.js';
 
 export interface TableNames {
   keys: string;
   policies: string;
+  usage: string;
 }
 
 /** Creates the gateway's tables where they do not exist yet (local mode; CDK owns them on AWS). */
 export async function ensureTables(client: DynamoDBClient, names: TableNames): Promise<void> {
   await createTable(client, names.keys, [keysTableSchema.partitionKey], keysTableSchema.idIndex);
   await createTable(client, names.policies, [policiesTableSchema.partitionKey, policiesTableSchema.sortKey]);
+  await createTable(client, names.usage, [usageTableSchema.partitionKey, usageTableSchema.sortKey]);
 }
 
 async function createTable(

@@ -14,6 +14,8 @@ export interface ApiKeyRecord {
   disabled: boolean;
   /** Epoch milliseconds; absent means the key never expires. */
   expiresAt?: number;
+  /** Spend cap per calendar month (UTC), in micro-dollars; absent means no cap. */
+  monthlyLimit?: number;
   createdAt: number;
 }
 
@@ -21,6 +23,8 @@ export interface ApiKeyRecord {
 export interface KeyChanges {
   labels?: Record<string, string>;
   expiresAt?: number | null;
+  /** `null` removes the cap. */
+  monthlyLimit?: number | null;
   disabled?: boolean;
 }
 

@@ -59,10 +59,13 @@ describe.each([
     expect(json).not.toMatch(/"current":"[A-Za-z0-9]{48}"/);
   });
 
-  it('grants the router single-item reads of keys and policies and its own secrets only, with no wildcard actions', () => {
-    const actions = actionsIn(statementsOf(template, 'Switchboard router'));
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'secretsmanager:GetSecretValue']));
-    expect(actions.filter((action) => action.startsWith('dynamodb:'))).toEqual(['dynamodb:GetItem']);
+  it('grants the router single-item reads of keys and policies, usage writes, its own secrets, and no wildcard actions', () => {
+    const statements = statementsOf(template, 'Switchboard router');
+    const actions = actionsIn(statements);
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue']));
+    const writes = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
+    expect(writes).toHaveLength(1);
+    expect(JSON.stringify(writes[0]?.Resource)).toMatch(/usage/i);
     expect(actions.filter((action) => action.includes('*') && !/^(dynamodb|logs|secretsmanager):/.test(action))).toEqual([]);
     expect(actions).not.toContain('*');
   });

@@ -16,6 +16,7 @@ export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<Loc
       DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
       KEYS_TABLE: `keys-${randomUUID()}`,
       POLICIES_TABLE: `policies-${randomUUID()}`,
+      USAGE_TABLE: `usage-${randomUUID()}`,
       SWITCHBOARD_DEV_KEY: testKey,
       SWITCHBOARD_ADMIN_KEY: testAdminKey,
       ...env,

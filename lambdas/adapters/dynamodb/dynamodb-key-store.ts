@@ -79,6 +79,11 @@ export class DynamoDbKeyStore implements KeyStore {
       set.push('expires_at = :expires');
       values[':expires'] = { N: String(changes.expiresAt) };
     }
+    if (changes.monthlyLimit === null) remove.push('monthly_limit_micros');
+    else if (changes.monthlyLimit !== undefined) {
+      set.push('monthly_limit_micros = :limit');
+      values[':limit'] = { N: String(changes.monthlyLimit) };
+    }
     if (set.length === 0 && remove.length === 0) return current;
     try {
       const { Attributes } = await this.client.send(
@@ -161,11 +166,13 @@ function toItem(record: ApiKeyRecord): Item {
     disabled: { BOOL: record.disabled },
     created_at: { N: String(record.createdAt) },
     ...(record.expiresAt === undefined ? {} : { expires_at: { N: String(record.expiresAt) } }),
+    ...(record.monthlyLimit === undefined ? {} : { monthly_limit_micros: { N: String(record.monthlyLimit) } }),
   };
 }
 
 function fromItem(item: Item): ApiKeyRecord {
   const expiresAt = item.expires_at?.N;
+  const monthlyLimit = item.monthly_limit_micros?.N;
   return {
     id: item.key_id?.S ?? '',
     kind: item.kind?.S === 'management' ? 'management' : 'api',
@@ -176,6 +183,7 @@ function fromItem(item: Item): ApiKeyRecord {
     disabled: item.disabled?.BOOL ?? false,
     createdAt: Number(item.created_at?.N ?? 0),
     ...(expiresAt === undefined ? {} : { expiresAt: Number(expiresAt) }),
+    ...(monthlyLimit === undefined ? {} : { monthlyLimit: Number(monthlyLimit) }),
   };
 }
 

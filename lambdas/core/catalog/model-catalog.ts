@@ -80,6 +80,22 @@ const entries: CatalogEntry[] = [
   ...claude,
   // Claude on Bedrock, at Anthropic's list prices; `@<region>` picks where it runs.
   ...claude.map((entry) => ({ ...entry, id: entry.id.replace(/^anthropic\//, 'bedrock/') })),
+  // Embedding models: output is free, input priced.
+  ...(
+    [
+      ['openai/text-embedding-3-small', 8_191, 0.02],
+      ['openai/text-embedding-3-large', 8_191, 0.13],
+      ['google/gemini-embedding-001', 2_048, 0.15],
+      ['bedrock/amazon.titan-embed-text-v2:0', 8_192, 0.02],
+      ['mock/embed', 1_000_000, 0],
+    ] as const
+  ).map(([id, contextWindow, input]) => ({
+    id,
+    context_window: contextWindow,
+    max_output_tokens: 1,
+    capabilities: { tools: false, vision: false, reasoning: false, caching: false, structured_output: false },
+    pricing: { input, output: 0, cache_read: null, cache_write: null },
+  })),
   ...['mock/echo', 'mock/lorem'].map((id) => ({
     id,
     context_window: 1_000_000,

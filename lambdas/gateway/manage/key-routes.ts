@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { generateApiKey, newApiKeyRecord } from '../../core/auth/api-key.js';
 import { GatewayError } from '../../core/errors.js';
+import { billingPeriod } from '../../core/catalog/billing-period.js';
+import { microsToDollars } from '../../core/catalog/request-cost.js';
 import type { ApiKeyRecord } from '../../ports/key-store.js';
 import { jsonResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
@@ -14,9 +16,13 @@ const labelsSchema = z.record(z.string().min(1).max(128), z.string().max(512)).r
 /** ISO 8601 with a zone, in the future; null removes the expiry. */
 const expiresAtSchema = z.iso.datetime({ offset: true }).nullable();
 
+/** US dollars at the API, integer micro-dollars inside; null removes the limit. */
+const monthlyLimitSchema = z.number().min(0).max(1_000_000_000).nullable();
+
 const createKeySchema = z
   .object({
     name: z.string().min(1).max(128),
+    monthly_limit: monthlyLimitSchema.optional(),
     labels: labelsSchema.optional(),
     expires_at: expiresAtSchema.optional(),
   })
@@ -34,7 +40,8 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       await authorizeManagement(request, deps);
       const query = parseQuery(request.query, listQuerySchema);
       const page = await deps.keys.list('api', query.limit, query.cursor);
-      return jsonResponse(200, { data: page.keys.map(publicKey), next_cursor: page.nextCursor ?? null });
+      const data = await Promise.all(page.keys.map((record) => publicKey(deps, record)));
+      return jsonResponse(200, { data, next_cursor: page.nextCursor ?? null });
     },
     POST: async (request, deps) => {
       await authorizeManagement(request, deps);
@@ -45,21 +52,29 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
         ...newApiKeyRecord(key, body.name, Date.now()),
         labels: body.labels ?? {},
         ...(expiresAt === undefined ? {} : { expiresAt }),
+        ...(body.monthly_limit == null ? {} : { monthlyLimit: toMicros(body.monthly_limit) }),
       };
       await deps.keys.putIfAbsent(record);
       // The only time the key itself is ever returned.
-      return jsonResponse(201, { ...publicKey(record), key });
+      return jsonResponse(201, { ...(await publicKey(deps, record)), key });
     },
   },
   '/v1/manage/apikey/:id': {
     GET: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      return jsonResponse(200, publicKey(await existing(deps, id)));
+      return jsonResponse(200, await publicKey(deps, await existing(deps, id)));
     },
     DELETE: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
       if (!(await deps.keys.delete(id))) throw notFound(id);
       return jsonResponse(200, { id, deleted: true });
+    },
+  },
+  '/v1/manage/apikey/:id/limit': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: monthlyLimitSchema }).strict());
+      return updated(deps, id, { monthlyLimit: limit === null ? null : toMicros(limit) });
     },
   },
   '/v1/manage/apikey/:id/labels': {
@@ -90,12 +105,18 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
   },
 };
 
-/** A key as the API shows it: never the hash, never the secret. */
-function publicKey(record: ApiKeyRecord) {
+/** A key as the API shows it, with this month's spend: never the hash, never the secret. */
+async function publicKey(deps: ManagementDeps, record: ApiKeyRecord) {
+  const period = billingPeriod(Date.now());
+  const { spent } = await deps.usage.periodTotals(record.id, period.id);
   return {
     id: record.id,
     name: record.name,
     key_prefix: record.prefix,
+    monthly_limit: record.monthlyLimit === undefined ? null : microsToDollars(record.monthlyLimit),
+    spend: microsToDollars(spent),
+    period_start: new Date(period.start).toISOString(),
+    period_end: new Date(period.end).toISOString(),
     labels: record.labels,
     expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
     disabled: record.disabled,
@@ -113,7 +134,7 @@ async function updated(deps: ManagementDeps, id: string, changes: Parameters<Man
   await existing(deps, id);
   const record = await deps.keys.update(id, changes);
   if (!record) throw notFound(id);
-  return jsonResponse(200, publicKey(record));
+  return jsonResponse(200, await publicKey(deps, record));
 }
 
 function futureMillis(iso: string | null | undefined): number | undefined {
@@ -123,6 +144,10 @@ function futureMillis(iso: string | null | undefined): number | undefined {
     throw new GatewayError(400, 'invalid_request', 'expires_at must be in the future.', { param: 'expires_at' });
   }
   return millis;
+}
+
+function toMicros(dollars: number): number {
+  return Math.round(dollars * 1_000_000);
 }
 
 function notFound(id: string): GatewayError {

@@ -2,12 +2,14 @@ import type { Authenticator } from '../../core/auth/authenticator.js';
 import type { ChatProvider } from '../../core/providers/provider.js';
 import type { KeyStore } from '../../ports/key-store.js';
 import type { PolicyStore } from '../../ports/policy-store.js';
+import type { UsageStore } from '../../ports/usage-store.js';
 
 /** What the management API needs; built by its Lambda entry or by the local server. */
 export interface ManagementDeps {
   authenticator: Authenticator;
   policies: PolicyStore;
   keys: KeyStore;
+  usage: UsageStore;
   providers: Readonly<Record<string, ChatProvider>>;
   /** The management API holds no provider secrets; present for the shared error path. */
   credentials: Readonly<Record<string, never>>;

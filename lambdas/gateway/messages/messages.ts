@@ -17,7 +17,7 @@ export async function messages(request: GatewayRequest, deps: GatewayDeps): Prom
   try {
     const key = await deps.authenticator.authenticate(presentedKey(request.headers));
     const body = parseBody(request.body, anthropicMessagesRequestSchema);
-    const outcome = await runChat(fromAnthropicRequest(body), key.id, request.requestId, deps);
+    const outcome = await runChat(fromAnthropicRequest(body), key, request.requestId, Buffer.byteLength(request.body), deps);
     if (outcome.kind === 'complete') return jsonResponse(200, toAnthropicMessage(outcome.completion, body.model), outcome.headers);
     return {
       status: 200,
