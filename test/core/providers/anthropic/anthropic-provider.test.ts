@@ -5,6 +5,7 @@ import type { ProviderCall } from '../../../../lambdas/core/providers/provider.j
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
 import { collect } from '../../../support/collect.js';
+import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/anthropic/${name}`, import.meta.url), 'utf8');
@@ -12,16 +13,8 @@ const provider = anthropicProvider();
 const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
   chatCompletionRequestSchema.parse({ model: 'anthropic/claude-sonnet-4-5', messages: [{ role: 'user', content: 'Hi' }], ...fields });
 
-function callWith(http: HttpClient): ProviderCall {
-  return {
-    model: 'claude-sonnet-4-5',
-    credentials: { apiKey: 'sk-ant-test-123456', baseUrl: 'http://anthropic.test' },
-    http,
-    clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
-    firstByteTimeoutMs: 1000,
-    idleTimeoutMs: 1000,
-  };
-}
+const callWith = (http: HttpClient): ProviderCall =>
+  providerCall({ model: 'claude-sonnet-4-5', credentials: { apiKey: 'sk-ant-test-123456', baseUrl: 'http://anthropic.test' }, http });
 
 async function sentBody(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
   const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('message-tool-use.json')] });

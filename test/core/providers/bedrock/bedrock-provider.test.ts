@@ -5,6 +5,7 @@ import type { ProviderCall } from '../../../../lambdas/core/providers/provider.j
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import { ConverseCallError, type BedrockRuntime, type ConverseCall } from '../../../../lambdas/ports/bedrock-runtime.js';
 import { collect } from '../../../support/collect.js';
+import { providerCall } from '../../../support/provider-call.js';
 
 const provider = bedrockProvider();
 const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
@@ -33,17 +34,8 @@ function fakeConverse(answer: { response?: unknown; events?: unknown[]; error?: 
   return { api, calls };
 }
 
-function callWith(converse: BedrockRuntime, model = 'claude-sonnet-4-5@eu-west-1'): ProviderCall {
-  return {
-    model,
-    credentials: { region: 'us-west-2' },
-    http: () => Promise.reject(new Error('bedrock does not use HTTP directly')),
-    bedrock: converse,
-    clock: { now: () => 0 },
-    firstByteTimeoutMs: 1000,
-    idleTimeoutMs: 1000,
-  };
-}
+const callWith = (bedrock: BedrockRuntime, model = 'claude-sonnet-4-5@eu-west-1'): ProviderCall =>
+  providerCall({ model, credentials: { region: 'us-west-2' }, bedrock });
 
 describe('bedrock model ids', () => {
   it('take the region from @region, else the gateway’s, and map short names to the geography’s inference profile', () => {

@@ -5,6 +5,7 @@ import type { ProviderCall } from '../../../../lambdas/core/providers/provider.j
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
 import { collect } from '../../../support/collect.js';
+import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/google/${name}`, import.meta.url), 'utf8');
@@ -12,16 +13,8 @@ const provider = geminiProvider();
 const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
   chatCompletionRequestSchema.parse({ model: 'google/gemini-2.5-flash', messages: [{ role: 'user', content: 'Hi' }], ...fields });
 
-function callWith(http: HttpClient): ProviderCall {
-  return {
-    model: 'gemini-2.5-flash',
-    credentials: { apiKey: 'AIza-test-key-123456', baseUrl: 'http://gemini.test' },
-    http,
-    clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
-    firstByteTimeoutMs: 1000,
-    idleTimeoutMs: 1000,
-  };
-}
+const callWith = (http: HttpClient): ProviderCall =>
+  providerCall({ model: 'gemini-2.5-flash', credentials: { apiKey: 'AIza-test-key-123456', baseUrl: 'http://gemini.test' }, http });
 
 describe('gemini provider', () => {
   it('calls generateContent with the key header, system instruction, media inline, tools and config', async () => {

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { collect } from '../../../support/collect.js';
+import { providerCall } from '../../../support/provider-call.js';
 import { mockProvider } from '../../../../lambdas/core/providers/mock/mock-provider.js';
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import type { ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 
-function callFor(model: string): ProviderCall {
-  return {
-    model,
-    credentials: {},
-    http: () => Promise.reject(new Error('the mock never calls out')),
-    clock: { now: () => 0 },
-    signal: new AbortController().signal,
-    firstByteTimeoutMs: 1,
-    idleTimeoutMs: 1,
-  };
-}
+const callFor = (model: string): ProviderCall => providerCall({ model });
 
 const ask = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest => ({
   model: 'mock/x',

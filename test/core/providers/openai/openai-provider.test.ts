@@ -6,6 +6,7 @@ import type { ChatProvider, ProviderCall } from '../../../../lambdas/core/provid
 import { findChatProvider } from '../../../../lambdas/core/providers/registry.js';
 import type { ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
+import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/openai/${name}`, import.meta.url), 'utf8');
@@ -21,17 +22,8 @@ const request: ChatCompletionRequest = {
   requesty: { trace_id: 't-1' },
 };
 
-function callWith(http: HttpClient): ProviderCall {
-  return {
-    model: 'gpt-4o-mini',
-    credentials: { apiKey: 'sk-test-key-123456', baseUrl: 'http://upstream.test/v1/' },
-    http,
-    clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
-    signal: new AbortController().signal,
-    firstByteTimeoutMs: 1000,
-    idleTimeoutMs: 1000,
-  };
-}
+const callWith = (http: HttpClient): ProviderCall =>
+  providerCall({ model: 'gpt-4o-mini', credentials: { apiKey: 'sk-test-key-123456', baseUrl: 'http://upstream.test/v1/' }, http });
 
 describe('openai provider', () => {
   it('posts the request to <base>/chat/completions with the upstream model and key', async () => {
