@@ -1,6 +1,7 @@
 import { ProviderError } from '../errors.js';
 import { HttpTransportError, type HttpResponse } from '../../ports/http-client.js';
 import type { ProviderCall } from './provider.js';
+import { upstreamError, type UpstreamErrorDetails } from './upstream-error.js';
 
 export interface UpstreamRequest {
   url: string;
@@ -8,8 +9,8 @@ export interface UpstreamRequest {
   body: string;
 }
 
-/** Turns a non-2xx upstream answer into the provider's classified error. */
-export type ErrorMapper = (status: number, headers: Record<string, string | undefined>, body: string) => ProviderError;
+/** Reads what a provider's error body says; the status and headers classify it (upstream-error.ts). */
+export type ErrorBodyReader = (body: string) => UpstreamErrorDetails;
 
 /**
  * Sends one request upstream and returns the response once its status is known to be 2xx.
@@ -19,7 +20,7 @@ export async function callUpstream(
   provider: string,
   request: UpstreamRequest,
   call: ProviderCall,
-  mapError: ErrorMapper,
+  readErrorBody: ErrorBodyReader,
 ): Promise<HttpResponse> {
   let response: HttpResponse;
   try {
@@ -37,7 +38,7 @@ export async function callUpstream(
   }
   if (response.status >= 200 && response.status < 300) return response;
   const body = await response.text().catch(() => '');
-  throw mapError(response.status, response.headers, body);
+  throw upstreamError(provider, response.status, response.headers, call.clock.now(), readErrorBody(body));
 }
 
 export function transportError(provider: string, error: unknown): unknown {

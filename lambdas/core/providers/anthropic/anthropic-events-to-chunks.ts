@@ -6,7 +6,7 @@ import { malformedResponse } from '../call-upstream.js';
 import type { AnthropicTranslation } from './to-anthropic-request.js';
 import { toFinishReason, toOpenAIUsage } from './anthropic-usage.js';
 import { anthropicStreamEventSchema, type AnthropicUsage } from './anthropic-wire.js';
-import { anthropicErrorStatus } from './map-anthropic-error.js';
+import { anthropicErrorStatus } from './read-anthropic-error-body.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
 

@@ -4,7 +4,7 @@ import type { ChatProvider, ProviderCall } from '../provider.js';
 import { anthropicEventsToChunks } from './anthropic-events-to-chunks.js';
 import { anthropicMessageSchema } from './anthropic-wire.js';
 import { fromAnthropicResponse } from './from-anthropic-response.js';
-import { mapAnthropicError } from './map-anthropic-error.js';
+import { readAnthropicErrorBody } from './read-anthropic-error-body.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
 
 const defaultBaseUrl = 'https://api.anthropic.com';
@@ -26,7 +26,7 @@ export function anthropicProvider(id = 'anthropic'): ChatProvider {
         body: JSON.stringify(body),
       },
       call,
-      (status, headers, text) => mapAnthropicError(id, status, headers, text, call.clock.now()),
+      readAnthropicErrorBody,
     );
   const created = (call: ProviderCall) => Math.floor(call.clock.now() / 1000);
 

@@ -7,7 +7,7 @@ import { geminiEventsToChunks } from './gemini-events-to-chunks.js';
 import { geminiEmbeddingsSchema, geminiResponseSchema } from './gemini-wire.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
-import { mapGeminiError } from './map-gemini-error.js';
+import { readGeminiErrorBody } from './read-gemini-error-body.js';
 import { toGeminiRequest } from './to-gemini-request.js';
 
 const defaultBaseUrl = 'https://generativelanguage.googleapis.com';
@@ -27,7 +27,7 @@ export function geminiProvider(id = 'google'): ChatProvider {
         body: JSON.stringify(body),
       },
       call,
-      (status, headers, text) => mapGeminiError(id, status, headers, text, call.clock.now()),
+      readGeminiErrorBody,
     );
   };
   const created = (call: ProviderCall) => Math.floor(call.clock.now() / 1000);

@@ -4,7 +4,7 @@ import { parseSse } from '../../sse/parse-sse.js';
 import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call-upstream.js';
 import { GatewayError } from '../../errors.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
-import { mapOpenAIError } from './map-openai-error.js';
+import { readOpenAIErrorBody } from './read-openai-error-body.js';
 import { openAIStreamChunks } from './openai-stream-chunks.js';
 import { defaultAzureApiVersion, type OpenAICompatiblePreset } from './openai-compatible-presets.js';
 import { toOpenAIRequest } from './to-openai-request.js';
@@ -25,7 +25,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
         body,
       },
       call,
-      (status, headers, text) => mapOpenAIError(id, status, headers, text, call.clock.now()),
+      readOpenAIErrorBody,
     );
 
   return {

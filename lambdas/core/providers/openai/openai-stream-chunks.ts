@@ -2,7 +2,7 @@ import { chatCompletionChunkSchema, type ChatCompletionChunk } from '../../schem
 import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse } from '../call-upstream.js';
 import { upstreamError } from '../upstream-error.js';
-import { openAIErrorBodySchema } from './map-openai-error.js';
+import { openAIErrorBodySchema } from './read-openai-error-body.js';
 
 /**
  * OpenAI's stream: `data: <chunk json>` events ending with `data: [DONE]`. Some compatible hosts

@@ -1,6 +1,5 @@
-import type { ProviderError } from '../../errors.js';
 import { safeJson } from '../safe-json.js';
-import { upstreamError } from '../upstream-error.js';
+import type { UpstreamErrorDetails } from '../upstream-error.js';
 import { anthropicErrorBodySchema } from './anthropic-wire.js';
 
 // https://docs.anthropic.com/en/api/errors
@@ -20,13 +19,7 @@ export function anthropicErrorStatus(type: string): number {
   return statusByType[type] ?? 500;
 }
 
-export function mapAnthropicError(
-  provider: string,
-  status: number,
-  headers: Record<string, string | undefined>,
-  body: string,
-  now: number,
-): ProviderError {
+export function readAnthropicErrorBody(body: string): UpstreamErrorDetails {
   const parsed = anthropicErrorBodySchema.safeParse(safeJson(body));
-  return upstreamError(provider, status, headers, now, parsed.success ? parsed.data.error : {});
+  return parsed.success ? parsed.data.error : {};
 }
