@@ -3,7 +3,7 @@ import { GatewayError } from '../../errors.js';
 import type { BedrockRuntime } from '../../../ports/bedrock-runtime.js';
 import { malformedResponse } from '../call-upstream.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
-import { bedrockModel } from './bedrock-model.js';
+import { bedrockModel, type BedrockModel } from './bedrock-model.js';
 import { converseResponseSchema, titanEmbeddingSchema } from './bedrock-wire.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
@@ -12,20 +12,27 @@ import { fromConverseResponse } from './from-converse-response.js';
 import { mapBedrockError } from './map-bedrock-error.js';
 import { toConverseRequest } from './to-converse-request.js';
 
+/** Where models run when neither the model id nor the gateway names a region. */
+const fallbackRegion = 'us-east-1';
+
+/** The Bedrock runtime the gateway injected, and the region and model id the call targets. */
+function runtimeFor(call: ProviderCall): { runtime: BedrockRuntime; target: BedrockModel } {
+  if (!call.bedrock) throw new GatewayError(503, 'provider_not_configured', 'Bedrock is not configured on this gateway.');
+  return { runtime: call.bedrock, target: bedrockModel(call.model, call.credentials.region ?? fallbackRegion) };
+}
+
 /** AWS Bedrock through the Converse and ConverseStream APIs, in the region the model id names. */
 export function bedrockProvider(id = 'bedrock'): ChatProvider {
   const prepare = (request: Parameters<ChatProvider['complete']>[0], call: ProviderCall) => {
-    const converse = call.bedrock;
-    if (!converse) throw new GatewayError(503, 'provider_not_configured', 'Bedrock is not configured on this gateway.');
-    const target = bedrockModel(call.model, call.credentials.region ?? 'us-east-1');
+    const { runtime: converse, target } = runtimeFor(call);
     const { input, translation } = toConverseRequest(request);
-    return { converse: converse satisfies BedrockRuntime, target, translation, input: { ...input, modelId: target.modelId } };
+    return { converse, target, translation, input: { ...input, modelId: target.modelId } };
   };
   const created = (call: ProviderCall) => Math.floor(call.clock.now() / 1000);
 
   return {
     id,
-    runsInEu: (model, credentials) => bedrockModel(model, credentials.region ?? 'us-east-1').region.startsWith('eu-'),
+    runsInEu: (model, credentials) => bedrockModel(model, credentials.region ?? fallbackRegion).region.startsWith('eu-'),
     async complete(request, call) {
       const { converse, target, translation, input } = prepare(request, call);
       const raw = await converse
@@ -38,9 +45,7 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
     // Titan Text Embeddings: one InvokeModel call per input
     // (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html).
     async embed(request, call) {
-      const runtime = call.bedrock;
-      if (!runtime) throw new GatewayError(503, 'provider_not_configured', 'Bedrock is not configured on this gateway.');
-      const target = bedrockModel(call.model, call.credentials.region ?? 'us-east-1');
+      const { runtime, target } = runtimeFor(call);
       const results = await Promise.all(
         textInputs(request, id).map((inputText) =>
           runtime
