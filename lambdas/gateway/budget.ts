@@ -17,19 +17,21 @@ const reservationLifetimeMs = 20 * 60_000;
 
 /**
  * Reserves the most a request can cost before any provider is called, so a key's monthly cap
- * is never passed, however many requests run at once. `bound` is usage no answer can exceed;
- * with several candidate models (a policy), the dearest is reserved. Keys without a cap hold
- * nothing. A key with a cap may only use models the catalog prices.
+ * is never passed, however many requests run at once. `bound` gives usage no answer can exceed
+ * (asked only for capped keys); with several candidate models (a policy), the dearest is
+ * reserved. Keys without a cap hold nothing. A key with a cap may only use models the catalog
+ * prices.
  */
 export async function reserveBudget(
   key: ApiKeyRecord,
   models: readonly string[],
-  bound: Usage,
+  bound: (models: readonly string[]) => Usage,
   requestId: string,
   deps: GatewayDeps,
 ): Promise<BudgetHold | undefined> {
   const limit = key.monthlyLimit;
   if (limit === undefined) return undefined;
+  const usageBound = bound(models);
   let worstCase = 0;
   for (const model of models) {
     const entry = catalogEntry(model);
@@ -39,7 +41,7 @@ export async function reserveBudget(
         type: 'invalid_request_error',
       });
     }
-    worstCase = Math.max(worstCase, requestCostMicros(bound, entry, deps.markup));
+    worstCase = Math.max(worstCase, requestCostMicros(usageBound, entry, deps.markup));
   }
   const now = deps.clock.now();
   const period = billingPeriod(now);

@@ -28,7 +28,8 @@ export async function embeddings(request: GatewayRequest, deps: GatewayDeps): Pr
         return { value: await provider.embed(body, call), firstByteAt: deps.clock.now() };
       },
       async (models) => {
-        hold = await reserveBudget(key, models, { prompt_tokens: bytes, completion_tokens: 0, total_tokens: bytes }, request.requestId, deps);
+        const bound = () => ({ prompt_tokens: bytes, completion_tokens: 0, total_tokens: bytes });
+        hold = await reserveBudget(key, models, bound, request.requestId, deps);
       },
     );
     const tokens = value.usage.prompt_tokens;

@@ -33,10 +33,13 @@ export async function runChat(
 ): Promise<ChatOutcome> {
   const stickiness = body.requesty?.trace_id ?? requestId;
   let hold: BudgetHold | undefined;
+  const bound = (models: readonly string[]) =>
+    chatUsageBound(
+      requestBytes,
+      body.max_completion_tokens ?? body.max_tokens ?? Math.max(0, ...models.map((model) => catalogEntry(model)?.max_output_tokens ?? 0)),
+    );
   const reserve = async (models: string[]) => {
-    const maxOutput =
-      body.max_completion_tokens ?? body.max_tokens ?? Math.max(0, ...models.map((model) => catalogEntry(model)?.max_output_tokens ?? 0));
-    hold = await reserveBudget(key, models, chatUsageBound(requestBytes, maxOutput), requestId, deps);
+    hold = await reserveBudget(key, models, bound, requestId, deps);
   };
   try {
     if (!body.stream) {
