@@ -5,24 +5,17 @@ import { bedrockUsage, MockBedrockUpstream } from '../support/mock-bedrock-upstr
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 const upstream = new MockBedrockUpstream();
-const savedEnv = { ...process.env };
 let gateway: LocalGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  // The AWS SDK reads its endpoint and credentials from the process environment.
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: await upstream.start(),
-    AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
-    AWS_SECRET_ACCESS_KEY: 'local-secret',
-  });
+  await upstream.start();
   gateway = await startTestGateway({ AWS_REGION: 'us-east-1' });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 });
 afterAll(async () => {
   await gateway?.stop();
   await upstream.stop();
-  process.env = savedEnv;
 });
 
 const tools: OpenAI.ChatCompletionTool[] = [

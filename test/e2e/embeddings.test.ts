@@ -9,23 +9,17 @@ import { startTestGateway, testKey } from '../support/test-gateway.js';
 const openai = new MockOpenAIUpstream();
 const gemini = new MockGeminiUpstream();
 const bedrock = new MockBedrockUpstream();
-const savedEnv = { ...process.env };
 let gateway: LocalGateway;
 let client: OpenAI;
 
 beforeAll(async () => {
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL_BEDROCK_RUNTIME: await bedrock.start(),
-    AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
-    AWS_SECRET_ACCESS_KEY: 'local-secret',
-  });
+  await bedrock.start();
   gateway = await startTestGateway({ OPENAI_BASE_URL: await openai.start(), GEMINI_BASE_URL: await gemini.start(), AWS_REGION: 'eu-central-1' });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 });
 afterAll(async () => {
   await gateway?.stop();
   await Promise.all([openai.stop(), gemini.stop(), bedrock.stop()]);
-  process.env = savedEnv;
 });
 
 describe('POST /v1/embeddings through the openai client', () => {

@@ -13,6 +13,23 @@ export const bedrockUsage = { inputTokens: 30, outputTokens: 9, totalTokens: 39,
  */
 export class MockBedrockUpstream extends MockUpstream {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
+  private savedEnv: NodeJS.ProcessEnv | undefined;
+
+  /**
+   * Starts, and points the AWS SDK of this process at it with dummy credentials (the SDK reads
+   * both from the environment); `stop` restores the environment.
+   */
+  override async start(): Promise<string> {
+    const url = await super.start();
+    this.savedEnv = { ...process.env };
+    Object.assign(process.env, { AWS_ENDPOINT_URL_BEDROCK_RUNTIME: url, AWS_ACCESS_KEY_ID: 'AKIDLOCAL', AWS_SECRET_ACCESS_KEY: 'local-secret' });
+    return url;
+  }
+
+  override async stop(): Promise<void> {
+    await super.stop();
+    if (this.savedEnv) process.env = this.savedEnv;
+  }
 
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (decodeURIComponent(req.url ?? '').includes('/model/throttled')) {
