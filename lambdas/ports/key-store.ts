@@ -40,9 +40,9 @@ export interface KeyStore {
   list(kind: KeyKind, limit: number, cursor: string | undefined): Promise<KeyPage>;
   /** Stores the record unless a key with the same hash exists; returns whether it was stored. */
   putIfAbsent(record: ApiKeyRecord): Promise<boolean>;
-  /** Applies the changes; resolves with the updated record, or undefined when there is no such key. */
-  update(id: string, changes: KeyChanges): Promise<ApiKeyRecord | undefined>;
-  /** Removes the key; false when there was none. */
-  delete(id: string): Promise<boolean>;
+  /** Applies the changes; resolves with the updated record, or undefined when there is no such key of that kind. */
+  update(id: string, kind: KeyKind, changes: KeyChanges): Promise<ApiKeyRecord | undefined>;
+  /** Removes the key; false when there was no such key of that kind. */
+  delete(id: string, kind: KeyKind): Promise<boolean>;
   hasAny(kind: KeyKind): Promise<boolean>;
 }

@@ -39,7 +39,9 @@ describe('DynamoDbKeyStore on DynamoDB Local', () => {
     await store.putIfAbsent(record);
     await store.putIfAbsent(newApiKeyRecord(generateApiKey(), 'ops', 6, 'management'));
     expect(await store.findById(record.id)).toEqual(record);
-    expect(await store.update(record.id, { labels: { team: 'b' }, disabled: true, expiresAt: null })).toEqual({
+    expect(await store.update(record.id, 'management', { disabled: true })).toBeUndefined();
+    expect(await store.delete(record.id, 'management')).toBe(false);
+    expect(await store.update(record.id, 'api', { labels: { team: 'b' }, disabled: true, expiresAt: null })).toEqual({
       ...record,
       labels: { team: 'b' },
       disabled: true,
@@ -48,10 +50,10 @@ describe('DynamoDbKeyStore on DynamoDB Local', () => {
     const listed = await store.list('api', 100, undefined);
     expect(listed.keys.map((key) => key.kind)).not.toContain('management');
     expect(listed.keys.map((key) => key.id)).toContain(record.id);
-    expect(await store.delete(record.id)).toBe(true);
+    expect(await store.delete(record.id, 'api')).toBe(true);
     expect(await store.findById(record.id)).toBeUndefined();
-    expect(await store.delete(record.id)).toBe(false);
-    expect(await store.update(record.id, { disabled: false })).toBeUndefined();
+    expect(await store.delete(record.id, 'api')).toBe(false);
+    expect(await store.update(record.id, 'api', { disabled: false })).toBeUndefined();
   });
 
   it('creating the tables twice is harmless', async () => {

@@ -60,9 +60,9 @@ export class DynamoDbKeyStore implements KeyStore {
     };
   }
 
-  async update(id: string, changes: KeyChanges): Promise<ApiKeyRecord | undefined> {
+  async update(id: string, kind: KeyKind, changes: KeyChanges): Promise<ApiKeyRecord | undefined> {
     const current = await this.findById(id);
-    if (!current) return undefined;
+    if (!current || current.kind !== kind) return undefined;
     const set: string[] = [];
     const remove: string[] = [];
     const values: Item = {};
@@ -104,9 +104,9 @@ export class DynamoDbKeyStore implements KeyStore {
     }
   }
 
-  async delete(id: string): Promise<boolean> {
+  async delete(id: string, kind: KeyKind): Promise<boolean> {
     const current = await this.findById(id);
-    if (!current) return false;
+    if (!current || current.kind !== kind) return false;
     const { Attributes } = await this.client.send(
       new DeleteItemCommand({
         TableName: this.tableName,

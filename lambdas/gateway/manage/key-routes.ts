@@ -3,7 +3,7 @@ import { generateApiKey, newApiKeyRecord } from '../../core/auth/api-key.js';
 import { GatewayError } from '../../core/errors.js';
 import { billingPeriod } from '../../core/catalog/billing-period.js';
 import { microsToDollars } from '../../core/catalog/request-cost.js';
-import type { ApiKeyRecord } from '../../ports/key-store.js';
+import type { ApiKeyRecord, KeyChanges } from '../../ports/key-store.js';
 import { jsonResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
@@ -66,7 +66,7 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
     },
     DELETE: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      if (!(await deps.keys.delete(id))) throw notFound(id);
+      if (!(await deps.keys.delete(id, 'api'))) throw notFound(id);
       return jsonResponse(200, { id, deleted: true });
     },
   },
@@ -130,9 +130,8 @@ async function existing(deps: ManagementDeps, id: string): Promise<ApiKeyRecord>
   return record;
 }
 
-async function updated(deps: ManagementDeps, id: string, changes: Parameters<ManagementDeps['keys']['update']>[1]) {
-  await existing(deps, id);
-  const record = await deps.keys.update(id, changes);
+async function updated(deps: ManagementDeps, id: string, changes: KeyChanges) {
+  const record = await deps.keys.update(id, 'api', changes);
   if (!record) throw notFound(id);
   return jsonResponse(200, await publicKey(deps, record));
 }
