@@ -10,6 +10,7 @@ import {
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
 import type { ApiKeyRecord, KeyChanges, KeyKind, KeyPage, KeyStore } from '../../ports/key-store.js';
+import { conditionHeld } from './condition-held.js';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
 import { keysTableSchema } from './table-names.js';
 
@@ -117,21 +118,17 @@ export class DynamoDbKeyStore implements KeyStore {
     return Attributes !== undefined;
   }
 
-  async putIfAbsent(record: ApiKeyRecord): Promise<boolean> {
-    try {
-      await this.client.send(
+  putIfAbsent(record: ApiKeyRecord): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: toItem(record),
           ConditionExpression: 'attribute_not_exists(#hash)',
           ExpressionAttributeNames: { '#hash': keysTableSchema.partitionKey },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   async hasAny(kind: KeyKind): Promise<boolean> {

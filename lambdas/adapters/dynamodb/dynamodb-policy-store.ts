@@ -1,5 +1,4 @@
 import {
-  ConditionalCheckFailedException,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -10,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { policySchema, type Policy } from '../../core/routing/policy-schema.js';
 import { scopeOf, type PolicyPage, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
+import { conditionHeld } from './condition-held.js';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
 import { policiesTableSchema } from './table-names.js';
 
@@ -76,21 +76,17 @@ export class DynamoDbPolicyStore implements PolicyStore {
     return Attributes !== undefined;
   }
 
-  private async conditionalPut(policy: Policy, condition: string): Promise<boolean> {
-    try {
-      await this.client.send(
+  private conditionalPut(policy: Policy, condition: string): Promise<boolean> {
+    return conditionHeld(
+      this.client.send(
         new PutItemCommand({
           TableName: this.tableName,
           Item: { ...itemKey(scopeOf(policy), policy.name), document: { S: JSON.stringify(policy) } },
           ConditionExpression: condition,
           ExpressionAttributeNames: { '#scope': partitionKey },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }
 
