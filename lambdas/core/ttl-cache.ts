@@ -1,3 +1,5 @@
+import type { Clock } from '../ports/clock.js';
+
 interface Entry<V> {
   value: V;
   expiresAt: number;
@@ -29,5 +31,14 @@ export class TtlCache<V> {
       if (oldest !== undefined) this.entries.delete(oldest);
     }
     this.entries.set(key, { value, expiresAt: now + this.ttlMs });
+  }
+
+  /** The cached value, or what `load` gives, cached from then on. */
+  async through(key: string, clock: Clock, load: () => Promise<V>): Promise<V> {
+    const hit = this.get(key, clock.now());
+    if (hit) return hit.value;
+    const value = await load();
+    this.set(key, value, clock.now());
+    return value;
   }
 }

@@ -1,11 +1,13 @@
 import { unsupportedParameter } from '../core/providers/message-parts.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
 import { embeddingsRequestSchema } from '../core/schemas/openai-embeddings.js';
-import { costMicros, reserveBudget, type BudgetHold } from './budget.js';
+import { accountOf } from '../core/accounting/directory-lookup.js';
+import { openLedger, type Ledger } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { parseBody } from './parse-body.js';
 import { presentedKey } from './presented-key.js';
+import { openedLedger } from './run-chat.js';
 import { runRouted } from './run-routed.js';
 
 /** POST /v1/embeddings, for OpenAI-compatible, Gemini and Bedrock embedding models (and policies of them). */
@@ -14,11 +16,12 @@ export async function embeddings(request: GatewayRequest, deps: GatewayDeps): Pr
   const body = parseBody(request.body, embeddingsRequestSchema);
   const stickiness = body.requesty?.trace_id ?? request.requestId;
   const bytes = Buffer.byteLength(request.body);
-  let hold: BudgetHold | undefined;
+  const account = await accountOf(key, deps.directory);
+  let ledger: Ledger | undefined;
   try {
     const { value, headers } = await runRouted(
       body.model,
-      key.id,
+      account,
       stickiness,
       request.requestId,
       'complete',
@@ -29,15 +32,17 @@ export async function embeddings(request: GatewayRequest, deps: GatewayDeps): Pr
       },
       async (models) => {
         const bound = () => ({ prompt_tokens: bytes, completion_tokens: 0, total_tokens: bytes });
-        hold = await reserveBudget(key, models, bound, request.requestId, deps);
+        ledger = await openLedger(account, models, bound, { requestId: request.requestId, requesty: body.requesty }, deps);
       },
     );
+    const opened = openedLedger(ledger);
     const tokens = value.usage.prompt_tokens;
-    const cost = costMicros(headers['x-switchboard-model'], { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens }, deps);
-    await hold?.settle(cost ?? hold.reserved);
-    return jsonResponse(200, value, cost === undefined ? headers : { ...headers, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) });
+    const usage = { prompt_tokens: tokens, completion_tokens: 0, total_tokens: tokens };
+    const { cost, charged } = await opened.settle(headers['x-switchboard-model'], usage);
+    const accounted = { ...headers, ...(await opened.remainingHeaders(charged)) };
+    return jsonResponse(200, value, cost === undefined ? accounted : { ...accounted, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) });
   } catch (error) {
-    await hold?.settle(0);
+    await ledger?.release();
     throw error;
   }
 }

@@ -1,5 +1,6 @@
 import type { Authenticator } from '../core/auth/authenticator.js';
 import type { ProviderCredentials } from '../core/providers/provider.js';
+import type { DirectoryLookup } from '../core/accounting/directory-lookup.js';
 import type { PolicyLookup } from '../core/routing/policy-resolver.js';
 import type { RoutingState } from '../core/routing/run-attempts.js';
 import type { Clock } from '../ports/clock.js';
@@ -15,7 +16,11 @@ export interface GatewayDeps {
   bedrock: BedrockRuntime;
   clock: Clock;
   policies: PolicyLookup;
+  /** The organisation and groups: limits and approved models. */
+  directory: DirectoryLookup;
   usage: UsageStore;
+  /** Also count spend per day (besides per month). */
+  dailyCounters: boolean;
   /** Latency samples and circuit breakers, kept for the life of the instance. */
   routing: RoutingState;
   random: () => number;

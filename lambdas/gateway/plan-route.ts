@@ -1,3 +1,5 @@
+import type { Account } from '../core/accounting/account.js';
+import { isApproved } from '../core/accounting/approved-models.js';
 import { planAttempts, type Attempt } from '../core/routing/plan-attempts.js';
 import { resolvePolicyTree } from '../core/routing/policy-resolver.js';
 import { policyNameOf } from '../core/routing/policy-schema.js';
@@ -13,31 +15,34 @@ export interface Route {
 }
 
 /**
- * `provider/model` is one attempt; `policy/<name>` is planned from the policy tree. An EU-only
- * gateway drops every model whose inference runs outside the EU, and refuses a request left
- * with none.
+ * `provider/model` is one attempt; `policy/<name>` is planned from the policy tree. Models the
+ * account may not use (not approved; on an EU-only gateway, run outside the EU) are dropped, and
+ * a request left with none is refused.
  */
 export async function planRoute(
   model: string,
-  apiKeyId: string,
+  account: Account,
   stickinessKey: string,
   mode: LatencyMode,
   deps: GatewayDeps,
 ): Promise<Route> {
   const policy = policyNameOf(model);
   const planned =
-    policy === undefined ? [{ model, retries: 0 }] : await planPolicy(policy, apiKeyId, stickinessKey, mode, deps);
-  if (!deps.limits.euOnly) return { attempts: planned, policy };
-  const attempts = planned.filter((attempt) => runsInEu(attempt.model, deps));
+    policy === undefined ? [{ model, retries: 0 }] : await planPolicy(policy, account.key.id, stickinessKey, mode, deps);
+  const approved = planned.filter((attempt) => isApproved(attempt.model, account));
+  if (approved.length === 0) {
+    throw notAllowed(`${model} is not approved for this key; ask an administrator to approve it for the organisation or the key's group.`);
+  }
+  if (!deps.limits.euOnly) return { attempts: approved, policy };
+  const attempts = approved.filter((attempt) => runsInEu(attempt.model, deps));
   if (attempts.length === 0) {
-    throw new GatewayError(
-      403,
-      'model_not_allowed',
-      `${model}: this gateway serves only models whose inference runs in the EU (for example mock/echo).`,
-      { param: 'model', type: 'permission_error' },
-    );
+    throw notAllowed(`${model}: this gateway serves only models whose inference runs in the EU (for example mock/echo).`);
   }
   return { attempts, policy };
+}
+
+function notAllowed(message: string): GatewayError {
+  return new GatewayError(403, 'model_not_allowed', message, { param: 'model', type: 'permission_error' });
 }
 
 async function planPolicy(

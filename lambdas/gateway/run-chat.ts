@@ -1,9 +1,10 @@
+import { accountOf } from '../core/accounting/directory-lookup.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
 import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { chatUsageBound, costMicros, reserveBudget, type BudgetHold } from './budget.js';
+import { chatUsageBound, costMicros, openLedger, type Ledger } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { keepAlive, settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
 import { runRouted } from './run-routed.js';
@@ -20,9 +21,9 @@ interface OpenedStream {
 }
 
 /**
- * Routes a chat request (a model or a policy), holds its worst-case cost against the key's
- * budget, runs its attempts, and settles the budget with what the answer cost (nothing when
- * every attempt failed).
+ * Routes a chat request (a model or a policy) among the models its key may use, holds its
+ * worst-case cost against every limit that applies, runs its attempts, and settles with what
+ * the answer cost (releasing the hold when every attempt failed).
  */
 export async function runChat(
   body: ChatCompletionRequest,
@@ -31,42 +32,44 @@ export async function runChat(
   requestBytes: number,
   deps: GatewayDeps,
 ): Promise<ChatOutcome> {
+  const account = await accountOf(key, deps.directory);
   const stickiness = body.requesty?.trace_id ?? requestId;
-  let hold: BudgetHold | undefined;
+  let ledger: Ledger | undefined;
   const bound = (models: readonly string[]) =>
     chatUsageBound(
       requestBytes,
       body.max_completion_tokens ?? body.max_tokens ?? Math.max(0, ...models.map((model) => catalogEntry(model)?.max_output_tokens ?? 0)),
     );
-  const reserve = async (models: string[]) => {
-    hold = await reserveBudget(key, models, bound, requestId, deps);
+  const open = async (models: string[]) => {
+    ledger = await openLedger(account, models, bound, { requestId, requesty: body.requesty }, deps);
   };
   try {
     if (!body.stream) {
       const { value, headers } = await runRouted(
         body.model,
-        key.id,
+        account,
         stickiness,
         requestId,
         'complete',
         deps,
         async (provider, call) => ({ value: await provider.complete(body, call), firstByteAt: deps.clock.now() }),
-        reserve,
+        open,
       );
-      const cost = value.usage && costMicros(headers['x-switchboard-model'], value.usage, deps);
-      await hold?.settle(cost ?? hold.reserved);
-      if (cost === undefined || !value.usage) return { kind: 'complete', completion: value, headers };
+      const opened = openedLedger(ledger);
+      const { cost, charged } = await opened.settle(headers['x-switchboard-model'], value.usage);
+      const accounted = { ...headers, ...(await opened.remainingHeaders(charged)) };
+      if (cost === undefined || !value.usage) return { kind: 'complete', completion: value, headers: accounted };
       return {
         kind: 'complete',
         completion: { ...value, usage: { ...value.usage, cost: microsToDollars(cost) } },
-        headers: { ...headers, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) },
+        headers: { ...accounted, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) },
       };
     }
 
     // Failover stays possible until the first chunk (or the first keep-alive) is committed.
     const { value, headers } = await runRouted<OpenedStream>(
       body.model,
-      key.id,
+      account,
       stickiness,
       requestId,
       'stream',
@@ -84,44 +87,51 @@ export async function runChat(
           throw error;
         }
       },
-      reserve,
+      open,
     );
+    const opened = openedLedger(ledger);
     const items = withKeepAlive(value.iterator, value.first, deps.limits.keepAliveMs);
     return {
       kind: 'stream',
-      items: withCost(items, headers['x-switchboard-model'], hold, deps),
+      items: withCost(items, headers['x-switchboard-model'], opened, deps),
       cancel: () => value.abort.abort(),
-      headers,
+      headers: { ...headers, ...(await opened.remainingHeaders()) },
     };
   } catch (error) {
-    await hold?.settle(0);
+    await ledger?.release();
     throw error;
   }
 }
 
+/** runRouted opens the ledger before the first attempt, so a served request always has one. */
+export function openedLedger(ledger: Ledger | undefined): Ledger {
+  if (!ledger) throw new Error('The request was served without opening its ledger.');
+  return ledger;
+}
+
 /**
  * A stream's usage chunk also carries the cost (`usage.cost`, in dollars), as OpenRouter's does.
- * When the stream ends, however it ends, the budget is settled: with the cost when usage came,
- * else (the client left, the provider failed midway) with the reservation, the most it can be.
+ * When the stream ends, however it ends, the request is settled: with its usage when that came,
+ * else (the client left, the provider failed midway) with what it held, the most it can cost.
  */
 async function* withCost(
   items: AsyncIterable<StreamItem>,
   model: string | undefined,
-  hold: BudgetHold | undefined,
+  ledger: Ledger,
   deps: GatewayDeps,
 ): AsyncGenerator<StreamItem> {
-  let cost: number | undefined;
+  let usage: ChatCompletionChunk['usage'];
   try {
     for await (const item of items) {
-      const itemCost = item !== keepAlive && item.usage ? costMicros(model, item.usage, deps) : undefined;
-      if (itemCost === undefined || item === keepAlive || !item.usage) {
+      if (item === keepAlive || !item.usage) {
         yield item;
         continue;
       }
-      cost = itemCost;
-      yield { ...item, usage: { ...item.usage, cost: microsToDollars(itemCost) } };
+      usage = item.usage;
+      const cost = model === undefined ? undefined : costMicros(model, item.usage, deps);
+      yield cost === undefined ? item : { ...item, usage: { ...item.usage, cost: microsToDollars(cost) } };
     }
   } finally {
-    await hold?.settle(cost ?? hold.reserved);
+    await ledger.settle(model, usage ?? undefined);
   }
 }

@@ -1,3 +1,4 @@
+import type { Account } from '../core/accounting/account.js';
 import { GatewayError } from '../core/errors.js';
 import { parseModelId } from '../core/providers/model-id.js';
 import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
@@ -13,7 +14,7 @@ import { planRoute, type Route } from './plan-route.js';
  */
 export async function runRouted<T>(
   model: string,
-  apiKeyId: string,
+  account: Account,
   stickinessKey: string,
   requestId: string,
   mode: LatencyMode,
@@ -22,7 +23,7 @@ export async function runRouted<T>(
   /** Runs once the candidate models are known and before any is called (the budget check). */
   beforeCalls?: (models: string[]) => Promise<void>,
 ): Promise<{ value: T; headers: Record<string, string> }> {
-  const route = await planRoute(model, apiKeyId, stickinessKey, mode, deps);
+  const route = await planRoute(model, account, stickinessKey, mode, deps);
   await beforeCalls?.(route.attempts.map((attempt) => attempt.model));
   const outcome = await runAttempts(
     route.attempts,

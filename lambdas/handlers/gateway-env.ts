@@ -5,6 +5,7 @@ import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
 import { sdkBedrockRuntime } from '../adapters/bedrock/sdk-bedrock-runtime.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
+import { DynamoDbDirectoryStore } from '../adapters/dynamodb/dynamodb-directory-store.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
 import { DynamoDbUsageStore } from '../adapters/dynamodb/dynamodb-usage-store.js';
 import { openAICompatiblePresets } from '../core/providers/openai/openai-compatible-presets.js';
@@ -12,16 +13,22 @@ import { chatProviders } from '../core/providers/registry.js';
 import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
 import { LatencyStats } from '../core/routing/latency-stats.js';
 import { cachedPolicyLookup } from '../core/routing/policy-resolver.js';
+import { cachedDirectoryLookup } from '../core/accounting/directory-lookup.js';
 import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
 
 /** The environment both runtimes configure the gateway with; documented in the README. */
 export const gatewayEnvSchema = z.object({
   KEYS_TABLE: z.string().min(1).default('switchboard-keys'),
   POLICIES_TABLE: z.string().min(1).default('switchboard-policies'),
   USAGE_TABLE: z.string().min(1).default('switchboard-usage'),
+  DIRECTORY_TABLE: z.string().min(1).default('switchboard-directory'),
   DYNAMODB_ENDPOINT: z.url().optional(),
   AWS_REGION: z.string().default('us-east-1'),
   AWS_ACCESS_KEY_ID: z.string().optional(),
@@ -36,10 +43,8 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   SWITCHBOARD_BREAKER_COOLDOWN_MS: milliseconds(30_000),
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
-  SWITCHBOARD_EU_ONLY: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((value) => value === 'true'),
+  SWITCHBOARD_EU_ONLY: flag,
+  SWITCHBOARD_DAILY_COUNTERS: flag,
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -118,7 +123,13 @@ export function gatewayDeps(
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
     ),
+    directory: cachedDirectoryLookup(
+      new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE),
+      systemClock,
+      env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
+    ),
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
+    dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     routing: {
       breaker: new CircuitBreaker({
         failureThreshold: env.SWITCHBOARD_BREAKER_THRESHOLD,
@@ -147,6 +158,8 @@ export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): Manag
     policies: new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
     keys: new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE),
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
+    directory: new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE),
+    dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     providers: chatProviders,
     credentials: {},
     limits: { maxBodyBytes: env.SWITCHBOARD_MAX_BODY_BYTES },

@@ -4,12 +4,13 @@ import {
   type DynamoDBClient,
   type KeySchemaElement,
 } from '@aws-sdk/client-dynamodb';
-import { keysTableSchema, policiesTableSchema, usageTableSchema } from '../adapters/dynamodb/table-names.js';
+import { directoryTableSchema, keysTableSchema, policiesTableSchema, usageTableSchema } from '../adapters/dynamodb/table-names.js';
 
 export interface TableNames {
   keys: string;
   policies: string;
   usage: string;
+  directory: string;
 }
 
 /** Creates the gateway's tables where they do not exist yet (local mode; CDK owns them on AWS). */
@@ -17,6 +18,7 @@ export async function ensureTables(client: DynamoDBClient, names: TableNames): P
   await createTable(client, names.keys, [keysTableSchema.partitionKey], keysTableSchema.idIndex);
   await createTable(client, names.policies, [policiesTableSchema.partitionKey, policiesTableSchema.sortKey]);
   await createTable(client, names.usage, [usageTableSchema.partitionKey, usageTableSchema.sortKey]);
+  await createTable(client, names.directory, [directoryTableSchema.partitionKey, directoryTableSchema.sortKey]);
 }
 
 async function createTable(

@@ -57,7 +57,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   try {
     const env = parseGatewayEnv({ ...options.env, DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint });
     const dynamodb = dynamoDbClient(env);
-    await ensureTables(dynamodb, { keys: env.KEYS_TABLE, policies: env.POLICIES_TABLE, usage: env.USAGE_TABLE });
+    await ensureTables(dynamodb, { keys: env.KEYS_TABLE, policies: env.POLICIES_TABLE, usage: env.USAGE_TABLE, directory: env.DIRECTORY_TABLE });
     const keys = new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE);
     const createdDevKey = await registerKey(keys, 'api', options.env.SWITCHBOARD_DEV_KEY);
     const createdAdminKey = await registerKey(keys, 'management', options.env.SWITCHBOARD_ADMIN_KEY);

@@ -16,6 +16,8 @@ export interface ApiKeyRecord {
   expiresAt?: number;
   /** Spend cap per calendar month (UTC), in micro-dollars; absent means no cap. */
   monthlyLimit?: number;
+  /** The group whose budget and approved models the key shares. */
+  groupId?: string;
   createdAt: number;
 }
 
@@ -26,6 +28,8 @@ export interface KeyChanges {
   /** `null` removes the cap. */
   monthlyLimit?: number | null;
   disabled?: boolean;
+  /** `null` takes the key out of its group. */
+  groupId?: string | null;
 }
 
 export interface KeyPage {
@@ -45,4 +49,6 @@ export interface KeyStore {
   /** Removes the key; false when there was no such key of that kind. */
   delete(id: string, kind: KeyKind): Promise<boolean>;
   hasAny(kind: KeyKind): Promise<boolean>;
+  /** Whether any API key belongs to the group. */
+  anyInGroup(groupId: string): Promise<boolean>;
 }

@@ -12,7 +12,7 @@ const client = new DynamoDBClient({
 const table = `keys-store-${Date.now()}`;
 const store = new DynamoDbKeyStore(client, table);
 
-beforeAll(() => ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage` }));
+beforeAll(() => ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage`, directory: `${table}-directory` }));
 
 describe('DynamoDbKeyStore on DynamoDB Local', () => {
   it('reports an empty table, then finds a stored key by its hash with every field', async () => {
@@ -57,6 +57,6 @@ describe('DynamoDbKeyStore on DynamoDB Local', () => {
   });
 
   it('creating the tables twice is harmless', async () => {
-    await expect(ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage` })).resolves.toBeUndefined();
+    await expect(ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage`, directory: `${table}-directory` })).resolves.toBeUndefined();
   });
 });

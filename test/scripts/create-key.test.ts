@@ -11,7 +11,7 @@ const endpoint = inject('dynamoDbEndpoint');
 const table = `keys-script-${Date.now()}`;
 const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
 
-beforeAll(() => ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage` }));
+beforeAll(() => ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage`, directory: `${table}-directory` }));
 
 describe('npm run create-key', () => {
   it('stores a hashed key with its expiry and prints the key once', async () => {

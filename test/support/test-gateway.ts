@@ -17,6 +17,7 @@ export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<Loc
       KEYS_TABLE: `keys-${randomUUID()}`,
       POLICIES_TABLE: `policies-${randomUUID()}`,
       USAGE_TABLE: `usage-${randomUUID()}`,
+      DIRECTORY_TABLE: `directory-${randomUUID()}`,
       SWITCHBOARD_DEV_KEY: testKey,
       SWITCHBOARD_ADMIN_KEY: testAdminKey,
       ...env,

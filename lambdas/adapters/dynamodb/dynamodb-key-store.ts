@@ -85,6 +85,11 @@ export class DynamoDbKeyStore implements KeyStore {
       set.push('monthly_limit_micros = :limit');
       values[':limit'] = { N: String(changes.monthlyLimit) };
     }
+    if (changes.groupId === null) remove.push('group_id');
+    else if (changes.groupId !== undefined) {
+      set.push('group_id = :group');
+      values[':group'] = { S: changes.groupId };
+    }
     if (set.length === 0 && remove.length === 0) return current;
     try {
       const { Attributes } = await this.client.send(
@@ -131,7 +136,15 @@ export class DynamoDbKeyStore implements KeyStore {
     );
   }
 
-  async hasAny(kind: KeyKind): Promise<boolean> {
+  hasAny(kind: KeyKind): Promise<boolean> {
+    return this.anyMatching('kind', kind);
+  }
+
+  anyInGroup(groupId: string): Promise<boolean> {
+    return this.anyMatching('group_id', groupId);
+  }
+
+  private async anyMatching(attribute: string, value: string): Promise<boolean> {
     let startKey: Item | undefined;
     do {
       // Scan's Limit counts items before the filter, so the scan goes on until a match or the end.
@@ -139,9 +152,9 @@ export class DynamoDbKeyStore implements KeyStore {
         new ScanCommand({
           TableName: this.tableName,
           Select: 'COUNT',
-          FilterExpression: '#kind = :kind',
-          ExpressionAttributeNames: { '#kind': 'kind' },
-          ExpressionAttributeValues: { ':kind': { S: kind } },
+          FilterExpression: '#attribute = :value',
+          ExpressionAttributeNames: { '#attribute': attribute },
+          ExpressionAttributeValues: { ':value': { S: value } },
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
@@ -164,12 +177,14 @@ function toItem(record: ApiKeyRecord): Item {
     created_at: { N: String(record.createdAt) },
     ...(record.expiresAt === undefined ? {} : { expires_at: { N: String(record.expiresAt) } }),
     ...(record.monthlyLimit === undefined ? {} : { monthly_limit_micros: { N: String(record.monthlyLimit) } }),
+    ...(record.groupId === undefined ? {} : { group_id: { S: record.groupId } }),
   };
 }
 
 function fromItem(item: Item): ApiKeyRecord {
   const expiresAt = item.expires_at?.N;
   const monthlyLimit = item.monthly_limit_micros?.N;
+  const groupId = item.group_id?.S;
   return {
     id: item.key_id?.S ?? '',
     kind: item.kind?.S === 'management' ? 'management' : 'api',
@@ -181,6 +196,7 @@ function fromItem(item: Item): ApiKeyRecord {
     createdAt: Number(item.created_at?.N ?? 0),
     ...(expiresAt === undefined ? {} : { expiresAt: Number(expiresAt) }),
     ...(monthlyLimit === undefined ? {} : { monthlyLimit: Number(monthlyLimit) }),
+    ...(groupId === undefined ? {} : { groupId }),
   };
 }
 

@@ -1,23 +1,27 @@
 import {
-  GetItemCommand,
+  BatchGetItemCommand,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   type AttributeValue,
   type DynamoDBClient,
+  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { Reservation, UsageStore } from '../../ports/usage-store.js';
+import { periodEnd } from '../../core/accounting/periods.js';
+import type { CappedCounter, Counter, CounterTotals, Hold, UsageRecord, UsageStore } from '../../ports/usage-store.js';
 import { usageTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
 const { partitionKey: pk, sortKey: sk, timeToLiveAttribute: ttl } = usageTableSchema;
-const keepAfterPeriodSeconds = 400 * 86_400;
+const keepSeconds = 400 * 86_400;
 
 /**
- * Usage on DynamoDB: per key, one totals item per period (`<period>`) and one item per open
- * reservation (`<period>#res#<request>`) and per settled request (`<period>#done#<request>`).
- * DynamoDB cannot add in a condition, so the caller passes `limit - amount` and the condition
- * compares `committed` with it: the reservation and the check are one atomic write.
+ * Usage on DynamoDB. Partition = the counter's owner (`key#<id>`, `group#<id>`, `org`); in it,
+ * one totals item per period (sort key = the period), one item per open reservation
+ * (`res#<period>#<request>`, listing every counter the reservation holds), and, under keys, one
+ * record per served request (`req#<ISO time>#<request>`), which also makes settling idempotent.
+ * DynamoDB cannot add in a condition, so a reservation's condition compares `committed` with
+ * `limit - amount`: the check and the reservation are one atomic transaction.
  */
 export class DynamoDbUsageStore implements UsageStore {
   constructor(
@@ -25,40 +29,135 @@ export class DynamoDbUsageStore implements UsageStore {
     private readonly tableName: string,
   ) {}
 
-  async reserve(reservation: Reservation, limit: number, expiresAt: number): Promise<boolean> {
-    if (reservation.amount > limit) return false;
+  async reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Counter | undefined> {
+    const tooSmall = capped.find((counter) => amount > counter.limit);
+    if (tooSmall) return tooSmall;
+    const listed = counterList(capped);
+    const items: TransactWriteItem[] = capped.flatMap((counter) => {
+      const update = counterUpdate(this.tableName, counter, { committed: amount });
+      const expiry = update.ExpressionAttributeValues?.[':ttl'];
+      const reservation = { ...reservationKey(counter, requestId), amount: number(amount), expires_ms: number(expiresAt), counters: listed };
+      return [
+        {
+          Update: {
+            ...update,
+            ConditionExpression: 'attribute_not_exists(committed) OR committed <= :room',
+            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':room': number(counter.limit - amount) },
+          },
+        },
+        // A dead reservation must stay until it is released: it expires only with its counter.
+        { Put: { TableName: this.tableName, Item: expiry ? { ...reservation, [ttl]: expiry } : reservation } },
+      ];
+    });
     try {
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: this.tableName,
-                Key: totalsKey(reservation.keyId, reservation.period),
-                UpdateExpression: 'ADD committed :amount SET #ttl = if_not_exists(#ttl, :ttl)',
-                ConditionExpression: 'attribute_not_exists(committed) OR committed <= :room',
-                ExpressionAttributeNames: { '#ttl': ttl },
-                ExpressionAttributeValues: {
-                  ':amount': number(reservation.amount),
-                  ':room': number(limit - reservation.amount),
-                  ':ttl': number(ttlFor(reservation.period)),
-                },
-              },
-            },
-            {
-              Put: {
-                TableName: this.tableName,
-                Item: {
-                  ...itemKey(reservation.keyId, `${reservation.period}#res#${reservation.requestId}`),
-                  amount: number(reservation.amount),
-                  expires_ms: number(expiresAt),
-                  [ttl]: number(ttlFor(reservation.period)),
-                },
-              },
-            },
-          ],
+      await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
+      return undefined;
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
+      return capped[Math.floor(Math.max(0, failed) / 2)];
+    }
+  }
+
+  async settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
+    const recordPut: TransactWriteItem = {
+      Put: {
+        TableName: this.tableName,
+        Item: recordItem(record),
+        ConditionExpression: 'attribute_not_exists(#sk)',
+        ExpressionAttributeNames: { '#sk': sk },
+      },
+    };
+    const bumps = (held: Hold | undefined) =>
+      counters.map((counter) => {
+        const reserved = held?.counters.some((h) => sameCounter(h, counter)) ? held.amount : 0;
+        return { Update: counterUpdate(this.tableName, counter, { committed: record.cost - reserved, spent: record.cost, requests: 1 }) };
+      });
+    try {
+      // The usual case: the reservation is still there; replace it by the actual cost.
+      await this.send([recordPut, ...(hold ? this.reservationDeletes(hold) : []), ...bumps(hold)]);
+    } catch (error) {
+      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : undefined;
+      if (!reasons) throw error;
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return; // settled before
+      // The reservation was released as expired meanwhile: add the actual cost on its own.
+      try {
+        await this.send([recordPut, ...bumps(undefined)]);
+      } catch (retryError) {
+        if (!(retryError instanceof TransactionCanceledException)) throw retryError;
+      }
+    }
+  }
+
+  async release(hold: Hold): Promise<void> {
+    await this.released(hold);
+  }
+
+  async releaseExpired(counter: Counter, now: number): Promise<number> {
+    let released = 0;
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
+          FilterExpression: 'expires_ms < :now',
+          ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+          ExpressionAttributeValues: { ':pk': { S: counter.owner }, ':prefix': { S: `res#${counter.period}#` }, ':now': number(now) },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),
       );
+      for (const item of page.Items ?? []) {
+        const requestId = (item[sk]?.S ?? '').slice(`res#${counter.period}#`.length);
+        const hold = { requestId, amount: Number(item.amount?.N ?? 0), counters: countersOf(item.counters) };
+        if (await this.released(hold)) released++;
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return released;
+  }
+
+  async totals(counters: readonly Counter[]): Promise<CounterTotals[]> {
+    if (counters.length === 0) return [];
+    const { Responses } = await this.client.send(
+      new BatchGetItemCommand({ RequestItems: { [this.tableName]: { Keys: counters.map(totalsKey), ConsistentRead: true } } }),
+    );
+    const found = Responses?.[this.tableName] ?? [];
+    return counters.map((counter) => {
+      const item = found.find((candidate) => candidate[pk]?.S === counter.owner && candidate[sk]?.S === counter.period);
+      return { spent: Number(item?.spent?.N ?? 0), committed: Number(item?.committed?.N ?? 0) };
+    });
+  }
+
+  async *records(keyId: string, from: number, to: number): AsyncIterable<UsageRecord> {
+    let startKey: Item | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+          ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+          ExpressionAttributeValues: {
+            ':pk': { S: `key#${keyId}` },
+            ':from': { S: `req#${new Date(from).toISOString()}` },
+            // `~` sorts after the `#` that follows the time, so requests at `to` itself are in.
+            ':to': { S: `req#${new Date(to).toISOString()}~` },
+          },
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) yield recordOf(item, keyId);
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+  }
+
+  /** False when the reservation was gone already (settled, or released by someone else). */
+  private async released(hold: Hold): Promise<boolean> {
+    try {
+      await this.send([
+        ...this.reservationDeletes(hold),
+        ...hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }) })),
+      ]);
       return true;
     } catch (error) {
       if (error instanceof TransactionCanceledException) return false;
@@ -66,118 +165,100 @@ export class DynamoDbUsageStore implements UsageStore {
     }
   }
 
-  async settle(reservation: Reservation, actual: number): Promise<void> {
-    const done = {
-      Put: {
+  private reservationDeletes(hold: Hold): TransactWriteItem[] {
+    return hold.counters.map((counter) => ({
+      Delete: {
         TableName: this.tableName,
-        Item: { ...itemKey(reservation.keyId, `${reservation.period}#done#${reservation.requestId}`), cost: number(actual), [ttl]: number(ttlFor(reservation.period)) },
-        ConditionExpression: 'attribute_not_exists(#sk)',
+        Key: reservationKey(counter, hold.requestId),
+        ConditionExpression: 'attribute_exists(#sk)',
         ExpressionAttributeNames: { '#sk': sk },
       },
-    };
-    const totals = (committedDelta: number) => ({
-      Update: {
-        TableName: this.tableName,
-        Key: totalsKey(reservation.keyId, reservation.period),
-        UpdateExpression: 'ADD committed :delta, spent :actual',
-        ExpressionAttributeValues: { ':delta': number(committedDelta), ':actual': number(actual) },
-      },
-    });
-    try {
-      // The usual case: the reservation is still there; replace it by the actual cost.
-      await this.client.send(
-        new TransactWriteItemsCommand({
-          TransactItems: [
-            done,
-            {
-              Delete: {
-                TableName: this.tableName,
-                Key: itemKey(reservation.keyId, `${reservation.period}#res#${reservation.requestId}`),
-                ConditionExpression: 'attribute_exists(#sk)',
-                ExpressionAttributeNames: { '#sk': sk },
-              },
-            },
-            totals(actual - reservation.amount),
-          ],
-        }),
-      );
-    } catch (error) {
-      const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : undefined;
-      if (!reasons) throw error;
-      if (reasons[0]?.Code === 'ConditionalCheckFailed') return; // settled before
-      // The reservation was released as expired meanwhile: add the actual cost on its own.
-      try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: [done, totals(actual)] }));
-      } catch (retryError) {
-        if (!(retryError instanceof TransactionCanceledException)) throw retryError;
-      }
-    }
+    }));
   }
 
-  async releaseExpired(keyId: string, period: string, now: number): Promise<number> {
-    const { Items } = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :prefix)',
-        FilterExpression: 'expires_ms < :now',
-        ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
-        ExpressionAttributeValues: { ':pk': { S: `key#${keyId}` }, ':prefix': { S: `${period}#res#` }, ':now': number(now) },
-      }),
-    );
-    let released = 0;
-    for (const item of Items ?? []) {
-      const amount = Number(item.amount?.N ?? 0);
-      try {
-        await this.client.send(
-          new TransactWriteItemsCommand({
-            TransactItems: [
-              {
-                Delete: {
-                  TableName: this.tableName,
-                  Key: { [pk]: item[pk] as AttributeValue, [sk]: item[sk] as AttributeValue },
-                  ConditionExpression: 'attribute_exists(#sk)',
-                  ExpressionAttributeNames: { '#sk': sk },
-                },
-              },
-              {
-                Update: {
-                  TableName: this.tableName,
-                  Key: totalsKey(keyId, period),
-                  UpdateExpression: 'ADD committed :release',
-                  ExpressionAttributeValues: { ':release': number(-amount) },
-                },
-              },
-            ],
-          }),
-        );
-        released++;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error; // settled or released meanwhile
-      }
-    }
-    return released;
-  }
-
-  async periodTotals(keyId: string, period: string): Promise<{ spent: number; committed: number }> {
-    const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: totalsKey(keyId, period), ConsistentRead: true }));
-    return { spent: Number(Item?.spent?.N ?? 0), committed: Number(Item?.committed?.N ?? 0) };
+  private async send(items: TransactWriteItem[]): Promise<void> {
+    await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
   }
 }
 
-function itemKey(keyId: string, sortKey: string): Item {
-  return { [pk]: { S: `key#${keyId}` }, [sk]: { S: sortKey } };
+type Update = NonNullable<TransactWriteItem['Update']>;
+
+/** Adds to a counter's attributes, and gives a new monthly or daily counter its expiry. */
+function counterUpdate(tableName: string, counter: Counter, deltas: Record<string, number>): Update {
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  const adds = Object.entries(deltas).map(([attribute, delta], index) => {
+    names[`#a${index}`] = attribute;
+    values[`:a${index}`] = number(delta);
+    return `#a${index} :a${index}`;
+  });
+  const end = periodEnd(counter.period);
+  if (end !== undefined) {
+    names['#ttl'] = ttl;
+    values[':ttl'] = number(Math.floor(end / 1000) + keepSeconds);
+  }
+  return {
+    TableName: tableName,
+    Key: totalsKey(counter),
+    UpdateExpression: `ADD ${adds.join(', ')}${end === undefined ? '' : ' SET #ttl = if_not_exists(#ttl, :ttl)'}`,
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
 }
 
-function totalsKey(keyId: string, period: string): Item {
-  return itemKey(keyId, period);
+function totalsKey(counter: Counter): Item {
+  return { [pk]: { S: counter.owner }, [sk]: { S: counter.period } };
+}
+
+function reservationKey(counter: Counter, requestId: string): Item {
+  return { [pk]: { S: counter.owner }, [sk]: { S: `res#${counter.period}#${requestId}` } };
+}
+
+function counterList(counters: readonly Counter[]): AttributeValue {
+  return { L: counters.map((counter) => ({ M: { owner: { S: counter.owner }, period: { S: counter.period } } })) };
+}
+
+function countersOf(list: AttributeValue | undefined): Counter[] {
+  return (list?.L ?? []).map((entry) => ({ owner: entry.M?.owner?.S ?? '', period: entry.M?.period?.S ?? '' }));
+}
+
+function sameCounter(a: Counter, b: Counter): boolean {
+  return a.owner === b.owner && a.period === b.period;
+}
+
+function recordItem(record: UsageRecord): Item {
+  return {
+    [pk]: { S: `key#${record.keyId}` },
+    [sk]: { S: `req#${new Date(record.at).toISOString()}#${record.requestId}` },
+    model: { S: record.model },
+    cost: number(record.cost),
+    input_tokens: number(record.inputTokens),
+    output_tokens: number(record.outputTokens),
+    total_tokens: number(record.totalTokens),
+    ...(record.userId === undefined ? {} : { user_id: { S: record.userId } }),
+    extra: { M: Object.fromEntries(Object.entries(record.extra).map(([field, value]) => [field, { S: value }])) },
+    [ttl]: number(Math.floor(record.at / 1000) + keepSeconds),
+  };
+}
+
+function recordOf(item: Item, keyId: string): UsageRecord {
+  const [, at = '', requestId = ''] = (item[sk]?.S ?? '').split('#');
+  const userId = item.user_id?.S;
+  return {
+    requestId,
+    keyId,
+    at: Date.parse(at),
+    model: item.model?.S ?? '',
+    cost: Number(item.cost?.N ?? 0),
+    inputTokens: Number(item.input_tokens?.N ?? 0),
+    outputTokens: Number(item.output_tokens?.N ?? 0),
+    totalTokens: Number(item.total_tokens?.N ?? 0),
+    ...(userId === undefined ? {} : { userId }),
+    extra: Object.fromEntries(Object.entries(item.extra?.M ?? {}).map(([field, value]) => [field, value.S ?? ''])),
+  };
 }
 
 function number(value: number): AttributeValue {
   return { N: String(value) };
 }
 
-/** Epoch seconds when a period's items may go: well after the period, for the usage history. */
-function ttlFor(period: string): number {
-  const [year, month] = period.split('-').map(Number);
-  return Math.floor(Date.UTC(year ?? 1970, month ?? 1, 1) / 1000) + keepAfterPeriodSeconds;
-}

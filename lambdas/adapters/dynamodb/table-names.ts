@@ -16,3 +16,9 @@ export const usageTableSchema = {
   sortKey: 'sk',
   timeToLiveAttribute: 'expires_at',
 } as const;
+
+/** The organisation, its groups and their members. */
+export const directoryTableSchema = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+} as const;

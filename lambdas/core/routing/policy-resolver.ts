@@ -52,11 +52,7 @@ export function cachedPolicyLookup(store: PolicyStore, clock: Clock, ttlMs: numb
   const cache = new TtlCache<Policy | undefined>(ttlMs, 1_000);
   const read = async (scope: PolicyScope, name: string): Promise<Policy | undefined> => {
     const key = scope.kind === 'org' ? `org/${name}` : `key#${scope.apiKeyId}/${name}`;
-    const hit = cache.get(key, clock.now());
-    if (hit) return hit.value;
-    const policy = await store.get(scope, name);
-    cache.set(key, policy, clock.now());
-    return policy;
+    return cache.through(key, clock, () => store.get(scope, name));
   };
   return async (name, apiKeyId) =>
     (apiKeyId ? await read({ kind: 'key', apiKeyId }, name) : undefined) ?? read({ kind: 'org' }, name);

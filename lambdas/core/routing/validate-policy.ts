@@ -1,18 +1,20 @@
 import { GatewayError } from '../errors.js';
-import { parseModelId } from '../providers/model-id.js';
+import { unknownModelReason } from '../providers/known-model.js';
 import type { ChatProvider } from '../providers/provider.js';
 import { policyNameOf, type Policy } from './policy-schema.js';
 import { resolvePolicyTree, type PolicyLookup } from './policy-resolver.js';
 
 /**
- * Checks what a schema cannot: every model exists, nested policies exist, retries are set only
- * on models, and the policy does not reach itself through nested policies. `lookup` sees the
- * stored policies; the candidate stands in for its own name.
+ * Checks what a schema cannot: every model exists and is approved for the policy's scope,
+ * nested policies exist, retries are set only on models, and the policy does not reach itself
+ * through nested policies. `lookup` sees the stored policies; the candidate stands in for its
+ * own name.
  */
 export async function validatePolicy(
   candidate: Policy,
   lookup: PolicyLookup,
   providers: Readonly<Record<string, ChatProvider>>,
+  isApproved: (modelId: string) => boolean,
 ): Promise<void> {
   for (const [index, entry] of candidate.models.entries()) {
     const param = `models[${index}].model`;
@@ -23,10 +25,14 @@ export async function validatePolicy(
       }
       continue;
     }
-    const { provider, model } = parseModelId(entry.model);
-    const adapter = Object.hasOwn(providers, provider) ? providers[provider] : undefined;
-    if (!adapter) throw invalid(`${entry.model}: unknown provider "${provider}".`, param);
-    if (adapter.knowsModel && !adapter.knowsModel(model)) throw invalid(`${entry.model}: unknown model.`, param);
+    const unknown = unknownModelReason(entry.model, providers, { wildcard: false });
+    if (unknown) throw invalid(unknown, param);
+    if (!isApproved(entry.model)) {
+      throw new GatewayError(400, 'model_not_allowed', `${entry.model} is not an approved model; approve it first.`, {
+        param,
+        type: 'invalid_request_error',
+      });
+    }
   }
 
   const withCandidate: PolicyLookup = async (name, apiKeyId) =>

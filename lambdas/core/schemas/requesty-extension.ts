@@ -13,3 +13,5 @@ export const requestyExtensionSchema = z
     extra: z.record(z.string(), z.unknown()).optional(),
   })
   .loose();
+
+export type RequestyExtension = z.infer<typeof requestyExtensionSchema>;

@@ -1,39 +1,34 @@
 import { z } from 'zod';
 import { generateApiKey, newApiKeyRecord } from '../../core/auth/api-key.js';
 import { GatewayError } from '../../core/errors.js';
-import { billingPeriod } from '../../core/catalog/billing-period.js';
-import { microsToDollars } from '../../core/catalog/request-cost.js';
 import type { ApiKeyRecord, KeyChanges } from '../../ports/key-store.js';
 import { jsonResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, parseQuery } from './management-request.js';
+import { currentSpend, dollarLimitSchema, dollarsOrNull, listQuerySchema, toMicros } from './management-schemas.js';
+import { keyUsage } from './key-usage.js';
 
 const labelsSchema = z.record(z.string().min(1).max(128), z.string().max(512)).refine((labels) => Object.keys(labels).length <= 50, {
   message: 'at most 50 labels',
 });
 /** ISO 8601 with a zone, in the future; null removes the expiry. */
 const expiresAtSchema = z.iso.datetime({ offset: true }).nullable();
-
-/** US dollars at the API, integer micro-dollars inside; null removes the limit. */
-const monthlyLimitSchema = z.number().min(0).max(1_000_000_000).nullable();
+const groupIdSchema = z.string().min(1).max(64).nullable();
 
 const createKeySchema = z
   .object({
     name: z.string().min(1).max(128),
-    monthly_limit: monthlyLimitSchema.optional(),
+    /** Omitted: the organisation's default limit for new keys; null: no limit. */
+    monthly_limit: dollarLimitSchema.optional(),
+    group_id: groupIdSchema.optional(),
     labels: labelsSchema.optional(),
     expires_at: expiresAtSchema.optional(),
   })
   .strict();
 
-const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).optional(),
-});
-
-/** API keys: `/v1/manage/apikey[/<id>[/labels|/expiry|/disable|/enable]]`, documented in the README. */
+/** API keys: `/v1/manage/apikey[/<id>[/usage|/limit|/labels|/expiry|/group|/disable|/enable]]`, documented in the README. */
 export const keyRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/apikey': {
     GET: async (request, deps) => {
@@ -46,13 +41,16 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps) => {
       await authorizeManagement(request, deps);
       const body = parseBody(request.body, createKeySchema);
-      const key = generateApiKey();
+      const groupId = await existingGroupId(deps, body.group_id);
       const expiresAt = futureMillis(body.expires_at);
+      const monthlyLimit = body.monthly_limit === undefined ? (await deps.directory.org()).defaultKeyLimit : body.monthly_limit && toMicros(body.monthly_limit);
+      const key = generateApiKey();
       const record: ApiKeyRecord = {
         ...newApiKeyRecord(key, body.name, Date.now()),
         labels: body.labels ?? {},
         ...(expiresAt === undefined ? {} : { expiresAt }),
-        ...(body.monthly_limit == null ? {} : { monthlyLimit: toMicros(body.monthly_limit) }),
+        ...(monthlyLimit == null ? {} : { monthlyLimit }),
+        ...(groupId === undefined ? {} : { groupId }),
       };
       await deps.keys.putIfAbsent(record);
       // The only time the key itself is ever returned.
@@ -70,10 +68,16 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       return jsonResponse(200, { id, deleted: true });
     },
   },
+  '/v1/manage/apikey/:id/usage': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      return jsonResponse(200, await keyUsage(request.body, (await existing(deps, id)).id, deps));
+    },
+  },
   '/v1/manage/apikey/:id/limit': {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: monthlyLimitSchema }).strict());
+      const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: dollarLimitSchema }).strict());
       return updated(deps, id, { monthlyLimit: limit === null ? null : toMicros(limit) });
     },
   },
@@ -89,6 +93,13 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       await authorizeManagement(request, deps);
       const { expires_at: expiresAt } = parseBody(request.body, z.object({ expires_at: expiresAtSchema }).strict());
       return updated(deps, id, { expiresAt: expiresAt === null ? null : (futureMillis(expiresAt) ?? null) });
+    },
+  },
+  '/v1/manage/apikey/:id/group': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { group_id: groupId } = parseBody(request.body, z.object({ group_id: groupIdSchema }).strict());
+      return updated(deps, id, { groupId: (await existingGroupId(deps, groupId)) ?? null });
     },
   },
   '/v1/manage/apikey/:id/disable': {
@@ -107,16 +118,13 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
 
 /** A key as the API shows it, with this month's spend: never the hash, never the secret. */
 async function publicKey(deps: ManagementDeps, record: ApiKeyRecord) {
-  const period = billingPeriod(Date.now());
-  const { spent } = await deps.usage.periodTotals(record.id, period.id);
   return {
     id: record.id,
     name: record.name,
     key_prefix: record.prefix,
-    monthly_limit: record.monthlyLimit === undefined ? null : microsToDollars(record.monthlyLimit),
-    spend: microsToDollars(spent),
-    period_start: new Date(period.start).toISOString(),
-    period_end: new Date(period.end).toISOString(),
+    group_id: record.groupId ?? null,
+    monthly_limit: dollarsOrNull(record.monthlyLimit),
+    ...(await currentSpend(`key#${record.id}`, deps)),
     labels: record.labels,
     expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
     disabled: record.disabled,
@@ -128,6 +136,14 @@ async function existing(deps: ManagementDeps, id: string): Promise<ApiKeyRecord>
   const record = await deps.keys.findById(id);
   if (!record || record.kind !== 'api') throw notFound(id);
   return record;
+}
+
+async function existingGroupId(deps: ManagementDeps, groupId: string | null | undefined): Promise<string | undefined> {
+  if (groupId == null) return undefined;
+  if (!(await deps.directory.group(groupId))) {
+    throw new GatewayError(400, 'group_not_found', `No group with id "${groupId}".`, { param: 'group_id' });
+  }
+  return groupId;
 }
 
 async function updated(deps: ManagementDeps, id: string, changes: KeyChanges) {
@@ -143,10 +159,6 @@ function futureMillis(iso: string | null | undefined): number | undefined {
     throw new GatewayError(400, 'invalid_request', 'expires_at must be in the future.', { param: 'expires_at' });
   }
   return millis;
-}
-
-function toMicros(dollars: number): number {
-  return Math.round(dollars * 1_000_000);
 }
 
 function notFound(id: string): GatewayError {

@@ -1,5 +1,6 @@
 import type { Authenticator } from '../../core/auth/authenticator.js';
 import type { ChatProvider } from '../../core/providers/provider.js';
+import type { DirectoryStore } from '../../ports/directory-store.js';
 import type { KeyStore } from '../../ports/key-store.js';
 import type { PolicyStore } from '../../ports/policy-store.js';
 import type { UsageStore } from '../../ports/usage-store.js';
@@ -10,6 +11,9 @@ export interface ManagementDeps {
   policies: PolicyStore;
   keys: KeyStore;
   usage: UsageStore;
+  directory: DirectoryStore;
+  /** Whether the router counts spend per day too (then keys, groups and the org show today's). */
+  dailyCounters: boolean;
   providers: Readonly<Record<string, ChatProvider>>;
   /** The management API holds no provider secrets; present for the shared error path. */
   credentials: Readonly<Record<string, never>>;

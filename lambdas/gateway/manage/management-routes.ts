@@ -1,7 +1,9 @@
 import { createRouter } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
+import { groupRoutes } from './group-routes.js';
 import { keyRoutes } from './key-routes.js';
+import { orgRoutes } from './org-routes.js';
 import { policyRoutes } from './policy-routes.js';
 
 /** What the management Lambda serves, under /v1/manage. */
-export const routeManagementRequest = createRouter<ManagementDeps>({ ...policyRoutes, ...keyRoutes });
+export const routeManagementRequest = createRouter<ManagementDeps>({ ...policyRoutes, ...keyRoutes, ...groupRoutes, ...orgRoutes });

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { isApproved } from '../../core/accounting/approved-models.js';
 import { GatewayError } from '../../core/errors.js';
 import type { PolicyLookup } from '../../core/routing/policy-resolver.js';
 import { policyModelPrefix, policySchema, type Policy } from '../../core/routing/policy-schema.js';
@@ -9,11 +9,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, parseQuery } from './management-request.js';
-
-const listQuerySchema = z.object({
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  cursor: z.string().min(1).optional(),
-});
+import { listQuerySchema } from './management-schemas.js';
 
 /** Routing policies: `/v1/manage/policy[/<name>]`, documented in the README. */
 export const policyRoutes: RouteTable<ManagementDeps> = {
@@ -27,7 +23,7 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps) => {
       await authorizeManagement(request, deps);
       const policy = parseBody(request.body, policySchema);
-      await validatePolicy(policy, storeLookup(deps.policies), deps.providers);
+      await validatePolicy(policy, storeLookup(deps.policies), deps.providers, await approvalFor(policy, deps));
       if (!(await deps.policies.create(policy))) {
         throw new GatewayError(409, 'policy_exists', `A policy named "${policy.name}" exists in this scope; use PUT to replace it.`, {
           param: 'name',
@@ -49,7 +45,7 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
           param: 'name',
         });
       }
-      await validatePolicy(policy, storeLookup(deps.policies), deps.providers);
+      await validatePolicy(policy, storeLookup(deps.policies), deps.providers, await approvalFor(policy, deps));
       if (!(await deps.policies.replace(policy))) throw notFound(name);
       return jsonResponse(200, policy);
     },
@@ -65,6 +61,13 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
     },
   },
 };
+
+/** Which models the policy may name: the organisation's approved ones, and its key's group's. */
+async function approvalFor(policy: Policy, deps: ManagementDeps): Promise<(model: string) => boolean> {
+  const key = policy.api_key_id === undefined ? undefined : await deps.keys.findById(policy.api_key_id);
+  const [org, group] = await Promise.all([deps.directory.org(), key?.groupId === undefined ? undefined : deps.directory.group(key.groupId)]);
+  return (model) => isApproved(model, { org, group });
+}
 
 /** Uncached: validation must see what is stored now. */
 function storeLookup(store: PolicyStore): PolicyLookup {

@@ -10,10 +10,14 @@ function lookupOf(...stored: Policy[]): PolicyLookup {
     stored.find((policy) => policy.name === name && policy.api_key_id === undefined);
 }
 
-async function problem(document: unknown, lookup: PolicyLookup = lookupOf()): Promise<unknown> {
+async function problem(
+  document: unknown,
+  lookup: PolicyLookup = lookupOf(),
+  isApproved: (model: string) => boolean = () => true,
+): Promise<unknown> {
   const parsed = policySchema.safeParse(document);
   if (!parsed.success) return { schema: parsed.error.issues[0]?.message, path: parsed.error.issues[0]?.path };
-  return validatePolicy(parsed.data, lookup, chatProviders).then(
+  return validatePolicy(parsed.data, lookup, chatProviders, isApproved).then(
     () => undefined,
     (error: { code: string; message: string; param: string }) => ({ code: error.code, message: error.message, param: error.param }),
   );
@@ -33,6 +37,15 @@ describe('policy validation', () => {
     });
     expect(await problem({ name: 'x', type: 'fallback', models: [{ model: 'mock/echo', retries: 11 }] })).toMatchObject({ path: ['models', 0, 'retries'] });
     expect(await problem({ name: 'x', type: 'fallback', models: [{ model: 'mock/echo', retries: -1 }] })).toMatchObject({ path: ['models', 0, 'retries'] });
+  });
+
+  it('refuses models that are not approved', async () => {
+    const onlyEcho = (model: string) => model === 'mock/echo';
+    expect(await problem({ name: 'x', type: 'fallback', models: [{ model: 'mock/echo' }, { model: 'mock/lorem' }] }, lookupOf(), onlyEcho)).toMatchObject({
+      code: 'model_not_allowed',
+      param: 'models[1].model',
+    });
+    expect(await problem({ name: 'x', type: 'fallback', models: [{ model: 'mock/echo' }] }, lookupOf(), onlyEcho)).toBeUndefined();
   });
 
   it('refuses unknown providers, unknown mock models and missing nested policies', async () => {

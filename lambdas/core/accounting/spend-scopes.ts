@@ -1,0 +1,36 @@
+import type { Counter } from '../../ports/usage-store.js';
+import type { Account } from './account.js';
+import { billingPeriod, dayPeriod } from './periods.js';
+
+/** One counter a request's cost goes to, with the limit on it if there is one. */
+export interface SpendScope {
+  counter: Counter;
+  limit: number | undefined;
+  /** Names the limit in a refusal, e.g. "This API key's monthly spend limit". */
+  label: string;
+  /** When the counter starts again from zero; undefined for the all-time prepaid budget. */
+  resetsAt: number | undefined;
+}
+
+/**
+ * Every counter a request's cost is added to: the key's, its group's and the organisation's
+ * month, the organisation's all-time total (against which a prepaid budget is a limit), and,
+ * when daily counters are on, each one's day.
+ */
+export function spendScopes(account: Account, now: number, daily: boolean): SpendScope[] {
+  const month = billingPeriod(now);
+  const owners: { owner: string; limit: number | undefined; label: string }[] = [
+    { owner: `key#${account.key.id}`, limit: account.key.monthlyLimit, label: "This API key's monthly spend limit" },
+    ...(account.group
+      ? [{ owner: `group#${account.group.id}`, limit: account.group.monthlyLimit, label: `Group "${account.group.name}"'s monthly budget` }]
+      : []),
+    { owner: 'org', limit: account.org.monthlyLimit, label: "The organisation's monthly budget" },
+  ];
+  const scopes: SpendScope[] = owners.map(({ owner, limit, label }) => ({ counter: { owner, period: month.id }, limit, label, resetsAt: month.end }));
+  scopes.push({ counter: { owner: 'org', period: 'all' }, limit: account.org.prepaidLimit, label: "The organisation's prepaid balance", resetsAt: undefined });
+  if (daily) {
+    const day = dayPeriod(now);
+    scopes.push(...owners.map(({ owner }) => ({ counter: { owner, period: day.id }, limit: undefined, label: '', resetsAt: day.end })));
+  }
+  return scopes;
+}

@@ -1,0 +1,97 @@
+import type { UsageRecord } from '../../ports/usage-store.js';
+import { microsToDollars } from '../catalog/request-cost.js';
+
+export type Resolution = 'day' | 'week' | 'month';
+
+/** `model`, `user` (requesty.user_id) or `extra.<field>` (a requesty.extra field). */
+export type UsageDimension = 'model' | 'user' | `extra.${string}`;
+
+interface Sums {
+  spend: number;
+  requests: number;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+}
+
+export interface UsageBucket extends Sums {
+  grouped_data?: (Sums & { group_by_values: Record<string, string | null> })[];
+}
+
+interface Bucket {
+  sums: Sums;
+  groups: Map<string, { values: Record<string, string | null>; sums: Sums }>;
+}
+
+/**
+ * Adds usage records up per period (days; ISO weeks, starting Monday; months; named by their
+ * first day, `2026-11-23`, or month, `2026-11`, in UTC) and, optionally, per value of the
+ * grouping dimensions. Sums are kept in micro-dollars and turned into dollars once, so a
+ * period's spend is exactly the sum of its requests' costs. Memory grows with the periods and
+ * groups, not with the records.
+ */
+export class UsageReport {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private readonly resolution: Resolution,
+    private readonly groupBy: readonly UsageDimension[],
+  ) {}
+
+  add(record: UsageRecord): void {
+    const name = bucketName(record.at, this.resolution);
+    let bucket = this.buckets.get(name);
+    if (!bucket) this.buckets.set(name, (bucket = { sums: emptySums(), groups: new Map() }));
+    addTo(bucket.sums, record);
+    if (this.groupBy.length === 0) return;
+    const values = Object.fromEntries(this.groupBy.map((dimension) => [dimension, valueOf(record, dimension)]));
+    const groupKey = JSON.stringify(this.groupBy.map((dimension) => values[dimension]));
+    let group = bucket.groups.get(groupKey);
+    if (!group) bucket.groups.set(groupKey, (group = { values, sums: emptySums() }));
+    addTo(group.sums, record);
+  }
+
+  /** Periods in order, each with its totals and, when grouping, `grouped_data`. */
+  result(): Record<string, UsageBucket> {
+    const usage: Record<string, UsageBucket> = {};
+    for (const [name, bucket] of [...this.buckets.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      usage[name] = {
+        ...inDollars(bucket.sums),
+        ...(this.groupBy.length > 0
+          ? { grouped_data: [...bucket.groups.values()].map((group) => ({ group_by_values: group.values, ...inDollars(group.sums) })) }
+          : {}),
+      };
+    }
+    return usage;
+  }
+}
+
+function bucketName(at: number, resolution: Resolution): string {
+  const date = new Date(at);
+  if (resolution === 'month') return date.toISOString().slice(0, 7);
+  if (resolution === 'day') return date.toISOString().slice(0, 10);
+  const daysSinceMonday = (date.getUTCDay() + 6) % 7;
+  return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - daysSinceMonday)).toISOString().slice(0, 10);
+}
+
+function valueOf(record: UsageRecord, dimension: UsageDimension): string | null {
+  if (dimension === 'model') return record.model;
+  if (dimension === 'user') return record.userId ?? null;
+  return record.extra[dimension.slice('extra.'.length)] ?? null;
+}
+
+function emptySums(): Sums {
+  return { spend: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+}
+
+function addTo(sums: Sums, record: UsageRecord): void {
+  sums.spend += record.cost;
+  sums.requests += 1;
+  sums.input_tokens += record.inputTokens;
+  sums.output_tokens += record.outputTokens;
+  sums.total_tokens += record.totalTokens;
+}
+
+function inDollars(sums: Sums): Sums {
+  return { ...sums, spend: microsToDollars(sums.spend) };
+}

@@ -1,0 +1,165 @@
+import type { Account } from '../core/accounting/account.js';
+import { spendScopes, type SpendScope } from '../core/accounting/spend-scopes.js';
+import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
+import { GatewayError } from '../core/errors.js';
+import type { Usage } from '../core/schemas/openai-chat-response.js';
+import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
+import type { CappedCounter, CounterTotals, Hold } from '../ports/usage-store.js';
+import type { GatewayDeps } from './gateway-config.js';
+
+/**
+ * One request's account of spend: what it holds against the limits that apply to it, and, once
+ * settled, what it cost. Settle or release it exactly once.
+ */
+export interface Ledger {
+  /** The worst-case cost held, in micro-dollars (0 when no limit applies). */
+  reserved: number;
+  /**
+   * Records the request and adds what it is charged to every counter: its cost from the usage
+   * (undefined when there is none, or the model is not priced); without usage, what it held.
+   */
+  settle(model: string | undefined, usage: Usage | undefined): Promise<{ cost: number | undefined; charged: number }>;
+  /** Gives the reservation back: the request served nothing. Does nothing after settling. */
+  release(): Promise<void>;
+  /** `x-switchboard-budget-remaining`: the tightest limit's room, after `charged` if settled. */
+  remainingHeaders(charged?: number): Promise<Record<string, string>>;
+}
+
+/** What the request said about itself, for the usage records. */
+export interface RequestFacts {
+  requestId: string;
+  requesty: RequestyExtension | undefined;
+}
+
+/** Longer than the longest Lambda invocation: a reservation older than this belongs to a dead request. */
+const reservationLifetimeMs = 20 * 60_000;
+const maxExtraFields = 20;
+const maxExtraChars = 256;
+
+/**
+ * Opens a request's ledger before any provider is called. When a limit applies (the key's, its
+ * group's, the organisation's monthly or prepaid budget), the most the request can cost is
+ * reserved on all of them at once, so no limit is passed however many requests run together;
+ * `bound` gives usage no answer can exceed, and with several candidate models (a policy) the
+ * dearest is reserved. Under a limit, only models the catalog prices can be used.
+ */
+export async function openLedger(
+  account: Account,
+  models: readonly string[],
+  bound: (models: readonly string[]) => Usage,
+  facts: RequestFacts,
+  deps: GatewayDeps,
+): Promise<Ledger> {
+  const at = deps.clock.now();
+  const scopes = spendScopes(account, at, deps.dailyCounters);
+  const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
+  const reserved = capped.length === 0 ? 0 : worstCase(models, bound(models), deps);
+  const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
+  if (hold) await reserve(hold, capped, scopes, at, deps);
+  // Read while the provider works, for the remaining-budget header.
+  const snapshot = capped.length === 0 ? undefined : deps.usage.totals(capped).catch(() => undefined);
+  let closed = false;
+
+  return {
+    reserved,
+    async settle(model, usage) {
+      if (closed) throw new Error('A request is settled once.');
+      closed = true;
+      const cost = model !== undefined && usage ? costMicros(model, usage, deps) : undefined;
+      const charged = usage ? (cost ?? 0) : reserved;
+      await deps.usage.settle(
+        {
+          requestId: facts.requestId,
+          keyId: account.key.id,
+          at,
+          model: model ?? 'unknown',
+          cost: charged,
+          inputTokens: usage?.prompt_tokens ?? 0,
+          outputTokens: usage?.completion_tokens ?? 0,
+          totalTokens: usage?.total_tokens ?? 0,
+          ...usageTags(facts.requesty),
+        },
+        scopes.map((scope) => scope.counter),
+        hold,
+      );
+      return { cost: usage ? cost : undefined, charged };
+    },
+    async release() {
+      if (closed) return;
+      closed = true;
+      if (hold) await deps.usage.release(hold);
+    },
+    async remainingHeaders(charged): Promise<Record<string, string>> {
+      if (capped.length === 0) return { 'x-switchboard-budget-remaining': 'unlimited' };
+      const totals = await snapshot;
+      if (!totals) return {};
+      const room = Math.min(...capped.map((counter, i) => counter.limit - (totals[i] as CounterTotals).committed));
+      const remaining = Math.max(0, room + (charged === undefined ? 0 : reserved - charged));
+      return { 'x-switchboard-budget-remaining': microsToDollars(remaining).toFixed(6) };
+    },
+  };
+}
+
+/** A request's cost in micro-dollars from the answering model's catalog prices; undefined when not priced. */
+export function costMicros(model: string, usage: Usage, deps: GatewayDeps): number | undefined {
+  const entry = catalogEntry(model);
+  return entry && requestCostMicros(usage, entry, deps.markup);
+}
+
+/** The most a chat request can use: every byte of the request a token, and its output cap. */
+export function chatUsageBound(requestBytes: number, maxOutputTokens: number): Usage {
+  return {
+    prompt_tokens: requestBytes,
+    completion_tokens: maxOutputTokens,
+    total_tokens: requestBytes + maxOutputTokens,
+    // Priced as cache writes where those cost more than plain input.
+    prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: requestBytes },
+  };
+}
+
+function worstCase(models: readonly string[], usageBound: Usage, deps: GatewayDeps): number {
+  let most = 0;
+  for (const model of models) {
+    const cost = costMicros(model, usageBound, deps);
+    if (cost === undefined) {
+      throw new GatewayError(400, 'model_not_priced', `${model} is not in the catalog, so a request under a spend limit cannot use it.`, {
+        param: 'model',
+        type: 'invalid_request_error',
+      });
+    }
+    most = Math.max(most, cost);
+  }
+  return most;
+}
+
+async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[], now: number, deps: GatewayDeps): Promise<void> {
+  const expiresAt = now + reservationLifetimeMs;
+  let refused = await deps.usage.reserve(hold.requestId, hold.amount, capped, expiresAt);
+  // Requests that died without settling still hold their reservations: release and try again.
+  if (refused && (await deps.usage.releaseExpired(refused, now)) > 0) {
+    refused = await deps.usage.reserve(hold.requestId, hold.amount, capped, expiresAt);
+  }
+  if (!refused) return;
+  const scope = scopes.find((candidate) => candidate.counter.owner === refused.owner && candidate.counter.period === refused.period);
+  const resetsAt = scope?.resetsAt === undefined ? undefined : new Date(scope.resetsAt).toISOString();
+  throw new GatewayError(
+    402,
+    'budget_exceeded',
+    resetsAt
+      ? `${scope?.label ?? 'A spend limit'} would be exceeded by this request; it resets at ${resetsAt}.`
+      : `${scope?.label ?? 'A spend limit'} is too low for this request; top it up through the management API.`,
+    { type: 'insufficient_quota', headers: resetsAt ? { 'x-switchboard-budget-resets-at': resetsAt } : {} },
+  );
+}
+
+/** `requesty.user_id` and `requesty.extra` as the usage record keeps them: strings, bounded in number and size. */
+function usageTags(requesty: RequestyExtension | undefined): { userId?: string; extra: Record<string, string> } {
+  const extra = Object.entries(requesty?.extra ?? {})
+    .slice(0, maxExtraFields)
+    .map(([field, value]) => [field.slice(0, maxExtraChars), (typeof value === 'string' ? value : JSON.stringify(value) ?? '').slice(0, maxExtraChars)]);
+  return {
+    ...(requesty?.user_id === undefined ? {} : { userId: requesty.user_id.slice(0, maxExtraChars) }),
+    extra: Object.fromEntries(extra),
+  };
+}

@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
+import { GatewayError } from '../../core/errors.js';
+import type { GroupChanges, GroupMember, GroupRecord } from '../../ports/directory-store.js';
+import { jsonResponse } from '../gateway-http.js';
+import { parseBody } from '../parse-body.js';
+import type { RouteTable } from '../route-request.js';
+import type { ManagementDeps } from './management-deps.js';
+import { authorizeManagement, parseQuery } from './management-request.js';
+import { checkModelList, currentSpend, dollarLimitSchema, dollarsOrNull, listQuerySchema, modelListSchema, toMicros } from './management-schemas.js';
+
+const nameSchema = z.string().min(1).max(128);
+const descriptionSchema = z.string().max(1024);
+const roleSchema = z.enum(['admin', 'member']);
+
+const createGroupSchema = z
+  .object({
+    name: nameSchema,
+    description: descriptionSchema.optional(),
+    monthly_limit: dollarLimitSchema.optional(),
+    models: modelListSchema.optional(),
+  })
+  .strict();
+
+/**
+ * Groups and their members: `/v1/manage/group[/<id>[/limit|/models|/member[/<user_id>]]]`,
+ * documented in the README. A group's budget caps the spend of its keys together; its models
+ * add to the organisation's approved ones for its keys.
+ */
+export const groupRoutes: RouteTable<ManagementDeps> = {
+  '/v1/manage/group': {
+    GET: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      const query = parseQuery(request.query, listQuerySchema);
+      const page = await deps.directory.listGroups(query.limit, query.cursor);
+      const data = await Promise.all(page.groups.map((group) => publicGroup(deps, group)));
+      return jsonResponse(200, { data, next_cursor: page.nextCursor ?? null });
+    },
+    POST: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      const body = parseBody(request.body, createGroupSchema);
+      const group: GroupRecord = {
+        id: `grp_${randomUUID().replaceAll('-', '')}`,
+        name: body.name,
+        description: body.description ?? '',
+        models: checkModelList(body.models ?? [], deps, 'models'),
+        createdAt: Date.now(),
+        ...(body.monthly_limit == null ? {} : { monthlyLimit: toMicros(body.monthly_limit) }),
+      };
+      await deps.directory.createGroup(group);
+      return jsonResponse(201, { ...(await publicGroup(deps, group)), members: [] });
+    },
+  },
+  '/v1/manage/group/:id': {
+    GET: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const group = await existing(deps, id);
+      return jsonResponse(200, { ...(await publicGroup(deps, group)), members: (await deps.directory.members(id)).map(publicMember) });
+    },
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const body = parseBody(request.body, z.object({ name: nameSchema.optional(), description: descriptionSchema.optional() }).strict());
+      return updated(deps, id, body);
+    },
+    DELETE: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      await existing(deps, id);
+      if (await deps.keys.anyInGroup(id)) {
+        throw new GatewayError(409, 'group_in_use', `Group "${id}" still has API keys; move or delete them first.`, { param: 'id' });
+      }
+      await deps.directory.deleteGroup(id);
+      return jsonResponse(200, { id, deleted: true });
+    },
+  },
+  '/v1/manage/group/:id/limit': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: dollarLimitSchema }).strict());
+      return updated(deps, id, { monthlyLimit: limit === null ? null : toMicros(limit) });
+    },
+  },
+  '/v1/manage/group/:id/models': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { models } = parseBody(request.body, z.object({ models: modelListSchema }).strict());
+      return updated(deps, id, { models: checkModelList(models, deps, 'models') });
+    },
+  },
+  '/v1/manage/group/:id/member': {
+    POST: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const body = parseBody(request.body, z.object({ user_id: z.string().min(1).max(256), role: roleSchema.default('member') }).strict());
+      await existing(deps, id);
+      const member: GroupMember = { userId: body.user_id, role: body.role, addedAt: Date.now() };
+      if (!(await deps.directory.addMember(id, member))) {
+        throw new GatewayError(409, 'member_exists', `${body.user_id} is a member of this group already; update the role instead.`, {
+          param: 'user_id',
+        });
+      }
+      return jsonResponse(201, publicMember(member));
+    },
+  },
+  '/v1/manage/group/:id/member/:userId': {
+    POST: async (request, deps, { id = '', userId = '' }) => {
+      await authorizeManagement(request, deps);
+      const { role } = parseBody(request.body, z.object({ role: roleSchema }).strict());
+      const member = await deps.directory.updateMember(id, userId, role);
+      if (!member) throw memberNotFound(id, userId);
+      return jsonResponse(200, publicMember(member));
+    },
+    DELETE: async (request, deps, { id = '', userId = '' }) => {
+      await authorizeManagement(request, deps);
+      if (!(await deps.directory.removeMember(id, userId))) throw memberNotFound(id, userId);
+      return jsonResponse(200, { group_id: id, user_id: userId, deleted: true });
+    },
+  },
+};
+
+async function publicGroup(deps: ManagementDeps, group: GroupRecord) {
+  return {
+    id: group.id,
+    name: group.name,
+    description: group.description,
+    monthly_limit: dollarsOrNull(group.monthlyLimit),
+    ...(await currentSpend(`group#${group.id}`, deps)),
+    models: group.models,
+    created_at: new Date(group.createdAt).toISOString(),
+  };
+}
+
+function publicMember(member: GroupMember) {
+  return { user_id: member.userId, role: member.role, added_at: new Date(member.addedAt).toISOString() };
+}
+
+async function existing(deps: ManagementDeps, id: string): Promise<GroupRecord> {
+  const group = await deps.directory.group(id);
+  if (!group) throw notFound(id);
+  return group;
+}
+
+async function updated(deps: ManagementDeps, id: string, changes: GroupChanges) {
+  const group = await deps.directory.updateGroup(id, changes);
+  if (!group) throw notFound(id);
+  return jsonResponse(200, await publicGroup(deps, group));
+}
+
+function notFound(id: string): GatewayError {
+  return new GatewayError(404, 'group_not_found', `No group with id "${id}".`, { param: 'id' });
+}
+
+function memberNotFound(groupId: string, userId: string): GatewayError {
+  return new GatewayError(404, 'member_not_found', `${userId} is not a member of group "${groupId}".`, { param: 'user_id' });
+}

@@ -1,0 +1,76 @@
+import { z } from 'zod';
+import { microsToDollars } from '../../core/catalog/request-cost.js';
+import type { OrgChanges, OrgSettings } from '../../ports/directory-store.js';
+import { jsonResponse } from '../gateway-http.js';
+import { parseBody } from '../parse-body.js';
+import type { RouteTable } from '../route-request.js';
+import type { ManagementDeps } from './management-deps.js';
+import { authorizeManagement } from './management-request.js';
+import { checkModelList, currentSpend, dollarLimitSchema, dollarsOrNull, modelListSchema, toMicros } from './management-schemas.js';
+
+const allTime = { owner: 'org', period: 'all' };
+
+const orgUpdateSchema = z
+  .object({
+    name: z.string().min(1).max(128).optional(),
+    monthly_limit: dollarLimitSchema.optional(),
+    default_key_limit: dollarLimitSchema.optional(),
+    /** The prepaid budget left from now on; null: no prepaid budget. */
+    balance: dollarLimitSchema.optional(),
+  })
+  .strict();
+
+/** The organisation: `/v1/manage/org` and `/v1/manage/org/approved-models`, documented in the README. */
+export const orgRoutes: RouteTable<ManagementDeps> = {
+  '/v1/manage/org': {
+    GET: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      return jsonResponse(200, await publicOrg(deps, await deps.directory.org()));
+    },
+    POST: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      const body = parseBody(request.body, orgUpdateSchema);
+      const changes: OrgChanges = {
+        ...(body.name === undefined ? {} : { name: body.name }),
+        ...(body.monthly_limit === undefined ? {} : { monthlyLimit: micros(body.monthly_limit) }),
+        ...(body.default_key_limit === undefined ? {} : { defaultKeyLimit: micros(body.default_key_limit) }),
+      };
+      if (body.balance !== undefined) {
+        // A balance is kept as a cap on all-time spend, so that it is enforced like any limit.
+        const [spent] = await deps.usage.totals([allTime]);
+        changes.prepaidLimit = body.balance === null ? null : (spent?.spent ?? 0) + toMicros(body.balance);
+      }
+      return jsonResponse(200, await publicOrg(deps, await deps.directory.updateOrg(changes)));
+    },
+  },
+  '/v1/manage/org/approved-models': {
+    GET: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      return jsonResponse(200, { models: (await deps.directory.org()).approvedModels ?? null });
+    },
+    POST: async (request, deps) => {
+      await authorizeManagement(request, deps);
+      const { models } = parseBody(request.body, z.object({ models: modelListSchema.nullable() }).strict());
+      const org = await deps.directory.updateOrg({ approvedModels: models === null ? null : checkModelList(models, deps, 'models') });
+      return jsonResponse(200, { models: org.approvedModels ?? null });
+    },
+  },
+};
+
+async function publicOrg(deps: ManagementDeps, org: OrgSettings) {
+  const [allTimeTotals] = await deps.usage.totals([allTime]);
+  const spentEver = allTimeTotals?.spent ?? 0;
+  return {
+    name: org.name,
+    balance: org.prepaidLimit === undefined ? null : microsToDollars(Math.max(0, org.prepaidLimit - spentEver)),
+    monthly_limit: dollarsOrNull(org.monthlyLimit),
+    ...(await currentSpend('org', deps)),
+    total_spend: microsToDollars(spentEver),
+    default_key_limit: dollarsOrNull(org.defaultKeyLimit),
+    approved_models: org.approvedModels ?? null,
+  };
+}
+
+function micros(dollars: number | null): number | null {
+  return dollars === null ? null : toMicros(dollars);
+}
