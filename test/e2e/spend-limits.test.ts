@@ -20,15 +20,17 @@ afterAll(async () => {
 
 const hello = [{ role: 'user' as const, content: 'Hi' }];
 
-async function newKey(monthlyLimit: number | null) {
-  const { json } = await manage('POST', '/apikey', { name: 'budgeted', monthly_limit: monthlyLimit });
+async function newKey(monthlyLimit: number | null, groupId?: string) {
+  const { json } = await manage('POST', '/apikey', { name: 'budgeted', monthly_limit: monthlyLimit, ...(groupId ? { group_id: groupId } : {}) });
   return { id: String(json.id), client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: String(json.key), maxRetries: 0 }) };
 }
 
 describe('monthly spend limits', () => {
-  it('hold under 200 concurrent streams: never exceeded, every request served or refused with 402, and spend equals the costs reported', async () => {
+  it('hold under 200 concurrent streams: never exceeded, every request served or refused with 402, and every counter equals the costs reported', async () => {
     // Each stream reserves ~21 µ$ (every request byte as a token, plus max_tokens) and costs 5 µ$.
-    const { id, client } = await newKey(0.0003);
+    const group = await manage('POST', '/group', { name: 'streamers' });
+    const orgBefore = await manage('GET', '/org');
+    const { id, client } = await newKey(0.0003, String(group.json.id));
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, async () => {
         try {
@@ -55,9 +57,20 @@ describe('monthly spend limits', () => {
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((outcome) => outcome.code === 'budget_exceeded')).toBe(true);
     const reported = served.reduce((sum, outcome) => sum + Math.round(outcome.cost * 1e6), 0);
+    const micros = (dollars: unknown) => Math.round(Number(dollars) * 1e6);
     const key = await manage('GET', `/apikey/${id}`);
-    expect(Math.round(Number(key.json.spend) * 1e6)).toBe(reported);
+    expect(micros(key.json.spend)).toBe(reported);
     expect(Number(key.json.spend)).toBeLessThanOrEqual(0.0003);
+    expect(micros((await manage('GET', `/group/${String(group.json.id)}`)).json.spend)).toBe(reported);
+    expect(micros((await manage('GET', '/org')).json.spend) - micros(orgBefore.json.spend)).toBe(reported);
+    const usage = await manage('POST', `/apikey/${id}/usage`, {
+      start: new Date(Date.now() - 3_600_000).toISOString(),
+      end: new Date().toISOString(),
+      resolution: 'month',
+    });
+    const months = Object.values(usage.json.usage as Record<string, { spend: number; requests: number }>);
+    expect(months.reduce((sum, month) => sum + micros(month.spend), 0)).toBe(reported);
+    expect(months.reduce((sum, month) => sum + month.requests, 0)).toBe(served.length);
   });
 
   it('refuses before calling the provider, says when the budget resets, and lets a raised limit through at once', async () => {

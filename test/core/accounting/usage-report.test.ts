@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { UsageReport } from '../../../lambdas/core/accounting/usage-report.js';
+import type { UsageRecord } from '../../../lambdas/ports/usage-store.js';
+
+const record = (iso: string, cost: number, model = 'openai/gpt-4o', extra: Record<string, string> = {}): UsageRecord => ({
+  requestId: iso,
+  keyId: 'k',
+  at: Date.parse(iso),
+  model,
+  cost,
+  inputTokens: 10,
+  outputTokens: 5,
+  totalTokens: 15,
+  extra,
+});
+
+function report(records: UsageRecord[], ...args: ConstructorParameters<typeof UsageReport>) {
+  const usage = new UsageReport(...args);
+  for (const r of records) usage.add(r);
+  return usage.result();
+}
+
+describe('usage report', () => {
+  const records = [
+    record('2026-11-22T23:59:59.999Z', 100_001), // a Sunday
+    record('2026-11-23T00:00:00.000Z', 200_002, 'mock/echo', { team: 'a' }), // the Monday after
+    record('2026-11-30T12:00:00.000Z', 3, 'openai/gpt-4o', { team: 'a' }),
+    record('2026-12-01T00:00:00.000Z', 4),
+  ];
+
+  it('adds records up per UTC day, per ISO week starting Monday, and per month, in order', () => {
+    expect(Object.keys(report(records, 'day', []))).toEqual(['2026-11-22', '2026-11-23', '2026-11-30', '2026-12-01']);
+    expect(Object.entries(report(records, 'week', [])).map(([week, sums]) => [week, sums.spend, sums.requests])).toEqual([
+      ['2026-11-16', 0.100001, 1],
+      ['2026-11-23', 0.200002, 1],
+      ['2026-11-30', 0.000007, 2],
+    ]);
+    expect(report(records, 'month', [])).toEqual({
+      '2026-11': { spend: 0.300006, requests: 3, input_tokens: 30, output_tokens: 15, total_tokens: 45 },
+      '2026-12': { spend: 0.000004, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+    });
+  });
+
+  it('sums in micro-dollars, so many small costs add up exactly', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => record(`2026-11-01T00:00:${String(i % 60).padStart(2, '0')}Z`, 1));
+    expect(report(many, 'month', [])['2026-11']?.spend).toBe(0.001);
+  });
+
+  it('groups by model and extra fields, a missing field grouped as null', () => {
+    const november = report(records, 'month', ['model', 'extra.team'])['2026-11'];
+    expect(november?.grouped_data).toEqual([
+      { group_by_values: { model: 'openai/gpt-4o', 'extra.team': null }, spend: 0.100001, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+      { group_by_values: { model: 'mock/echo', 'extra.team': 'a' }, spend: 0.200002, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+      { group_by_values: { model: 'openai/gpt-4o', 'extra.team': 'a' }, spend: 0.000003, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+    ]);
+  });
+});
