@@ -11,6 +11,7 @@ import { lambdaEntries } from './lambda-entries.js';
 export interface ManagementApiProps {
   keysTable: dynamodb.ITableV2;
   policiesTable: dynamodb.ITableV2;
+  directoryTable: dynamodb.ITableV2;
   usageTable: dynamodb.ITableV2;
   originSecret: secretsmanager.ISecret;
   functions: FunctionOptions;
@@ -26,18 +27,26 @@ export class ManagementApi extends Construct {
     const { function: fn } = new GatewayFunction(this, 'Management', {
       ...props.functions,
       entry: lambdaEntries.management,
-      description: 'Switchboard management API: API keys and routing policies',
+      description: 'Switchboard management API: keys, limits, usage, groups, organisation, policies',
       memorySize: 512,
       timeout: Duration.seconds(30),
       environment: {
         KEYS_TABLE: props.keysTable.tableName,
         POLICIES_TABLE: props.policiesTable.tableName,
+        DIRECTORY_TABLE: props.directoryTable.tableName,
         USAGE_TABLE: props.usageTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
       },
     });
-    const { keysTable, policiesTable, usageTable } = props;
-    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [usageTable.tableArn] }));
+    const { keysTable, policiesTable, directoryTable, usageTable } = props;
+    // Spend counters and per-request usage records are read, never written, here.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [usageTable.tableArn] }));
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:BatchWriteItem'],
+        resources: [directoryTable.tableArn],
+      }),
+    );
     fn.addToRolePolicy(
       new iam.PolicyStatement({
         actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Scan'],

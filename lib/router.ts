@@ -12,6 +12,7 @@ import { lambdaEntries } from './lambda-entries.js';
 export interface RouterProps {
   keysTable: dynamodb.ITableV2;
   policiesTable: dynamodb.ITableV2;
+  directoryTable: dynamodb.ITableV2;
   usageTable: dynamodb.ITableV2;
   /** The secret CloudFront sends in x-origin-verify; the router refuses requests without it. */
   originSecret: secretsmanager.ISecret;
@@ -43,6 +44,7 @@ export class Router extends Construct {
       environment: {
         KEYS_TABLE: props.keysTable.tableName,
         POLICIES_TABLE: props.policiesTable.tableName,
+        DIRECTORY_TABLE: props.directoryTable.tableName,
         USAGE_TABLE: props.usageTable.tableName,
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
@@ -52,14 +54,19 @@ export class Router extends Construct {
         ),
       },
     });
-    // The hot path only ever reads single items: one key by hash, one policy by scope and name.
-    fn.addToRolePolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [props.keysTable.tableArn, props.policiesTable.tableArn] }),
-    );
-    // Budget reservations and settlements are conditional transactions on the usage table.
+    // The hot path only ever reads single items: a key by hash, a policy by scope and name, the
+    // organisation's settings, a group.
     fn.addToRolePolicy(
       new iam.PolicyStatement({
-        actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
+        actions: ['dynamodb:GetItem'],
+        resources: [props.keysTable.tableArn, props.policiesTable.tableArn, props.directoryTable.tableArn],
+      }),
+    );
+    // Reservations and settlements are conditional transactions on the usage table; the
+    // remaining-budget header reads counters in a batch; releasing dead reservations queries.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem', 'dynamodb:Query'],
         resources: [props.usageTable.tableArn],
       }),
     );

@@ -51,12 +51,12 @@ export function addSwitchboardStacks(app: App, config: SwitchboardConfig): Switc
       gateway: {
         ...common(config.eu),
         sharedTables: home
-          ? { owner: false, keysTableName: `${tableNamePrefix}-keys`, policiesTableName: `${tableNamePrefix}-policies` }
+          ? { owner: false, homeName: tableNamePrefix }
           : { owner: true, replicaRegions: [] },
         euOnly: !config.eu.allowNonEuModels,
       },
     });
-    // The EU gateway serves from the replicas of the home stack's keys and policies tables.
+    // The EU gateway serves from the replicas of the home stack's keys, policies and directory tables.
     if (home) eu.node.addDependency(home);
     stacks.push(eu);
   }

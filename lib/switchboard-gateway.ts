@@ -2,7 +2,7 @@ import { CfnOutput, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { keysTableSchema, policiesTableSchema, usageTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
+import { directoryTableSchema, keysTableSchema, policiesTableSchema, usageTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
 import { Alarms } from './alarms.js';
 import { Alerts } from './alerts.js';
 import { Edge } from './edge.js';
@@ -15,12 +15,11 @@ import { Router } from './router.js';
 import { WebAcl } from './web-acl.js';
 
 /**
- * Where keys and policies live. The home region owns them (replicated to the other regions
- * listed); another region's gateway reads its local replica, found by name.
+ * Where keys, policies and the directory (organisation, groups) live. The home region owns them
+ * (replicated to the other regions listed); another region's gateway reads its local replicas,
+ * found by the home gateway's name.
  */
-export type SharedTables =
-  | { owner: true; replicaRegions: readonly string[] }
-  | { owner: false; keysTableName: string; policiesTableName: string };
+export type SharedTables = { owner: true; replicaRegions: readonly string[] } | { owner: false; homeName: string };
 
 export interface SwitchboardGatewayProps {
   /** Prefix of the fixed names of the shared tables. */
@@ -49,6 +48,7 @@ export interface SwitchboardGatewayProps {
 export class SwitchboardGateway extends Construct {
   readonly keysTable: dynamodb.ITableV2;
   readonly policiesTable: dynamodb.ITableV2;
+  readonly directoryTable: dynamodb.ITableV2;
   readonly usageTable: dynamodb.TableV2;
   readonly router: Router;
   readonly management: ManagementApi;
@@ -64,18 +64,13 @@ export class SwitchboardGateway extends Construct {
     this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
     const { production } = props;
     const shared = props.sharedTables;
-    if (shared.owner) {
-      const replicated = { production, replicaRegions: shared.replicaRegions };
-      this.keysTable = new GatewayTable(this, 'Keys', { ...keysTableSchema, ...replicated, tableName: `${props.name}-keys` }).table;
-      this.policiesTable = new GatewayTable(this, 'Policies', {
-        ...policiesTableSchema,
-        ...replicated,
-        tableName: `${props.name}-policies`,
-      }).table;
-    } else {
-      this.keysTable = dynamodb.TableV2.fromTableName(this, 'Keys', shared.keysTableName);
-      this.policiesTable = dynamodb.TableV2.fromTableName(this, 'Policies', shared.policiesTableName);
-    }
+    const sharedTable = (id: string, schema: { partitionKey: string; sortKey?: string }, suffix: string) =>
+      shared.owner
+        ? new GatewayTable(this, id, { ...schema, production, replicaRegions: shared.replicaRegions, tableName: `${props.name}-${suffix}` }).table
+        : dynamodb.TableV2.fromTableName(this, id, `${shared.homeName}-${suffix}`);
+    this.keysTable = sharedTable('Keys', keysTableSchema, 'keys');
+    this.policiesTable = sharedTable('Policies', policiesTableSchema, 'policies');
+    this.directoryTable = sharedTable('Directory', directoryTableSchema, 'directory');
     // Usage stays in the region that served the request.
     this.usageTable = new GatewayTable(this, 'Usage', { ...usageTableSchema, production }).table;
 
@@ -85,6 +80,7 @@ export class SwitchboardGateway extends Construct {
     const tables = {
       keysTable: this.keysTable,
       policiesTable: this.policiesTable,
+      directoryTable: this.directoryTable,
       usageTable: this.usageTable,
       originSecret: origin.secret,
       functions,
@@ -131,6 +127,7 @@ export class SwitchboardGateway extends Construct {
     output('Endpoint', `https://${this.edge.distribution.distributionDomainName}`, 'Base URL for SDKs (OpenAI: append /v1)');
     output('KeysTableName', this.keysTable.tableName, 'API and management keys');
     output('PoliciesTableName', this.policiesTable.tableName, 'Routing policies');
+    output('DirectoryTableName', this.directoryTable.tableName, 'Organisation settings, groups and members');
     output('AthenaWorkGroup', this.requestLogs.workGroup.name, 'Run the named queries here');
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe to operational alarms');
     for (const [provider, secret] of Object.entries(this.providerSecrets.secrets)) {

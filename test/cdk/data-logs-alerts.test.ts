@@ -16,10 +16,11 @@ const { home, eu, app } = synthesize();
 if (!home || !eu) throw new Error('both stacks are expected by default');
 
 describe('tables', () => {
-  it('replicates keys and policies from the home region to eu-central-1, with PITR and encryption', () => {
+  it('replicates keys, policies and the directory from the home region to eu-central-1, with PITR and encryption', () => {
     for (const [name, keys] of [
       ['switchboard-keys', [{ AttributeName: 'key_hash', KeyType: 'HASH' }]],
       ['switchboard-policies', [{ AttributeName: 'scope', KeyType: 'HASH' }, { AttributeName: 'name', KeyType: 'RANGE' }]],
+      ['switchboard-directory', [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }]],
     ] as const) {
       home.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
         TableName: name,
@@ -191,10 +192,11 @@ describe('the EU stack', () => {
     eu.resourceCountIs('AWS::Lambda::Url', 2);
   });
 
-  it('reads the local replicas of keys and policies', () => {
+  it('reads the local replicas of keys, policies and the directory', () => {
     const json = JSON.stringify(eu.toJSON());
     expect(json).toContain('table/switchboard-keys');
     expect(json).toContain('table/switchboard-policies');
+    expect(json).toContain('table/switchboard-directory');
   });
 });
 

@@ -59,26 +59,29 @@ describe.each([
     expect(json).not.toMatch(/"current":"[A-Za-z0-9]{48}"/);
   });
 
-  it('grants the router single-item reads of keys and policies, usage writes, its own secrets, and no wildcard actions', () => {
+  it('grants the router single-item reads of keys, policies and the directory, usage writes, its own secrets, and no wildcard actions', () => {
     const statements = statementsOf(template, 'Switchboard router');
     const actions = actionsIn(statements);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue']));
     const writes = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
     expect(writes).toHaveLength(1);
     expect(JSON.stringify(writes[0]?.Resource)).toMatch(/usage/i);
+    const reads = statements.filter((statement) => statement.Action === 'dynamodb:GetItem');
+    expect(JSON.stringify(reads)).toMatch(/directory/i);
     expect(actions.filter((action) => action.includes('*') && !/^(dynamodb|logs|secretsmanager):/.test(action))).toEqual([]);
     expect(actions).not.toContain('*');
   });
 
-  it('lets the management API write keys and policies, and no table else', () => {
+  it('lets the management API write keys, policies and the directory, and not usage', () => {
     const writes = statementsOf(template, 'Switchboard management').filter((statement) =>
       [statement.Action].flat().includes('dynamodb:PutItem'),
     );
     const resources = JSON.stringify(writes.map((statement) => statement.Resource));
-    expect(writes).toHaveLength(2);
+    expect(writes).toHaveLength(3);
     expect(JSON.stringify(statementsOf(template, 'Switchboard management'))).toContain('/index/by_id');
     expect(resources).toMatch(/keys/i);
     expect(resources).toMatch(/policies/i);
+    expect(resources).toMatch(/directory/i);
     expect(resources).not.toMatch(/usage/i);
   });
 });
