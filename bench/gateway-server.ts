@@ -1,36 +1,64 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayDeps } from '../lambdas/gateway/gateway-config.js';
 import { routeRouterRequest } from '../lambdas/gateway/router-routes.js';
+import type { UsageStore } from '../lambdas/ports/usage-store.js';
 import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
 
 /**
  * The gateway exactly as `npm start` runs it (in memory, pointed at the bench upstream), plus
- * the same router core behind a plain node:http server. The second one shows what the gateway's
- * own work costs apart from the local Lambda function URL emulation and middy's stream pipeline;
- * on AWS, the function URL front end is Lambda's, not the router's.
+ * the same router core behind a plain node:http server, with and without usage accounting. The
+ * core shows what the gateway's own work costs apart from the local Lambda function URL
+ * emulation and middy's stream pipeline (on AWS, the function URL front end is Lambda's); the
+ * core without accounting is the baseline for what accounting costs.
  */
 const gateway = await startLocalGateway({ env: { ...process.env, PORT: '0' }, inMemory: true });
 
-const core = createServer((req, res) => {
-  void readText(req).then(async (body) => {
-    const headers = req.headers as Record<string, string | undefined>;
-    const response = await routeRouterRequest(
-      { method: req.method ?? 'GET', path: req.url ?? '/', headers, query: {}, body, requestId: randomUUID() },
-      gateway.deps,
-    );
-    res.writeHead(response.status, response.headers);
-    if (typeof response.body === 'string') return void res.end(response.body);
-    for await (const piece of response.body) res.write(piece);
-    res.end();
-  });
-});
-core.keepAliveTimeout = 60_000;
-core.listen(0, '127.0.0.1', () => {
-  console.log(`CORE_PORT=${(core.address() as AddressInfo).port}`);
-  console.log(`PORT=${new URL(gateway.url).port}`);
-});
+/** Counts nothing: the baseline the cost of accounting is measured against. */
+const noAccounting: UsageStore = {
+  reserve: async () => undefined,
+  settle: async () => undefined,
+  release: async () => undefined,
+  releaseExpired: async () => 0,
+  totals: async (counters) => counters.map(() => ({ spent: 0, committed: 0 })),
+  records: async function* () {},
+};
+
+const core = coreServer(gateway.deps);
+const coreWithoutAccounting = coreServer({ ...gateway.deps, usage: noAccounting });
+await listen(core, 'CORE');
+await listen(coreWithoutAccounting, 'UNCOUNTED');
+// Last: the bench reads the other ports once it sees this one.
+console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));
+
+function coreServer(deps: GatewayDeps): Server {
+  const server = createServer((req, res) => {
+    void readText(req).then(async (body) => {
+      const headers = req.headers as Record<string, string | undefined>;
+      const response = await routeRouterRequest(
+        { method: req.method ?? 'GET', path: req.url ?? '/', headers, query: {}, body, requestId: randomUUID() },
+        deps,
+      );
+      res.writeHead(response.status, response.headers);
+      if (typeof response.body === 'string') return void res.end(response.body);
+      for await (const piece of response.body) res.write(piece);
+      res.end();
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  return server;
+}
+
+function listen(server: Server, name: string): Promise<void> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      console.log(`${name}_PORT=${(server.address() as AddressInfo).port}`);
+      resolve();
+    }),
+  );
+}
 
 function readText(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { measureErrorFailover, measureHangFailover } from './failover.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -60,6 +60,19 @@ function startProcess(script: string, env: NodeJS.ProcessEnv): Promise<Server> {
   });
 }
 
+/** A process and all its descendants (the gateway runs DynamoDB Local as a child), from /proc. */
+function processTree(pid: number | undefined): number[] {
+  if (pid === undefined) return [];
+  let children: number[] = [];
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    children = tasks.flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+  } catch {
+    children = [];
+  }
+  return [pid, ...children.flatMap(processTree)];
+}
+
 function stopAll(): void {
   for (const child of children) child.kill('SIGTERM');
 }
@@ -73,6 +86,64 @@ interface Measurement extends LoadResult {
 
 function row(name: string, result: Measurement): string {
   return `  ${name.padEnd(10)} ${format(result.perSecond, 0).padStart(8)} req/s   p50 ${format(result.p50Ms).padStart(6)} ms   p99 ${format(result.p99Ms).padStart(6)} ms   ${format(result.cpuMicros, 0).padStart(5)} µs CPU/req${result.errors ? `   ERRORS ${result.errors}` : ''}`;
+}
+
+/**
+ * What usage accounting costs on the hot path: the router core with no accounting, with a key
+ * without limits (a usage record and counters written per request), and with a capped key (a
+ * reservation before, a settlement after). DynamoDB Local runs on this machine, so its CPU is
+ * shown apart: on AWS that work is DynamoDB's, not the Lambda's.
+ */
+async function measureAccounting(gateway: Server, json: Record<string, string>): Promise<void> {
+  const created = await fetch(`${gateway.origin}/v1/manage/apikey`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${adminKey}`, ...json },
+    body: JSON.stringify({ name: 'bench capped', monthly_limit: 1_000_000 }),
+  });
+  const cappedKey = String(((await created.json()) as { key?: string }).key);
+  const core = (port: string | undefined) => `http://127.0.0.1:${port}`;
+  const variants = [
+    { name: 'uncounted', origin: core(gateway.extraPorts.UNCOUNTED), key },
+    { name: 'no limit', origin: core(gateway.extraPorts.CORE), key },
+    { name: 'capped', origin: core(gateway.extraPorts.CORE), key: cappedKey },
+  ];
+  for (const concurrency of [1, 16]) {
+    console.log(`Accounting (router core, non-streaming, concurrency ${concurrency})`);
+    const results = new Map<string, Measurement & { databaseMicros: number }>();
+    for (const variant of variants) {
+      const [gatewayPid, ...databasePids] = processTree(gateway.pid);
+      const databaseCpu = () => databasePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      const cpuBefore = cpuSeconds(gatewayPid);
+      const databaseBefore = databaseCpu();
+      const load = await runLoad({
+        origin: variant.origin,
+        path: '/v1/chat/completions',
+        headers: { ...json, authorization: `Bearer ${variant.key}` },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 }),
+        concurrency,
+        durationMs,
+        firstByte: false,
+      });
+      const result = {
+        ...load,
+        cpuMicros: ((cpuSeconds(gatewayPid) - cpuBefore) * 1e6) / load.requests,
+        databaseMicros: ((databaseCpu() - databaseBefore) * 1e6) / load.requests,
+      };
+      results.set(variant.name, result);
+      console.log(`${row(variant.name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
+    }
+    const baseline = results.get('uncounted');
+    for (const name of ['no limit', 'capped']) {
+      const counted = results.get(name);
+      if (!baseline || !counted) continue;
+      console.log(
+        `  → ${name}: throughput ${format((100 * counted.perSecond) / baseline.perSecond, 0)}% of uncounted ` +
+          `(loss ${format(100 - (100 * counted.perSecond) / baseline.perSecond, 0)}%; target < 10%), adds ${format(counted.p50Ms - baseline.p50Ms, 3)} ms p50, ` +
+          `router CPU ${format(counted.cpuMicros - baseline.cpuMicros, 0)} µs/req more`,
+      );
+    }
+    console.log('');
+  }
 }
 
 async function main(): Promise<void> {
@@ -176,6 +247,8 @@ async function main(): Promise<void> {
         `${format((100 * translated.perSecond) / passThrough.perSecond, 0)}%)\n`,
     );
   }
+
+  await measureAccounting(gateway, json);
 
   console.log('Failover (streaming, concurrency 1)');
   for (const [name, primary] of [['after-500', 'openai/fail-500'], ['after-hang', 'openai/hang']] as const) {

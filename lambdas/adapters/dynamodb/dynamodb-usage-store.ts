@@ -9,6 +9,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { periodEnd } from '../../core/accounting/periods.js';
 import type { CappedCounter, Counter, CounterTotals, Hold, UsageRecord, UsageStore } from '../../ports/usage-store.js';
+import { GroupCommit } from './group-commit.js';
 import { usageTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
@@ -59,30 +60,39 @@ export class DynamoDbUsageStore implements UsageStore {
     }
   }
 
-  async settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
-    const recordPut: TransactWriteItem = {
-      Put: {
-        TableName: this.tableName,
-        Item: recordItem(record),
-        ConditionExpression: 'attribute_not_exists(#sk)',
-        ExpressionAttributeNames: { '#sk': sk },
-      },
-    };
-    const bumps = (held: Hold | undefined) =>
-      counters.map((counter) => {
-        const reserved = held?.counters.some((h) => sameCounter(h, counter)) ? held.amount : 0;
-        return { Update: counterUpdate(this.tableName, counter, { committed: record.cost - reserved, spent: record.cost, requests: 1 }) };
-      });
+  settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
+    return this.settlements.submit({ record, counters, hold });
+  }
+
+  private readonly settlements = new GroupCommit<Settlement>(
+    (batch) => (batch.length === 1 ? this.settleOne(batch[0] as Settlement) : this.settleMany(batch)),
+    // A transaction may write an item once, so one request's settlements go in separate batches.
+    (batch, next) =>
+      !batch.some((settlement) => settlement.record.requestId === next.record.requestId) &&
+      transactionItems(this.tableName, [...batch, next]).length <= maxTransactionItems,
+  );
+
+  /** One transaction for a whole batch, counters added up; if any condition fails, each on its own. */
+  private async settleMany(batch: Settlement[]): Promise<void> {
+    try {
+      await this.send(transactionItems(this.tableName, batch));
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      await Promise.all(batch.map((settlement) => this.settleOne(settlement)));
+    }
+  }
+
+  private async settleOne({ record, counters, hold }: Settlement): Promise<void> {
     try {
       // The usual case: the reservation is still there; replace it by the actual cost.
-      await this.send([recordPut, ...(hold ? this.reservationDeletes(hold) : []), ...bumps(hold)]);
+      await this.send(transactionItems(this.tableName, [{ record, counters, hold }]));
     } catch (error) {
       const reasons = error instanceof TransactionCanceledException ? (error.CancellationReasons ?? []) : undefined;
       if (!reasons) throw error;
       if (reasons[0]?.Code === 'ConditionalCheckFailed') return; // settled before
       // The reservation was released as expired meanwhile: add the actual cost on its own.
       try {
-        await this.send([recordPut, ...bumps(undefined)]);
+        await this.send(transactionItems(this.tableName, [{ record, counters, hold: undefined }]));
       } catch (retryError) {
         if (!(retryError instanceof TransactionCanceledException)) throw retryError;
       }
@@ -155,7 +165,7 @@ export class DynamoDbUsageStore implements UsageStore {
   private async released(hold: Hold): Promise<boolean> {
     try {
       await this.send([
-        ...this.reservationDeletes(hold),
+        ...hold.counters.map((counter) => reservationDelete(this.tableName, counter, hold.requestId)),
         ...hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }) })),
       ]);
       return true;
@@ -165,23 +175,58 @@ export class DynamoDbUsageStore implements UsageStore {
     }
   }
 
-  private reservationDeletes(hold: Hold): TransactWriteItem[] {
-    return hold.counters.map((counter) => ({
-      Delete: {
-        TableName: this.tableName,
-        Key: reservationKey(counter, hold.requestId),
-        ConditionExpression: 'attribute_exists(#sk)',
-        ExpressionAttributeNames: { '#sk': sk },
-      },
-    }));
-  }
-
   private async send(items: TransactWriteItem[]): Promise<void> {
     await this.client.send(new TransactWriteItemsCommand({ TransactItems: items }));
   }
 }
 
 type Update = NonNullable<TransactWriteItem['Update']>;
+
+interface Settlement {
+  record: UsageRecord;
+  counters: readonly Counter[];
+  hold: Hold | undefined;
+}
+
+const maxTransactionItems = 100;
+
+/**
+ * The writes that settle a batch, the record first: one conditional put per record (which
+ * makes settling idempotent), one conditional delete per reservation held, and one update per
+ * counter with the batch's deltas added up (a transaction may touch an item only once).
+ */
+function transactionItems(tableName: string, batch: readonly Settlement[]): TransactWriteItem[] {
+  const deltas = new Map<string, { counter: Counter; committed: number; spent: number; requests: number }>();
+  for (const { record, counters, hold } of batch) {
+    for (const counter of counters) {
+      const id = `${counter.owner}\n${counter.period}`;
+      const delta = deltas.get(id) ?? { counter, committed: 0, spent: 0, requests: 0 };
+      const reserved = hold?.counters.some((held) => sameCounter(held, counter)) ? hold.amount : 0;
+      delta.committed += record.cost - reserved;
+      delta.spent += record.cost;
+      delta.requests += 1;
+      deltas.set(id, delta);
+    }
+  }
+  return [
+    ...batch.map(({ record }) => ({
+      Put: { TableName: tableName, Item: recordItem(record), ConditionExpression: 'attribute_not_exists(#sk)', ExpressionAttributeNames: { '#sk': sk } },
+    })),
+    ...batch.flatMap(({ hold }) => (hold ? hold.counters.map((counter) => reservationDelete(tableName, counter, hold.requestId)) : [])),
+    ...[...deltas.values()].map(({ counter, ...adds }) => ({ Update: counterUpdate(tableName, counter, adds) })),
+  ];
+}
+
+function reservationDelete(tableName: string, counter: Counter, requestId: string): TransactWriteItem {
+  return {
+    Delete: {
+      TableName: tableName,
+      Key: reservationKey(counter, requestId),
+      ConditionExpression: 'attribute_exists(#sk)',
+      ExpressionAttributeNames: { '#sk': sk },
+    },
+  };
+}
 
 /** Adds to a counter's attributes, and gives a new monthly or daily counter its expiry. */
 function counterUpdate(tableName: string, counter: Counter, deltas: Record<string, number>): Update {
