@@ -1,34 +1,40 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DynamoDbUsageStore } from '../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import type { GatewayDeps } from '../lambdas/gateway/gateway-config.js';
+import { dynamoDbClient, parseGatewayEnv } from '../lambdas/handlers/gateway-env.js';
 import { routeRouterRequest } from '../lambdas/gateway/router-routes.js';
 import type { UsageStore } from '../lambdas/ports/usage-store.js';
 import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
 
 /**
  * The gateway exactly as `npm start` runs it (in memory, pointed at the bench upstream), plus
- * the same router core behind a plain node:http server, with and without usage accounting. The
- * core shows what the gateway's own work costs apart from the local Lambda function URL
- * emulation and middy's stream pipeline (on AWS, the function URL front end is Lambda's); the
- * core without accounting is the baseline for what accounting costs.
+ * the same router core behind a plain node:http server: with accounting as configured, without
+ * any, and with settlements written behind every 50 ms. The core shows what the gateway's own
+ * work costs apart from the local Lambda function URL emulation and middy's stream pipeline (on
+ * AWS, the function URL front end is Lambda's); the core without accounting is the baseline
+ * for what accounting costs.
  */
 const gateway = await startLocalGateway({ env: { ...process.env, PORT: '0' }, inMemory: true });
 
 /** Counts nothing: the baseline the cost of accounting is measured against. */
 const noAccounting: UsageStore = {
-  reserve: async () => undefined,
+  reserve: async () => ({ held: true, committed: undefined }),
   settle: async () => undefined,
   release: async () => undefined,
   releaseExpired: async () => 0,
   totals: async (counters) => counters.map(() => ({ spent: 0, committed: 0 })),
-  records: async function* () {},
+  flush: async () => undefined,
+  usage: async function* () {},
 };
 
-const core = coreServer(gateway.deps);
-const coreWithoutAccounting = coreServer({ ...gateway.deps, usage: noAccounting });
-await listen(core, 'CORE');
-await listen(coreWithoutAccounting, 'UNCOUNTED');
+const env = parseGatewayEnv({ ...process.env, DYNAMODB_ENDPOINT: gateway.dynamoDbEndpoint });
+const writeBehind = new DynamoDbUsageStore(dynamoDbClient(env), env.USAGE_TABLE, { writeBehindMs: 50 });
+
+await listen(coreServer(gateway.deps), 'CORE');
+await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'UNCOUNTED');
+await listen(coreServer({ ...gateway.deps, usage: writeBehind }), 'BEHIND');
 // Last: the bench reads the other ports once it sees this one.
 console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -85,14 +85,15 @@ interface Measurement extends LoadResult {
 }
 
 function row(name: string, result: Measurement): string {
-  return `  ${name.padEnd(10)} ${format(result.perSecond, 0).padStart(8)} req/s   p50 ${format(result.p50Ms).padStart(6)} ms   p99 ${format(result.p99Ms).padStart(6)} ms   ${format(result.cpuMicros, 0).padStart(5)} µs CPU/req${result.errors ? `   ERRORS ${result.errors}` : ''}`;
+  return `  ${name.padEnd(16)} ${format(result.perSecond, 0).padStart(8)} req/s   p50 ${format(result.p50Ms).padStart(6)} ms   p99 ${format(result.p99Ms).padStart(6)} ms   ${format(result.cpuMicros, 0).padStart(5)} µs CPU/req${result.errors ? `   ERRORS ${result.errors}` : ''}`;
 }
 
 /**
  * What usage accounting costs on the hot path: the router core with no accounting, with a key
- * without limits (a usage record and counters written per request), and with a capped key (a
- * reservation before, a settlement after). DynamoDB Local runs on this machine, so its CPU is
- * shown apart: on AWS that work is DynamoDB's, not the Lambda's.
+ * without limits (its usage and counters settled per request, group-committed), and with a
+ * capped key (a reservation before, a settlement after); each also with settlements written
+ * behind. DynamoDB Local runs on this machine, so its CPU is shown apart: on AWS that work is
+ * DynamoDB's, not the Lambda's.
  */
 async function measureAccounting(gateway: Server, json: Record<string, string>): Promise<void> {
   const created = await fetch(`${gateway.origin}/v1/manage/apikey`, {
@@ -105,7 +106,9 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
   const variants = [
     { name: 'uncounted', origin: core(gateway.extraPorts.UNCOUNTED), key },
     { name: 'no limit', origin: core(gateway.extraPorts.CORE), key },
+    { name: 'no limit, behind', origin: core(gateway.extraPorts.BEHIND), key },
     { name: 'capped', origin: core(gateway.extraPorts.CORE), key: cappedKey },
+    { name: 'capped, behind', origin: core(gateway.extraPorts.BEHIND), key: cappedKey },
   ];
   for (const concurrency of [1, 16]) {
     console.log(`Accounting (router core, non-streaming, concurrency ${concurrency})`);
@@ -133,7 +136,7 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
       console.log(`${row(variant.name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
     }
     const baseline = results.get('uncounted');
-    for (const name of ['no limit', 'capped']) {
+    for (const { name } of variants.slice(1)) {
       const counted = results.get(name);
       if (!baseline || !counted) continue;
       console.log(

@@ -5,7 +5,7 @@ import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost
 import { GatewayError } from '../core/errors.js';
 import type { Usage } from '../core/schemas/openai-chat-response.js';
 import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
-import type { CappedCounter, CounterTotals, Hold } from '../ports/usage-store.js';
+import type { CappedCounter, Hold } from '../ports/usage-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 
 /**
@@ -56,9 +56,14 @@ export async function openLedger(
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
   const reserved = capped.length === 0 ? 0 : worstCase(models, bound(models), deps);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
-  if (hold) await reserve(hold, capped, scopes, at, deps);
-  // Read while the provider works, for the remaining-budget header.
-  const snapshot = capped.length === 0 ? undefined : deps.usage.totals(capped).catch(() => undefined);
+  const committed = hold ? await reserve(hold, capped, scopes, at, deps) : undefined;
+  // When the reservation did not tell, read while the provider works, for the remaining-budget header.
+  const snapshot =
+    capped.length === 0
+      ? undefined
+      : committed
+        ? Promise.resolve(committed)
+        : deps.usage.totals(capped).then((totals) => totals.map((total) => total.committed), () => undefined);
   let closed = false;
 
   return {
@@ -92,9 +97,9 @@ export async function openLedger(
     },
     async remainingHeaders(charged): Promise<Record<string, string>> {
       if (capped.length === 0) return { 'x-switchboard-budget-remaining': 'unlimited' };
-      const totals = await snapshot;
-      if (!totals) return {};
-      const room = Math.min(...capped.map((counter, i) => counter.limit - (totals[i] as CounterTotals).committed));
+      const committedNow = await snapshot;
+      if (!committedNow) return {};
+      const room = Math.min(...capped.map((counter, i) => counter.limit - (committedNow[i] ?? 0)));
       const remaining = Math.max(0, room + (charged === undefined ? 0 : reserved - charged));
       return { 'x-switchboard-budget-remaining': microsToDollars(remaining).toFixed(6) };
     },
@@ -133,14 +138,16 @@ function worstCase(models: readonly string[], usageBound: Usage, deps: GatewayDe
   return most;
 }
 
-async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[], now: number, deps: GatewayDeps): Promise<void> {
+/** Holds the request's worst case on every capped counter, or throws the 402; resolves with the counters' committed when known. */
+async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[], now: number, deps: GatewayDeps): Promise<number[] | undefined> {
   const expiresAt = now + reservationLifetimeMs;
-  let refused = await deps.usage.reserve(hold.requestId, hold.amount, capped, expiresAt);
+  let reservation = await deps.usage.reserve(hold.requestId, hold.amount, capped, expiresAt);
   // Requests that died without settling still hold their reservations: release and try again.
-  if (refused && (await deps.usage.releaseExpired(refused, now)) > 0) {
-    refused = await deps.usage.reserve(hold.requestId, hold.amount, capped, expiresAt);
+  if (!reservation.held && (await deps.usage.releaseExpired(reservation.refusedBy, now)) > 0) {
+    reservation = await deps.usage.reserve(hold.requestId, hold.amount, capped, expiresAt);
   }
-  if (!refused) return;
+  if (reservation.held) return reservation.committed;
+  const refused = reservation.refusedBy;
   const scope = scopes.find((candidate) => candidate.counter.owner === refused.owner && candidate.counter.period === refused.period);
   const resetsAt = scope?.resetsAt === undefined ? undefined : new Date(scope.resetsAt).toISOString();
   throw new GatewayError(

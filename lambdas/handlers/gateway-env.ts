@@ -45,6 +45,8 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
   SWITCHBOARD_EU_ONLY: flag,
   SWITCHBOARD_DAILY_COUNTERS: flag,
+  /** 0: each settlement is written before its response ends (the only safe choice on Lambda). */
+  SWITCHBOARD_USAGE_WRITE_BEHIND_MS: z.coerce.number().int().min(0).max(60_000).default(0),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -128,7 +130,7 @@ export function gatewayDeps(
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
     ),
-    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
+    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, { writeBehindMs: env.SWITCHBOARD_USAGE_WRITE_BEHIND_MS }),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     routing: {
       breaker: new CircuitBreaker({

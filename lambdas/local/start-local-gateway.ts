@@ -87,6 +87,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       async stop() {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
+        await deps.usage.flush();
         dynamodb.destroy();
         await dynamoDbLocal?.stop();
       },

@@ -1,26 +1,29 @@
 /**
- * Spend counters and per-request usage records, in integer micro-dollars, kept so that a limit
- * is never passed: a counter's `committed` is what was spent plus what running requests reserved.
+ * Spend counters and usage, in integer micro-dollars, kept so that a limit is never passed: a
+ * counter's `committed` is what was spent plus what running requests reserved. Usage is added up
+ * per key, hour, model, user and `requesty.extra` values as requests are settled.
  */
 export interface UsageStore {
   /**
    * Reserves `amount` on every capped counter at once, unless that would take one of them past
-   * its limit: then nothing is reserved and that counter is returned. `expiresAt` (epoch ms) is
-   * when an unsettled reservation is presumed dead.
+   * its limit: then nothing is reserved and the reply names that counter. `expiresAt` (epoch ms)
+   * is when an unsettled reservation is presumed dead.
    */
-  reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Counter | undefined>;
+  reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Reservation>;
   /**
-   * Records a finished request and adds its cost to `counters`, replacing its reservation if it
-   * held one. Settling a request twice counts it once.
+   * Adds a finished request to its key's usage and its cost to `counters`, replacing its
+   * reservation if it held one. Each request is settled once; a retried write counts once.
    */
   settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void>;
+  /** Writes settlements still waiting to be written (see write-behind in the DynamoDB store). */
+  flush(): Promise<void>;
   /** Gives back a reservation whose request served nothing. */
   release(hold: Hold): Promise<void>;
   /** Releases the counter's reservations past their expiry (their requests died); returns how many. */
   releaseExpired(counter: Counter, now: number): Promise<number>;
   totals(counters: readonly Counter[]): Promise<CounterTotals[]>;
-  /** One key's usage records from `from` to `to` (epoch ms, both included), oldest first. */
-  records(keyId: string, from: number, to: number): AsyncIterable<UsageRecord>;
+  /** One key's usage in the hours from the one holding `from` to the one holding `to`, oldest first. */
+  usage(keyId: string, from: number, to: number): AsyncIterable<UsageRow>;
 }
 
 /** Whose spend (`key#<id>`, `group#<id>` or `org`) over which period (`2026-11`, or `all` for ever). */
@@ -38,6 +41,9 @@ export interface CounterTotals {
   committed: number;
 }
 
+/** `committed`: each capped counter's right after the reservation, when the store learnt it for free. */
+export type Reservation = { held: true; committed: number[] | undefined } | { held: false; refusedBy: Counter };
+
 /** A reservation made for one request on some counters. */
 export interface Hold {
   requestId: string;
@@ -45,7 +51,7 @@ export interface Hold {
   counters: readonly Counter[];
 }
 
-/** One served request, as the usage endpoint adds it up. */
+/** One served request, as it is settled. */
 export interface UsageRecord {
   requestId: string;
   keyId: string;
@@ -60,4 +66,18 @@ export interface UsageRecord {
   userId?: string;
   /** `requesty.extra`, its values as strings. */
   extra: Record<string, string>;
+}
+
+/** The requests of one key in one hour with the same model, user and extra values, added up. */
+export interface UsageRow {
+  /** Epoch ms of the start of the hour. */
+  hour: number;
+  model: string;
+  userId?: string;
+  extra: Record<string, string>;
+  requests: number;
+  cost: number;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
 }

@@ -33,27 +33,29 @@ const record = (keyId: string, requestId: string, cost: number, at = Date.parse(
 describe('DynamoDbUsageStore on DynamoDB Local', () => {
   it('reserves up to the limit and no further, then settles each request once at its actual cost', async () => {
     const key = 'key#k1';
-    expect(await store.reserve('a', 60, [capped(key, 100)], later)).toBeUndefined();
-    expect(await store.reserve('b', 50, [capped(key, 100)], later)).toEqual(capped(key, 100));
-    expect(await store.reserve('c', 40, [capped(key, 100)], later)).toBeUndefined();
+    expect((await store.reserve('a', 60, [capped(key, 100)], later)).held).toBe(true);
+    expect(await store.reserve('b', 50, [capped(key, 100)], later)).toEqual({ held: false, refusedBy: capped(key, 100) });
+    // With one capped counter, the reservation says what is committed now.
+    expect(await store.reserve('c', 40, [capped(key, 100)], later)).toEqual({ held: true, committed: [100] });
     expect(await store.totals([month(key)])).toEqual([{ spent: 0, committed: 100 }]);
     const hold = { requestId: 'a', amount: 60, counters: [month(key)] };
     await store.settle(record('k1', 'a', 10), [month(key), month('org')], hold);
+    // A retried write (same request, same transaction token) is not counted again.
     await store.settle(record('k1', 'a', 10), [month(key), month('org')], hold);
     expect(await store.totals([month(key), month('org')])).toEqual([
       { spent: 10, committed: 50 },
       { spent: 10, committed: 10 },
     ]);
-    expect(await store.reserve('b', 50, [capped(key, 100)], later)).toBeUndefined();
-    expect(await store.reserve('d', 1, [capped(key, 100)], later)).toBeDefined();
-    expect(await store.reserve('d', 1, [capped(key, 101)], later)).toBeUndefined(); // a raised limit takes effect at once
+    expect((await store.reserve('b', 50, [capped(key, 100)], later)).held).toBe(true);
+    expect((await store.reserve('d', 1, [capped(key, 100)], later)).held).toBe(false);
+    expect((await store.reserve('d', 1, [capped(key, 101)], later)).held).toBe(true); // a raised limit takes effect at once
   });
 
   it('reserves on several counters at once or on none, and says which one refused', async () => {
     const counters = [capped('key#k2', 100), capped('group#g2', 1_000), capped('org2', 30)];
-    expect(await store.reserve('x', 40, counters, later)).toEqual(counters[2]);
+    expect(await store.reserve('x', 40, counters, later)).toEqual({ held: false, refusedBy: counters[2] });
     expect(await store.totals(counters)).toEqual([0, 0, 0].map(() => ({ spent: 0, committed: 0 })));
-    expect(await store.reserve('y', 20, counters, later)).toBeUndefined();
+    expect((await store.reserve('y', 20, counters, later)).held).toBe(true);
     expect(await store.totals(counters)).toEqual([0, 0, 0].map(() => ({ spent: 0, committed: 20 })));
     await store.release({ requestId: 'y', amount: 20, counters });
     await store.release({ requestId: 'y', amount: 20, counters });
@@ -61,13 +63,13 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
   });
 
   it('refuses a single request larger than a limit', async () => {
-    expect(await store.reserve('x', 11, [capped('key#k3', 10)], later)).toEqual(capped('key#k3', 10));
+    expect(await store.reserve('x', 11, [capped('key#k3', 10)], later)).toEqual({ held: false, refusedBy: capped('key#k3', 10) });
   });
 
-  it('releases reservations of requests that died on every counter they held, and counts a late settlement once', async () => {
+  it('releases reservations of requests that died on every counter they held, and still counts their late settlement', async () => {
     const counters = [capped('key#k4', 100), capped('org4', 100)];
-    expect(await store.reserve('dead', 80, counters, Date.now() - 1)).toBeUndefined();
-    expect(await store.reserve('alive', 10, counters, later)).toBeUndefined();
+    expect((await store.reserve('dead', 80, counters, Date.now() - 1)).held).toBe(true);
+    expect((await store.reserve('alive', 10, counters, later)).held).toBe(true);
     expect(await store.releaseExpired(month('org4'), Date.now())).toBe(1);
     expect(await store.totals(counters)).toEqual([
       { spent: 0, committed: 10 },
@@ -76,23 +78,62 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
     expect(await store.releaseExpired(month('key#k4'), Date.now())).toBe(0);
     const hold = { requestId: 'dead', amount: 80, counters };
     await store.settle(record('k4', 'dead', 30), counters, hold);
-    await store.settle(record('k4', 'dead', 30), counters, hold);
     expect(await store.totals(counters)).toEqual([
       { spent: 30, committed: 40 },
       { spent: 30, committed: 40 },
     ]);
   });
 
-  it('returns the records of a key in a time range, oldest first', async () => {
+  it("adds each request to its hour's usage row of the same model, user and extra values, and returns a range of hours", async () => {
     const at = (iso: string) => Date.parse(iso);
-    for (const [id, time] of [['r2', '2026-11-02T00:00:00.000Z'], ['r1', '2026-11-01T00:00:00.000Z'], ['r3', '2026-11-03T00:00:00.000Z']] as const) {
-      await store.settle(record('k5', id, 5, at(time)), [month('key#k5')], undefined);
-    }
-    const ids = async (from: string, to: string) => (await collect(store.records('k5', at(from), at(to)))).map((r) => r.requestId);
-    expect(await ids('2026-11-01T00:00:00Z', '2026-11-02T00:00:00Z')).toEqual(['r1', 'r2']);
-    expect(await ids('2026-11-01T00:00:01Z', '2026-11-30T00:00:00Z')).toEqual(['r2', 'r3']);
-    const [first] = await collect(store.records('k5', at('2026-11-01T00:00:00Z'), at('2026-11-01T00:00:00Z')));
-    expect(first).toEqual(record('k5', 'r1', 5, at('2026-11-01T00:00:00Z')));
+    const settle = (id: string, iso: string, extra: Record<string, string> = {}) =>
+      store.settle({ ...record('k5', id, 5, at(iso)), extra }, [month('key#k5')], undefined);
+    await Promise.all([
+      settle('r1', '2026-11-01T00:10:00Z'),
+      settle('r2', '2026-11-01T00:50:00Z'),
+      settle('r3', '2026-11-01T00:55:00Z', { team: 'b' }),
+      settle('r4', '2026-11-01T01:00:00Z'),
+      settle('r5', '2026-11-03T00:00:00Z'),
+    ]);
+    const rows = (from: string, to: string) => collect(store.usage('k5', at(from), at(to)));
+    const firstHour = await rows('2026-11-01T00:30:00Z', '2026-11-01T00:30:00Z');
+    expect(firstHour).toHaveLength(2);
+    expect(firstHour).toContainEqual({ hour: at('2026-11-01T00:00:00Z'), model: 'mock/echo', extra: {}, requests: 2, cost: 10, inputTokens: 6, outputTokens: 8, totalTokens: 14 });
+    expect(firstHour).toContainEqual(expect.objectContaining({ extra: { team: 'b' }, requests: 1, cost: 5 }));
+    expect((await rows('2026-11-01T01:00:00Z', '2026-11-30T00:00:00Z')).map((row) => new Date(row.hour).toISOString())).toEqual([
+      '2026-11-01T01:00:00.000Z',
+      '2026-11-03T00:00:00.000Z',
+    ]);
+    expect(await store.totals([month('key#k5')])).toEqual([{ spent: 25, committed: 25 }]);
+  });
+
+  it('settles many concurrent requests in shared transactions of at most 100 items, even when one lost its reservation', async () => {
+    const org = month('org9');
+    const keys = Array.from({ length: 120 }, (_, i) => month(`key#k9-${i}`));
+    const dead = { requestId: 'dead9', amount: 50, counters: [{ ...keys[0], limit: 1_000 } as Counter & { limit: number }] };
+    expect((await store.reserve(dead.requestId, dead.amount, dead.counters, Date.now() - 1)).held).toBe(true);
+    expect(await store.releaseExpired(keys[0] as Counter, Date.now())).toBe(1);
+    await Promise.all(
+      keys.map((key, i) => store.settle(record(`k9-${i}`, i === 0 ? 'dead9' : `q${i}`, 2), [key, org], i === 0 ? dead : undefined)),
+    );
+    expect(await store.totals([org, keys[0] as Counter, keys[119] as Counter])).toEqual([
+      { spent: 240, committed: 240 },
+      { spent: 2, committed: 2 },
+      { spent: 2, committed: 2 },
+    ]);
+  });
+
+  it('writes behind when asked: settle returns at once, and a flush (or the timer) writes it', async () => {
+    const behind = new DynamoDbUsageStore(client, table, { writeBehindMs: 60_000 });
+    await behind.settle(record('k7', 'w1', 9), [month('key#k7')], undefined);
+    await behind.settle(record('k7', 'w2', 1), [month('key#k7')], undefined);
+    expect(await store.totals([month('key#k7')])).toEqual([{ spent: 0, committed: 0 }]);
+    await behind.flush();
+    expect(await store.totals([month('key#k7')])).toEqual([{ spent: 10, committed: 10 }]);
+    const soon = new DynamoDbUsageStore(client, table, { writeBehindMs: 20 });
+    await soon.settle(record('k8', 'w3', 4), [month('key#k8')], undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await store.totals([month('key#k8')])).toEqual([{ spent: 4, committed: 4 }]);
   });
 
   it('lets monthly counters expire long after their month, and keeps all-time counters', async () => {

@@ -1,4 +1,4 @@
-import type { UsageRecord } from '../../ports/usage-store.js';
+import type { UsageRow } from '../../ports/usage-store.js';
 import { microsToDollars } from '../catalog/request-cost.js';
 
 export type Resolution = 'day' | 'week' | 'month';
@@ -24,11 +24,11 @@ interface Bucket {
 }
 
 /**
- * Adds usage records up per period (days; ISO weeks, starting Monday; months; named by their
+ * Adds usage rows up per period (days; ISO weeks, starting Monday; months; named by their
  * first day, `2026-11-23`, or month, `2026-11`, in UTC) and, optionally, per value of the
  * grouping dimensions. Sums are kept in micro-dollars and turned into dollars once, so a
  * period's spend is exactly the sum of its requests' costs. Memory grows with the periods and
- * groups, not with the records.
+ * groups, not with the rows.
  */
 export class UsageReport {
   private readonly buckets = new Map<string, Bucket>();
@@ -38,17 +38,17 @@ export class UsageReport {
     private readonly groupBy: readonly UsageDimension[],
   ) {}
 
-  add(record: UsageRecord): void {
-    const name = bucketName(record.at, this.resolution);
+  add(row: UsageRow): void {
+    const name = bucketName(row.hour, this.resolution);
     let bucket = this.buckets.get(name);
     if (!bucket) this.buckets.set(name, (bucket = { sums: emptySums(), groups: new Map() }));
-    addTo(bucket.sums, record);
+    addTo(bucket.sums, row);
     if (this.groupBy.length === 0) return;
-    const values = Object.fromEntries(this.groupBy.map((dimension) => [dimension, valueOf(record, dimension)]));
+    const values = Object.fromEntries(this.groupBy.map((dimension) => [dimension, valueOf(row, dimension)]));
     const groupKey = JSON.stringify(this.groupBy.map((dimension) => values[dimension]));
     let group = bucket.groups.get(groupKey);
     if (!group) bucket.groups.set(groupKey, (group = { values, sums: emptySums() }));
-    addTo(group.sums, record);
+    addTo(group.sums, row);
   }
 
   /** Periods in order, each with its totals and, when grouping, `grouped_data`. */
@@ -74,22 +74,22 @@ function bucketName(at: number, resolution: Resolution): string {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - daysSinceMonday)).toISOString().slice(0, 10);
 }
 
-function valueOf(record: UsageRecord, dimension: UsageDimension): string | null {
-  if (dimension === 'model') return record.model;
-  if (dimension === 'user') return record.userId ?? null;
-  return record.extra[dimension.slice('extra.'.length)] ?? null;
+function valueOf(row: UsageRow, dimension: UsageDimension): string | null {
+  if (dimension === 'model') return row.model;
+  if (dimension === 'user') return row.userId ?? null;
+  return row.extra[dimension.slice('extra.'.length)] ?? null;
 }
 
 function emptySums(): Sums {
   return { spend: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 };
 }
 
-function addTo(sums: Sums, record: UsageRecord): void {
-  sums.spend += record.cost;
-  sums.requests += 1;
-  sums.input_tokens += record.inputTokens;
-  sums.output_tokens += record.outputTokens;
-  sums.total_tokens += record.totalTokens;
+function addTo(sums: Sums, row: UsageRow): void {
+  sums.spend += row.cost;
+  sums.requests += row.requests;
+  sums.input_tokens += row.inputTokens;
+  sums.output_tokens += row.outputTokens;
+  sums.total_tokens += row.totalTokens;
 }
 
 function inDollars(sums: Sums): Sums {

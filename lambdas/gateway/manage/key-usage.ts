@@ -3,7 +3,7 @@ import { UsageReport, type UsageDimension } from '../../core/accounting/usage-re
 import { parseBody } from '../parse-body.js';
 import type { ManagementDeps } from './management-deps.js';
 
-/** Usage records are kept 400 days; a report spans at most that. */
+/** Usage is kept 400 days; a report spans at most that. */
 const maxSpanMs = 400 * 86_400_000;
 
 const dimensionSchema = z.union([
@@ -23,15 +23,15 @@ const usageRequestSchema = z
   .refine(({ start, end }) => Date.parse(end) - Date.parse(start) <= maxSpanMs, { message: 'the range spans at most 400 days', path: ['end'] });
 
 /**
- * `POST /v1/manage/apikey/<id>/usage`: a key's spend and tokens from `start` to `end` (both
- * included), per day, week or month, optionally grouped by model, user or a `requesty.extra`
- * field: Requesty's shape, with money as numbers. Added up from the per-request records, so the
- * numbers are the sum of the requests.
+ * `POST /v1/manage/apikey/<id>/usage`: a key's spend and tokens from the hour holding `start`
+ * to the one holding `end`, per day, week or month, optionally grouped by model, user or a
+ * `requesty.extra` field: Requesty's shape, with money as numbers. Settling adds every request
+ * to its hour's usage, so the numbers are the sum of the requests.
  */
 export async function keyUsage(body: string, keyId: string, deps: ManagementDeps) {
   const query = parseBody(body, usageRequestSchema);
   const report = new UsageReport(query.resolution, query.group_by);
-  for await (const record of deps.usage.records(keyId, Date.parse(query.start), Date.parse(query.end))) report.add(record);
+  for await (const row of deps.usage.usage(keyId, Date.parse(query.start), Date.parse(query.end))) report.add(row);
   return {
     key_id: keyId,
     start: new Date(query.start).toISOString(),

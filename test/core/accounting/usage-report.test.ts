@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { UsageReport } from '../../../lambdas/core/accounting/usage-report.js';
-import type { UsageRecord } from '../../../lambdas/ports/usage-store.js';
+import type { UsageRow } from '../../../lambdas/ports/usage-store.js';
 
-const record = (iso: string, cost: number, model = 'openai/gpt-4o', extra: Record<string, string> = {}): UsageRecord => ({
-  requestId: iso,
-  keyId: 'k',
-  at: Date.parse(iso),
+/** One request's row; rows hold whole hours, but a report only looks at the hour's start. */
+const record = (iso: string, cost: number, model = 'openai/gpt-4o', extra: Record<string, string> = {}): UsageRow => ({
+  hour: Date.parse(iso),
   model,
+  extra,
+  requests: 1,
   cost,
   inputTokens: 10,
   outputTokens: 5,
   totalTokens: 15,
-  extra,
 });
 
-function report(records: UsageRecord[], ...args: ConstructorParameters<typeof UsageReport>) {
+function report(records: UsageRow[], ...args: ConstructorParameters<typeof UsageReport>) {
   const usage = new UsageReport(...args);
   for (const r of records) usage.add(r);
   return usage.result();
@@ -22,7 +22,7 @@ function report(records: UsageRecord[], ...args: ConstructorParameters<typeof Us
 
 describe('usage report', () => {
   const records = [
-    record('2026-11-22T23:59:59.999Z', 100_001), // a Sunday
+    record('2026-11-22T23:00:00.000Z', 100_001), // a Sunday
     record('2026-11-23T00:00:00.000Z', 200_002, 'mock/echo', { team: 'a' }), // the Monday after
     record('2026-11-30T12:00:00.000Z', 3, 'openai/gpt-4o', { team: 'a' }),
     record('2026-12-01T00:00:00.000Z', 4),
@@ -41,9 +41,9 @@ describe('usage report', () => {
     });
   });
 
-  it('sums in micro-dollars, so many small costs add up exactly', () => {
-    const many = Array.from({ length: 1000 }, (_, i) => record(`2026-11-01T00:00:${String(i % 60).padStart(2, '0')}Z`, 1));
-    expect(report(many, 'month', [])['2026-11']?.spend).toBe(0.001);
+  it('sums in micro-dollars, so many small costs add up exactly, and counts the requests of each row', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ ...record(`2026-11-01T${String(i % 24).padStart(2, '0')}:00:00Z`, 1), requests: 3 }));
+    expect(report(many, 'month', [])['2026-11']).toMatchObject({ spend: 0.001, requests: 3000 });
   });
 
   it('groups by model and extra fields, a missing field grouped as null', () => {

@@ -1,0 +1,199 @@
+import { createHash } from 'node:crypto';
+import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
+import { periodEnd } from '../../core/accounting/periods.js';
+import type { Counter, Hold, UsageRecord, UsageRow } from '../../ports/usage-store.js';
+import { usageTableSchema } from './table-names.js';
+
+/**
+ * The items of the usage table. Partition = a counter's owner (`key#<id>`, `group#<id>`,
+ * `org`); sort key = the period for a counter (`2026-11`, `2026-11-23`, `all`), and, under keys,
+ * `use#<hour>#<digest>` for a usage row (one per hour, model, user and extra values). A counter
+ * holds `committed`, `spent`, `requests`, and one attribute `res:<request>` per open reservation
+ * (amount, expiry, and every counter it holds), so reserving on one counter is one conditional
+ * update and a reservation goes with the counter it holds.
+ */
+export type Item = Record<string, AttributeValue>;
+export type Update = NonNullable<TransactWriteItem['Update']>;
+
+export interface Settlement {
+  record: UsageRecord;
+  counters: readonly Counter[];
+  hold: Hold | undefined;
+}
+
+const { partitionKey: pk, sortKey: sk, timeToLiveAttribute: ttl } = usageTableSchema;
+const keepSeconds = 400 * 86_400;
+const maxTransactionItems = 100;
+export const reservationPrefix = 'res:';
+
+export function counterKey(counter: Counter): Item {
+  return { [pk]: { S: counter.owner }, [sk]: { S: counter.period } };
+}
+
+export function number(value: number): AttributeValue {
+  return { N: String(value) };
+}
+
+/**
+ * Adds `deltas` to a counter, adds (`reserve`) or removes (`release`) reservation attributes,
+ * and gives a new monthly or daily counter its expiry. Releasing requires each reservation to
+ * be there still.
+ */
+export function counterUpdate(
+  tableName: string,
+  counter: Counter,
+  deltas: Record<string, number>,
+  { reserve, release = [] }: { reserve?: { requestId: string; value: AttributeValue }; release?: readonly string[] } = {},
+): Update {
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  const adds = Object.entries(deltas).map(([attribute, delta], index) => {
+    names[`#a${index}`] = attribute;
+    values[`:a${index}`] = number(delta);
+    return `#a${index} :a${index}`;
+  });
+  const sets: string[] = [];
+  const end = periodEnd(counter.period);
+  if (end !== undefined) {
+    names['#ttl'] = ttl;
+    values[':ttl'] = number(Math.floor(end / 1000) + keepSeconds);
+    sets.push('#ttl = if_not_exists(#ttl, :ttl)');
+  }
+  if (reserve) {
+    names['#reserve'] = reservationPrefix + reserve.requestId;
+    values[':reservation'] = reserve.value;
+    sets.push('#reserve = :reservation');
+  }
+  const removes = release.map((requestId, index) => {
+    names[`#r${index}`] = reservationPrefix + requestId;
+    return `#r${index}`;
+  });
+  return {
+    TableName: tableName,
+    Key: counterKey(counter),
+    UpdateExpression: [`ADD ${adds.join(', ')}`, sets.length ? `SET ${sets.join(', ')}` : '', removes.length ? `REMOVE ${removes.join(', ')}` : '']
+      .filter(Boolean)
+      .join(' '),
+    ...(removes.length ? { ConditionExpression: removes.map((name) => `attribute_exists(${name})`).join(' AND ') } : {}),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** A reservation as its counters keep it: enough to release it from all of them. */
+export function reservationValue(amount: number, expiresAt: number, counters: readonly Counter[]): AttributeValue {
+  return {
+    M: {
+      amount: number(amount),
+      expires_ms: number(expiresAt),
+      counters: { L: counters.map((counter) => ({ M: { owner: { S: counter.owner }, period: { S: counter.period } } })) },
+    },
+  };
+}
+
+/** The reservations a counter item holds that expired before `now`. */
+export function expiredReservations(item: Item, now: number): Hold[] {
+  return Object.entries(item).flatMap(([name, value]) => {
+    if (!name.startsWith(reservationPrefix) || Number(value.M?.expires_ms?.N ?? 0) >= now) return [];
+    const counters = (value.M?.counters?.L ?? []).map((entry) => ({ owner: entry.M?.owner?.S ?? '', period: entry.M?.period?.S ?? '' }));
+    return [{ requestId: name.slice(reservationPrefix.length), amount: Number(value.M?.amount?.N ?? 0), counters }];
+  });
+}
+
+/**
+ * The transactions that settle a batch: per counter one update with the batch's amounts added
+ * up and its reservations removed, per usage row one update (a transaction may touch an item
+ * only once), split so that none holds more than DynamoDB's 100 items.
+ */
+export function settlementTransactions(tableName: string, batch: readonly Settlement[]): { items: TransactWriteItem[]; settlements: Settlement[] }[] {
+  const transactions: { items: TransactWriteItem[]; settlements: Settlement[] }[] = [];
+  let settlements: Settlement[] = [];
+  let counters = new Map<string, { counter: Counter; committed: number; spent: number; requests: number; release: string[] }>();
+  let rows = new Map<string, { record: UsageRecord; sums: RowSums }>();
+  const close = () => {
+    if (settlements.length === 0) return;
+    const items = [
+      ...[...counters.values()].map(({ counter, release, ...deltas }) => ({ Update: counterUpdate(tableName, counter, deltas, { release }) })),
+      ...[...rows.entries()].map(([rowKey, { record, sums }]) => ({ Update: rowUpdate(tableName, rowKey, record, sums) })),
+    ];
+    transactions.push({ items, settlements });
+    counters = new Map();
+    rows = new Map();
+    settlements = [];
+  };
+  for (const settlement of batch) {
+    const { record, counters: touched, hold } = settlement;
+    const rowKey = rowSortKey(record);
+    const added = touched.filter((counter) => !counters.has(counterId(counter))).length + (rows.has(rowKey) ? 0 : 1);
+    if (counters.size + rows.size + added > maxTransactionItems) close();
+    settlements.push(settlement);
+    for (const counter of touched) {
+      const id = counterId(counter);
+      const entry = counters.get(id) ?? { counter, committed: 0, spent: 0, requests: 0, release: [] };
+      const held = hold?.counters.some((h) => counterId(h) === id) ?? false;
+      entry.committed += record.cost - (held && hold ? hold.amount : 0);
+      entry.spent += record.cost;
+      entry.requests += 1;
+      if (held && hold) entry.release.push(hold.requestId);
+      counters.set(id, entry);
+    }
+    const row = rows.get(rowKey) ?? { record, sums: { cost: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 } };
+    row.sums.cost += record.cost;
+    row.sums.requests += 1;
+    row.sums.input_tokens += record.inputTokens;
+    row.sums.output_tokens += record.outputTokens;
+    row.sums.total_tokens += record.totalTokens;
+    rows.set(rowKey, row);
+  }
+  close();
+  return transactions;
+}
+
+type RowSums = { cost: number; requests: number; input_tokens: number; output_tokens: number; total_tokens: number };
+
+function counterId(counter: Counter): string {
+  return `${counter.owner}\n${counter.period}`;
+}
+
+/** `use#<hour>#<digest>`: one row per key, hour, model, user and extra values. */
+function rowSortKey(record: UsageRecord): string {
+  const identity = JSON.stringify([record.model, record.userId ?? null, Object.entries(record.extra).sort(([a], [b]) => a.localeCompare(b))]);
+  return `use#${hourOf(record.at)}#${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}`;
+}
+
+function rowUpdate(tableName: string, rowKey: string, record: UsageRecord, sums: RowSums): Update {
+  const values: Item = {
+    ':model': { S: record.model },
+    ':extra': { M: Object.fromEntries(Object.entries(record.extra).map(([field, value]) => [field, { S: value }])) },
+    ':ttl': number(Math.floor(Date.parse(`${hourOf(record.at)}:00:00Z`) / 1000) + keepSeconds),
+    ...Object.fromEntries(Object.entries(sums).map(([name, value]) => [`:${name}`, number(value)])),
+    ...(record.userId === undefined ? {} : { ':user': { S: record.userId } }),
+  };
+  return {
+    TableName: tableName,
+    Key: { [pk]: { S: `key#${record.keyId}` }, [sk]: { S: rowKey } },
+    UpdateExpression: `ADD ${Object.keys(sums).map((name) => `${name} :${name}`).join(', ')} SET model = :model, extra = :extra, #ttl = :ttl${record.userId === undefined ? '' : ', user_id = :user'}`,
+    ExpressionAttributeNames: { '#ttl': ttl },
+    ExpressionAttributeValues: values,
+  };
+}
+
+/** `2026-11-23T10`: the UTC hour holding `at`. */
+export function hourOf(at: number): string {
+  return new Date(at).toISOString().slice(0, 13);
+}
+
+export function rowOf(item: Item): UsageRow {
+  const userId = item.user_id?.S;
+  return {
+    hour: Date.parse(`${(item[sk]?.S ?? '').slice('use#'.length, 'use#'.length + 13)}:00:00Z`),
+    model: item.model?.S ?? '',
+    ...(userId === undefined ? {} : { userId }),
+    extra: Object.fromEntries(Object.entries(item.extra?.M ?? {}).map(([field, value]) => [field, value.S ?? ''])),
+    requests: Number(item.requests?.N ?? 0),
+    cost: Number(item.cost?.N ?? 0),
+    inputTokens: Number(item.input_tokens?.N ?? 0),
+    outputTokens: Number(item.output_tokens?.N ?? 0),
+    totalTokens: Number(item.total_tokens?.N ?? 0),
+  };
+}
