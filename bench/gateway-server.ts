@@ -10,8 +10,9 @@ import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
 
 /**
  * The gateway exactly as `npm start` runs it (in memory, pointed at the bench upstream), plus
- * the same router core behind a plain node:http server: with accounting as configured, without
- * any, and with settlements written behind every 50 ms. The core shows what the gateway's own
+ * the same router core behind a plain node:http server: with accounting as `npm start` has it
+ * (settlements written behind), without any, and with each settlement written before its
+ * response ends (as on Lambda). The core shows what the gateway's own
  * work costs apart from the local Lambda function URL emulation and middy's stream pipeline (on
  * AWS, the function URL front end is Lambda's); the core without accounting is the baseline
  * for what accounting costs.
@@ -30,11 +31,11 @@ const noAccounting: UsageStore = {
 };
 
 const env = parseGatewayEnv({ ...process.env, DYNAMODB_ENDPOINT: gateway.dynamoDbEndpoint });
-const writeBehind = new DynamoDbUsageStore(dynamoDbClient(env), env.USAGE_TABLE, { writeBehindMs: 50 });
+const durable = new DynamoDbUsageStore(dynamoDbClient(env), env.USAGE_TABLE);
 
 await listen(coreServer(gateway.deps), 'CORE');
 await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'UNCOUNTED');
-await listen(coreServer({ ...gateway.deps, usage: writeBehind }), 'BEHIND');
+await listen(coreServer({ ...gateway.deps, usage: durable }), 'DURABLE');
 // Last: the bench reads the other ports once it sees this one.
 console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -89,11 +89,11 @@ function row(name: string, result: Measurement): string {
 }
 
 /**
- * What usage accounting costs on the hot path: the router core with no accounting, with a key
- * without limits (its usage and counters settled per request, group-committed), and with a
- * capped key (a reservation before, a settlement after); each also with settlements written
- * behind. DynamoDB Local runs on this machine, so its CPU is shown apart: on AWS that work is
- * DynamoDB's, not the Lambda's.
+ * What usage accounting costs on the hot path: the router core with no accounting; with a key
+ * without limits, its settlements written behind (`npm start`'s default) or each before its
+ * response ends (Lambda's; group-committed under load); and with a capped key, which adds a
+ * reservation before the provider is called. DynamoDB Local runs on this machine, so its CPU is
+ * shown apart: on AWS that work is DynamoDB's, not the Lambda's.
  */
 async function measureAccounting(gateway: Server, json: Record<string, string>): Promise<void> {
   const created = await fetch(`${gateway.origin}/v1/manage/apikey`, {
@@ -105,35 +105,52 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
   const core = (port: string | undefined) => `http://127.0.0.1:${port}`;
   const variants = [
     { name: 'uncounted', origin: core(gateway.extraPorts.UNCOUNTED), key },
-    { name: 'no limit', origin: core(gateway.extraPorts.CORE), key },
-    { name: 'no limit, behind', origin: core(gateway.extraPorts.BEHIND), key },
-    { name: 'capped', origin: core(gateway.extraPorts.CORE), key: cappedKey },
-    { name: 'capped, behind', origin: core(gateway.extraPorts.BEHIND), key: cappedKey },
+    { name: 'write-behind', origin: core(gateway.extraPorts.CORE), key },
+    { name: 'durable', origin: core(gateway.extraPorts.DURABLE), key },
+    { name: 'capped, behind', origin: core(gateway.extraPorts.CORE), key: cappedKey },
+    { name: 'capped, durable', origin: core(gateway.extraPorts.DURABLE), key: cappedKey },
   ];
   for (const concurrency of [1, 16]) {
-    console.log(`Accounting (router core, non-streaming, concurrency ${concurrency})`);
+    console.log(`Accounting (router core, non-streaming, concurrency ${concurrency}; mean of two interleaved rounds)`);
+    const rounds = new Map<string, (Measurement & { databaseMicros: number })[]>();
+    for (let round = 0; round < 2; round++) {
+      for (const variant of round === 0 ? variants : [...variants].reverse()) {
+        const [gatewayPid, ...databasePids] = processTree(gateway.pid);
+        const databaseCpu = () => databasePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+        const cpuBefore = cpuSeconds(gatewayPid);
+        const databaseBefore = databaseCpu();
+        const load = await runLoad({
+          origin: variant.origin,
+          path: '/v1/chat/completions',
+          headers: { ...json, authorization: `Bearer ${variant.key}` },
+          body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 }),
+          concurrency,
+          durationMs,
+          firstByte: false,
+        });
+        const result = {
+          ...load,
+          cpuMicros: ((cpuSeconds(gatewayPid) - cpuBefore) * 1e6) / load.requests,
+          databaseMicros: ((databaseCpu() - databaseBefore) * 1e6) / load.requests,
+        };
+        rounds.set(variant.name, [...(rounds.get(variant.name) ?? []), result]);
+      }
+    }
     const results = new Map<string, Measurement & { databaseMicros: number }>();
-    for (const variant of variants) {
-      const [gatewayPid, ...databasePids] = processTree(gateway.pid);
-      const databaseCpu = () => databasePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-      const cpuBefore = cpuSeconds(gatewayPid);
-      const databaseBefore = databaseCpu();
-      const load = await runLoad({
-        origin: variant.origin,
-        path: '/v1/chat/completions',
-        headers: { ...json, authorization: `Bearer ${variant.key}` },
-        body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 }),
-        concurrency,
-        durationMs,
-        firstByte: false,
-      });
+    for (const { name } of variants) {
+      const runs = rounds.get(name) ?? [];
+      const mean = (pick: (run: Measurement & { databaseMicros: number }) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
       const result = {
-        ...load,
-        cpuMicros: ((cpuSeconds(gatewayPid) - cpuBefore) * 1e6) / load.requests,
-        databaseMicros: ((databaseCpu() - databaseBefore) * 1e6) / load.requests,
+        requests: mean((run) => run.requests),
+        errors: mean((run) => run.errors),
+        perSecond: mean((run) => run.perSecond),
+        p50Ms: mean((run) => run.p50Ms),
+        p99Ms: mean((run) => run.p99Ms),
+        cpuMicros: mean((run) => run.cpuMicros),
+        databaseMicros: mean((run) => run.databaseMicros),
       };
-      results.set(variant.name, result);
-      console.log(`${row(variant.name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
+      results.set(name, result);
+      console.log(`${row(name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
     }
     const baseline = results.get('uncounted');
     for (const { name } of variants.slice(1)) {

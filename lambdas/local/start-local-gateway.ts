@@ -40,6 +40,7 @@ export interface LocalGateway {
 }
 
 const managementPathPrefix = '/v1/manage/';
+const localWriteBehindMs = 50;
 
 /**
  * The local twin of the deployed gateway: DynamoDB Local (unless DYNAMODB_ENDPOINT points
@@ -55,7 +56,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     dynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath });
   }
   try {
-    const env = parseGatewayEnv({ ...options.env, DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint });
+    const env = parseGatewayEnv({
+      // A long-running server can batch usage writes; stop() writes what waits.
+      SWITCHBOARD_USAGE_WRITE_BEHIND_MS: String(localWriteBehindMs),
+      ...options.env,
+      DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint,
+    });
     const dynamodb = dynamoDbClient(env);
     await ensureTables(dynamodb, { keys: env.KEYS_TABLE, policies: env.POLICIES_TABLE, usage: env.USAGE_TABLE, directory: env.DIRECTORY_TABLE });
     const keys = new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE);

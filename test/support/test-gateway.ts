@@ -6,8 +6,9 @@ export const testKey = `sb-test-${randomUUID()}`;
 export const testAdminKey = `sb-admin-${randomUUID()}`;
 
 /**
- * The local server exactly as `npm start` runs it, on a free port, against the shared DynamoDB
- * Local with a table of its own, with a known development key.
+ * The local server as `npm start` runs it, on a free port, against the shared DynamoDB Local
+ * with tables of its own, with known development and management keys, and settling usage before
+ * each response ends (as on Lambda).
  */
 export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<LocalGateway> {
   return startLocalGateway({
@@ -20,6 +21,8 @@ export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<Loc
       DIRECTORY_TABLE: `directory-${randomUUID()}`,
       SWITCHBOARD_DEV_KEY: testKey,
       SWITCHBOARD_ADMIN_KEY: testAdminKey,
+      // Tests read spend right after a response: settle before it ends, as on Lambda.
+      SWITCHBOARD_USAGE_WRITE_BEHIND_MS: '0',
       ...env,
     },
   });

@@ -158,8 +158,17 @@ function counterId(counter: Counter): string {
 /** `use#<hour>#<digest>`: one row per key, hour, model, user and extra values. */
 function rowSortKey(record: UsageRecord): string {
   const identity = JSON.stringify([record.model, record.userId ?? null, Object.entries(record.extra).sort(([a], [b]) => a.localeCompare(b))]);
-  return `use#${hourOf(record.at)}#${createHash('sha256').update(identity).digest('base64url').slice(0, 22)}`;
+  let digest = recentDigests.get(identity);
+  if (digest === undefined) {
+    digest = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
+    if (recentDigests.size >= 1_000) recentDigests.clear();
+    recentDigests.set(identity, digest);
+  }
+  return `use#${hourOf(record.at)}#${digest}`;
 }
+
+/** Most requests repeat a few models and tags: their digests are kept rather than hashed again. */
+const recentDigests = new Map<string, string>();
 
 function rowUpdate(tableName: string, rowKey: string, record: UsageRecord, sums: RowSums): Update {
   const values: Item = {

@@ -6,17 +6,25 @@ export interface Period {
 }
 
 /** Billing periods (what monthly limits apply to) are calendar months. */
-export function billingPeriod(now: number): Period {
-  const date = new Date(now);
+export const billingPeriod = lastPeriodKept((date) => {
   const start = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), 1);
   const end = Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1);
   return { id: new Date(start).toISOString().slice(0, 7), start, end };
-}
+});
 
-export function dayPeriod(now: number): Period {
-  const date = new Date(now);
+export const dayPeriod = lastPeriodKept((date) => {
   const start = Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate());
   return { id: new Date(start).toISOString().slice(0, 10), start, end: start + 86_400_000 };
+});
+
+/** Every request asks for the current period: the last one is kept and reused while it lasts. */
+function lastPeriodKept(periodOf: (date: Date) => Period): (now: number) => Period {
+  let last: Period | undefined;
+  return (now) => {
+    if (last && now >= last.start && now < last.end) return last;
+    last = periodOf(new Date(now));
+    return last;
+  };
 }
 
 /** When the period named `id` ends; undefined for ids that name no month or day (such as `all`). */
