@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
@@ -122,6 +123,16 @@ describe('usage accounting', () => {
     expect(micros(response.headers.get('x-switchboard-budget-remaining'))).toBeLessThan(1_000_000 - first.cost - second.cost);
   });
 
+  it('refuses over-budget requests on /v1/messages in Anthropic\'s error shape', async () => {
+    const { json } = await newKey({ monthly_limit: 0.000001 });
+    const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: String(json.key), maxRetries: 0 });
+    const refused = (await anthropic.messages
+      .create({ model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }] })
+      .catch((error: unknown) => error)) as InstanceType<typeof Anthropic.APIError>;
+    expect(refused.status).toBe(402);
+    expect(refused.error).toMatchObject({ type: 'error', error: { type: 'billing_error' } });
+  });
+
   it("caps a group's keys together, and counts their spend in the group's", async () => {
     const group = await manage('POST', '/group', { name: 'search', monthly_limit: 0.0001 });
     const groupId = String(group.json.id);
@@ -196,6 +207,8 @@ describe('approved models', () => {
       const refused = await failure(call(outside.client, 'openai/gpt-4o-mini'));
       expect(refused.status).toBe(403);
       expect(refused.code).toBe('model_not_allowed');
+      expect((await outside.client.models.list()).data.map((model) => model.id)).toEqual(['mock/echo']);
+      expect((await inGroup.client.models.list()).data.map((model) => model.id)).toContain('openai/gpt-4o-mini');
       expect((await call(outside.client, 'mock/echo')).cost).toBe(0);
       expect((await call(inGroup.client, 'openai/gpt-4o-mini')).cost).toBeGreaterThan(0);
 

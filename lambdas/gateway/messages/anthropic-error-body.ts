@@ -3,6 +3,7 @@ import { toOpenAIError } from '../openai-error-body.js';
 // https://docs.anthropic.com/en/api/errors
 function typeForStatus(status: number): string {
   if (status === 401) return 'authentication_error';
+  if (status === 402) return 'billing_error';
   if (status === 403) return 'permission_error';
   if (status === 404) return 'not_found_error';
   if (status === 413) return 'request_too_large';
