@@ -1,13 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbDirectoryStore } from '../../lambdas/adapters/dynamodb/dynamodb-directory-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 
-const client = new DynamoDBClient({
-  endpoint: inject('dynamoDbEndpoint'),
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const client = testDynamoDbClient();
 const table = `directory-store-${Date.now()}`;
 const store = new DynamoDbDirectoryStore(client, table);
 

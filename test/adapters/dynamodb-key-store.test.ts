@@ -1,14 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, hashApiKey, newApiKeyRecord } from '../../lambdas/core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 
-const client = new DynamoDBClient({
-  endpoint: inject('dynamoDbEndpoint'),
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const client = testDynamoDbClient();
 const table = `keys-store-${Date.now()}`;
 const store = new DynamoDbKeyStore(client, table);
 

@@ -1,15 +1,12 @@
-import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-import { beforeAll, describe, expect, inject, it } from 'vitest';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import { collect } from '../support/collect.js';
 import type { Counter, UsageRecord } from '../../lambdas/ports/usage-store.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 
-const client = new DynamoDBClient({
-  endpoint: inject('dynamoDbEndpoint'),
-  region: 'us-east-1',
-  credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-});
+const client = testDynamoDbClient();
 const table = `usage-store-${Date.now()}`;
 const store = new DynamoDbUsageStore(client, table);
 const later = Date.now() + 60_000;

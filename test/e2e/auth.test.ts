@@ -1,10 +1,10 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, newApiKeyRecord } from '../../lambdas/core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 
 const keysTable = `keys-auth-${Date.now()}`;
 let gateway: LocalGateway;
@@ -13,11 +13,7 @@ let store: DynamoDbKeyStore;
 beforeAll(async () => {
   gateway = await startTestGateway({ KEYS_TABLE: keysTable });
   store = new DynamoDbKeyStore(
-    new DynamoDBClient({
-      endpoint: inject('dynamoDbEndpoint'),
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    }),
+    testDynamoDbClient(),
     keysTable,
   );
 });

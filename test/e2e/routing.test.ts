@@ -1,12 +1,12 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, newApiKeyRecord } from '../../lambdas/core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream, upstreamReply } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 
 const upstream = new MockOpenAIUpstream();
 const keysTable = `keys-routing-${Date.now()}`;
@@ -182,7 +182,7 @@ describe('load balancing and scope', () => {
 
   it('prefers a policy scoped to the calling key over the organisation’s, and sees edits within the cache time', async () => {
     const store = new DynamoDbKeyStore(
-      new DynamoDBClient({ endpoint: inject('dynamoDbEndpoint'), region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' } }),
+      testDynamoDbClient(),
       keysTable,
     );
     const ownKey = generateApiKey();

@@ -1,15 +1,15 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { hashApiKey } from '../../lambdas/core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 
 const run = promisify(execFile);
 const endpoint = inject('dynamoDbEndpoint');
 const table = `keys-script-${Date.now()}`;
-const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const client = testDynamoDbClient();
 
 beforeAll(() => ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage`, directory: `${table}-directory` }));
 

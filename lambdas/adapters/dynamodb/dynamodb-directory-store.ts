@@ -21,6 +21,7 @@ import {
 } from '../../ports/directory-store.js';
 import { conditionHeld } from './condition-held.js';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
+import { queryAll } from './query-all.js';
 import { directoryTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
@@ -128,20 +129,13 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
 
   async members(groupId: string): Promise<GroupMember[]> {
     const members: GroupMember[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :group AND begins_with(#sk, :member)',
-          ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
-          ExpressionAttributeValues: { ':group': { S: `group#${groupId}` }, ':member': { S: 'member#' } },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      members.push(...(page.Items ?? []).map((item) => parseDoc(item, memberSchema)));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :group AND begins_with(#sk, :member)',
+      ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+      ExpressionAttributeValues: { ':group': { S: `group#${groupId}` }, ':member': { S: 'member#' } },
+    });
+    for await (const item of items) members.push(parseDoc(item, memberSchema));
     return members;
   }
 

@@ -2,7 +2,6 @@ import {
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
-  QueryCommand,
   ScanCommand,
   type AttributeValue,
   type DynamoDBClient,
@@ -11,6 +10,7 @@ import { policySchema, type Policy } from '../../core/routing/policy-schema.js';
 import { scopeOf, type PolicyPage, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
 import { conditionHeld } from './condition-held.js';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
+import { queryAll } from './query-all.js';
 import { policiesTableSchema } from './table-names.js';
 
 type Item = Record<string, AttributeValue>;
@@ -44,20 +44,13 @@ export class DynamoDbPolicyStore implements PolicyStore {
 
   async listScope(scope: PolicyScope): Promise<Policy[]> {
     const policies: Policy[] = [];
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#scope = :scope',
-          ExpressionAttributeNames: { '#scope': partitionKey },
-          ExpressionAttributeValues: { ':scope': { S: scopeKey(scope) } },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      policies.push(...(page.Items ?? []).map(fromItem));
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#scope = :scope',
+      ExpressionAttributeNames: { '#scope': partitionKey },
+      ExpressionAttributeValues: { ':scope': { S: scopeKey(scope) } },
+    });
+    for await (const item of items) policies.push(fromItem(item));
     return policies;
   }
 

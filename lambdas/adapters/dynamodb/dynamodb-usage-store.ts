@@ -3,7 +3,6 @@ import {
   BatchGetItemCommand,
   ConditionalCheckFailedException,
   GetItemCommand,
-  QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
   UpdateItemCommand,
@@ -12,6 +11,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import type { CappedCounter, Counter, CounterTotals, Hold, Reservation, UsageRecord, UsageRow, UsageStore } from '../../ports/usage-store.js';
 import { GroupCommit } from './group-commit.js';
+import { queryAll } from './query-all.js';
 import { usageTableSchema } from './table-names.js';
 import {
   counterKey,
@@ -22,7 +22,6 @@ import {
   reservationValue,
   rowOf,
   settlementTransactions,
-  type Item,
   type Settlement,
 } from './usage-items.js';
 
@@ -130,25 +129,18 @@ export class DynamoDbUsageStore implements UsageStore {
   }
 
   async *usage(keyId: string, from: number, to: number): AsyncIterable<UsageRow> {
-    let startKey: Item | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
-          ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
-          ExpressionAttributeValues: {
-            ':pk': { S: `key#${keyId}` },
-            ':from': { S: `use#${hourOf(from)}` },
-            // `~` sorts after the `#` that follows the hour, so the last hour's rows are in.
-            ':to': { S: `use#${hourOf(to)}~` },
-          },
-          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
-        }),
-      );
-      for (const item of page.Items ?? []) yield rowOf(item);
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
+    const items = queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
+      ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
+      ExpressionAttributeValues: {
+        ':pk': { S: `key#${keyId}` },
+        ':from': { S: `use#${hourOf(from)}` },
+        // `~` sorts after the `#` that follows the hour, so the last hour's rows are in.
+        ':to': { S: `use#${hourOf(to)}~` },
+      },
+    });
+    for await (const item of items) yield rowOf(item);
   }
 
   /** In as few transactions as fit; if a reservation in one was released meanwhile, each of its settlements on its own. */

@@ -4,7 +4,7 @@ import type { PolicyLookup } from '../../core/routing/policy-resolver.js';
 import { policyModelPrefix, policySchema, type Policy } from '../../core/routing/policy-schema.js';
 import { validatePolicy } from '../../core/routing/validate-policy.js';
 import { scopeOf, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
-import { jsonResponse, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
+import { jsonResponse, type GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
