@@ -18,6 +18,7 @@ export interface Ledger {
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
    * (undefined when there is none, or the model is not priced); without usage, what it held.
+   * Never fails: a write that cannot be made is logged.
    */
   settle(model: string | undefined, usage: Usage | undefined): Promise<{ cost: number | undefined; charged: number }>;
   /** Gives the reservation back: the request served nothing. Does nothing after settling. */
@@ -73,7 +74,7 @@ export async function openLedger(
       closed = true;
       const cost = model !== undefined && usage ? costMicros(model, usage, deps) : undefined;
       const charged = usage ? (cost ?? 0) : reserved;
-      await deps.usage.settle(
+      const settled = deps.usage.settle(
         {
           requestId: facts.requestId,
           keyId: account.key.id,
@@ -88,6 +89,11 @@ export async function openLedger(
         scopes.map((scope) => scope.counter),
         hold,
       );
+      // The answer is the client's either way: a failed write must not turn it into an error.
+      // The reservation then stays held until it expires, so no limit is passed meanwhile.
+      await settled.catch((error: unknown) => {
+        console.error(`Usage of request ${facts.requestId} (key ${account.key.id}) could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+      });
       return { cost: usage ? cost : undefined, charged };
     },
     async release() {

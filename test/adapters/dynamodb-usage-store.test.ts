@@ -59,6 +59,16 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
     expect(await store.totals(counters)).toEqual([0, 0, 0].map(() => ({ spent: 0, committed: 0 })));
   });
 
+  it('holds a reservation once, however often the write is retried', async () => {
+    const counter = capped('key#k10', 100);
+    expect(await store.reserve('again', 30, [counter], later)).toEqual({ held: true, committed: [30] });
+    expect(await store.reserve('again', 30, [counter], later)).toEqual({ held: true, committed: [30] });
+    const two = [capped('key#k11', 100), capped('org11', 100)];
+    expect((await store.reserve('again', 30, two, later)).held).toBe(true);
+    expect((await store.reserve('again', 30, two, later)).held).toBe(true);
+    expect(await store.totals([counter, ...two])).toEqual([0, 0, 0].map(() => ({ spent: 0, committed: 30 })));
+  });
+
   it('refuses a single request larger than a limit', async () => {
     expect(await store.reserve('x', 11, [capped('key#k3', 10)], later)).toEqual({ held: false, refusedBy: capped('key#k3', 10) });
   });

@@ -19,6 +19,7 @@ import {
   expiredReservations,
   hourOf,
   number,
+  reservationPrefix,
   reservationValue,
   rowOf,
   settlementTransactions,
@@ -55,27 +56,29 @@ export class DynamoDbUsageStore implements UsageStore {
       const update = counterUpdate(this.tableName, counter, { committed: amount }, { reserve: { requestId, value: reservationValue(amount, expiresAt, capped) } });
       return {
         ...update,
-        ConditionExpression: 'attribute_not_exists(committed) OR committed <= :room',
+        // Also refused when this very reservation is there already: a retried write must not add twice.
+        ConditionExpression: 'attribute_not_exists(#reserve) AND (attribute_not_exists(committed) OR committed <= :room)',
         ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':room': number(counter.limit - amount) },
       };
     });
     const [only] = updates;
     if (only && updates.length === 1) {
       try {
-        const { Attributes } = await this.client.send(new UpdateItemCommand({ ...only, ReturnValues: 'UPDATED_NEW' }));
+        const { Attributes } = await this.client.send(new UpdateItemCommand({ ...only, ReturnValues: 'UPDATED_NEW', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
         return { held: true, committed: [Number(Attributes?.committed?.N ?? amount)] };
       } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return { held: false, refusedBy: capped[0] as Counter };
-        throw error;
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        const reservedBefore = error.Item?.[reservationPrefix + requestId] !== undefined;
+        return reservedBefore ? { held: true, committed: [Number(error.Item?.committed?.N ?? amount)] } : { held: false, refusedBy: capped[0] as Counter };
       }
     }
     try {
-      await this.client.send(new TransactWriteItemsCommand({ TransactItems: updates.map((Update) => ({ Update })) }));
+      await this.send(updates.map((Update) => ({ Update })));
       return { held: true, committed: undefined };
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const failed = (error.CancellationReasons ?? []).findIndex((reason) => reason.Code === 'ConditionalCheckFailed');
-      return { held: false, refusedBy: capped[Math.max(0, failed)] as Counter };
+      const failed = conditionFailures(error);
+      if (!failed) throw error;
+      return { held: false, refusedBy: capped[Math.max(0, failed.findIndex(Boolean))] as Counter };
     }
   }
 
@@ -150,7 +153,7 @@ export class DynamoDbUsageStore implements UsageStore {
       try {
         await this.send(items);
       } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
+        if (!conditionFailures(error)) throw error;
         await Promise.all(settlements.map((settlement) => this.settleOne(settlement)));
       }
     }
@@ -161,7 +164,7 @@ export class DynamoDbUsageStore implements UsageStore {
       // The usual case: the reservation is still there; replace it by the actual cost.
       await this.send(settlementTransactions(this.tableName, [settlement])[0]?.items ?? []);
     } catch (error) {
-      if (!(error instanceof TransactionCanceledException) || !settlement.hold) throw error;
+      if (!conditionFailures(error) || !settlement.hold) throw error;
       // The reservation was released as expired meanwhile: add the actual cost on its own.
       await this.send(settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? []);
     }
@@ -173,17 +176,35 @@ export class DynamoDbUsageStore implements UsageStore {
       await this.send(hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }, { release: [hold.requestId] }) })));
       return true;
     } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
+      if (conditionFailures(error)) return false;
       throw error;
     }
   }
 
   /**
-   * The token makes a transaction idempotent for ten minutes: a retry after a lost answer (the
-   * SDK's, or a caller's) is not applied twice.
+   * Sends a transaction, again when it collided with another write of the same items. The token
+   * makes it idempotent for ten minutes: a retry after a lost answer is not applied twice.
    */
   private async send(items: TransactWriteItem[]): Promise<void> {
     const token = createHash('sha256').update(JSON.stringify(items)).digest('base64url').slice(0, 36);
-    await this.client.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }));
+        return;
+      } catch (error) {
+        const collided = error instanceof TransactionCanceledException && !conditionFailures(error) && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
+        if (!collided || attempt >= maxConflictAttempts) throw error;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
+      }
+    }
   }
+}
+
+const maxConflictAttempts = 6;
+
+/** For a transaction cancelled because conditions failed: which items' did (true at their index); else undefined. */
+function conditionFailures(error: unknown): boolean[] | undefined {
+  if (!(error instanceof TransactionCanceledException)) return undefined;
+  const failed = (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
+  return failed.some(Boolean) ? failed : undefined;
 }
