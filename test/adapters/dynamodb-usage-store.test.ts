@@ -128,6 +128,10 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
       { spent: 2, committed: 2 },
       { spent: 2, committed: 2 },
     ]);
+    // More counters than one batch read can hold.
+    const all = await store.totals([...keys, org]);
+    expect(all).toHaveLength(121);
+    expect(all.every(({ spent }, i) => spent === (i === 120 ? 240 : 2))).toBe(true);
   });
 
   it('writes behind when asked: settle returns at once, and a flush (or the timer) writes it', async () => {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   GetItemCommand,
   TransactionCanceledException,
@@ -23,6 +24,7 @@ import {
   reservationValue,
   rowOf,
   settlementTransactions,
+  type Item,
   type Settlement,
 } from './usage-items.js';
 
@@ -117,16 +119,25 @@ export class DynamoDbUsageStore implements UsageStore {
     return released;
   }
 
+  /** Read in batches of 100 (DynamoDB's most), again for what a batch left unprocessed. */
   async totals(counters: readonly Counter[]): Promise<CounterTotals[]> {
-    if (counters.length === 0) return [];
-    const { Responses } = await this.client.send(
-      new BatchGetItemCommand({
-        RequestItems: { [this.tableName]: { Keys: counters.map(counterKey), ConsistentRead: true, ProjectionExpression: '#pk, #sk, spent, committed', ExpressionAttributeNames: { '#pk': pk, '#sk': sk } } },
-      }),
-    );
-    const found = Responses?.[this.tableName] ?? [];
+    const found = new Map<string, Item>();
+    for (let start = 0; start < counters.length; start += 100) {
+      let keys: Item[] | undefined = counters.slice(start, start + 100).map(counterKey);
+      while (keys && keys.length > 0) {
+        const reply: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({
+            RequestItems: {
+              [this.tableName]: { Keys: keys, ConsistentRead: true, ProjectionExpression: '#pk, #sk, spent, committed', ExpressionAttributeNames: { '#pk': pk, '#sk': sk } },
+            },
+          }),
+        );
+        for (const item of reply.Responses?.[this.tableName] ?? []) found.set(`${item[pk]?.S}\n${item[sk]?.S}`, item);
+        keys = reply.UnprocessedKeys?.[this.tableName]?.Keys;
+      }
+    }
     return counters.map((counter) => {
-      const item = found.find((candidate) => candidate[pk]?.S === counter.owner && candidate[sk]?.S === counter.period);
+      const item = found.get(`${counter.owner}\n${counter.period}`);
       return { spent: Number(item?.spent?.N ?? 0), committed: Number(item?.committed?.N ?? 0) };
     });
   }

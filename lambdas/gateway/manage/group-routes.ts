@@ -7,7 +7,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, parseQuery } from './management-request.js';
-import { checkModelList, currentSpend, dollarLimitSchema, dollarsOrNull, listQuerySchema, modelListSchema, toMicros } from './management-schemas.js';
+import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, listQuerySchema, modelListSchema, toMicros, type SpendView } from './management-schemas.js';
 
 const nameSchema = z.string().min(1).max(128);
 const descriptionSchema = z.string().max(1024);
@@ -33,7 +33,8 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
       await authorizeManagement(request, deps);
       const query = parseQuery(request.query, listQuerySchema);
       const page = await deps.directory.listGroups(query.limit, query.cursor);
-      const data = await Promise.all(page.groups.map((group) => publicGroup(deps, group)));
+      const spends = await currentSpends(page.groups.map((group) => `group#${group.id}`), deps);
+      const data = page.groups.map((group, index) => publicGroup(group, spends[index]));
       return jsonResponse(200, { data, next_cursor: page.nextCursor ?? null });
     },
     POST: async (request, deps) => {
@@ -48,14 +49,14 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
         ...(body.monthly_limit == null ? {} : { monthlyLimit: toMicros(body.monthly_limit) }),
       };
       await deps.directory.createGroup(group);
-      return jsonResponse(201, { ...(await publicGroup(deps, group)), members: [] });
+      return jsonResponse(201, { ...(await shownGroup(deps, group)), members: [] });
     },
   },
   '/v1/manage/group/:id': {
     GET: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
       const group = await existing(deps, id);
-      return jsonResponse(200, { ...(await publicGroup(deps, group)), members: (await deps.directory.members(id)).map(publicMember) });
+      return jsonResponse(200, { ...(await shownGroup(deps, group)), members: (await deps.directory.members(id)).map(publicMember) });
     },
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
@@ -116,16 +117,21 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
   },
 };
 
-async function publicGroup(deps: ManagementDeps, group: GroupRecord) {
+function publicGroup(group: GroupRecord, spend: SpendView | undefined) {
   return {
     id: group.id,
     name: group.name,
     description: group.description,
     monthly_limit: dollarsOrNull(group.monthlyLimit),
-    ...(await currentSpend(`group#${group.id}`, deps)),
+    ...spend,
     models: group.models,
     created_at: new Date(group.createdAt).toISOString(),
   };
+}
+
+async function shownGroup(deps: ManagementDeps, group: GroupRecord) {
+  const [spend] = await currentSpends([`group#${group.id}`], deps);
+  return publicGroup(group, spend);
 }
 
 function publicMember(member: GroupMember) {
@@ -141,7 +147,7 @@ async function existing(deps: ManagementDeps, id: string): Promise<GroupRecord> 
 async function updated(deps: ManagementDeps, id: string, changes: GroupChanges) {
   const group = await deps.directory.updateGroup(id, changes);
   if (!group) throw notFound(id);
-  return jsonResponse(200, await publicGroup(deps, group));
+  return jsonResponse(200, await shownGroup(deps, group));
 }
 
 function notFound(id: string): GatewayError {

@@ -7,7 +7,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, parseQuery } from './management-request.js';
-import { currentSpend, dollarLimitSchema, dollarsOrNull, listQuerySchema, toMicros } from './management-schemas.js';
+import { currentSpends, dollarLimitSchema, dollarsOrNull, listQuerySchema, toMicros, type SpendView } from './management-schemas.js';
 import { keyUsage } from './key-usage.js';
 
 const labelsSchema = z.record(z.string().min(1).max(128), z.string().max(512)).refine((labels) => Object.keys(labels).length <= 50, {
@@ -35,7 +35,8 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       await authorizeManagement(request, deps);
       const query = parseQuery(request.query, listQuerySchema);
       const page = await deps.keys.list('api', query.limit, query.cursor);
-      const data = await Promise.all(page.keys.map((record) => publicKey(deps, record)));
+      const spends = await currentSpends(page.keys.map((record) => `key#${record.id}`), deps);
+      const data = page.keys.map((record, index) => publicKey(record, spends[index]));
       return jsonResponse(200, { data, next_cursor: page.nextCursor ?? null });
     },
     POST: async (request, deps) => {
@@ -54,13 +55,13 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       };
       await deps.keys.putIfAbsent(record);
       // The only time the key itself is ever returned.
-      return jsonResponse(201, { ...(await publicKey(deps, record)), key });
+      return jsonResponse(201, { ...(await shownKey(deps, record)), key });
     },
   },
   '/v1/manage/apikey/:id': {
     GET: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      return jsonResponse(200, await publicKey(deps, await existing(deps, id)));
+      return jsonResponse(200, await shownKey(deps, await existing(deps, id)));
     },
     DELETE: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
@@ -117,19 +118,24 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
 };
 
 /** A key as the API shows it, with this month's spend: never the hash, never the secret. */
-async function publicKey(deps: ManagementDeps, record: ApiKeyRecord) {
+function publicKey(record: ApiKeyRecord, spend: SpendView | undefined) {
   return {
     id: record.id,
     name: record.name,
     key_prefix: record.prefix,
     group_id: record.groupId ?? null,
     monthly_limit: dollarsOrNull(record.monthlyLimit),
-    ...(await currentSpend(`key#${record.id}`, deps)),
+    ...spend,
     labels: record.labels,
     expires_at: record.expiresAt === undefined ? null : new Date(record.expiresAt).toISOString(),
     disabled: record.disabled,
     created_at: new Date(record.createdAt).toISOString(),
   };
+}
+
+async function shownKey(deps: ManagementDeps, record: ApiKeyRecord) {
+  const [spend] = await currentSpends([`key#${record.id}`], deps);
+  return publicKey(record, spend);
 }
 
 async function existing(deps: ManagementDeps, id: string): Promise<ApiKeyRecord> {
@@ -149,7 +155,7 @@ async function existingGroupId(deps: ManagementDeps, groupId: string | null | un
 async function updated(deps: ManagementDeps, id: string, changes: KeyChanges) {
   const record = await deps.keys.update(id, 'api', changes);
   if (!record) throw notFound(id);
-  return jsonResponse(200, await publicKey(deps, record));
+  return jsonResponse(200, await shownKey(deps, record));
 }
 
 function futureMillis(iso: string | null | undefined): number | undefined {

@@ -33,22 +33,28 @@ export function checkModelList(models: readonly string[], deps: ManagementDeps, 
   return [...new Set(models)];
 }
 
-/**
- * What a counter owner (`key#<id>`, `group#<id>`, `org`) spent this month, with the month's
- * bounds, and today when daily counters are on.
- */
-export async function currentSpend(owner: string, deps: ManagementDeps) {
+/** What a counter owner spent this month, with the month's bounds, and today when daily counters are on. */
+export interface SpendView {
+  spend: number;
+  spend_today?: number;
+  period_start: string;
+  period_end: string;
+}
+
+/** The current spend of each counter owner (`key#<id>`, `group#<id>`, `org`), read together. */
+export async function currentSpends(owners: readonly string[], deps: ManagementDeps): Promise<SpendView[]> {
   const now = Date.now();
   const month = billingPeriod(now);
   const day = dayPeriod(now);
-  const [monthTotals, dayTotals] = await deps.usage.totals([
-    { owner, period: month.id },
-    ...(deps.dailyCounters ? [{ owner, period: day.id }] : []),
-  ]);
-  return {
-    spend: microsToDollars(monthTotals?.spent ?? 0),
-    ...(dayTotals ? { spend_today: microsToDollars(dayTotals.spent) } : {}),
-    period_start: new Date(month.start).toISOString(),
-    period_end: new Date(month.end).toISOString(),
-  };
+  const periods = deps.dailyCounters ? [month.id, day.id] : [month.id];
+  const totals = await deps.usage.totals(owners.flatMap((owner) => periods.map((period) => ({ owner, period }))));
+  return owners.map((_, index) => {
+    const [monthTotals, dayTotals] = totals.slice(index * periods.length, (index + 1) * periods.length);
+    return {
+      spend: microsToDollars(monthTotals?.spent ?? 0),
+      ...(dayTotals ? { spend_today: microsToDollars(dayTotals.spent) } : {}),
+      period_start: new Date(month.start).toISOString(),
+      period_end: new Date(month.end).toISOString(),
+    };
+  });
 }

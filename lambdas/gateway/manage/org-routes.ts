@@ -6,7 +6,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement } from './management-request.js';
-import { checkModelList, currentSpend, dollarLimitSchema, dollarsOrNull, modelListSchema, toMicros } from './management-schemas.js';
+import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, modelListSchema, toMicros } from './management-schemas.js';
 
 const allTime = { owner: 'org', period: 'all' };
 
@@ -58,13 +58,13 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
 };
 
 async function publicOrg(deps: ManagementDeps, org: OrgSettings) {
-  const [allTimeTotals] = await deps.usage.totals([allTime]);
+  const [[allTimeTotals], [spend]] = await Promise.all([deps.usage.totals([allTime]), currentSpends(['org'], deps)]);
   const spentEver = allTimeTotals?.spent ?? 0;
   return {
     name: org.name,
     balance: org.prepaidLimit === undefined ? null : microsToDollars(Math.max(0, org.prepaidLimit - spentEver)),
     monthly_limit: dollarsOrNull(org.monthlyLimit),
-    ...(await currentSpend('org', deps)),
+    ...spend,
     total_spend: microsToDollars(spentEver),
     default_key_limit: dollarsOrNull(org.defaultKeyLimit),
     approved_models: org.approvedModels ?? null,
