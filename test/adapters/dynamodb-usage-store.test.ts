@@ -59,6 +59,12 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
     expect(await store.totals(counters)).toEqual([0, 0, 0].map(() => ({ spent: 0, committed: 0 })));
   });
 
+  it('counts two requests that cost, use and are counted alike as two', async () => {
+    await store.settle(record('k12', 'first', 5), [month('key#k12')], undefined);
+    await store.settle(record('k12', 'second', 5), [month('key#k12')], undefined);
+    expect(await store.totals([month('key#k12')])).toEqual([{ spent: 10, committed: 10 }]);
+  });
+
   it('holds a reservation once, however often the write is retried', async () => {
     const counter = capped('key#k10', 100);
     expect(await store.reserve('again', 30, [counter], later)).toEqual({ held: true, committed: [30] });

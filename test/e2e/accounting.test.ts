@@ -99,6 +99,12 @@ describe('usage accounting', () => {
     expect(before.json.usage).toEqual({});
   });
 
+  it('counts identical requests of a key without a limit each', async () => {
+    const { id, client } = await newKey();
+    const [first, second] = [await call(client, 'openai/gpt-4o-mini'), await call(client, 'openai/gpt-4o-mini')];
+    expect(micros((await manage('GET', `/apikey/${id}`)).json.spend)).toBe((first?.cost ?? NaN) + (second?.cost ?? NaN));
+  });
+
   it('refuses malformed usage queries with a 400 naming the field, and unknown keys with a 404', async () => {
     const { id } = await newKey();
     const now = new Date().toISOString();

@@ -75,7 +75,7 @@ export class DynamoDbUsageStore implements UsageStore {
       }
     }
     try {
-      await this.send(updates.map((Update) => ({ Update })));
+      await this.send(updates.map((Update) => ({ Update })), [requestId]);
       return { held: true, committed: undefined };
     } catch (error) {
       const failed = conditionFailures(error);
@@ -162,7 +162,7 @@ export class DynamoDbUsageStore implements UsageStore {
     if (batch.length === 1) return this.settleOne(batch[0] as Settlement);
     for (const { items, settlements } of settlementTransactions(this.tableName, batch)) {
       try {
-        await this.send(items);
+        await this.send(items, requestIds(settlements));
       } catch (error) {
         if (!conditionFailures(error)) throw error;
         await Promise.all(settlements.map((settlement) => this.settleOne(settlement)));
@@ -173,18 +173,21 @@ export class DynamoDbUsageStore implements UsageStore {
   private async settleOne(settlement: Settlement): Promise<void> {
     try {
       // The usual case: the reservation is still there; replace it by the actual cost.
-      await this.send(settlementTransactions(this.tableName, [settlement])[0]?.items ?? []);
+      await this.send(settlementTransactions(this.tableName, [settlement])[0]?.items ?? [], requestIds([settlement]));
     } catch (error) {
       if (!conditionFailures(error) || !settlement.hold) throw error;
       // The reservation was released as expired meanwhile: add the actual cost on its own.
-      await this.send(settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? []);
+      await this.send(settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? [], requestIds([settlement]));
     }
   }
 
   /** False when the reservation was gone already (settled, or released by someone else). */
   private async released(hold: Hold): Promise<boolean> {
     try {
-      await this.send(hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }, { release: [hold.requestId] }) })));
+      await this.send(
+        hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }, { release: [hold.requestId] }) })),
+        [hold.requestId],
+      );
       return true;
     } catch (error) {
       if (conditionFailures(error)) return false;
@@ -193,11 +196,13 @@ export class DynamoDbUsageStore implements UsageStore {
   }
 
   /**
-   * Sends a transaction, again when it collided with another write of the same items. The token
-   * makes it idempotent for ten minutes: a retry after a lost answer is not applied twice.
+   * Sends a transaction for some requests, again when it collided with another write of the
+   * same items. Its token, from the requests and the writes, makes it idempotent for ten
+   * minutes: a retry after a lost answer is not applied twice, while another request's equal
+   * writes are.
    */
-  private async send(items: TransactWriteItem[]): Promise<void> {
-    const token = createHash('sha256').update(JSON.stringify(items)).digest('base64url').slice(0, 36);
+  private async send(items: TransactWriteItem[], forRequests: readonly string[]): Promise<void> {
+    const token = createHash('sha256').update(JSON.stringify([forRequests, items])).digest('base64url').slice(0, 36);
     for (let attempt = 1; ; attempt++) {
       try {
         await this.client.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }));
@@ -212,6 +217,10 @@ export class DynamoDbUsageStore implements UsageStore {
 }
 
 const maxConflictAttempts = 6;
+
+function requestIds(settlements: readonly Settlement[]): string[] {
+  return settlements.map((settlement) => settlement.record.requestId);
+}
 
 /** For a transaction cancelled because conditions failed: which items' did (true at their index); else undefined. */
 function conditionFailures(error: unknown): boolean[] | undefined {

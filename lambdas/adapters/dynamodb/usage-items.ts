@@ -187,10 +187,14 @@ function rowUpdate(tableName: string, rowKey: string, record: UsageRecord, sums:
   };
 }
 
-/** `2026-11-23T10`: the UTC hour holding `at`. */
+/** `2026-11-23T10`: the UTC hour holding `at` (the last one named is kept: most requests share it). */
 export function hourOf(at: number): string {
-  return new Date(at).toISOString().slice(0, 13);
+  const hour = Math.floor(at / 3_600_000);
+  if (hour !== lastHour.hour) lastHour = { hour, name: new Date(hour * 3_600_000).toISOString().slice(0, 13) };
+  return lastHour.name;
 }
+
+let lastHour = { hour: Number.NaN, name: '' };
 
 export function rowOf(item: Item): UsageRow {
   const userId = item.user_id?.S;
