@@ -140,6 +140,14 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
     expect(all.every(({ spent }, i) => spent === (i === 120 ? 240 : 2))).toBe(true);
   });
 
+  it('settles many concurrent requests that held reservations on one counter', async () => {
+    const counter = capped('key#k13', 1_000_000);
+    const ids = Array.from({ length: 130 }, (_, i) => `held${i}`);
+    for (const id of ids) expect((await store.reserve(id, 100, [counter], later)).held).toBe(true);
+    await Promise.all(ids.map((id) => store.settle(record('k13', id, 3), [month('key#k13')], { requestId: id, amount: 100, counters: [counter] })));
+    expect(await store.totals([counter])).toEqual([{ spent: 390, committed: 390 }]);
+  });
+
   it('writes behind when asked: settle returns at once, and a flush (or the timer) writes it', async () => {
     const behind = new DynamoDbUsageStore(client, table, { writeBehindMs: 60_000 });
     await behind.settle(record('k7', 'w1', 9), [month('key#k7')], undefined);

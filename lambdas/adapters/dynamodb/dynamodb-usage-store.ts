@@ -157,17 +157,25 @@ export class DynamoDbUsageStore implements UsageStore {
     for await (const item of items) yield rowOf(item);
   }
 
-  /** In as few transactions as fit; if a reservation in one was released meanwhile, each of its settlements on its own. */
-  private async settleBatch(batch: readonly Settlement[]): Promise<void> {
-    if (batch.length === 1) return this.settleOne(batch[0] as Settlement);
-    for (const { items, settlements } of settlementTransactions(this.tableName, batch)) {
-      try {
-        await this.send(items, requestIds(settlements));
-      } catch (error) {
-        if (!conditionFailures(error)) throw error;
-        await Promise.all(settlements.map((settlement) => this.settleOne(settlement)));
+  /**
+   * In as few transactions as fit, each on its own: if a reservation in one was released
+   * meanwhile, its settlements go one by one. Answers for each settlement whether it failed.
+   */
+  private async settleBatch(batch: readonly Settlement[]): Promise<unknown[]> {
+    const failures = new Map<Settlement, unknown>();
+    const alone = (settlement: Settlement) => this.settleOne(settlement).catch((error: unknown) => void failures.set(settlement, error));
+    if (batch.length === 1) await alone(batch[0] as Settlement);
+    else {
+      for (const { items, settlements } of settlementTransactions(this.tableName, batch)) {
+        try {
+          await this.send(items, requestIds(settlements));
+        } catch (error) {
+          if (conditionFailures(error)) await Promise.all(settlements.map(alone));
+          else for (const settlement of settlements) failures.set(settlement, error);
+        }
       }
     }
+    return batch.map((settlement) => failures.get(settlement));
   }
 
   private async settleOne(settlement: Settlement): Promise<void> {

@@ -6,13 +6,14 @@ interface Waiting<T> {
 
 /**
  * Group commit: while one batch is being written, what arrives queues for the next, so under
- * load many writes share one round trip, and alone a write goes out at once.
+ * load many writes share one round trip, and alone a write goes out at once. `writeBatch`
+ * answers for each item: undefined when it was written, else why not.
  */
 export class GroupCommit<T> {
   private readonly queue: Waiting<T>[] = [];
   private writing = false;
 
-  constructor(private readonly writeBatch: (items: T[]) => Promise<void>) {}
+  constructor(private readonly writeBatch: (items: T[]) => Promise<unknown[]>) {}
 
   /** Resolves once the item's batch is written. */
   submit(item: T): Promise<void> {
@@ -28,11 +29,11 @@ export class GroupCommit<T> {
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0);
-      try {
-        await this.writeBatch(batch.map((waiting) => waiting.item));
-        for (const waiting of batch) waiting.resolve();
-      } catch (error) {
-        for (const waiting of batch) waiting.reject(error);
+      const failures = await this.writeBatch(batch.map((waiting) => waiting.item)).catch((error: unknown) => batch.map(() => error));
+      for (const [index, waiting] of batch.entries()) {
+        const failure = failures[index];
+        if (failure === undefined) waiting.resolve();
+        else waiting.reject(failure);
       }
     }
     this.writing = false;

@@ -24,6 +24,8 @@ export interface Settlement {
 const { partitionKey: pk, sortKey: sk, timeToLiveAttribute: ttl } = usageTableSchema;
 const keepSeconds = 400 * 86_400;
 const maxTransactionItems = 100;
+/** An expression may be 4 KB long: a counter update removes at most this many reservations. */
+const maxReleasesPerUpdate = 50;
 export const reservationPrefix = 'res:';
 
 export function counterKey(counter: Counter): Item {
@@ -103,7 +105,7 @@ export function expiredReservations(item: Item, now: number): Hold[] {
 /**
  * The transactions that settle a batch: per counter one update with the batch's amounts added
  * up and its reservations removed, per usage row one update (a transaction may touch an item
- * only once), split so that none holds more than DynamoDB's 100 items.
+ * only once), split so that none holds more than DynamoDB's 100 items or over-long expressions.
  */
 export function settlementTransactions(tableName: string, batch: readonly Settlement[]): { items: TransactWriteItem[]; settlements: Settlement[] }[] {
   const transactions: { items: TransactWriteItem[]; settlements: Settlement[] }[] = [];
@@ -125,7 +127,8 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
     const { record, counters: touched, hold } = settlement;
     const rowKey = rowSortKey(record);
     const added = touched.filter((counter) => !counters.has(counterId(counter))).length + (rows.has(rowKey) ? 0 : 1);
-    if (counters.size + rows.size + added > maxTransactionItems) close();
+    const releasesFull = hold?.counters.some((counter) => (counters.get(counterId(counter))?.release.length ?? 0) >= maxReleasesPerUpdate);
+    if (counters.size + rows.size + added > maxTransactionItems || releasesFull) close();
     settlements.push(settlement);
     for (const counter of touched) {
       const id = counterId(counter);
