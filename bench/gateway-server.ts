@@ -31,7 +31,7 @@ const noAccounting: UsageStore = {
 };
 
 const env = parseGatewayEnv({ ...process.env, DYNAMODB_ENDPOINT: gateway.dynamoDbEndpoint });
-const durable = new DynamoDbUsageStore(dynamoDbClient(env), env.USAGE_TABLE);
+const durable = new DynamoDbUsageStore(dynamoDbClient(env), env.USAGE_TABLE, 'sync');
 
 await listen(coreServer(gateway.deps), 'CORE');
 await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'UNCOUNTED');

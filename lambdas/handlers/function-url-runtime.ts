@@ -10,6 +10,8 @@ export interface FunctionRuntime<Deps> {
   deps: Deps;
   /** Absent locally, where there is no CloudFront in front. */
   isFromOrigin?: (presented: string | undefined) => boolean;
+  /** Work left for after the response has ended (and before the invocation does). */
+  afterResponse?: () => Promise<void>;
 }
 
 /** Runs `init` on first use; a failed cold start is retried by the next invocation. */

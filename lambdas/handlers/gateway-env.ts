@@ -7,7 +7,7 @@ import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import { DynamoDbDirectoryStore } from '../adapters/dynamodb/dynamodb-directory-store.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
-import { DynamoDbUsageStore } from '../adapters/dynamodb/dynamodb-usage-store.js';
+import { DynamoDbUsageStore, type UsageWrites } from '../adapters/dynamodb/dynamodb-usage-store.js';
 import { openAICompatiblePresets } from '../core/providers/openai/openai-compatible-presets.js';
 import { chatProviders } from '../core/providers/registry.js';
 import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
@@ -16,6 +16,7 @@ import { cachedPolicyLookup } from '../core/routing/policy-resolver.js';
 import { cachedDirectoryLookup } from '../core/accounting/directory-lookup.js';
 import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
+import type { FunctionRuntime } from './function-url-runtime.js';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = z
@@ -45,8 +46,8 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
   SWITCHBOARD_EU_ONLY: flag,
   SWITCHBOARD_DAILY_COUNTERS: flag,
-  /** 0: each settlement is written before its response ends (the only safe choice on Lambda). */
-  SWITCHBOARD_USAGE_WRITE_BEHIND_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  /** When usage is written: see usageWrites. */
+  SWITCHBOARD_USAGE_WRITES: z.union([z.enum(['after-response', 'sync']), z.coerce.number().int().min(1).max(60_000)]).default('after-response'),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -130,7 +131,7 @@ export function gatewayDeps(
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
     ),
-    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, { writeBehindMs: env.SWITCHBOARD_USAGE_WRITE_BEHIND_MS }),
+    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env)),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     routing: {
       breaker: new CircuitBreaker({
@@ -152,6 +153,22 @@ export function gatewayDeps(
       euOnly: env.SWITCHBOARD_EU_ONLY,
     },
   };
+}
+
+/**
+ * `after-response` (the default, and Lambda's): written once the response has ended, before the
+ * invocation does (see routerRuntime); `sync`: before the response ends; a number: every that
+ * many milliseconds (a long-running server).
+ */
+function usageWrites(env: GatewayEnv): UsageWrites {
+  const writes = env.SWITCHBOARD_USAGE_WRITES;
+  if (writes === 'after-response') return 'on-flush';
+  return writes === 'sync' ? 'sync' : { everyMs: writes };
+}
+
+/** The router's runtime: its dependencies and, when usage is written after each response, that write. */
+export function routerRuntime(env: GatewayEnv, deps: GatewayDeps): FunctionRuntime<GatewayDeps> {
+  return { deps, ...(env.SWITCHBOARD_USAGE_WRITES === 'after-response' ? { afterResponse: () => deps.usage.flush() } : {}) };
 }
 
 export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): ManagementDeps {

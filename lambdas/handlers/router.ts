@@ -2,7 +2,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { readJsonSecret } from '../adapters/secrets/secrets-manager-json.js';
 import { deployedOriginGuard } from './deployed-runtime.js';
-import { dynamoDbClient, gatewayDeps, parseGatewayEnv } from './gateway-env.js';
+import { dynamoDbClient, gatewayDeps, parseGatewayEnv, routerRuntime } from './gateway-env.js';
 import { createRouterHandler } from './router-handler.js';
 
 const providerSecretArnsSchema = z
@@ -27,5 +27,5 @@ export const handler = createRouterHandler(async () => {
       return [id, Object.fromEntries(Object.entries(credentials).filter(([, value]) => value !== undefined))] as const;
     }),
   ]);
-  return { deps: gatewayDeps(env, dynamoDbClient(env), Object.fromEntries(providers)), isFromOrigin };
+  return { ...routerRuntime(env, gatewayDeps(env, dynamoDbClient(env), Object.fromEntries(providers))), isFromOrigin };
 });

@@ -11,6 +11,7 @@ import {
   gatewayDeps,
   managementDeps,
   parseGatewayEnv,
+  routerRuntime,
 } from '../handlers/gateway-env.js';
 import { createManagementHandler } from '../handlers/management-handler.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
@@ -40,7 +41,7 @@ export interface LocalGateway {
 }
 
 const managementPathPrefix = '/v1/manage/';
-const localWriteBehindMs = 50;
+const localUsageWritesEveryMs = 50;
 
 /**
  * The local twin of the deployed gateway: DynamoDB Local (unless DYNAMODB_ENDPOINT points
@@ -58,7 +59,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   try {
     const env = parseGatewayEnv({
       // A long-running server can batch usage writes; stop() writes what waits.
-      SWITCHBOARD_USAGE_WRITE_BEHIND_MS: String(localWriteBehindMs),
+      SWITCHBOARD_USAGE_WRITES: String(localUsageWritesEveryMs),
       ...options.env,
       DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint,
     });
@@ -69,7 +70,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const createdAdminKey = await registerKey(keys, 'management', options.env.SWITCHBOARD_ADMIN_KEY);
 
     const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(options.env));
-    const router = createRouterHandler(async () => ({ deps })) as unknown as StreamingHandler;
+    const router = createRouterHandler(async () => routerRuntime(env, deps)) as unknown as StreamingHandler;
     const management = createManagementHandler(async () => ({
       deps: managementDeps(env, dynamodb),
     })) as unknown as BufferedHandler;

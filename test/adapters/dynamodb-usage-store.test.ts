@@ -148,14 +148,14 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
     expect(await store.totals([counter])).toEqual([{ spent: 390, committed: 390 }]);
   });
 
-  it('writes behind when asked: settle returns at once, and a flush (or the timer) writes it', async () => {
-    const behind = new DynamoDbUsageStore(client, table, { writeBehindMs: 60_000 });
+  it('writes later when asked: settle returns at once, and a flush (or the timer) writes it', async () => {
+    const behind = new DynamoDbUsageStore(client, table, 'on-flush');
     await behind.settle(record('k7', 'w1', 9), [month('key#k7')], undefined);
     await behind.settle(record('k7', 'w2', 1), [month('key#k7')], undefined);
     expect(await store.totals([month('key#k7')])).toEqual([{ spent: 0, committed: 0 }]);
     await behind.flush();
     expect(await store.totals([month('key#k7')])).toEqual([{ spent: 10, committed: 10 }]);
-    const soon = new DynamoDbUsageStore(client, table, { writeBehindMs: 20 });
+    const soon = new DynamoDbUsageStore(client, table, { everyMs: 20 });
     await soon.settle(record('k8', 'w3', 4), [month('key#k8')], undefined);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(await store.totals([month('key#k8')])).toEqual([{ spent: 4, committed: 4 }]);

@@ -7,8 +7,8 @@ export const testAdminKey = `sb-admin-${randomUUID()}`;
 
 /**
  * The local server as `npm start` runs it, on a free port, against the shared DynamoDB Local
- * with tables of its own, with known development and management keys, and settling usage before
- * each response ends (as on Lambda).
+ * with tables of its own, with known development and management keys, and writing usage before
+ * each response ends.
  */
 export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<LocalGateway> {
   return startLocalGateway({
@@ -21,8 +21,8 @@ export async function startTestGateway(env: NodeJS.ProcessEnv = {}): Promise<Loc
       DIRECTORY_TABLE: `directory-${randomUUID()}`,
       SWITCHBOARD_DEV_KEY: testKey,
       SWITCHBOARD_ADMIN_KEY: testAdminKey,
-      // Tests read spend right after a response: settle before it ends, as on Lambda.
-      SWITCHBOARD_USAGE_WRITE_BEHIND_MS: '0',
+      // Tests read spend right after a response: usage is written before it ends.
+      SWITCHBOARD_USAGE_WRITES: 'sync',
       ...env,
     },
   });

@@ -36,9 +36,10 @@ const { partitionKey: pk, sortKey: sk } = usageTableSchema;
  * reservation are one atomic write (one update for one capped counter, a transaction for more).
  *
  * Settlements are group-committed: concurrent ones share one transaction, their amounts added
- * up. With `writeBehindMs`, `settle` returns at once and settlements are written every that many
- * milliseconds (for a long-running server: a crash loses at most that much usage, while
- * reservations stay held until written, so limits still hold); `flush` writes what waits.
+ * up. `writes` says when: `sync`, before `settle` resolves; `on-flush`, when `flush` is called
+ * (on Lambda, once the response has ended); `{ everyMs }`, that often (a long-running server:
+ * a crash loses at most that much usage). Reservations stay held until their settlement is
+ * written, so limits hold whichever is chosen.
  */
 export class DynamoDbUsageStore implements UsageStore {
   private readonly waiting: Settlement[] = [];
@@ -48,7 +49,7 @@ export class DynamoDbUsageStore implements UsageStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    private readonly options: { writeBehindMs: number } = { writeBehindMs: 0 },
+    private readonly writes: UsageWrites = 'sync',
   ) {}
 
   async reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Reservation> {
@@ -86,9 +87,9 @@ export class DynamoDbUsageStore implements UsageStore {
 
   settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
     const settlement = { record, counters, hold };
-    if (this.options.writeBehindMs === 0) return this.settlements.submit(settlement);
+    if (this.writes === 'sync') return this.settlements.submit(settlement);
     this.waiting.push(settlement);
-    this.flushTimer ??= setTimeout(() => void this.flush(), this.options.writeBehindMs).unref();
+    if (this.writes !== 'on-flush') this.flushTimer ??= setTimeout(() => void this.flush(), this.writes.everyMs).unref();
     return Promise.resolve();
   }
 
@@ -102,7 +103,7 @@ export class DynamoDbUsageStore implements UsageStore {
           // Kept for the next flush: usage is never dropped, and its reservation stays held meanwhile.
           console.error(`Usage settlement failed, to be retried: ${error instanceof Error ? error.message : String(error)}`);
           this.waiting.push(settlement);
-          this.flushTimer ??= setTimeout(() => void this.flush(), Math.max(this.options.writeBehindMs, 1_000)).unref();
+          this.flushTimer ??= setTimeout(() => void this.flush(), 1_000).unref();
         }),
       ),
     );
@@ -223,6 +224,9 @@ export class DynamoDbUsageStore implements UsageStore {
     }
   }
 }
+
+/** When settlements are written: see DynamoDbUsageStore. */
+export type UsageWrites = 'sync' | 'on-flush' | { everyMs: number };
 
 const maxConflictAttempts = 6;
 
