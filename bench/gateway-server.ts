@@ -10,9 +10,9 @@ import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
 
 /**
  * The gateway exactly as `npm start` runs it (in memory, pointed at the bench upstream), plus
- * the same router core behind a plain node:http server: with accounting as `npm start` has it
- * (settlements written behind), without any, and with each settlement written before its
- * response ends (as on Lambda). The core shows what the gateway's own
+ * the same router core behind a plain node:http server: with usage written as `npm start` does
+ * (every 50 ms), without any accounting, after each response (as on Lambda), and before each
+ * response ends (`sync`). The core shows what the gateway's own
  * work costs apart from the local Lambda function URL emulation and middy's stream pipeline (on
  * AWS, the function URL front end is Lambda's); the core without accounting is the baseline
  * for what accounting costs.
@@ -31,16 +31,19 @@ const noAccounting: UsageStore = {
 };
 
 const env = parseGatewayEnv({ ...process.env, DYNAMODB_ENDPOINT: gateway.dynamoDbEndpoint });
-const durable = new DynamoDbUsageStore(dynamoDbClient(env), env.USAGE_TABLE, 'sync');
+const client = dynamoDbClient(env);
+const afterResponse = new DynamoDbUsageStore(client, env.USAGE_TABLE, 'on-flush');
 
 await listen(coreServer(gateway.deps), 'CORE');
 await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'UNCOUNTED');
-await listen(coreServer({ ...gateway.deps, usage: durable }), 'DURABLE');
+await listen(coreServer({ ...gateway.deps, usage: afterResponse }, () => afterResponse.flush()), 'AFTER');
+await listen(coreServer({ ...gateway.deps, usage: new DynamoDbUsageStore(client, env.USAGE_TABLE, 'sync') }), 'SYNC');
 // Last: the bench reads the other ports once it sees this one.
 console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));
 
-function coreServer(deps: GatewayDeps): Server {
+/** The router core on node:http; `afterResponse` runs once the response has ended, as middy's requestEnd does on Lambda. */
+function coreServer(deps: GatewayDeps, afterResponse?: () => Promise<void>): Server {
   const server = createServer((req, res) => {
     void readText(req).then(async (body) => {
       const headers = req.headers as Record<string, string | undefined>;
@@ -49,9 +52,12 @@ function coreServer(deps: GatewayDeps): Server {
         deps,
       );
       res.writeHead(response.status, response.headers);
-      if (typeof response.body === 'string') return void res.end(response.body);
-      for await (const piece of response.body) res.write(piece);
-      res.end();
+      if (typeof response.body === 'string') res.end(response.body);
+      else {
+        for await (const piece of response.body) res.write(piece);
+        res.end();
+      }
+      await afterResponse?.();
     });
   });
   server.keepAliveTimeout = 60_000;

@@ -90,10 +90,10 @@ function row(name: string, result: Measurement): string {
 
 /**
  * What usage accounting costs on the hot path: the router core with no accounting; with a key
- * without limits, its settlements written behind (`npm start`'s default) or each before its
- * response ends (Lambda's; group-committed under load); and with a capped key, which adds a
- * reservation before the provider is called. DynamoDB Local runs on this machine, so its CPU is
- * shown apart: on AWS that work is DynamoDB's, not the Lambda's.
+ * without limits, its usage written every 50 ms (`npm start`), after each response (Lambda;
+ * concurrent writes group-committed) or before each response ends (`sync`); and with a capped
+ * key, which adds a reservation before the provider is called. DynamoDB Local runs on this
+ * machine, so its CPU is shown apart: on AWS that work is DynamoDB's, not the Lambda's.
  */
 async function measureAccounting(gateway: Server, json: Record<string, string>): Promise<void> {
   const created = await fetch(`${gateway.origin}/v1/manage/apikey`, {
@@ -105,10 +105,11 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
   const core = (port: string | undefined) => `http://127.0.0.1:${port}`;
   const variants = [
     { name: 'uncounted', origin: core(gateway.extraPorts.UNCOUNTED), key },
-    { name: 'write-behind', origin: core(gateway.extraPorts.CORE), key },
-    { name: 'durable', origin: core(gateway.extraPorts.DURABLE), key },
-    { name: 'capped, behind', origin: core(gateway.extraPorts.CORE), key: cappedKey },
-    { name: 'capped, durable', origin: core(gateway.extraPorts.DURABLE), key: cappedKey },
+    { name: 'every 50 ms', origin: core(gateway.extraPorts.CORE), key },
+    { name: 'after response', origin: core(gateway.extraPorts.AFTER), key },
+    { name: 'sync', origin: core(gateway.extraPorts.SYNC), key },
+    { name: 'capped, 50 ms', origin: core(gateway.extraPorts.CORE), key: cappedKey },
+    { name: 'capped, after', origin: core(gateway.extraPorts.AFTER), key: cappedKey },
   ];
   for (const concurrency of [1, 16]) {
     console.log(`Accounting (router core, non-streaming, concurrency ${concurrency}; mean of two interleaved rounds)`);
