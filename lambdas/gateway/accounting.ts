@@ -156,13 +156,22 @@ async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[]
   const refused = reservation.refusedBy;
   const scope = scopes.find((candidate) => candidate.counter.owner === refused.owner && candidate.counter.period === refused.period);
   const resetsAt = scope?.resetsAt === undefined ? undefined : new Date(scope.resetsAt).toISOString();
+  const limit = capped.find((counter) => counter.owner === refused.owner && counter.period === refused.period)?.limit;
+  // Known when the one capped counter refused: then it is the key's whole remaining budget.
+  const remaining = capped.length === 1 && limit !== undefined && reservation.committed !== undefined ? Math.max(0, limit - reservation.committed) : undefined;
   throw new GatewayError(
     402,
     'budget_exceeded',
     resetsAt
       ? `${scope?.label ?? 'A spend limit'} would be exceeded by this request; it resets at ${resetsAt}.`
       : `${scope?.label ?? 'A spend limit'} is too low for this request; top it up through the management API.`,
-    { type: 'insufficient_quota', headers: resetsAt ? { 'x-switchboard-budget-resets-at': resetsAt } : {} },
+    {
+      type: 'insufficient_quota',
+      headers: {
+        ...(resetsAt ? { 'x-switchboard-budget-resets-at': resetsAt } : {}),
+        ...(remaining === undefined ? {} : { 'x-switchboard-budget-remaining': microsToDollars(remaining).toFixed(6) }),
+      },
+    },
   );
 }
 

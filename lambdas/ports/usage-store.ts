@@ -41,8 +41,11 @@ export interface CounterTotals {
   committed: number;
 }
 
-/** `committed`: each capped counter's right after the reservation, when the store learnt it for free. */
-export type Reservation = { held: true; committed: number[] | undefined } | { held: false; refusedBy: Counter };
+/**
+ * `committed`: each capped counter's right after the reservation, or the refusing counter's,
+ * when the store learnt it for free.
+ */
+export type Reservation = { held: true; committed: number[] | undefined } | { held: false; refusedBy: Counter; committed?: number };
 
 /** A reservation made for one request on some counters. */
 export interface Hold {

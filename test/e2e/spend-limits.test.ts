@@ -82,6 +82,7 @@ describe('monthly spend limits', () => {
     expect(refused.status).toBe(402);
     expect(refused.code).toBe('budget_exceeded');
     expect(refused.headers?.get('x-switchboard-budget-resets-at')).toMatch(/^\d{4}-\d{2}-01T00:00:00.000Z$/);
+    expect(refused.headers?.get('x-switchboard-budget-remaining')).toBe('0.000010');
     expect(upstream.requests.length).toBe(before);
 
     expect((await manage('POST', `/apikey/${id}/limit`, { monthly_limit: 1 })).json.monthly_limit).toBe(1);

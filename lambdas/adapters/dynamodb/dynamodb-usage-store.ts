@@ -72,7 +72,8 @@ export class DynamoDbUsageStore implements UsageStore {
       } catch (error) {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
         const reservedBefore = error.Item?.[reservationPrefix + requestId] !== undefined;
-        return reservedBefore ? { held: true, committed: [Number(error.Item?.committed?.N ?? amount)] } : { held: false, refusedBy: capped[0] as Counter };
+        const committed = Number(error.Item?.committed?.N ?? 0);
+        return reservedBefore ? { held: true, committed: [committed] } : { held: false, refusedBy: capped[0] as Counter, committed };
       }
     }
     try {
