@@ -156,9 +156,10 @@ async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[]
   const refused = reservation.refusedBy;
   const scope = scopes.find((candidate) => candidate.counter.owner === refused.owner && candidate.counter.period === refused.period);
   const resetsAt = scope?.resetsAt === undefined ? undefined : new Date(scope.resetsAt).toISOString();
-  const limit = capped.find((counter) => counter.owner === refused.owner && counter.period === refused.period)?.limit;
-  // Known when the one capped counter refused: then it is the key's whole remaining budget.
-  const remaining = capped.length === 1 && limit !== undefined && reservation.committed !== undefined ? Math.max(0, limit - reservation.committed) : undefined;
+  // With one limit, what is left of it is the key's whole remaining budget (read if the refusal did not tell).
+  const [only] = capped;
+  const committed = only && capped.length === 1 ? (reservation.committed ?? (await deps.usage.totals([only]))[0]?.committed) : undefined;
+  const remaining = only && committed !== undefined ? Math.max(0, only.limit - committed) : undefined;
   throw new GatewayError(
     402,
     'budget_exceeded',

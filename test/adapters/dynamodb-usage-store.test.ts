@@ -31,7 +31,7 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
   it('reserves up to the limit and no further, then settles each request once at its actual cost', async () => {
     const key = 'key#k1';
     expect((await store.reserve('a', 60, [capped(key, 100)], later)).held).toBe(true);
-    expect(await store.reserve('b', 50, [capped(key, 100)], later)).toEqual({ held: false, refusedBy: capped(key, 100) });
+    expect(await store.reserve('b', 50, [capped(key, 100)], later)).toEqual({ held: false, refusedBy: capped(key, 100), committed: 60 });
     // With one capped counter, the reservation says what is committed now.
     expect(await store.reserve('c', 40, [capped(key, 100)], later)).toEqual({ held: true, committed: [100] });
     expect(await store.totals([month(key)])).toEqual([{ spent: 0, committed: 100 }]);
