@@ -4,6 +4,7 @@ import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
 import { GatewayError } from '../core/errors.js';
 import type { Usage } from '../core/schemas/openai-chat-response.js';
+import { usageTags } from '../core/accounting/usage-tags.js';
 import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
 import type { CappedCounter, Hold } from '../ports/usage-store.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -35,8 +36,6 @@ export interface RequestFacts {
 
 /** Longer than the longest Lambda invocation: a reservation older than this belongs to a dead request. */
 const reservationLifetimeMs = 20 * 60_000;
-const maxExtraFields = 20;
-const maxExtraChars = 256;
 
 /**
  * Opens a request's ledger before any provider is called. When a limit applies (the key's, its
@@ -174,15 +173,4 @@ async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[]
       },
     },
   );
-}
-
-/** `requesty.user_id` and `requesty.extra` as the usage record keeps them: strings, bounded in number and size. */
-function usageTags(requesty: RequestyExtension | undefined): { userId?: string; extra: Record<string, string> } {
-  const extra = Object.entries(requesty?.extra ?? {})
-    .slice(0, maxExtraFields)
-    .map(([field, value]) => [field.slice(0, maxExtraChars), (typeof value === 'string' ? value : JSON.stringify(value) ?? '').slice(0, maxExtraChars)]);
-  return {
-    ...(requesty?.user_id === undefined ? {} : { userId: requesty.user_id.slice(0, maxExtraChars) }),
-    extra: Object.fromEntries(extra),
-  };
 }
