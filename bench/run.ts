@@ -9,6 +9,9 @@ import { runLoad, type LoadResult } from './load.js';
  * run on this machine; the gateway is reported as ratios to the baselines.
  */
 const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
+/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, accounting, failover). */
+const sections = process.env.BENCH_ONLY?.split(',');
+const runs = (section: string) => !sections || sections.includes(section);
 /** Tokens per bench stream; the upstream reads the same variable. */
 const streamChunks = Number(process.env.STREAM_CHUNKS ?? 20);
 const key = 'sb-bench-key-0000000000000000000000000000000';
@@ -116,6 +119,8 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
     const rounds = new Map<string, (Measurement & { databaseMicros: number })[]>();
     for (let round = 0; round < 2; round++) {
       for (const variant of round === 0 ? variants : [...variants].reverse()) {
+        // DynamoDB Local (a JVM) finishes the previous variant's work (and its garbage) first.
+        await new Promise((resolve) => setTimeout(resolve, 1_000));
         const [gatewayPid, ...databasePids] = processTree(gateway.pid);
         const databaseCpu = () => databasePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
         const cpuBefore = cpuSeconds(gatewayPid);
@@ -204,10 +209,12 @@ async function main(): Promise<void> {
     JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
 
   console.log(`Switchboard bench: ${durationMs / 1000}s per measurement, loopback, mock upstream.\n`);
-  for (const [label, stream, concurrencies] of [
-    ['Non-streaming (full response)', false, [1, 16, 64]],
-    ['Streaming (time to first token)', true, [1, 16]],
-  ] as const) {
+  for (const [label, stream, concurrencies] of runs('latency')
+    ? ([
+        ['Non-streaming (full response)', false, [1, 16, 64]],
+        ['Streaming (time to first token)', true, [1, 16]],
+      ] as const)
+    : []) {
     console.log(label);
     for (const concurrency of concurrencies) {
       console.log(` concurrency ${concurrency}`);
@@ -242,6 +249,12 @@ async function main(): Promise<void> {
     console.log('');
   }
 
+  if (runs('translation')) await measureTranslation(gateway, json, body);
+  if (runs('accounting')) await measureAccounting(gateway, json);
+  if (runs('failover')) await measureFailover(gateway, upstream);
+}
+
+async function measureTranslation(gateway: Server, json: Record<string, string>, body: (model: string, stream: boolean) => string): Promise<void> {
   console.log(`Streamed translation (whole streams of ${streamChunks} tokens, concurrency 16)`);
   const translation = new Map<string, Measurement>();
   for (const model of ['openai/gpt-bench', 'anthropic/claude-bench']) {
@@ -268,9 +281,9 @@ async function main(): Promise<void> {
         `${format((100 * translated.perSecond) / passThrough.perSecond, 0)}%)\n`,
     );
   }
+}
 
-  await measureAccounting(gateway, json);
-
+async function measureFailover(gateway: Server, upstream: Server): Promise<void> {
   console.log('Failover (streaming, concurrency 1)');
   for (const [name, primary] of [['after-500', 'openai/fail-500'], ['after-hang', 'openai/hang']] as const) {
     const created = await fetch(`${gateway.origin}/v1/manage/policy`, {
