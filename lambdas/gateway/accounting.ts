@@ -111,6 +111,13 @@ export async function openLedger(
   };
 }
 
+/** After a failure: gives the reservation back, and says in the error what budget is left. */
+export async function releaseAfter(error: unknown, ledger: Ledger | undefined): Promise<void> {
+  if (!ledger) return;
+  await ledger.release();
+  if (error instanceof GatewayError) Object.assign(error.headers, await ledger.remainingHeaders(0));
+}
+
 /** A request's cost in micro-dollars from the answering model's catalog prices; undefined when not priced. */
 export function costMicros(model: string, usage: Usage, deps: GatewayDeps): number | undefined {
   const entry = catalogEntry(model);

@@ -2,7 +2,7 @@ import { unsupportedParameter } from '../core/providers/message-parts.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
 import { embeddingsRequestSchema } from '../core/schemas/openai-embeddings.js';
 import { accountOf } from '../core/accounting/directory-lookup.js';
-import { openLedger, type Ledger } from './accounting.js';
+import { openLedger, releaseAfter, type Ledger } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { parseBody } from './parse-body.js';
@@ -42,7 +42,7 @@ export async function embeddings(request: GatewayRequest, deps: GatewayDeps): Pr
     const accounted = { ...headers, ...(await opened.remainingHeaders(charged)) };
     return jsonResponse(200, value, cost === undefined ? accounted : { ...accounted, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) });
   } catch (error) {
-    await ledger?.release();
+    await releaseAfter(error, ledger);
     throw error;
   }
 }

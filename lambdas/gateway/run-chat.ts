@@ -4,7 +4,7 @@ import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { chatUsageBound, costMicros, openLedger, type Ledger } from './accounting.js';
+import { chatUsageBound, costMicros, openLedger, releaseAfter, type Ledger } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { keepAlive, settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
 import { runRouted } from './run-routed.js';
@@ -98,7 +98,7 @@ export async function runChat(
       headers: { ...headers, ...(await opened.remainingHeaders()) },
     };
   } catch (error) {
-    await ledger?.release();
+    await releaseAfter(error, ledger);
     throw error;
   }
 }

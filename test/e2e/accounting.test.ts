@@ -14,6 +14,8 @@ let manage: ReturnType<typeof manageClient>;
 beforeAll(async () => {
   gateway = await startTestGateway({
     OPENAI_BASE_URL: await upstream.start(),
+    // Nothing listens there: Anthropic models fail after their budget was reserved.
+    ANTHROPIC_BASE_URL: 'http://127.0.0.1:9',
     SWITCHBOARD_KEY_CACHE_TTL_MS: String(cacheTtlMs),
     SWITCHBOARD_POLICY_CACHE_TTL_MS: String(cacheTtlMs),
     SWITCHBOARD_DAILY_COUNTERS: 'true',
@@ -118,13 +120,19 @@ describe('usage accounting', () => {
   });
 
   it('says in a header how much budget a capped key has left', async () => {
-    const { client } = await newKey({ monthly_limit: 1 });
+    const { id, client } = await newKey({ monthly_limit: 1 });
     const first = await call(client, 'openai/gpt-4o-mini');
     expect(micros(first.headers.get('x-switchboard-budget-remaining'))).toBe(1_000_000 - first.cost);
     const second = await call(client, 'openai/gpt-4o-mini');
     expect(micros(second.headers.get('x-switchboard-budget-remaining'))).toBe(1_000_000 - first.cost - second.cost);
     const { response } = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 20, stream: true }).withResponse();
     await response.text();
+    // A failed request gives its reservation back, and says so.
+    const failed = await failure(call(client, 'anthropic/claude-haiku-4-5'));
+    expect(failed.status).toBe(502);
+    const spent = micros((await manage('GET', `/apikey/${id}`)).json.spend);
+    expect(spent).toBeGreaterThan(first.cost + second.cost); // the stream's cost too
+    expect(micros(failed.headers?.get('x-switchboard-budget-remaining'))).toBe(1_000_000 - spent);
     // A stream's header is sent before its cost is known: its worst case is still held.
     expect(micros(response.headers.get('x-switchboard-budget-remaining'))).toBeLessThan(1_000_000 - first.cost - second.cost);
   });
