@@ -1,5 +1,7 @@
 import {
   BatchWriteItemCommand,
+  type BatchWriteItemCommandOutput,
+  type WriteRequest,
   DeleteItemCommand,
   GetItemCommand,
   PutItemCommand,
@@ -117,12 +119,12 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
     );
     const members = await this.members(id);
     for (let start = 0; start < members.length; start += 25) {
-      const batch = members.slice(start, start + 25);
-      await this.client.send(
-        new BatchWriteItemCommand({
-          RequestItems: { [this.tableName]: batch.map((member) => ({ DeleteRequest: { Key: memberKey(id, member.userId) } })) },
-        }),
-      );
+      let requests: WriteRequest[] | undefined = members.slice(start, start + 25).map((member) => ({ DeleteRequest: { Key: memberKey(id, member.userId) } }));
+      // A batch may leave some deletes unprocessed (throttling): those go again.
+      while (requests && requests.length > 0) {
+        const reply: BatchWriteItemCommandOutput = await this.client.send(new BatchWriteItemCommand({ RequestItems: { [this.tableName]: requests } }));
+        requests = reply.UnprocessedItems?.[this.tableName];
+      }
     }
     return removed;
   }

@@ -44,13 +44,13 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       const body = parseBody(request.body, createKeySchema);
       const groupId = await existingGroupId(deps, body.group_id);
       const expiresAt = futureMillis(body.expires_at);
-      const monthlyLimit = body.monthly_limit === undefined ? (await deps.directory.org()).defaultKeyLimit : body.monthly_limit && toMicros(body.monthly_limit);
+      const monthlyLimit = await limitForNewKey(deps, body.monthly_limit);
       const key = generateApiKey();
       const record: ApiKeyRecord = {
         ...newApiKeyRecord(key, body.name, Date.now()),
         labels: body.labels ?? {},
         ...(expiresAt === undefined ? {} : { expiresAt }),
-        ...(monthlyLimit == null ? {} : { monthlyLimit }),
+        ...(monthlyLimit === undefined ? {} : { monthlyLimit }),
         ...(groupId === undefined ? {} : { groupId }),
       };
       await deps.keys.putIfAbsent(record);
@@ -142,6 +142,12 @@ async function existing(deps: ManagementDeps, id: string): Promise<ApiKeyRecord>
   const record = await deps.keys.findById(id);
   if (!record || record.kind !== 'api') throw notFound(id);
   return record;
+}
+
+/** Omitted: the organisation's default for new keys; null: none. */
+async function limitForNewKey(deps: ManagementDeps, dollars: number | null | undefined): Promise<number | undefined> {
+  if (dollars === undefined) return (await deps.directory.org()).defaultKeyLimit;
+  return dollars === null ? undefined : toMicros(dollars);
 }
 
 async function existingGroupId(deps: ManagementDeps, groupId: string | null | undefined): Promise<string | undefined> {
