@@ -52,7 +52,7 @@ export async function openLedger(
   deps: GatewayDeps,
 ): Promise<Ledger> {
   const at = deps.clock.now();
-  const scopes = spendScopes(account, at, deps.dailyCounters);
+  const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region });
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
   const reserved = capped.length === 0 ? 0 : worstCase(models, bound(models), deps);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };

@@ -21,6 +21,8 @@ export interface GatewayDeps {
   usage: UsageStore;
   /** Also count spend per day (besides per month). */
   dailyCounters: boolean;
+  /** The AWS region this gateway serves in: spend, and so prepaid budgets, are counted per region. */
+  region: string;
   /** Latency samples and circuit breakers, kept for the life of the instance. */
   routing: RoutingState;
   random: () => number;

@@ -133,6 +133,7 @@ export function gatewayDeps(
     ),
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env)),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
+    region: env.AWS_REGION,
     routing: {
       breaker: new CircuitBreaker({
         failureThreshold: env.SWITCHBOARD_BREAKER_THRESHOLD,
@@ -179,6 +180,7 @@ export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): Manag
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
     directory: new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
+    region: env.AWS_REGION,
     providers: chatProviders,
     credentials: {},
     limits: { maxBodyBytes: env.SWITCHBOARD_MAX_BODY_BYTES },

@@ -9,10 +9,10 @@ export interface OrgSettings {
   /** Monthly limit given to new API keys created without one. */
   defaultKeyLimit?: number;
   /**
-   * Prepaid budget, as a cap on all-time spend: the balance is this minus what was spent. Topping
-   * up raises it.
+   * Prepaid budget per region (spend is counted in the region that served it), as a cap on that
+   * region's all-time spend: the balance is this minus what was spent. Topping up raises it.
    */
-  prepaidLimit?: number;
+  prepaidLimits?: Record<string, number>;
   /** Models every key may call (`provider/model` or `provider/*`); absent means every model. */
   approvedModels?: string[];
 }
@@ -48,7 +48,8 @@ export interface GroupPage {
 export interface DirectoryStore {
   /** The organisation's settings; defaults when none were ever stored. */
   org(): Promise<OrgSettings>;
-  updateOrg(changes: OrgChanges): Promise<OrgSettings>;
+  /** Applies the changes `change` makes of the current settings (read again if another edit came between). */
+  updateOrg(change: (current: OrgSettings) => OrgChanges): Promise<OrgSettings>;
   listGroups(limit: number, cursor: string | undefined): Promise<GroupPage>;
   group(id: string): Promise<GroupRecord | undefined>;
   createGroup(group: GroupRecord): Promise<void>;

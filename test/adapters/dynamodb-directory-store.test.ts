@@ -12,12 +12,12 @@ beforeAll(() => ensureTables(client, { keys: `${table}-keys`, policies: `${table
 describe('DynamoDbDirectoryStore on DynamoDB Local', () => {
   it('keeps organisation settings, with defaults before any, a null change removing a field', async () => {
     expect(await store.org()).toEqual({ name: 'Switchboard' });
-    expect(await store.updateOrg({ monthlyLimit: 5_000_000, approvedModels: ['mock/echo'] })).toEqual({
+    expect(await store.updateOrg(() => ({ monthlyLimit: 5_000_000, approvedModels: ['mock/echo'] }))).toEqual({
       name: 'Switchboard',
       monthlyLimit: 5_000_000,
       approvedModels: ['mock/echo'],
     });
-    expect(await store.updateOrg({ monthlyLimit: null, name: 'Acme' })).toEqual({ name: 'Acme', approvedModels: ['mock/echo'] });
+    expect(await store.updateOrg(() => ({ monthlyLimit: null, name: 'Acme' }))).toEqual({ name: 'Acme', approvedModels: ['mock/echo'] });
     expect(await store.org()).toEqual({ name: 'Acme', approvedModels: ['mock/echo'] });
   });
 
@@ -32,8 +32,10 @@ describe('DynamoDbDirectoryStore on DynamoDB Local', () => {
       store.updateGroup('g-race', { models: ['mock/echo'] }),
     ]);
     expect(await store.group('g-race')).toEqual({ ...group, name: 'renamed', description: 'described', monthlyLimit: 3, models: ['mock/echo'] });
-    await Promise.all([store.updateOrg({ defaultKeyLimit: 7 }), store.updateOrg({ prepaidLimit: 9 })]);
-    expect(await store.org()).toMatchObject({ defaultKeyLimit: 7, prepaidLimit: 9 });
+    // Each change is made of the settings as they are when it is written.
+    const addRegion = (region: string, limit: number) => store.updateOrg((org) => ({ prepaidLimits: { ...org.prepaidLimits, [region]: limit } }));
+    await Promise.all([store.updateOrg(() => ({ defaultKeyLimit: 7 })), addRegion('us-east-1', 9), addRegion('eu-central-1', 8)]);
+    expect(await store.org()).toMatchObject({ defaultKeyLimit: 7, prepaidLimits: { 'us-east-1': 9, 'eu-central-1': 8 } });
   });
 
   it('pages through groups, and deletes a group with its members', async () => {

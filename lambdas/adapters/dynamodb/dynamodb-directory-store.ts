@@ -34,7 +34,7 @@ const orgSchema = z.object({
   name: z.string(),
   monthlyLimit: micros.optional(),
   defaultKeyLimit: micros.optional(),
-  prepaidLimit: micros.optional(),
+  prepaidLimits: z.record(z.string(), micros).optional(),
   approvedModels: z.array(z.string()).optional(),
 }) satisfies z.ZodType<OrgSettings>;
 const groupSchema = z.object({
@@ -72,8 +72,11 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
     return (await this.read(orgKey, orgSchema))?.doc ?? { name: defaultOrgName };
   }
 
-  async updateOrg(changes: OrgChanges): Promise<OrgSettings> {
-    const updated = await this.edit(orgKey, orgSchema, (current) => withChanges(current ?? { name: defaultOrgName }, changes));
+  async updateOrg(change: (current: OrgSettings) => OrgChanges): Promise<OrgSettings> {
+    const updated = await this.edit(orgKey, orgSchema, (stored) => {
+      const current = stored ?? { name: defaultOrgName };
+      return withChanges(current, change(current));
+    });
     return updated ?? { name: defaultOrgName };
   }
 

@@ -14,10 +14,10 @@ export interface SpendScope {
 
 /**
  * Every counter a request's cost is added to: the key's, its group's and the organisation's
- * month, the organisation's all-time total (against which a prepaid budget is a limit), and,
- * when daily counters are on, each one's day.
+ * month, the organisation's all-time total (against which this region's prepaid budget is a
+ * limit), and, when daily counters are on, each one's day.
  */
-export function spendScopes(account: Account, now: number, daily: boolean): SpendScope[] {
+export function spendScopes(account: Account, now: number, { daily, region }: { daily: boolean; region: string }): SpendScope[] {
   const month = billingPeriod(now);
   const owners: { owner: string; limit: number | undefined; label: string }[] = [
     { owner: `key#${account.key.id}`, limit: account.key.monthlyLimit, label: "This API key's monthly spend limit" },
@@ -27,7 +27,8 @@ export function spendScopes(account: Account, now: number, daily: boolean): Spen
     { owner: 'org', limit: account.org.monthlyLimit, label: "The organisation's monthly budget" },
   ];
   const scopes: SpendScope[] = owners.map(({ owner, limit, label }) => ({ counter: { owner, period: month.id }, limit, label, resetsAt: month.end }));
-  scopes.push({ counter: { owner: 'org', period: 'all' }, limit: account.org.prepaidLimit, label: "The organisation's prepaid balance", resetsAt: undefined });
+  const prepaid = account.org.prepaidLimits?.[region];
+  scopes.push({ counter: { owner: 'org', period: 'all' }, limit: prepaid, label: "The organisation's prepaid balance", resetsAt: undefined });
   if (daily) {
     const day = dayPeriod(now);
     scopes.push(...owners.map(({ owner }) => ({ counter: { owner, period: day.id }, limit: undefined, label: '', resetsAt: day.end })));

@@ -14,6 +14,8 @@ export interface ManagementDeps {
   directory: DirectoryStore;
   /** Whether the router counts spend per day too (then keys, groups and the org show today's). */
   dailyCounters: boolean;
+  /** The region whose spend this management API sees (spend is counted per region). */
+  region: string;
   providers: Readonly<Record<string, ChatProvider>>;
   /** The management API holds no provider secrets; present for the shared error path. */
   credentials: Readonly<Record<string, never>>;

@@ -30,17 +30,16 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps) => {
       await authorizeManagement(request, deps);
       const body = parseBody(request.body, orgUpdateSchema);
-      const changes: OrgChanges = {
+      const { balance } = body;
+      // A balance is kept as a cap on this region's all-time spend, so it is enforced like any limit.
+      const spentEver = balance === undefined || balance === null ? 0 : ((await deps.usage.totals([allTime]))[0]?.spent ?? 0);
+      const org = await deps.directory.updateOrg((current): OrgChanges => ({
         ...(body.name === undefined ? {} : { name: body.name }),
         ...(body.monthly_limit === undefined ? {} : { monthlyLimit: micros(body.monthly_limit) }),
         ...(body.default_key_limit === undefined ? {} : { defaultKeyLimit: micros(body.default_key_limit) }),
-      };
-      if (body.balance !== undefined) {
-        // A balance is kept as a cap on all-time spend, so that it is enforced like any limit.
-        const [spent] = await deps.usage.totals([allTime]);
-        changes.prepaidLimit = body.balance === null ? null : (spent?.spent ?? 0) + toMicros(body.balance);
-      }
-      return jsonResponse(200, await publicOrg(deps, await deps.directory.updateOrg(changes)));
+        ...(balance === undefined ? {} : { prepaidLimits: withRegion(current.prepaidLimits, deps.region, balance === null ? undefined : spentEver + toMicros(balance)) }),
+      }));
+      return jsonResponse(200, await publicOrg(deps, org));
     },
   },
   '/v1/manage/org/approved-models': {
@@ -51,7 +50,8 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps) => {
       await authorizeManagement(request, deps);
       const { models } = parseBody(request.body, z.object({ models: modelListSchema.nullable() }).strict());
-      const org = await deps.directory.updateOrg({ approvedModels: models === null ? null : checkModelList(models, deps, 'models') });
+      const approved = models === null ? null : checkModelList(models, deps, 'models');
+      const org = await deps.directory.updateOrg(() => ({ approvedModels: approved }));
       return jsonResponse(200, { models: org.approvedModels ?? null });
     },
   },
@@ -60,15 +60,23 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
 async function publicOrg(deps: ManagementDeps, org: OrgSettings) {
   const [[allTimeTotals], [spend]] = await Promise.all([deps.usage.totals([allTime]), currentSpends(['org'], deps)]);
   const spentEver = allTimeTotals?.spent ?? 0;
+  const prepaid = org.prepaidLimits?.[deps.region];
   return {
     name: org.name,
-    balance: org.prepaidLimit === undefined ? null : microsToDollars(Math.max(0, org.prepaidLimit - spentEver)),
+    balance: prepaid === undefined ? null : microsToDollars(Math.max(0, prepaid - spentEver)),
     monthly_limit: dollarsOrNull(org.monthlyLimit),
     ...spend,
     total_spend: microsToDollars(spentEver),
     default_key_limit: dollarsOrNull(org.defaultKeyLimit),
     approved_models: org.approvedModels ?? null,
   };
+}
+
+/** The per-region limits with this region's set (or, undefined, removed); null when none is left. */
+function withRegion(limits: Record<string, number> | undefined, region: string, limit: number | undefined): Record<string, number> | null {
+  const { [region]: _previous, ...others } = limits ?? {};
+  const next = limit === undefined ? others : { ...others, [region]: limit };
+  return Object.keys(next).length === 0 ? null : next;
 }
 
 function micros(dollars: number | null): number | null {

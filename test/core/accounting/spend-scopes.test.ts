@@ -6,9 +6,9 @@ const key = { id: 'k1', kind: 'api' as const, keyHash: 'h', prefix: 'sb-', name:
 const now = Date.parse('2026-11-23T10:00:00Z');
 
 describe('spend scopes', () => {
-  it("counts a request on its key's, group's and organisation's month and the organisation's all-time total, with their limits", () => {
+  it("counts a request on its key's, group's and organisation's month and the organisation's all-time total, with their limits (the prepaid one of this region)", () => {
     const group = { id: 'g1', name: 'search', description: '', models: [], createdAt: 0, monthlyLimit: 50 };
-    const scopes = spendScopes({ key, group, org: { name: 'o', prepaidLimit: 1000 } }, now, false);
+    const scopes = spendScopes({ key, group, org: { name: 'o', prepaidLimits: { 'eu-central-1': 1000, 'us-east-1': 5 } } }, now, { daily: false, region: 'eu-central-1' });
     expect(scopes.map(({ counter, limit, resetsAt }) => ({ ...counter, limit, resetsAt }))).toEqual([
       { owner: 'key#k1', period: '2026-11', limit: 5, resetsAt: Date.parse('2026-12-01T00:00:00Z') },
       { owner: 'group#g1', period: '2026-11', limit: 50, resetsAt: Date.parse('2026-12-01T00:00:00Z') },
@@ -18,7 +18,7 @@ describe('spend scopes', () => {
   });
 
   it('adds uncapped daily counters when asked, and skips the group for keys without one', () => {
-    const scopes = spendScopes({ key, group: undefined, org: { name: 'o' } }, now, true);
+    const scopes = spendScopes({ key, group: undefined, org: { name: 'o' } }, now, { daily: true, region: 'us-east-1' });
     expect(scopes.map(({ counter }) => `${counter.owner} ${counter.period}`)).toEqual([
       'key#k1 2026-11',
       'org 2026-11',
