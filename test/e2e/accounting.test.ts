@@ -1,10 +1,11 @@
+import { request } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
-import { startTestGateway } from '../support/test-gateway.js';
+import { startTestGateway, testAdminKey } from '../support/test-gateway.js';
 
 const cacheTtlMs = 100;
 const upstream = new MockOpenAIUpstream();
@@ -99,6 +100,22 @@ describe('usage accounting', () => {
 
     const before = await manage('POST', `/apikey/${id}/usage`, { start: '2020-01-01T00:00:00Z', end: '2020-01-31T00:00:00Z' });
     expect(before.json.usage).toEqual({});
+
+    // As Requesty's examples send it: a GET with the query as its body.
+    const asGet = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const query = JSON.stringify({ ...range, resolution: 'day', group_by: ['model'] });
+      const url = new URL(`${gateway.url}/v1/manage/apikey/${id}/usage`);
+      const headers = { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(query)) };
+      const req = request(url, { method: 'GET', headers }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.on('error', reject);
+      req.end(query);
+    });
+    expect(asGet.status).toBe(200);
+    expect(JSON.parse(asGet.body)).toEqual(byModel.json);
   });
 
   it('counts identical requests of a key without a limit each', async () => {

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { generateApiKey, newApiKeyRecord } from '../../core/auth/api-key.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ApiKeyRecord, KeyChanges } from '../../ports/key-store.js';
-import { jsonResponse } from '../gateway-http.js';
+import { jsonResponse, type GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
@@ -69,12 +69,8 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       return jsonResponse(200, { id, deleted: true });
     },
   },
-  '/v1/manage/apikey/:id/usage': {
-    POST: async (request, deps, { id = '' }) => {
-      await authorizeManagement(request, deps);
-      return jsonResponse(200, await keyUsage(request.body, (await existing(deps, id)).id, deps));
-    },
-  },
+  // Requesty's own examples send the query as the body of a GET: both are served.
+  '/v1/manage/apikey/:id/usage': { POST: usageOfKey, GET: usageOfKey },
   '/v1/manage/apikey/:id/limit': {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
@@ -116,6 +112,11 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
     },
   },
 };
+
+async function usageOfKey(request: GatewayRequest, deps: ManagementDeps, { id = '' }: Readonly<Record<string, string>>) {
+  await authorizeManagement(request, deps);
+  return jsonResponse(200, await keyUsage(request.body, (await existing(deps, id)).id, deps));
+}
 
 /** A key as the API shows it, with this month's spend: never the hash, never the secret. */
 function publicKey(record: ApiKeyRecord, spend: SpendView | undefined) {
