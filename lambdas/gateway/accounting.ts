@@ -111,6 +111,12 @@ export async function openLedger(
   };
 }
 
+/** runRouted opens the ledger before the first attempt, so a served request always has one. */
+export function openedLedger(ledger: Ledger | undefined): Ledger {
+  if (!ledger) throw new Error('The request was served without opening its ledger.');
+  return ledger;
+}
+
 /** After a failure: gives the reservation back, and says in the error what budget is left. */
 export async function releaseAfter(error: unknown, ledger: Ledger | undefined): Promise<void> {
   if (!ledger) return;

@@ -2,12 +2,11 @@ import { unsupportedParameter } from '../core/providers/message-parts.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
 import { embeddingsRequestSchema } from '../core/schemas/openai-embeddings.js';
 import { accountOf } from '../core/accounting/directory-lookup.js';
-import { openLedger, releaseAfter, type Ledger } from './accounting.js';
+import { openedLedger, openLedger, releaseAfter, type Ledger } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { parseBody } from './parse-body.js';
 import { presentedKey } from './presented-key.js';
-import { openedLedger } from './run-chat.js';
 import { runRouted } from './run-routed.js';
 
 /** POST /v1/embeddings, for OpenAI-compatible, Gemini and Bedrock embedding models (and policies of them). */

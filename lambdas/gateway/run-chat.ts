@@ -4,7 +4,7 @@ import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
 import type { ChatCompletion, ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { chatUsageBound, costMicros, openLedger, releaseAfter, type Ledger } from './accounting.js';
+import { chatUsageBound, costMicros, openedLedger, openLedger, releaseAfter, type Ledger } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { keepAlive, settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
 import { runRouted } from './run-routed.js';
@@ -101,12 +101,6 @@ export async function runChat(
     await releaseAfter(error, ledger);
     throw error;
   }
-}
-
-/** runRouted opens the ledger before the first attempt, so a served request always has one. */
-export function openedLedger(ledger: Ledger | undefined): Ledger {
-  if (!ledger) throw new Error('The request was served without opening its ledger.');
-  return ledger;
 }
 
 /**
