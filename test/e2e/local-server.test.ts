@@ -60,16 +60,26 @@ function javaDescendantsOf(pid: number): number {
 }
 
 describe('npm start', () => {
-  it('creates and prints a working development key on first start, keeps it across restarts, and stops cleanly on Ctrl-C', async () => {
+  it('creates and prints working development and management keys on first start, keeps them and their usage across restarts, and stops cleanly on Ctrl-C', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-start-'));
     const port = String(await freePort());
-    const env = { SWITCHBOARD_DATA_DIR: dataDir, PORT: port, SWITCHBOARD_DEV_KEY: '', DYNAMODB_ENDPOINT: '' };
+    // Usage written only a minute after a request: what the second start sees was written by Ctrl-C.
+    const env = { SWITCHBOARD_DATA_DIR: dataDir, PORT: port, SWITCHBOARD_DEV_KEY: '', SWITCHBOARD_ADMIN_KEY: '', DYNAMODB_ENDPOINT: '', SWITCHBOARD_USAGE_WRITES: '60000' };
+    const base = `http://127.0.0.1:${port}`;
+    const chat = (key: string | undefined) =>
+      fetch(`${base}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'still here' }] }),
+      });
 
     const first = runStart(env);
     await first.waitFor('Press Ctrl-C to stop.');
-    const key = /(sb-[A-Za-z0-9_-]{43})/.exec(first.output())?.[1];
+    const [key, adminKey] = [...new Set([...first.output().matchAll(/(sb-[A-Za-z0-9_-]{43})/g)].map((match) => match[1]))];
     expect(key).toBeDefined();
-    expect(first.output()).toContain(`curl http://127.0.0.1:${port}/v1/chat/completions`);
+    expect(adminKey).toBeDefined();
+    expect(first.output()).toContain(`curl ${base}/v1/chat/completions`);
+    expect((await chat(key)).status).toBe(200);
     expect(javaDescendantsOf(first.pid)).not.toBe(0);
     expect(await first.interrupt()).toBe(0);
     expect(javaDescendantsOf(first.pid)).toBe(0);
@@ -77,12 +87,19 @@ describe('npm start', () => {
     const second = runStart(env);
     await second.waitFor('Press Ctrl-C to stop.');
     expect(second.output()).not.toContain('sb-');
-    const response = await fetch(`http://127.0.0.1:${port}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'still here' }] }),
-    });
-    expect(response.status).toBe(200);
+    expect((await chat(key)).status).toBe(200);
+    // The management key works, and the request made before Ctrl-C was written on the way out.
+    const manage = (path: string, body?: unknown) =>
+      fetch(`${base}/v1/manage${path}`, {
+        method: body === undefined ? 'GET' : 'POST',
+        headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).then(async (response) => ({ status: response.status, json: (await response.json()) as Record<string, unknown> }));
+    const keys = await manage('/apikey');
+    expect(keys.status).toBe(200);
+    const [development] = keys.json.data as { id: string }[];
+    const usage = await manage(`/apikey/${development?.id}/usage`, { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString(), resolution: 'month' });
+    expect(Object.values(usage.json.usage as Record<string, { requests: number }>).reduce((sum, month) => sum + month.requests, 0)).toBe(1);
     expect(await second.interrupt()).toBe(0);
   }, 60_000);
 
