@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
@@ -101,6 +102,23 @@ describe('monthly spend limits', () => {
       .catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(unpriced.status).toBe(400);
     expect(unpriced.code).toBe('model_not_priced');
+  });
+
+  it('releases the reservation of a request that died once it expires, and only then', async () => {
+    const { id, client } = await newKey(0.001);
+    const counter = { owner: `key#${id}`, period: billingPeriod(Date.now()).id, limit: 1_000 };
+    // A request that holds the whole budget and is still running: nothing else fits.
+    expect((await gateway.deps.usage.reserve('running', 1_000, [counter], Date.now() + 60_000)).held).toBe(true);
+    const refused = (await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 10 }).catch((error: unknown) => error)) as InstanceType<
+      typeof OpenAI.APIError
+    >;
+    expect(refused.status).toBe(402);
+    await gateway.deps.usage.release({ requestId: 'running', amount: 1_000, counters: [counter] });
+    // One that died holding it: its reservation has expired, so the next request gets the room.
+    expect((await gateway.deps.usage.reserve('dead', 1_000, [counter], Date.now() - 1)).held).toBe(true);
+    const served = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 10 });
+    expect((served.usage as { cost?: number } | undefined)?.cost).toBe(0.000005);
+    expect((await manage('GET', `/apikey/${id}`)).json.spend).toBe(0.000005);
   });
 
   it('leaves keys without a limit unlimited', async () => {
