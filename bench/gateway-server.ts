@@ -6,16 +6,19 @@ import type { GatewayDeps } from '../lambdas/gateway/gateway-config.js';
 import { dynamoDbClient, parseGatewayEnv } from '../lambdas/handlers/gateway-env.js';
 import { routeRouterRequest } from '../lambdas/gateway/router-routes.js';
 import type { UsageStore } from '../lambdas/ports/usage-store.js';
+import { createRouterHandler } from '../lambdas/handlers/router-handler.js';
+import { functionUrlServer } from '../lambdas/local/function-url-server.js';
+import type { StreamingHandler } from '../lambdas/local/lambda-streaming-shim.js';
 import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
 
 /**
- * The gateway exactly as `npm start` runs it (in memory, pointed at the bench upstream), plus
- * the same router core behind a plain node:http server: with usage written as `npm start` does
- * (every 50 ms), without any accounting, after each response (as on Lambda), and before each
- * response ends (`sync`). The core shows what the gateway's own
- * work costs apart from the local Lambda function URL emulation and middy's stream pipeline (on
- * AWS, the function URL front end is Lambda's); the core without accounting is the baseline
- * for what accounting costs.
+ * The gateway exactly as `npm start` runs it (in memory, pointed at the bench upstream), and
+ * beside it the same without accounting; plus the same router core behind a plain node:http
+ * server: with usage written as `npm start` does (every 50 ms), without any accounting, after
+ * each response (as on Lambda), and before each response ends (`sync`). The core shows what the
+ * gateway's own work costs apart from the local Lambda function URL emulation and middy's
+ * stream pipeline (on AWS, the function URL front end is Lambda's); the ones without
+ * accounting are the baselines for what accounting costs.
  */
 const gateway = await startLocalGateway({ env: { ...process.env, PORT: '0' }, inMemory: true });
 
@@ -38,6 +41,9 @@ await listen(coreServer(gateway.deps), 'CORE');
 await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'UNCOUNTED');
 await listen(coreServer({ ...gateway.deps, usage: afterResponse }, () => afterResponse.flush()), 'AFTER');
 await listen(coreServer({ ...gateway.deps, usage: new DynamoDbUsageStore(client, env.USAGE_TABLE, 'sync') }), 'SYNC');
+// The whole local hop (function URL emulator and middy handler) without accounting, beside `npm start`'s.
+const uncountedHandler = createRouterHandler(async () => ({ deps: { ...gateway.deps, usage: noAccounting } })) as unknown as StreamingHandler;
+await listen(functionUrlServer(() => ({ invokeMode: 'RESPONSE_STREAM', handler: uncountedHandler })), 'GATEWAY_UNCOUNTED');
 // Last: the bench reads the other ports once it sees this one.
 console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -92,7 +92,8 @@ function row(name: string, result: Measurement): string {
 }
 
 /**
- * What usage accounting costs on the hot path: the router core with no accounting; with a key
+ * What usage accounting costs on the hot path: the whole local gateway with and without
+ * accounting (as `npm start` runs it); and the router core with no accounting; with a key
  * without limits, its usage written every 50 ms (`npm start`), after each response (Lambda;
  * concurrent writes group-committed) or before each response ends (`sync`); and with a capped
  * key, which adds a reservation before the provider is called. DynamoDB Local runs on this
@@ -107,6 +108,8 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
   const cappedKey = String(((await created.json()) as { key?: string }).key);
   const core = (port: string | undefined) => `http://127.0.0.1:${port}`;
   const variants = [
+    { name: 'gateway, none', origin: core(gateway.extraPorts.GATEWAY_UNCOUNTED), key },
+    { name: 'gateway', origin: gateway.origin, key },
     { name: 'uncounted', origin: core(gateway.extraPorts.UNCOUNTED), key },
     { name: 'every 50 ms', origin: core(gateway.extraPorts.CORE), key },
     { name: 'after response', origin: core(gateway.extraPorts.AFTER), key },
@@ -158,12 +161,12 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
       results.set(name, result);
       console.log(`${row(name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
     }
-    const baseline = results.get('uncounted');
-    for (const { name } of variants.slice(1)) {
+    for (const { name } of variants) {
+      const baseline = results.get(name.startsWith('gateway') ? 'gateway, none' : 'uncounted');
       const counted = results.get(name);
-      if (!baseline || !counted) continue;
+      if (!baseline || !counted || counted === baseline) continue;
       console.log(
-        `  → ${name}: throughput ${format((100 * counted.perSecond) / baseline.perSecond, 0)}% of uncounted ` +
+        `  → ${name}: throughput ${format((100 * counted.perSecond) / baseline.perSecond, 0)}% of the same without accounting ` +
           `(loss ${format(100 - (100 * counted.perSecond) / baseline.perSecond, 0)}%; target < 10%), adds ${format(counted.p50Ms - baseline.p50Ms, 3)} ms p50, ` +
           `router CPU ${format(counted.cpuMicros - baseline.cpuMicros, 0)} µs/req more`,
       );
