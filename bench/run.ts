@@ -118,7 +118,7 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
     { name: 'capped, after', origin: core(gateway.extraPorts.AFTER), key: cappedKey },
   ];
   for (const concurrency of [1, 16]) {
-    console.log(`Accounting (router core, non-streaming, concurrency ${concurrency}; mean of two interleaved rounds)`);
+    console.log(`Accounting (non-streaming, concurrency ${concurrency}; mean of two interleaved rounds)`);
     const rounds = new Map<string, (Measurement & { databaseMicros: number })[]>();
     for (let round = 0; round < 2; round++) {
       for (const variant of round === 0 ? variants : [...variants].reverse()) {
