@@ -37,7 +37,7 @@ describe('usage written after the response (Lambda)', () => {
     await vi.waitFor(async () => expect((await manage('GET', `/apikey/${String(created.json.id)}`)).json.spend).toBeGreaterThan(cost), { timeout: 2_000 });
   });
 
-  it('gives the client the whole response before that work starts', async () => {
+  it('gives the client the whole response while the work left for after it still runs', async () => {
     let releaseWork: () => void = () => undefined;
     const workDone = new Promise<void>((resolve) => (releaseWork = resolve));
     const afterResponse = vi.fn(() => workDone);
