@@ -63,9 +63,12 @@ describe.each([
     const statements = statementsOf(template, 'Switchboard router');
     const actions = actionsIn(statements);
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem', 'secretsmanager:GetSecretValue']));
-    const writes = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
+    // Every DynamoDB call the usage store makes from the router, and nothing more.
+    const writes = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:UpdateItem'));
     expect(writes).toHaveLength(1);
+    expect(writes[0]?.Action).toEqual(['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']);
     expect(JSON.stringify(writes[0]?.Resource)).toMatch(/usage/i);
+    expect(actions).not.toContain('dynamodb:PutItem');
     const reads = statements.filter((statement) => statement.Action === 'dynamodb:GetItem');
     expect(JSON.stringify(reads)).toMatch(/directory/i);
     expect(actions.filter((action) => action.includes('*') && !/^(dynamodb|logs|secretsmanager):/.test(action))).toEqual([]);

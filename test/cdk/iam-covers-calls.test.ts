@@ -1,0 +1,162 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
+import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { manageClient } from '../support/manage-client.js';
+import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
+import { startTestGateway, testKey } from '../support/test-gateway.js';
+import { statementsOf, synthesize } from './synth.js';
+
+/**
+ * Every DynamoDB call the router and the management API make, recorded while they serve real
+ * requests on DynamoDB Local, must be allowed by their roles in the synthesized stack: a call
+ * the role does not allow would fail only once deployed.
+ */
+type Call = { table: 'keys' | 'policies' | 'usage' | 'directory'; index?: string; action: string };
+
+const upstream = new MockOpenAIUpstream();
+let gateway: LocalGateway;
+let manage: ReturnType<typeof manageClient>;
+let recording: Call[] | undefined;
+const send = DynamoDBClient.prototype.send;
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+  manage = manageClient(gateway.url);
+  DynamoDBClient.prototype.send = function (this: DynamoDBClient, command: Parameters<DynamoDBClient['send']>[0], ...rest: unknown[]) {
+    recording?.push(...callsOf(command.constructor.name.replace(/Command$/, ''), command.input as Record<string, unknown>));
+    return (send as (...args: unknown[]) => unknown).call(this, command, ...rest);
+  } as DynamoDBClient['send'];
+});
+afterAll(async () => {
+  DynamoDBClient.prototype.send = send;
+  await gateway?.stop();
+  await upstream.stop();
+});
+
+function tableOf(name: unknown): Call['table'] {
+  const kind = String(name).split('-')[0];
+  if (kind === 'keys' || kind === 'policies' || kind === 'usage' || kind === 'directory') return kind;
+  throw new Error(`unknown table ${String(name)}`);
+}
+
+function callsOf(operation: string, input: Record<string, unknown>): Call[] {
+  if (operation === 'TransactWriteItems') {
+    return (input.TransactItems as Record<string, { TableName: string }>[]).flatMap((item) =>
+      Object.entries(item).map(([kind, write]) => ({ table: tableOf(write.TableName), action: kind === 'ConditionCheck' ? 'ConditionCheckItem' : `${kind}Item` })),
+    );
+  }
+  if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
+    return Object.keys(input.RequestItems as object).map((table) => ({ table: tableOf(table), action: operation }));
+  }
+  return [{ table: tableOf(input.TableName), action: operation, ...(input.IndexName ? { index: String(input.IndexName) } : {}) }];
+}
+
+function allowedBy(role: string): (call: Call) => boolean {
+  const { home } = synthesize();
+  if (!home) throw new Error('no home stack');
+  const logicalId = { keys: 'GatewayKeysTable', policies: 'GatewayPoliciesTable', usage: 'GatewayUsageTable', directory: 'GatewayDirectoryTable' };
+  return (call) =>
+    statementsOf(home, role).some((statement) => {
+      const resources = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
+      const onIndex = (resource: string) => resource.includes(`/index/${call.index}`);
+      return (
+        [statement.Action].flat().includes(`dynamodb:${call.action}`) &&
+        resources.some((resource) => resource.includes(logicalId[call.table]) && (call.index ? onIndex(resource) : !resource.includes('/index/')))
+      );
+    });
+}
+
+async function recorded(work: () => Promise<void>): Promise<Call[]> {
+  recording = [];
+  try {
+    await work();
+  } finally {
+    // Usage written after a response belongs to it too.
+    await gateway.deps.usage.flush();
+  }
+  const calls = recording;
+  recording = undefined;
+  return [...new Map(calls.map((call) => [JSON.stringify(call), call])).values()];
+}
+
+const hello = [{ role: 'user' as const, content: 'Hi' }];
+
+describe('IAM roles against the calls the code makes', () => {
+  it('allows every DynamoDB call the router makes', async () => {
+    const group = await manage('POST', '/group', { name: 'iam', monthly_limit: 10 });
+    const capped = await manage('POST', '/apikey', { name: 'capped', monthly_limit: 1, group_id: String(group.json.id) });
+    const tiny = await manage('POST', '/apikey', { name: 'tiny', monthly_limit: 0.001 });
+    await manage('POST', '/org', { monthly_limit: 1000, balance: 1000 });
+    await manage('POST', '/policy', { name: 'iam', type: 'fallback', models: [{ model: 'openai/gpt-4o-mini' }, { model: 'mock/echo' }] });
+    // A request that died holding all of the tiny key's budget.
+    const counter = { owner: `key#${String(tiny.json.id)}`, period: billingPeriod(Date.now()).id, limit: 1_000 };
+    await gateway.deps.usage.reserve('dead', 1_000, [counter], Date.now() - 1);
+    const client = (key: unknown) => new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: String(key), maxRetries: 0 });
+
+    const calls = await recorded(async () => {
+      await client(capped.json.key).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello });
+      for await (const chunk of await client(capped.json.key).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, stream: true })) void chunk;
+      await client(capped.json.key).chat.completions.create({ model: 'anthropic/claude-haiku-4-5', messages: hello }).catch(() => undefined);
+      await client(capped.json.key).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 100_000 }).catch(() => undefined);
+      await client(tiny.json.key).chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 10 });
+      await client(testKey).chat.completions.create({ model: 'policy/iam', messages: hello });
+      await client(testKey).embeddings.create({ model: 'mock/embed', input: 'hi' });
+      await client(testKey).models.list();
+    });
+    const allowed = allowedBy('Switchboard router');
+    expect(calls.filter((call) => !allowed(call))).toEqual([]);
+    // The scenario reached every kind of write and read the usage store has.
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { table: 'usage', action: 'UpdateItem' },
+        { table: 'usage', action: 'GetItem' },
+        { table: 'usage', action: 'BatchGetItem' },
+        { table: 'directory', action: 'GetItem' },
+        { table: 'keys', action: 'GetItem' },
+        { table: 'policies', action: 'GetItem' },
+      ]),
+    );
+  });
+
+  it('allows every DynamoDB call the management API makes', async () => {
+    const calls = await recorded(async () => {
+      const key = await manage('POST', '/apikey', { name: 'm', labels: { a: 'b' } });
+      const id = String(key.json.id);
+      const group = String((await manage('POST', '/group', { name: 'm' })).json.id);
+      for (const [method, path, body] of [
+        ['GET', '/apikey'],
+        ['GET', `/apikey/${id}`],
+        ['POST', `/apikey/${id}/usage`, { start: new Date(Date.now() - 3_600_000).toISOString(), end: new Date().toISOString() }],
+        ['POST', `/apikey/${id}/limit`, { monthly_limit: 5 }],
+        ['POST', `/apikey/${id}/labels`, { labels: {} }],
+        ['POST', `/apikey/${id}/expiry`, { expires_at: null }],
+        ['POST', `/apikey/${id}/group`, { group_id: group }],
+        ['POST', `/apikey/${id}/disable`],
+        ['GET', '/group'],
+        ['POST', `/group/${group}/member`, { user_id: 'ann' }],
+        ['POST', `/group/${group}/member/ann`, { role: 'admin' }],
+        ['GET', `/group/${group}`],
+        ['POST', `/group/${group}/limit`, { monthly_limit: 3 }],
+        ['POST', `/group/${group}/models`, { models: ['mock/*'] }],
+        ['DELETE', `/group/${group}/member/ann`],
+        ['POST', `/apikey/${id}/group`, { group_id: null }],
+        ['DELETE', `/group/${group}`],
+        ['DELETE', `/apikey/${id}`],
+        ['GET', '/org'],
+        ['POST', '/org', { name: 'iam', balance: 5 }],
+        ['POST', '/org/approved-models', { models: null }],
+        ['POST', '/policy', { name: 'm', type: 'fallback', models: [{ model: 'mock/echo' }] }],
+        ['GET', '/policy'],
+        ['GET', '/policy/m'],
+        ['DELETE', '/policy/m'],
+      ] as const) {
+        const { status } = await manage(method, path, body);
+        expect(status, `${method} ${path}`).toBeLessThan(300);
+      }
+    });
+    const allowed = allowedBy('Switchboard management');
+    expect(calls.filter((call) => !allowed(call))).toEqual([]);
+  });
+});
