@@ -7,7 +7,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, parseQuery } from './management-request.js';
-import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, listQuerySchema, modelListSchema, toMicros, type SpendView } from './management-schemas.js';
+import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, limitMicros, listQuerySchema, modelListSchema, toMicros, type SpendView } from './management-schemas.js';
 
 const nameSchema = z.string().min(1).max(128);
 const descriptionSchema = z.string().max(1024);
@@ -77,7 +77,7 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
       const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: dollarLimitSchema }).strict());
-      return updated(deps, id, { monthlyLimit: limit === null ? null : toMicros(limit) });
+      return updated(deps, id, { monthlyLimit: limitMicros(limit) });
     },
   },
   '/v1/manage/group/:id/models': {

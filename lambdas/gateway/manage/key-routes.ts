@@ -7,7 +7,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, parseQuery } from './management-request.js';
-import { currentSpends, dollarLimitSchema, dollarsOrNull, listQuerySchema, toMicros, type SpendView } from './management-schemas.js';
+import { currentSpends, dollarLimitSchema, dollarsOrNull, limitMicros, listQuerySchema, toMicros, type SpendView } from './management-schemas.js';
 import { keyUsage } from './key-usage.js';
 
 const labelsSchema = z.record(z.string().min(1).max(128), z.string().max(512)).refine((labels) => Object.keys(labels).length <= 50, {
@@ -75,7 +75,7 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
       const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: dollarLimitSchema }).strict());
-      return updated(deps, id, { monthlyLimit: limit === null ? null : toMicros(limit) });
+      return updated(deps, id, { monthlyLimit: limitMicros(limit) });
     },
   },
   '/v1/manage/apikey/:id/labels': {

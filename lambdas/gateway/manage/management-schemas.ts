@@ -20,6 +20,11 @@ export function toMicros(dollars: number): number {
   return Math.round(dollars * 1_000_000);
 }
 
+/** A limit as the API sets it: null removes it. */
+export function limitMicros(dollars: number | null): number | null {
+  return dollars === null ? null : toMicros(dollars);
+}
+
 export function dollarsOrNull(micros: number | undefined): number | null {
   return micros === undefined ? null : microsToDollars(micros);
 }

@@ -6,7 +6,7 @@ import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement } from './management-request.js';
-import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, modelListSchema, toMicros } from './management-schemas.js';
+import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, limitMicros, modelListSchema, toMicros } from './management-schemas.js';
 
 const allTime = { owner: 'org', period: 'all' };
 
@@ -35,8 +35,8 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
       const spentEver = balance === undefined || balance === null ? 0 : ((await deps.usage.totals([allTime]))[0]?.spent ?? 0);
       const org = await deps.directory.updateOrg((current): OrgChanges => ({
         ...(body.name === undefined ? {} : { name: body.name }),
-        ...(body.monthly_limit === undefined ? {} : { monthlyLimit: micros(body.monthly_limit) }),
-        ...(body.default_key_limit === undefined ? {} : { defaultKeyLimit: micros(body.default_key_limit) }),
+        ...(body.monthly_limit === undefined ? {} : { monthlyLimit: limitMicros(body.monthly_limit) }),
+        ...(body.default_key_limit === undefined ? {} : { defaultKeyLimit: limitMicros(body.default_key_limit) }),
         ...(balance === undefined ? {} : { prepaidLimits: withRegion(current.prepaidLimits, deps.region, balance === null ? undefined : spentEver + toMicros(balance)) }),
       }));
       return jsonResponse(200, await publicOrg(deps, org));
@@ -77,8 +77,4 @@ function withRegion(limits: Record<string, number> | undefined, region: string, 
   const { [region]: _previous, ...others } = limits ?? {};
   const next = limit === undefined ? others : { ...others, [region]: limit };
   return Object.keys(next).length === 0 ? null : next;
-}
-
-function micros(dollars: number | null): number | null {
-  return dollars === null ? null : toMicros(dollars);
 }
