@@ -14,8 +14,6 @@ import type { GatewayDeps } from './gateway-config.js';
  * settled, what it cost. Settle or release it exactly once.
  */
 export interface Ledger {
-  /** The worst-case cost held, in micro-dollars (0 when no limit applies). */
-  reserved: number;
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
    * (undefined when there is none, or the model is not priced); without usage, what it held.
@@ -67,7 +65,6 @@ export async function openLedger(
   let closed = false;
 
   return {
-    reserved,
     async settle(model, usage) {
       if (closed) throw new Error('A request is settled once.');
       closed = true;
@@ -106,9 +103,13 @@ export async function openLedger(
       if (!committedNow) return {};
       const room = Math.min(...capped.map((counter, i) => counter.limit - (committedNow[i] ?? 0)));
       const remaining = Math.max(0, room + (charged === undefined ? 0 : reserved - charged));
-      return { 'x-switchboard-budget-remaining': microsToDollars(remaining).toFixed(6) };
+      return remainingHeader(remaining);
     },
   };
+}
+
+function remainingHeader(micros: number): Record<string, string> {
+  return { 'x-switchboard-budget-remaining': microsToDollars(micros).toFixed(6) };
 }
 
 /** runRouted opens the ledger before the first attempt, so a served request always has one. */
@@ -182,7 +183,7 @@ async function reserve(hold: Hold, capped: CappedCounter[], scopes: SpendScope[]
       type: 'insufficient_quota',
       headers: {
         ...(resetsAt ? { 'x-switchboard-budget-resets-at': resetsAt } : {}),
-        ...(remaining === undefined ? {} : { 'x-switchboard-budget-remaining': microsToDollars(remaining).toFixed(6) }),
+        ...(remaining === undefined ? {} : remainingHeader(remaining)),
       },
     },
   );
