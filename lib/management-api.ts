@@ -1,18 +1,14 @@
 import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { keysTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
+import { tableEnvironment, type GatewayTables } from './gateway-tables.js';
 import { lambdaEntries } from './lambda-entries.js';
 
-export interface ManagementApiProps {
-  keysTable: dynamodb.ITableV2;
-  policiesTable: dynamodb.ITableV2;
-  directoryTable: dynamodb.ITableV2;
-  usageTable: dynamodb.ITableV2;
+export interface ManagementApiProps extends GatewayTables {
   originSecret: secretsmanager.ISecret;
   functions: FunctionOptions;
 }
@@ -31,10 +27,7 @@ export class ManagementApi extends Construct {
       memorySize: 512,
       timeout: Duration.seconds(30),
       environment: {
-        KEYS_TABLE: props.keysTable.tableName,
-        POLICIES_TABLE: props.policiesTable.tableName,
-        DIRECTORY_TABLE: props.directoryTable.tableName,
-        USAGE_TABLE: props.usageTable.tableName,
+        ...tableEnvironment(props),
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
       },
     });

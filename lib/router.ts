@@ -1,19 +1,15 @@
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
+import { tableEnvironment, type GatewayTables } from './gateway-tables.js';
 import { modelCatalog } from '../lambdas/core/catalog/model-catalog.js';
 import { bedrockFoundationModels, bedrockGeographies } from '../lambdas/core/providers/bedrock/bedrock-model.js';
 import { lambdaEntries } from './lambda-entries.js';
 
-export interface RouterProps {
-  keysTable: dynamodb.ITableV2;
-  policiesTable: dynamodb.ITableV2;
-  directoryTable: dynamodb.ITableV2;
-  usageTable: dynamodb.ITableV2;
+export interface RouterProps extends GatewayTables {
   /** The secret CloudFront sends in x-origin-verify; the router refuses requests without it. */
   originSecret: secretsmanager.ISecret;
   /** Provider id → secret holding `{"apiKey": ..., "baseUrl"?: ...}`. */
@@ -42,10 +38,7 @@ export class Router extends Construct {
       // Long reasoning calls are allowed to finish; the client and CloudFront bound idle time.
       timeout: Duration.minutes(15),
       environment: {
-        KEYS_TABLE: props.keysTable.tableName,
-        POLICIES_TABLE: props.policiesTable.tableName,
-        DIRECTORY_TABLE: props.directoryTable.tableName,
-        USAGE_TABLE: props.usageTable.tableName,
+        ...tableEnvironment(props),
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
         SWITCHBOARD_MARKUP: String(props.markup),
