@@ -1,48 +1,10 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { freePort } from '../../lambdas/local/free-port.js';
-
-interface RunningStart {
-  output: () => string;
-  waitFor: (text: string) => Promise<void>;
-  interrupt: () => Promise<number | null>;
-  pid: number;
-}
-
-/** Runs `npm start`'s entry file as a user would, in its own process. */
-function runStart(env: NodeJS.ProcessEnv): RunningStart {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lambdas/local/start.ts'], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  const listeners: Array<() => void> = [];
-  const onData = (chunk: Buffer) => {
-    output += chunk.toString();
-    for (const listener of listeners) listener();
-  };
-  child.stdout.on('data', onData);
-  child.stderr.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return {
-    pid: child.pid ?? 0,
-    output: () => output,
-    waitFor: (text) =>
-      new Promise((resolve, reject) => {
-        const check = () => output.includes(text) && resolve();
-        listeners.push(check);
-        check();
-        void exited.then(() => reject(new Error(`exited before printing "${text}":\n${output}`)));
-      }),
-    interrupt: () => {
-      child.kill('SIGINT');
-      return exited;
-    },
-  };
-}
+import { spawnStart } from '../support/spawned-gateway.js';
 
 /** How many java processes run below `pid` (DynamoDB Local sits under a small shell). */
 function javaDescendantsOf(pid: number): number {
@@ -73,7 +35,7 @@ describe('npm start', () => {
         body: JSON.stringify({ model: 'mock/echo', messages: [{ role: 'user', content: 'still here' }] }),
       });
 
-    const first = runStart(env);
+    const first = spawnStart(env);
     await first.waitFor('Press Ctrl-C to stop.');
     const [key, adminKey] = [...new Set([...first.output().matchAll(/(sb-[A-Za-z0-9_-]{43})/g)].map((match) => match[1]))];
     expect(key).toBeDefined();
@@ -84,7 +46,7 @@ describe('npm start', () => {
     expect(await first.interrupt()).toBe(0);
     expect(javaDescendantsOf(first.pid)).toBe(0);
 
-    const second = runStart(env);
+    const second = spawnStart(env);
     await second.waitFor('Press Ctrl-C to stop.');
     expect(second.output()).not.toContain('sb-');
     expect((await chat(key)).status).toBe(200);
@@ -106,7 +68,7 @@ describe('npm start', () => {
   it('takes DynamoDB Local down even when the server is killed outright', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-kill-'));
     const env = { SWITCHBOARD_DATA_DIR: dataDir, PORT: String(await freePort()), SWITCHBOARD_DEV_KEY: 'sb-kill-test-key-000000', DYNAMODB_ENDPOINT: '' };
-    const server = runStart(env);
+    const server = spawnStart(env);
     await server.waitFor('Press Ctrl-C to stop.');
     const dynamoDbRunning = () => {
       try {
