@@ -7,6 +7,8 @@ export interface GatewayRequest {
   query: Record<string, string | undefined>;
   body: string;
   requestId: string;
+  /** Aborted when the client goes away, from the moment the request arrived. */
+  clientSignal?: AbortSignal;
 }
 
 export interface GatewayResponse {

@@ -2,7 +2,7 @@ import type { LambdaFunctionURLEvent } from 'aws-lambda';
 import type { GatewayRequest } from '../gateway/gateway-http.js';
 
 /** Function URL events already carry lower-cased header names and a raw, undecoded path. */
-export function toGatewayRequest(event: LambdaFunctionURLEvent, requestId: string): GatewayRequest {
+export function toGatewayRequest(event: LambdaFunctionURLEvent, requestId: string, clientSignal?: AbortSignal): GatewayRequest {
   const body = event.body ?? '';
   return {
     method: event.requestContext.http.method,
@@ -11,5 +11,6 @@ export function toGatewayRequest(event: LambdaFunctionURLEvent, requestId: strin
     query: event.queryStringParameters ?? {},
     body: event.isBase64Encoded ? Buffer.from(body, 'base64').toString('utf8') : body,
     requestId,
+    ...(clientSignal ? { clientSignal } : {}),
   };
 }

@@ -32,8 +32,9 @@ export async function serveFunctionUrl<Deps>(
   requestId: string,
   { deps, isFromOrigin }: FunctionRuntime<Deps>,
   route: (request: GatewayRequest, deps: Deps) => Promise<GatewayResponse>,
+  clientSignal?: AbortSignal,
 ): Promise<GatewayResponse> {
-  const request = toGatewayRequest(event, requestId);
+  const request = toGatewayRequest(event, requestId, clientSignal);
   if (isFromOrigin && !isFromOrigin(request.headers[originVerifyHeader])) {
     const error = new GatewayError(403, 'forbidden', 'Call the gateway through its CloudFront endpoint.');
     return jsonResponse(403, toOpenAIError(error, []).body, { 'x-request-id': requestId });

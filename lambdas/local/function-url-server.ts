@@ -7,6 +7,19 @@ import type { ResponsePrelude, StreamingHandler, StreamingResponseStream } from 
 /** Lambda refuses larger invocation payloads before the function runs. */
 const lambdaPayloadLimitBytes = 6 * 1024 * 1024;
 
+/**
+ * What a slow or stalled client may hold: its headers must arrive within 10 s and its whole
+ * request within 60 s (checked every second), so clients that never finish cannot pile up.
+ * Idle keep-alive connections are kept for 65 s, well past the few seconds HTTP clients keep
+ * theirs: a client reusing a connection never races the server closing it.
+ */
+const serverTimeouts = {
+  headersTimeout: 10_000,
+  requestTimeout: 60_000,
+  keepAliveTimeout: 65_000,
+  connectionsCheckingInterval: 1_000,
+};
+
 export type BufferedHandler = (event: LambdaFunctionURLEvent, context: unknown) => Promise<LambdaFunctionURLResult>;
 
 /** A function behind a URL, in one of the two invoke modes function URLs have. */
@@ -20,7 +33,7 @@ export type LocalFunction =
  * A streaming function's writes go straight to the socket as they happen.
  */
 export function functionUrlServer(functionFor: (path: string) => LocalFunction): Server {
-  return createServer((req, res) => {
+  return createServer(serverTimeouts, (req, res) => {
     readBody(req)
       .then((body) => {
         if (body === undefined) return refuseOversized(res);
@@ -48,8 +61,10 @@ async function invokeStreaming(
   res: ServerResponse,
 ): Promise<void> {
   const responseStream = new FunctionUrlResponseStream(res);
+  // A client that leaves ends the stream without an error event: nothing may be left to throw,
+  // whether or not the function has started writing yet; the function sees its stream closed.
   res.on('close', () => {
-    if (!res.writableFinished) responseStream.destroy(new Error('client disconnected'));
+    if (!res.writableFinished) responseStream.destroy();
   });
   await handler(event, responseStream, context);
 }
@@ -162,6 +177,10 @@ function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
     req.on('data', onData);
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
+    // A client that gives up while uploading: the request is dropped, and nothing waits on it.
+    req.on('close', () => {
+      if (!req.complete) reject(new Error('client disconnected while uploading'));
+    });
   });
 }
 
