@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     SWITCHBOARD_DEV_KEY: key,
     SWITCHBOARD_ADMIN_KEY: adminKey,
     SWITCHBOARD_DATA_DIR: '',
-    SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: String(firstByteTimeoutMs),
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: String(firstByteTimeoutMs),
     // Failover is what is measured here, so the circuit breaker must never skip the primary.
     SWITCHBOARD_BREAKER_THRESHOLD: '1000000000',
   });

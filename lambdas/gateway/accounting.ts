@@ -1,5 +1,6 @@
 import type { Account } from '../core/accounting/account.js';
 import { spendScopes, type SpendScope } from '../core/accounting/spend-scopes.js';
+import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
 import { GatewayError } from '../core/errors.js';
@@ -16,10 +17,10 @@ import type { GatewayDeps } from './gateway-config.js';
 export interface Ledger {
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
-   * (undefined when there is none, or the model is not priced); without usage, what it held.
-   * Never fails: a write that cannot be made is logged.
+   * (undefined, and nothing charged, when the model is not priced). Never fails: a write that
+   * cannot be made is logged.
    */
-  settle(model: string | undefined, usage: Usage | undefined): Promise<{ cost: number | undefined; charged: number }>;
+  settle(model: string, usage: Usage): Promise<{ cost: number | undefined; charged: number }>;
   /** Gives the reservation back: the request served nothing. Does nothing after settling. */
   release(): Promise<void>;
   /** `x-switchboard-budget-remaining`: the tightest limit's room, after `charged` if settled. */
@@ -35,24 +36,27 @@ export interface RequestFacts {
 /** Longer than the longest Lambda invocation: a reservation older than this belongs to a dead request. */
 const reservationLifetimeMs = 20 * 60_000;
 
+/** The usage no answer of `model` (priced by `entry`) can exceed. */
+export type UsageBound = (model: string, entry: CatalogEntry) => Usage;
+
 /**
  * Opens a request's ledger before any provider is called. When a limit applies (the key's, its
  * group's, the organisation's monthly or prepaid budget), the most the request can cost is
  * reserved on all of them at once, so no limit is passed however many requests run together;
- * `bound` gives usage no answer can exceed, and with several candidate models (a policy) the
- * dearest is reserved. Under a limit, only models the catalog prices can be used.
+ * with several candidate models (a policy) the dearest is reserved. Under a limit, only models
+ * the catalog prices can be used.
  */
 export async function openLedger(
   account: Account,
   models: readonly string[],
-  bound: (models: readonly string[]) => Usage,
+  bound: UsageBound,
   facts: RequestFacts,
   deps: GatewayDeps,
 ): Promise<Ledger> {
   const at = deps.clock.now();
   const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region });
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
-  const reserved = capped.length === 0 ? 0 : worstCase(models, bound(models), deps);
+  const reserved = capped.length === 0 ? 0 : worstCase(models, bound, deps);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
   const committed = hold ? await reserve(hold, capped, scopes, at, deps) : undefined;
   // When the reservation did not tell, read while the provider works, for the remaining-budget header.
@@ -68,18 +72,18 @@ export async function openLedger(
     async settle(model, usage) {
       if (closed) throw new Error('A request is settled once.');
       closed = true;
-      const cost = model !== undefined && usage ? costMicros(model, usage, deps) : undefined;
-      const charged = usage ? (cost ?? 0) : reserved;
+      const cost = costMicros(model, usage, deps);
+      const charged = cost ?? 0;
       const settled = deps.usage.settle(
         {
           requestId: facts.requestId,
           keyId: account.key.id,
           at,
-          model: model ?? 'unknown',
+          model,
           cost: charged,
-          inputTokens: usage?.prompt_tokens ?? 0,
-          outputTokens: usage?.completion_tokens ?? 0,
-          totalTokens: usage?.total_tokens ?? 0,
+          inputTokens: usage.prompt_tokens,
+          outputTokens: usage.completion_tokens,
+          totalTokens: usage.total_tokens,
           ...usageTags(facts.requesty),
         },
         scopes.map((scope) => scope.counter),
@@ -90,7 +94,7 @@ export async function openLedger(
       await settled.catch((error: unknown) => {
         console.error(`Usage of request ${facts.requestId} (key ${account.key.id}) could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
       });
-      return { cost: usage ? cost : undefined, charged };
+      return { cost, charged };
     },
     async release() {
       if (closed) return;
@@ -112,15 +116,8 @@ function remainingHeader(micros: number): Record<string, string> {
   return { 'x-switchboard-budget-remaining': microsToDollars(micros).toFixed(6) };
 }
 
-/** runRouted opens the ledger before the first attempt, so a served request always has one. */
-export function openedLedger(ledger: Ledger | undefined): Ledger {
-  if (!ledger) throw new Error('The request was served without opening its ledger.');
-  return ledger;
-}
-
 /** After a failure: gives the reservation back, and says in the error what budget is left. */
-export async function releaseAfter(error: unknown, ledger: Ledger | undefined): Promise<void> {
-  if (!ledger) return;
+export async function releaseAfter(error: unknown, ledger: Ledger): Promise<void> {
   await ledger.release();
   if (error instanceof GatewayError) Object.assign(error.headers, await ledger.remainingHeaders(0));
 }
@@ -131,28 +128,17 @@ export function costMicros(model: string, usage: Usage, deps: GatewayDeps): numb
   return entry && requestCostMicros(usage, entry, deps.markup);
 }
 
-/** The most a chat request can use: every byte of the request a token, and its output cap. */
-export function chatUsageBound(requestBytes: number, maxOutputTokens: number): Usage {
-  return {
-    prompt_tokens: requestBytes,
-    completion_tokens: maxOutputTokens,
-    total_tokens: requestBytes + maxOutputTokens,
-    // Priced as cache writes where those cost more than plain input.
-    prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: requestBytes },
-  };
-}
-
-function worstCase(models: readonly string[], usageBound: Usage, deps: GatewayDeps): number {
+function worstCase(models: readonly string[], bound: UsageBound, deps: GatewayDeps): number {
   let most = 0;
   for (const model of models) {
-    const cost = costMicros(model, usageBound, deps);
-    if (cost === undefined) {
+    const entry = catalogEntry(model);
+    if (!entry) {
       throw new GatewayError(400, 'model_not_priced', `${model} is not in the catalog, so a request under a spend limit cannot use it.`, {
         param: 'model',
         type: 'invalid_request_error',
       });
     }
-    most = Math.max(most, cost);
+    most = Math.max(most, requestCostMicros(bound(model, entry), entry, deps.markup));
   }
   return most;
 }

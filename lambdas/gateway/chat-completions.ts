@@ -2,23 +2,45 @@ import { chatCompletionRequestSchema } from '../core/schemas/openai-chat-request
 import { encodeOpenAIStream } from './encode-openai-stream.js';
 import { knownSecrets, type GatewayDeps } from './gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
+import { toOpenAIError } from './openai-error-body.js';
 import { parseBody } from './parse-body.js';
 import { presentedKey } from './presented-key.js';
+import { respondInTime, type EarlyStart } from './respond-in-time.js';
+import { errorResponse } from './route-request.js';
 import { runChat } from './run-chat.js';
 
 /** POST /v1/chat/completions */
 export async function chatCompletions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const key = await deps.authenticator.authenticate(presentedKey(request.headers));
   const body = parseBody(request.body, chatCompletionRequestSchema);
-  const outcome = await runChat(body, key, request.requestId, Buffer.byteLength(request.body), deps);
-  if (outcome.kind === 'complete') return jsonResponse(200, outcome.completion, outcome.headers);
+  const work = runChat(body, key, request, deps).then(
+    (outcome): GatewayResponse =>
+      outcome.kind === 'complete'
+        ? jsonResponse(200, outcome.completion, outcome.headers)
+        : {
+            status: 200,
+            headers: { ...sseHeaders, ...outcome.headers },
+            body: encodeOpenAIStream(outcome.items, {
+              includeUsage: body.stream_options?.include_usage === true,
+              knownSecrets: knownSecrets(deps),
+            }),
+            cancel: outcome.cancel,
+          },
+    (error: unknown) => errorResponse(error, request, deps, toOpenAIError),
+  );
+  return respondInTime(work, body.stream ? openAIStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
+}
+
+/** An OpenAI stream started early: SSE comments meanwhile, a failure as the `error` event the SDKs raise. */
+export function openAIStreamStart(requestId: string): EarlyStart {
   return {
-    status: 200,
-    headers: { ...sseHeaders, ...outcome.headers },
-    body: encodeOpenAIStream(outcome.items, {
-      includeUsage: body.stream_options?.include_usage === true,
-      knownSecrets: knownSecrets(deps),
-    }),
-    cancel: outcome.cancel,
+    headers: { ...sseHeaders, 'x-request-id': requestId },
+    filler: ': keep-alive\n\n',
+    lateFailure: (failure) => `data: ${failure.body}\n\n`,
   };
+}
+
+/** A JSON answer started early: whitespace meanwhile (JSON parsers skip it), then the answer or the error object. */
+export function jsonStart(requestId: string): EarlyStart {
+  return { headers: { 'content-type': 'application/json', 'x-request-id': requestId }, filler: '\n', lateFailure: (failure) => failure.body };
 }

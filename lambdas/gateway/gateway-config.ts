@@ -35,13 +35,17 @@ export interface GatewayDeps {
 export interface GatewayLimits {
   /** Requests with a larger body are refused with 413. */
   maxBodyBytes: number;
-  /** Per attempt: longest wait for a provider's response head. */
-  firstByteTimeoutMs: number;
-  /** Longest silence inside a provider's response body. */
+  /** Per attempt: longest wait for a provider's response head (a policy entry may set its own). */
+  headersTimeoutMs: number;
+  /** Per attempt: longest a model may think, after its response head, before its first token. */
+  firstTokenTimeoutMs: number;
+  /** Longest silence inside a provider's response body, once tokens flow. */
   idleTimeoutMs: number;
-  /** Per request: no attempt starts after this. */
+  /** Per request: no attempt starts after this, and no answer runs past it. */
   deadlineMs: number;
-  /** Longest silence a stream keeps before an SSE comment goes out. */
+  /** Longest the gateway waits before it starts a response; the status is decided by then. */
+  responseStartMs: number;
+  /** Longest silence a started response keeps before a keep-alive goes out. */
   keepAliveMs: number;
   /** Share of requests on which a latency policy tries an unmeasured model first. */
   explorationRate: number;

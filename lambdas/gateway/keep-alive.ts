@@ -1,7 +1,8 @@
 import type { ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 
 export const keepAlive = Symbol('keep-alive');
-export type StreamItem = ChatCompletionChunk | typeof keepAlive;
+export type WithKeepAlive<T> = T | typeof keepAlive;
+export type StreamItem = WithKeepAlive<ChatCompletionChunk>;
 
 /** Settles with whether `promise` settled within `ms` (rejecting if it rejected), clearing its timer. */
 export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
@@ -15,23 +16,19 @@ export async function settlesWithin(promise: Promise<unknown>, ms: number): Prom
 }
 
 /**
- * The chunks of a stream whose first `next()` is already under way, with a keep-alive marker
- * whenever the upstream has been silent for `intervalMs`: CloudFront cuts an origin that sends
- * nothing for its read timeout, and a reasoning model can think for minutes before its first token.
- * One timer per stream, re-armed with `refresh()`: a timer per chunk cost more than the chunk.
+ * The items of `source`, with a keep-alive marker whenever it has been silent for `intervalMs`:
+ * CloudFront cuts an origin that sends nothing for its read timeout, and a model can pause for
+ * long between tokens. One timer per stream, re-armed with `refresh()`: a timer per chunk cost
+ * more than the chunk.
  */
-export async function* withKeepAlive(
-  iterator: AsyncIterator<ChatCompletionChunk>,
-  first: Promise<IteratorResult<ChatCompletionChunk>>,
-  intervalMs: number,
-): AsyncGenerator<StreamItem> {
-  let next = first;
+export async function* withKeepAlive<T>(source: AsyncIterator<T>, intervalMs: number): AsyncGenerator<WithKeepAlive<T>> {
+  let next = source.next();
   let wake: ((silence: typeof keepAlive) => void) | undefined;
   const timer = setTimeout(() => wake?.(keepAlive), intervalMs).unref();
   try {
     for (;;) {
       timer.refresh();
-      const item = await new Promise<IteratorResult<ChatCompletionChunk> | typeof keepAlive>((resolve, reject) => {
+      const item = await new Promise<IteratorResult<T> | typeof keepAlive>((resolve, reject) => {
         wake = resolve;
         next.then(resolve, reject);
       });
@@ -42,11 +39,12 @@ export async function* withKeepAlive(
       }
       if (item.done) return;
       yield item.value;
-      next = iterator.next();
+      next = source.next();
     }
   } finally {
     clearTimeout(timer);
     // A pending read of a stream the client left must not surface as an unhandled rejection.
     next.catch(() => undefined);
+    source.return?.().catch(() => undefined);
   }
 }

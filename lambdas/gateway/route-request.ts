@@ -44,11 +44,21 @@ export function createRouter<Deps extends RoutingDeps>(table: RouteTable<Deps>) 
     try {
       return await dispatch(compiled, request, deps);
     } catch (error) {
-      const failure = toOpenAIError(error, knownSecrets(deps));
-      if (failure.status >= 500 && !(error instanceof GatewayError)) logUnexpected(request, error);
-      return jsonResponse(failure.status, failure.body, { ...failure.headers, 'x-request-id': request.requestId });
+      return errorResponse(error, request, deps, toOpenAIError);
     }
   };
+}
+
+/** A failure as the response a route gives for it, in the route's error shape; unexpected ones are logged. */
+export function errorResponse(
+  error: unknown,
+  request: GatewayRequest,
+  deps: Pick<RoutingDeps, 'credentials'>,
+  shape: (error: unknown, knownSecrets: readonly string[]) => { status: number; headers: Record<string, string>; body: unknown },
+): GatewayResponse {
+  const failure = shape(error, knownSecrets(deps));
+  if (failure.status >= 500 && !(error instanceof GatewayError)) logUnexpected(request, error);
+  return jsonResponse(failure.status, failure.body, { ...failure.headers, 'x-request-id': request.requestId });
 }
 
 async function dispatch<Deps extends RoutingDeps>(

@@ -1,131 +1,130 @@
-import { accountOf } from '../core/accounting/directory-lookup.js';
-import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
-import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { chatUsageBound, deliveredUsageEstimate, measurePrompt, type PromptMeasure } from '../core/accounting/usage-bound.js';
 import { microsToDollars } from '../core/catalog/request-cost.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
+import { CompletionAssembler } from '../core/providers/assemble-completion.js';
+import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { chatUsageBound, costMicros, openedLedger, openLedger, releaseAfter, type Ledger } from './accounting.js';
+import { costMicros } from './accounting.js';
+import { openAnswer, outputChars, type OpenedAnswer } from './open-answer.js';
 import type { GatewayDeps } from './gateway-config.js';
-import { keepAlive, settlesWithin, withKeepAlive, type StreamItem } from './keep-alive.js';
-import { runRouted } from './run-routed.js';
+import type { GatewayRequest } from './gateway-http.js';
+import { keepAlive, withKeepAlive, type StreamItem } from './keep-alive.js';
+import { routedHeaders, runRouted, type Routed, type RoutedRequest } from './run-routed.js';
 
 /** A served chat request, before it is encoded in the caller's API (OpenAI or Anthropic). */
 export type ChatOutcome =
   | { kind: 'complete'; completion: ChatCompletion; headers: Record<string, string> }
   | { kind: 'stream'; items: AsyncIterable<StreamItem>; cancel: () => void; headers: Record<string, string> };
 
-interface OpenedStream {
-  iterator: AsyncIterator<ChatCompletionChunk>;
-  first: Promise<IteratorResult<ChatCompletionChunk>>;
-  abort: AbortController;
+/**
+ * Routes a chat request (a model or a policy) and settles what its answer cost. Providers are
+ * always asked for a stream, so a hung provider is noticed by its response head and a thinking
+ * one by its first token, in streams and JSON answers alike; until the first token, the next
+ * model can still be tried.
+ */
+export async function runChat(body: ChatCompletionRequest, key: ApiKeyRecord, request: GatewayRequest, deps: GatewayDeps): Promise<ChatOutcome> {
+  const prompt = measurePrompt(body, Buffer.byteLength(request.body));
+  const routing = {
+    model: body.model,
+    key,
+    requestId: request.requestId,
+    requesty: body.requesty,
+    bound: (model: string, entry: Parameters<typeof chatUsageBound>[3]) => chatUsageBound(body, prompt, model, entry),
+    clientSignal: request.clientSignal,
+  };
+  return body.stream ? streamChat(body, routing, prompt, deps) : completeChat(body, routing, prompt, deps);
 }
 
-/**
- * Routes a chat request (a model or a policy) among the models its key may use, holds its
- * worst-case cost against every limit that applies, runs its attempts, and settles with what
- * the answer cost (releasing the hold when every attempt failed).
- */
-export async function runChat(
-  body: ChatCompletionRequest,
-  key: ApiKeyRecord,
-  requestId: string,
-  requestBytes: number,
-  deps: GatewayDeps,
-): Promise<ChatOutcome> {
-  const account = await accountOf(key, deps.directory);
-  const stickiness = body.requesty?.trace_id ?? requestId;
-  let ledger: Ledger | undefined;
-  const bound = (models: readonly string[]) =>
-    chatUsageBound(
-      requestBytes,
-      body.max_completion_tokens ?? body.max_tokens ?? Math.max(0, ...models.map((model) => catalogEntry(model)?.max_output_tokens ?? 0)),
-    );
-  const open = async (models: string[]) => {
-    ledger = await openLedger(account, models, bound, { requestId, requesty: body.requesty }, deps);
-  };
-  try {
-    if (!body.stream) {
-      const { value, headers } = await runRouted(
-        body.model,
-        account,
-        stickiness,
-        requestId,
-        'complete',
-        deps,
-        async (provider, call) => ({ value: await provider.complete(body, call), firstByteAt: deps.clock.now() }),
-        open,
-      );
-      const opened = openedLedger(ledger);
-      const { cost, charged } = await opened.settle(headers['x-switchboard-model'], value.usage);
-      const accounted = { ...headers, ...(await opened.remainingHeaders(charged)) };
-      if (cost === undefined || !value.usage) return { kind: 'complete', completion: value, headers: accounted };
-      return {
-        kind: 'complete',
-        completion: { ...value, usage: { ...value.usage, cost: microsToDollars(cost) } },
-        headers: { ...accounted, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) },
-      };
-    }
+type Routing = Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'>;
 
-    // Failover stays possible until the first chunk (or the first keep-alive) is committed.
-    const { value, headers } = await runRouted<OpenedStream>(
-      body.model,
-      account,
-      stickiness,
-      requestId,
-      'stream',
-      deps,
-      async (provider, call) => {
-        const abort = new AbortController();
+async function completeChat(body: ChatCompletionRequest, routing: Routing, prompt: PromptMeasure, deps: GatewayDeps): Promise<ChatOutcome> {
+  const routed = await runRouted<ChatCompletion>(
+    {
+      ...routing,
+      mode: 'complete',
+      tryModel: async (provider, call, attempt) => {
+        const { value: answer } = await openAnswer(provider, body, call, attempt, deps);
         try {
-          const chunks = await provider.stream(body, { ...call, signal: abort.signal });
-          const iterator = chunks[Symbol.asyncIterator]();
-          const first = iterator.next();
-          await settlesWithin(first, deps.limits.keepAliveMs);
-          return { value: { iterator, first, abort }, firstByteAt: deps.clock.now() };
+          const assembler = new CompletionAssembler();
+          for (const chunk of answer.lead) assembler.add(chunk);
+          for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) assembler.add(next.value);
+          return { value: assembler.completion(), firstByteAt: deps.clock.now() };
         } catch (error) {
-          abort.abort();
+          answer.cancel();
           throw error;
         }
       },
-      open,
-    );
-    const opened = openedLedger(ledger);
-    const items = withKeepAlive(value.iterator, value.first, deps.limits.keepAliveMs);
-    return {
-      kind: 'stream',
-      items: withCost(items, headers['x-switchboard-model'], opened, deps),
-      cancel: () => value.abort.abort(),
-      headers: { ...headers, ...(await opened.remainingHeaders()) },
-    };
-  } catch (error) {
-    await releaseAfter(error, ledger);
-    throw error;
-  }
+    },
+    deps,
+  );
+  const completion = routed.value;
+  const usage = completion.usage ?? deliveredUsageEstimate(prompt, { outputChars: completion.choices.reduce((sum, choice) => sum + outputChars(choice.message), 0) });
+  const { cost, charged } = await routed.ledger.settle(routed.model, usage);
+  const headers = { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders(charged)) };
+  if (cost === undefined || !completion.usage) return { kind: 'complete', completion, headers };
+  return {
+    kind: 'complete',
+    completion: { ...completion, usage: { ...completion.usage, cost: microsToDollars(cost) } },
+    headers: { ...headers, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) },
+  };
+}
+
+async function streamChat(body: ChatCompletionRequest, routing: Routing, prompt: PromptMeasure, deps: GatewayDeps): Promise<ChatOutcome> {
+  const routed = await runRouted<OpenedAnswer>(
+    { ...routing, mode: 'stream', tryModel: (provider, call, attempt) => openAnswer(provider, body, call, attempt, deps) },
+    deps,
+  );
+  const answer = routed.value;
+  const account = streamAccount(routed, prompt, deps);
+  return {
+    kind: 'stream',
+    items: account.counted(withKeepAlive(chunksOf(answer), deps.limits.keepAliveMs)),
+    cancel: () => {
+      answer.cancel();
+      void account.settle();
+    },
+    headers: { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders()) },
+  };
+}
+
+async function* chunksOf(answer: OpenedAnswer): AsyncGenerator<ChatCompletionChunk> {
+  yield* answer.lead;
+  for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) yield next.value;
 }
 
 /**
- * A stream's usage chunk also carries the cost (`usage.cost`, in dollars), as OpenRouter's does.
- * When the stream ends, however it ends, the request is settled: with its usage when that came,
- * else (the client left, the provider failed midway) with what it held, the most it can cost.
+ * What a stream delivers and what it is charged, settled once however the stream ends: with the
+ * usage the provider reported, or, when the stream was cut before that (the client left, the
+ * provider failed or stopped early), with an estimate of what was delivered that errs low.
+ * The usage chunk also carries the cost (`usage.cost`, in dollars), as OpenRouter's does.
  */
-async function* withCost(
-  items: AsyncIterable<StreamItem>,
-  model: string | undefined,
-  ledger: Ledger,
-  deps: GatewayDeps,
-): AsyncGenerator<StreamItem> {
-  let usage: ChatCompletionChunk['usage'];
-  try {
-    for await (const item of items) {
-      if (item === keepAlive || !item.usage) {
-        yield item;
-        continue;
+function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, deps: GatewayDeps) {
+  let usage: Usage | undefined;
+  let delivered = 0;
+  let settled: Promise<unknown> | undefined;
+  const settle = () =>
+    (settled ??= routed.ledger.settle(routed.model, usage ?? deliveredUsageEstimate(prompt, { outputChars: delivered })));
+  return {
+    settle,
+    async *counted(items: AsyncIterable<StreamItem>): AsyncGenerator<StreamItem> {
+      try {
+        for await (const item of items) {
+          if (item === keepAlive) {
+            yield item;
+            continue;
+          }
+          for (const choice of item.choices) delivered += outputChars(choice.delta);
+          if (!item.usage) {
+            yield item;
+            continue;
+          }
+          usage = item.usage;
+          const cost = costMicros(routed.model, item.usage, deps);
+          yield cost === undefined ? item : { ...item, usage: { ...item.usage, cost: microsToDollars(cost) } };
+        }
+      } finally {
+        await settle();
       }
-      usage = item.usage;
-      const cost = model === undefined ? undefined : costMicros(model, item.usage, deps);
-      yield cost === undefined ? item : { ...item, usage: { ...item.usage, cost: microsToDollars(cost) } };
-    }
-  } finally {
-    await ledger.settle(model, usage ?? undefined);
-  }
+    },
+  };
 }

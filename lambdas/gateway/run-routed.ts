@@ -1,81 +1,113 @@
-import type { Account } from '../core/accounting/account.js';
+import { accountOf } from '../core/accounting/directory-lookup.js';
 import { GatewayError } from '../core/errors.js';
 import { parseModelId } from '../core/providers/model-id.js';
 import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
 import { chatProviderFor } from '../core/providers/registry.js';
 import type { LatencyMode } from '../core/routing/latency-stats.js';
-import { runAttempts, type RunContext, type RunOutcome, type TryResult } from '../core/routing/run-attempts.js';
+import type { Attempt } from '../core/routing/plan-attempts.js';
+import { runAttempts, type RunContext, type TryResult } from '../core/routing/run-attempts.js';
+import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
+import type { ApiKeyRecord } from '../ports/key-store.js';
+import { openLedger, releaseAfter, type Ledger, type UsageBound } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
-import { planRoute, type Route } from './plan-route.js';
+import { planRoute } from './plan-route.js';
 
-/**
- * Plans the attempts for a model or policy and runs them with `tryProvider`; the headers say
- * which model answered, after how many attempts, under which policy.
- */
-export async function runRouted<T>(
-  model: string,
-  account: Account,
-  stickinessKey: string,
-  requestId: string,
-  mode: LatencyMode,
-  deps: GatewayDeps,
-  tryProvider: (provider: ChatProvider, call: ProviderCall) => Promise<TryResult<T>>,
-  /** Runs once the candidate models are known and before any is called (the budget check). */
-  beforeCalls?: (models: string[]) => Promise<void>,
-): Promise<{ value: T; headers: Record<string, string> }> {
-  const route = await planRoute(model, account, stickinessKey, mode, deps);
-  await beforeCalls?.(route.attempts.map((attempt) => attempt.model));
-  const outcome = await runAttempts(
-    route.attempts,
-    (attempt, remainingMs) => {
-      const { provider, call } = prepareCall(attempt, remainingMs, deps);
-      return tryProvider(provider, call);
-    },
-    runContext(deps, mode),
-  ).catch(rethrowFor(route));
-  return { value: outcome.value, headers: described(outcome, route, requestId) };
+/** One routed request, whatever its API: chat, messages, embeddings. */
+export interface RoutedRequest<T> {
+  /** What the client asked for: `provider/model` or `policy/<name>`. */
+  model: string;
+  key: ApiKeyRecord;
+  requestId: string;
+  requesty: RequestyExtension | undefined;
+  mode: LatencyMode;
+  /** The most an answer of each candidate model can use: what the budget holds. */
+  bound: UsageBound;
+  /** Aborted when the client goes away: no further attempt starts, the running one is cancelled. */
+  clientSignal: AbortSignal | undefined;
+  /** One try of one model; throws its failure. */
+  tryModel: (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => Promise<TryResult<T>>;
 }
 
-function described(outcome: RunOutcome<unknown>, route: Route, requestId: string): Record<string, string> {
+/** A request some model answered, with the ledger it is to be settled on. */
+export interface Routed<T> {
+  value: T;
+  /** The model that answered. */
+  model: string;
+  attempts: number;
+  /** The policy the request named, if it named one. */
+  policy: string | undefined;
+  ledger: Ledger;
+}
+
+/**
+ * The one orchestration every route shares: plan the attempts for a model or policy among those
+ * the key may use, hold the worst case against every limit that applies, run the attempts, and
+ * give the hold back when all of them failed. The caller settles the ledger with what the
+ * answer cost.
+ */
+export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps): Promise<Routed<T>> {
+  const account = await accountOf(request.key, deps.directory);
+  const stickiness = request.requesty?.trace_id ?? request.requestId;
+  const route = await planRoute(request.model, account, stickiness, request.mode, deps);
+  const facts = { requestId: request.requestId, requesty: request.requesty };
+  const ledger = await openLedger(account, route.attempts.map((attempt) => attempt.model), request.bound, facts, deps);
+  try {
+    const outcome = await runAttempts(
+      route.attempts,
+      (attempt, remainingMs) => {
+        const { provider, call } = prepareCall(attempt, remainingMs, request.clientSignal, deps);
+        return request.tryModel(provider, call, attempt);
+      },
+      runContext(deps, request),
+    );
+    return { value: outcome.value, model: outcome.model, attempts: outcome.attempts, policy: route.policy, ledger };
+  } catch (error) {
+    if (error instanceof GatewayError && route.policy) error.headers['x-switchboard-policy'] = route.policy;
+    await releaseAfter(error, ledger);
+    throw error;
+  }
+}
+
+/** What the response says of how it was routed. */
+export function routedHeaders(routed: Routed<unknown>, requestId: string): Record<string, string> {
   return {
     'x-request-id': requestId,
-    'x-switchboard-model': outcome.model,
-    'x-switchboard-attempts': String(outcome.attempts),
-    ...(route.policy ? { 'x-switchboard-policy': route.policy } : {}),
+    'x-switchboard-model': routed.model,
+    'x-switchboard-attempts': String(routed.attempts),
+    ...(routed.policy ? { 'x-switchboard-policy': routed.policy } : {}),
   };
 }
 
-function prepareCall(modelId: string, remainingMs: number, deps: GatewayDeps): { provider: ChatProvider; call: ProviderCall } {
-  const { provider: providerId, model } = parseModelId(modelId);
+function prepareCall(
+  attempt: Attempt,
+  remainingMs: number,
+  clientSignal: AbortSignal | undefined,
+  deps: GatewayDeps,
+): { provider: ChatProvider; call: ProviderCall } {
+  const { provider: providerId, model } = parseModelId(attempt.model);
   return {
-    provider: chatProviderFor(providerId, modelId),
+    provider: chatProviderFor(providerId, attempt.model),
     call: {
       model,
       credentials: deps.credentials[providerId] ?? {},
       http: deps.http,
       bedrock: deps.bedrock,
       clock: deps.clock,
-      firstByteTimeoutMs: Math.max(1, Math.min(deps.limits.firstByteTimeoutMs, remainingMs)),
+      ...(clientSignal ? { signal: clientSignal } : {}),
+      firstByteTimeoutMs: Math.max(1, Math.min(attempt.headersTimeoutMs ?? deps.limits.headersTimeoutMs, remainingMs)),
       idleTimeoutMs: deps.limits.idleTimeoutMs,
     },
   };
 }
 
-function runContext(deps: GatewayDeps, mode: LatencyMode): RunContext {
+function runContext(deps: GatewayDeps, request: RoutedRequest<unknown>): RunContext {
   return {
     state: deps.routing,
     clock: deps.clock,
     sleep: deps.sleep,
     random: deps.random,
-    mode,
+    mode: request.mode,
     deadlineAt: deps.clock.now() + deps.limits.deadlineMs,
-  };
-}
-
-/** The last attempt's error goes to the client, saying which policy was tried. */
-function rethrowFor(route: Route): (error: unknown) => never {
-  return (error) => {
-    if (error instanceof GatewayError && route.policy) error.headers['x-switchboard-policy'] = route.policy;
-    throw error;
+    ...(request.clientSignal ? { signal: request.clientSignal } : {}),
   };
 }

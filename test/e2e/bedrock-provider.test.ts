@@ -33,7 +33,8 @@ describe('bedrock/* through the openai client (Converse and ConverseStream)', ()
       prompt_tokens_details: { cached_tokens: bedrockUsage.cacheReadInputTokens },
     });
     const sent = upstream.requests.at(-1);
-    expect(sent?.path).toBe('/model/eu.anthropic.claude-sonnet-4-5-20250929-v1:0/converse');
+    // Asked as a stream (ConverseStream) even for one JSON answer, so a hung region is noticed at once.
+    expect(sent?.path).toBe('/model/eu.anthropic.claude-sonnet-4-5-20250929-v1:0/converse-stream');
     expect(String(sent?.headers.authorization)).toContain('/eu-central-1/bedrock/aws4_request');
   });
 

@@ -14,7 +14,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     OPENAI_BASE_URL: upstreamUrl,
     OPENAI_API_KEY: upstreamKey,
-    SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: '500',
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: '500',
     SWITCHBOARD_IDLE_TIMEOUT_MS: '500',
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
@@ -72,9 +72,11 @@ describe('POST /v1/chat/completions through the openai client', () => {
     const sent = upstream.requests[before];
     expect(sent?.path).toBe('/v1/chat/completions');
     expect(sent?.headers.authorization).toBe(`Bearer ${upstreamKey}`);
+    // Asked as a stream, so that a provider that hangs is noticed at once; the client still gets one JSON answer.
     expect(sent?.body).toEqual({
       model: 'gpt-4o-mini',
-      stream: false,
+      stream: true,
+      stream_options: { include_usage: true },
       ...standardFields,
       some_new_parameter: { enabled: true },
     });

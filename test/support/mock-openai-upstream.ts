@@ -5,10 +5,11 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * A local stand-in for api.openai.com speaking its real wire format (JSON and SSE). The request's
  * `model` picks the behaviour:
  * - anything else: a normal reply ("Hello from upstream!" in three stream chunks);
- * - `gated-stream`: the first chunk, then the rest only after `releaseGate()`;
+ * - `gated-stream`: the first token, then the rest only after `releaseGate()`;
  * - `error-<status>`: that status with an OpenAI error body (`error-429` adds Retry-After: 7);
- * - `hang`: never answers; `hang-midstream`: one chunk, then silence;
- * - `reset`: destroys the connection; `reset-midstream`: one chunk, then a reset;
+ * - `hang`: never answers; `hang-midstream`: the first token, then silence; `no-token`: a stream
+ *   head and role announcement, then silence (a model thinking forever);
+ * - `reset`: destroys the connection; `reset-midstream`: the first token, then a reset;
  * - `malformed`: a 200 whose body is not JSON;
  * - `flaky-<n>-<tag>`: 503 for the first n requests naming exactly this model, then normal;
  * - `limited-<n>-<ms>-<tag>`: 429 with `retry-after-ms: <ms>` (none when <ms> is `none`) for the
@@ -91,9 +92,12 @@ export class MockOpenAIUpstream extends MockUpstream {
       await new Promise((resolve) => setTimeout(resolve, Number(slowFirst[1])));
     }
     const includeUsage = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-    const [first, ...rest] = streamChunks(model, includeUsage);
-    res.write(sse(first));
+    // The role announcement and the first token, then the rest: midstream failures come after a token.
+    const chunks = streamChunks(model, includeUsage);
+    for (const chunk of chunks.slice(0, model === 'no-token' ? 1 : 2)) res.write(sse(chunk));
+    const rest = chunks.slice(2);
     if (model === 'hang-midstream') return;
+    if (model === 'no-token') return;
     if (model === 'reset-midstream') return void setTimeout(() => req.socket.destroy(), 5);
     if (model === 'gated-stream') await this.gate.promise;
     for (const chunk of rest) res.write(sse(chunk));
@@ -139,7 +143,7 @@ function sendCompletion(res: ServerResponse, model: string): void {
 }
 
 function streamChunks(model: string, includeUsage: boolean): unknown[] {
-  const base = { id: 'chatcmpl-upstream-1', object: 'chat.completion.chunk', created: 1_700_000_000, model };
+  const base = { id: 'chatcmpl-upstream-1', object: 'chat.completion.chunk', created: 1_700_000_000, model, system_fingerprint: 'fp_upstream' };
   const usage = includeUsage ? { usage: null } : {};
   const chunk = (delta: Record<string, unknown>, finish: string | null) => ({
     ...base,

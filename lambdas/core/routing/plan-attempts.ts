@@ -2,10 +2,19 @@ import type { LatencyMode, LatencyStats } from './latency-stats.js';
 import { leafModels, type PolicyNode } from './policy-tree.js';
 import { stableUnitHash } from './stable-hash.js';
 
-/** One model to try, with how many times to retry it on a retryable failure. */
+/** One model to try, with how many times to retry it on a retryable failure, and its own limits if its policy set them. */
 export interface Attempt {
   model: string;
   retries: number;
+  headersTimeoutMs?: number;
+  firstTokenTimeoutMs?: number;
+}
+
+/** What a policy entry says of the attempts below it. */
+interface EntrySettings {
+  retries?: number;
+  headers_timeout_ms?: number | undefined;
+  first_token_timeout_ms?: number | undefined;
 }
 
 export interface PlanContext {
@@ -26,20 +35,28 @@ export interface PlanContext {
  */
 export function planAttempts(node: PolicyNode, context: PlanContext): Attempt[] {
   const seen = new Set<string>();
-  return expand(node, 0, context).filter((attempt) => !seen.has(attempt.model) && seen.add(attempt.model));
+  return expand(node, {}, context).filter((attempt) => !seen.has(attempt.model) && seen.add(attempt.model));
 }
 
-function expand(node: PolicyNode, retries: number, context: PlanContext): Attempt[] {
-  if (node.kind === 'model') return [{ model: node.model, retries }];
-  const { policy, children } = node;
-  if (policy.type === 'fallback') {
-    return children.flatMap((child, i) => expand(child, policy.models[i]?.retries ?? 0, context));
+function expand(node: PolicyNode, entry: EntrySettings, context: PlanContext): Attempt[] {
+  if (node.kind === 'model') {
+    return [
+      {
+        model: node.model,
+        retries: entry.retries ?? 0,
+        ...(entry.headers_timeout_ms === undefined ? {} : { headersTimeoutMs: entry.headers_timeout_ms }),
+        ...(entry.first_token_timeout_ms === undefined ? {} : { firstTokenTimeoutMs: entry.first_token_timeout_ms }),
+      },
+    ];
   }
+  const { policy, children } = node;
+  const models: readonly EntrySettings[] = policy.models;
+  if (policy.type === 'fallback') return children.flatMap((child, i) => expand(child, models[i] ?? {}, context));
   const order =
     policy.type === 'load_balancing'
       ? weightedOrder(policy.models.map((entry) => entry.weight), stableUnitHash(`${policy.name}:${context.stickinessKey}`))
       : latencyOrder(children, context);
-  return order.flatMap((i) => (children[i] ? expand(children[i], 0, context) : []));
+  return order.flatMap((i) => (children[i] ? expand(children[i], models[i] ?? {}, context) : []));
 }
 
 /** The entry the point `u` falls on first, then the rest by weight, heaviest first. */

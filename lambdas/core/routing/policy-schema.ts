@@ -12,11 +12,20 @@ const modelId = z
 const policyName = z.string().regex(policyNamePattern, 'must be 1-64 letters, digits, underscores or dashes');
 const apiKeyId = z.string().min(1).max(128).optional();
 
+/**
+ * Per model of any policy: how long the provider may take to answer with its response head
+ * (a hung provider is given up after this) and to send its first token (a model thinking).
+ */
+const entryLimits = {
+  headers_timeout_ms: z.number().int().min(100).max(300_000).optional(),
+  first_token_timeout_ms: z.number().int().min(100).max(840_000).optional(),
+};
+
 const fallbackPolicySchema = z.object({
   name: policyName,
   type: z.literal('fallback'),
   models: z
-    .array(z.object({ model: modelId, retries: z.number().int().min(0).max(10).default(0) }).strict())
+    .array(z.object({ model: modelId, retries: z.number().int().min(0).max(10).default(0), ...entryLimits }).strict())
     .min(1)
     .max(20),
   api_key_id: apiKeyId,
@@ -27,7 +36,7 @@ const loadBalancingPolicySchema = z
     name: policyName,
     type: z.literal('load_balancing'),
     models: z
-      .array(z.object({ model: modelId, weight: z.number().positive().max(100) }).strict())
+      .array(z.object({ model: modelId, weight: z.number().positive().max(100), ...entryLimits }).strict())
       .min(1)
       .max(20),
     api_key_id: apiKeyId,
@@ -40,7 +49,7 @@ const loadBalancingPolicySchema = z
 const latencyPolicySchema = z.object({
   name: policyName,
   type: z.literal('latency'),
-  models: z.array(z.object({ model: modelId }).strict()).min(1).max(20),
+  models: z.array(z.object({ model: modelId, ...entryLimits }).strict()).min(1).max(20),
   api_key_id: apiKeyId,
 });
 

@@ -18,6 +18,8 @@ export interface RunContext {
   mode: LatencyMode;
   /** Epoch ms after which no new attempt starts. */
   deadlineAt: number;
+  /** Aborted when the client has gone: no new attempt starts. */
+  signal?: AbortSignal;
 }
 
 export interface RunOutcome<T> {
@@ -41,7 +43,7 @@ export interface TryResult<T> {
  */
 export async function runAttempts<T>(
   plan: Attempt[],
-  tryModel: (model: string, remainingMs: number) => Promise<TryResult<T>>,
+  tryModel: (attempt: Attempt, remainingMs: number) => Promise<TryResult<T>>,
   context: RunContext,
 ): Promise<RunOutcome<T>> {
   const { breaker, latency } = context.state;
@@ -57,16 +59,18 @@ export async function runAttempts<T>(
   for (const attempt of ordered) {
     if (ordered.length > 1 && !breaker.allows(attempt.model, now())) continue;
     for (let retry = 0; ; retry++) {
+      if (context.signal?.aborted) throw clientGone();
       const remainingMs = context.deadlineAt - now();
       if (remainingMs <= 0) throw failure();
       const startedAt = now();
       calls++;
       try {
-        const { value, firstByteAt } = await tryModel(attempt.model, remainingMs);
+        const { value, firstByteAt } = await tryModel(attempt, remainingMs);
         breaker.recordSuccess(attempt.model);
         latency.record(attempt.model, context.mode, firstByteAt - startedAt, firstByteAt);
         return { value, model: attempt.model, attempts: calls };
       } catch (error) {
+        if (context.signal?.aborted) throw clientGone();
         lastError = error;
         const retryable = error instanceof ProviderError && error.retryable;
         if (retryable) breaker.recordFailure(attempt.model, now());
@@ -85,6 +89,11 @@ function retryWait(error: ProviderError, retry: number, random: number): number 
   const backoff = backoffMs(retry, random);
   if (error.retryAfterMs === undefined) return backoff;
   return error.retryAfterMs <= backoff ? error.retryAfterMs : undefined;
+}
+
+/** Nobody reads it: the client has gone. It ends the request like any failure, quietly. */
+function clientGone(): GatewayError {
+  return new GatewayError(499, 'client_closed_request', 'The client closed the request.');
 }
 
 function annotate(error: unknown, calls: number): unknown {

@@ -1,8 +1,11 @@
 import { anthropicMessagesRequestSchema } from '../../core/schemas/anthropic-messages-request.js';
+import { jsonStart } from '../chat-completions.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import { presentedKey } from '../presented-key.js';
+import { respondInTime, type EarlyStart } from '../respond-in-time.js';
+import { errorResponse } from '../route-request.js';
 import { runChat } from '../run-chat.js';
 import { toAnthropicError } from './anthropic-error-body.js';
 import { encodeAnthropicStream } from './encode-anthropic-stream.js';
@@ -17,16 +20,29 @@ export async function messages(request: GatewayRequest, deps: GatewayDeps): Prom
   try {
     const key = await deps.authenticator.authenticate(presentedKey(request.headers));
     const body = parseBody(request.body, anthropicMessagesRequestSchema);
-    const outcome = await runChat(fromAnthropicRequest(body), key, request.requestId, Buffer.byteLength(request.body), deps);
-    if (outcome.kind === 'complete') return jsonResponse(200, toAnthropicMessage(outcome.completion, body.model), outcome.headers);
-    return {
-      status: 200,
-      headers: { ...sseHeaders, ...outcome.headers },
-      body: encodeAnthropicStream(outcome.items, body.model, knownSecrets(deps)),
-      cancel: outcome.cancel,
-    };
+    const work = runChat(fromAnthropicRequest(body), key, request, deps).then(
+      (outcome): GatewayResponse =>
+        outcome.kind === 'complete'
+          ? jsonResponse(200, toAnthropicMessage(outcome.completion, body.model), outcome.headers)
+          : {
+              status: 200,
+              headers: { ...sseHeaders, ...outcome.headers },
+              body: encodeAnthropicStream(outcome.items, body.model, knownSecrets(deps)),
+              cancel: outcome.cancel,
+            },
+      (error: unknown) => errorResponse(error, request, deps, toAnthropicError),
+    );
+    return await respondInTime(work, body.stream ? anthropicStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
   } catch (error) {
-    const failure = toAnthropicError(error, knownSecrets(deps));
-    return jsonResponse(failure.status, failure.body, { ...failure.headers, 'x-request-id': request.requestId });
+    return errorResponse(error, request, deps, toAnthropicError);
   }
+}
+
+/** An Anthropic stream started early: `ping` events meanwhile (the SDKs skip them), a failure as an `error` event. */
+function anthropicStreamStart(requestId: string): EarlyStart {
+  return {
+    headers: { ...sseHeaders, 'x-request-id': requestId },
+    filler: 'event: ping\ndata: {"type": "ping"}\n\n',
+    lateFailure: (failure) => `event: error\ndata: ${failure.body}\n\n`,
+  };
 }

@@ -29,7 +29,7 @@ const failure = (kind: ProviderErrorKind, status: number, retryAfterMs?: number)
 
 /** Each model answers with the next scripted outcome: a value, or an error to throw. */
 function scripted(script: Record<string, Array<string | Error>>, h: ReturnType<typeof harness>, callMs = 10) {
-  return async (model: string) => {
+  return async ({ model }: { model: string }) => {
     h.calls.push(model);
     h.clock.time += callMs;
     const outcome = script[model]?.shift();

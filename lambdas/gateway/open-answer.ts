@@ -1,0 +1,86 @@
+import { ProviderError } from '../core/errors.js';
+import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
+import type { Attempt } from '../core/routing/plan-attempts.js';
+import type { TryResult } from '../core/routing/run-attempts.js';
+import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
+import type { ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
+import type { GatewayDeps } from './gateway-config.js';
+
+/** An answer whose first token has come: the chunks up to it, the rest to read, and its cancellation. */
+export interface OpenedAnswer {
+  lead: ChatCompletionChunk[];
+  rest: AsyncIterator<ChatCompletionChunk>;
+  cancel: () => void;
+}
+
+/**
+ * One attempt at a chat answer, as a stream: the provider's response head must come within the
+ * headers limit (the call's), and its first token (text, reasoning, a tool call, a finish or its
+ * usage) within the first-token limit; chunks before it (the role announcement) are held back,
+ * so nothing of a failed attempt reaches the client and the next model can still be tried.
+ */
+export async function openAnswer(
+  provider: ChatProvider,
+  request: ChatCompletionRequest,
+  call: ProviderCall,
+  attempt: Attempt,
+  deps: GatewayDeps,
+): Promise<TryResult<OpenedAnswer>> {
+  const abort = new AbortController();
+  const cancel = () => abort.abort();
+  const limitMs = attempt.firstTokenTimeoutMs ?? deps.limits.firstTokenTimeoutMs;
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const chunks = await provider.stream(request, { ...call, signal: call.signal ? AbortSignal.any([call.signal, abort.signal]) : abort.signal });
+    const rest = chunks[Symbol.asyncIterator]();
+    const silent = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(firstTokenTimeout(provider.id, limitMs)), limitMs);
+    });
+    const lead: ChatCompletionChunk[] = [];
+    for (;;) {
+      const reading = rest.next();
+      // A read abandoned at the limit fails once its stream is cancelled: nobody waits for it.
+      reading.catch(() => undefined);
+      const next = await Promise.race([reading, silent]);
+      if (next.done) break;
+      lead.push(next.value);
+      if (carriesContent(next.value)) break;
+    }
+    return { value: { lead, rest, cancel }, firstByteAt: deps.clock.now() };
+  } catch (error) {
+    cancel();
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function firstTokenTimeout(provider: string, limitMs: number): ProviderError {
+  return new ProviderError({
+    provider,
+    kind: 'timeout',
+    status: 504,
+    message: `${provider} sent no token within ${Math.round(limitMs / 1000)} s of accepting the request.`,
+  });
+}
+
+/** Anything beyond the role announcement (and empty text) is the answer starting. */
+function carriesContent(chunk: ChatCompletionChunk): boolean {
+  if (chunk.usage) return true;
+  return chunk.choices.some(
+    ({ delta, finish_reason: finish }) =>
+      finish !== null || Object.entries(delta).some(([field, value]) => field !== 'role' && value !== '' && value !== null && value !== undefined),
+  );
+}
+
+/** Characters of output in a message or delta: text, reasoning, refusal and tool-call arguments. */
+export function outputChars(message: {
+  content?: string | null | undefined;
+  refusal?: string | null | undefined;
+  tool_calls?: ReadonlyArray<{ function?: { arguments?: string | undefined } | undefined }> | undefined;
+}): number {
+  const reasoning = (message as { reasoning_content?: unknown }).reasoning_content;
+  let chars = (message.content?.length ?? 0) + (message.refusal?.length ?? 0) + (typeof reasoning === 'string' ? reasoning.length : 0);
+  for (const call of message.tool_calls ?? []) chars += call.function?.arguments?.length ?? 0;
+  return chars;
+}
