@@ -9,13 +9,13 @@ const lambdaPayloadLimitBytes = 6 * 1024 * 1024;
 
 /**
  * What a slow or stalled client may hold: its headers must arrive within 10 s and its whole
- * request within 60 s (checked every second), so clients that never finish cannot pile up.
+ * request within 30 s (checked every second), so clients that never finish cannot pile up.
  * Idle keep-alive connections are kept for 65 s, well past the few seconds HTTP clients keep
  * theirs: a client reusing a connection never races the server closing it.
  */
 const serverTimeouts = {
   headersTimeout: 10_000,
-  requestTimeout: 60_000,
+  requestTimeout: 30_000,
   keepAliveTimeout: 65_000,
   connectionsCheckingInterval: 1_000,
 };

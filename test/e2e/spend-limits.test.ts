@@ -28,7 +28,7 @@ async function newKey(monthlyLimit: number | null, groupId?: string) {
 
 describe('monthly spend limits', () => {
   it('hold under 200 concurrent streams: never exceeded, every request served or refused with 402, and every counter equals the costs reported', async () => {
-    // Each stream reserves ~21 µ$ (every request byte as a token, plus max_tokens) and costs 5 µ$.
+    // Each stream holds ~180 µ$ (every request byte as a token, 1,000 tokens of framing, max_tokens) and costs 5 µ$.
     const group = await manage('POST', '/group', { name: 'streamers' });
     const orgBefore = await manage('GET', '/org');
     const { id, client } = await newKey(0.0003, String(group.json.id));
