@@ -16,7 +16,7 @@ const runs = (section: string) => !sections || sections.includes(section);
 const streamChunks = Number(process.env.STREAM_CHUNKS ?? 20);
 const key = 'sb-bench-key-0000000000000000000000000000000';
 const adminKey = 'sb-bench-admin-00000000000000000000000000000';
-const firstByteTimeoutMs = 500;
+const headersTimeoutMs = 500;
 
 interface Target {
   name: string;
@@ -185,7 +185,7 @@ async function main(): Promise<void> {
     SWITCHBOARD_DEV_KEY: key,
     SWITCHBOARD_ADMIN_KEY: adminKey,
     SWITCHBOARD_DATA_DIR: '',
-    SWITCHBOARD_HEADERS_TIMEOUT_MS: String(firstByteTimeoutMs),
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
     // Failover is what is measured here, so the circuit breaker must never skip the primary.
     SWITCHBOARD_BREAKER_THRESHOLD: '1000000000',
   });
@@ -304,7 +304,7 @@ async function measureFailover(gateway: Server, upstream: Server): Promise<void>
   const afterHang = await measureHangFailover(gateway.origin, key, 'policy/after-hang', 5);
   console.log(
     `  primary hangs: request → the fallback's first byte: p50 ${format(afterHang.p50Ms)} ms, max ${format(afterHang.maxMs)} ms ` +
-      `(first-byte limit ${firstByteTimeoutMs} ms; detection overhead ${format(afterHang.maxMs - firstByteTimeoutMs)} ms at most)`,
+      `(response-head limit ${headersTimeoutMs} ms; detection overhead ${format(afterHang.maxMs - headersTimeoutMs)} ms at most)`,
   );
 }
 
