@@ -17,7 +17,9 @@ export abstract class MockUpstream {
 
   /** Listens on a free loopback port and resolves with the base URL. */
   async start(): Promise<string> {
-    this.server = createServer((req, res) => void this.receive(req, res));
+    // Idle connections are kept longer than the gateway keeps them, so reusing one never races
+    // this server closing it (a reset a busy machine would otherwise turn into a failed test).
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => void this.receive(req, res));
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
