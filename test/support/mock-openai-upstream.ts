@@ -16,6 +16,7 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  *   first n requests, then normal;
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
  * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds.
+ * A last message containing `behave:<name>` makes the request behave as the model `<name>`.
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
@@ -63,7 +64,7 @@ export class MockOpenAIUpstream extends MockUpstream {
     });
 
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
-    const model = String(body.model);
+    const model = behaviourAskedFor(body) ?? String(body.model);
     const stream = body.stream === true;
     const errorStatus = /^error-(\d{3})$/.exec(model);
     if (errorStatus) return sendError(res, Number(errorStatus[1]));
@@ -104,6 +105,13 @@ export class MockOpenAIUpstream extends MockUpstream {
     res.end('data: [DONE]\n\n');
     this.streamsFinished++;
   }
+}
+
+/** `behave:<name>` in the last message makes any model (a priced one, say) behave as the model `<name>`. */
+function behaviourAskedFor(body: Record<string, unknown>): string | undefined {
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
+  const last = messages.at(-1)?.content;
+  return typeof last === 'string' ? /behave:(\S+)/.exec(last)?.[1] : undefined;
 }
 
 export const upstreamReply = 'Hello from upstream!';
