@@ -7,6 +7,7 @@ import type { LatencyMode } from '../core/routing/latency-stats.js';
 import { runAttempts, type RunContext, type RunOutcome, type TryResult } from '../core/routing/run-attempts.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { planRoute, type Route } from './plan-route.js';
+import { usableCredentials } from './usable-credentials.js';
 
 /**
  * Plans the attempts for a model or policy and runs them with `tryProvider`; the headers say
@@ -51,7 +52,7 @@ function prepareCall(modelId: string, remainingMs: number, deps: GatewayDeps): {
     provider: chatProviderFor(providerId, modelId),
     call: {
       model,
-      credentials: deps.credentials[providerId] ?? {},
+      credentials: usableCredentials(providerId, deps.credentials[providerId]),
       http: deps.http,
       bedrock: deps.bedrock,
       clock: deps.clock,
