@@ -1,6 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -17,12 +18,14 @@ export interface AlarmsProps {
 /** Operational alarms (router errors and throttles, undeliverable alerts) sent to one SNS topic. */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
+  readonly topicKey: kms.Key;
 
   constructor(scope: Construct, id: string, props: AlarmsProps) {
     super(scope, id);
+    this.topicKey = alarmTopicKey(this);
     this.topic = new sns.Topic(this, 'Topic', {
       displayName: 'Switchboard alarms',
-      masterKey: kms.Alias.fromAliasName(this, 'SnsKey', 'alias/aws/sns'),
+      masterKey: this.topicKey,
       enforceSSL: true,
     });
     if (props.email) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
@@ -62,4 +65,42 @@ export class Alarms extends Construct {
     ];
     for (const alarm of alarms) alarm.addAlarmAction(notify);
   }
+}
+
+/**
+ * A customer-managed key for the alarm topic. CloudWatch encrypts what it publishes with the
+ * topic's key, and the AWS-managed `alias/aws/sns` key's policy does not let CloudWatch use it, so
+ * alarms on such a topic never notify. This key's policy lets CloudWatch use it on behalf of this
+ * account's alarms in this region only.
+ */
+function alarmTopicKey(scope: Construct): kms.Key {
+  const stack = Stack.of(scope);
+  const key = new kms.Key(scope, 'TopicKey', {
+    description: 'Switchboard: encrypts the alarm topic; CloudWatch alarms of this account may publish with it',
+    enableKeyRotation: true,
+    // It protects only alarm notifications in flight, which do not outlive the topic.
+    removalPolicy: RemovalPolicy.DESTROY,
+    pendingWindow: Duration.days(7),
+  });
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'CloudWatchAlarmsPublishToTheTopic',
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      // In a key policy, `*` is this key.
+      resources: ['*'],
+      conditions: {
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'cloudwatch',
+            resource: 'alarm',
+            resourceName: '*',
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      },
+    }),
+  );
+  return key;
 }

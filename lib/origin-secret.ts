@@ -5,7 +5,9 @@ import { Construct } from 'constructs';
 /**
  * The shared secret CloudFront sends to the router as x-origin-verify, generated in the
  * account (`{"current": "<48 random characters>"}`). To rotate: copy `current` to `previous`,
- * set a new `current`, redeploy; the router accepts both meanwhile.
+ * set a new `current`, redeploy so CloudFront sends the new value. The functions accept both
+ * meanwhile, warm instances included: one that receives a value it does not know re-reads the
+ * secret (at most every few seconds per instance) before refusing it.
  */
 export class OriginSecret extends Construct {
   readonly secret: secretsmanager.Secret;

@@ -16,6 +16,7 @@ export type GatewayErrorCode =
   | 'upstream_error'
   | 'upstream_timeout'
   | 'upstream_unavailable'
+  | 'provider_misconfigured'
   | 'internal_error';
 
 export interface GatewayErrorOptions {

@@ -8,10 +8,22 @@ import type { BedrockRuntime } from '../ports/bedrock-runtime.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { UsageStore } from '../ports/usage-store.js';
 
+/**
+ * A provider whose configuration could not be loaded (its secret unreadable or invalid): it
+ * serves nothing, and every call to it fails saying why. It holds no credential fields, so code
+ * that only reads credentials sees an unconfigured provider.
+ */
+export interface MisconfiguredProvider extends Partial<Record<keyof ProviderCredentials, never>> {
+  misconfigured: { reason: string };
+}
+
+/** What the gateway holds for one provider. */
+export type ProviderSetup = ProviderCredentials | MisconfiguredProvider;
+
 /** Everything the gateway needs, built by a composition root (Lambda entry or local server). */
 export interface GatewayDeps {
   authenticator: Authenticator;
-  credentials: Readonly<Record<string, ProviderCredentials>>;
+  credentials: Readonly<Record<string, ProviderSetup>>;
   http: HttpClient;
   bedrock: BedrockRuntime;
   clock: Clock;

@@ -11,6 +11,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import { openLedger, releaseAfter, type Ledger, type UsageBound } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { planRoute } from './plan-route.js';
+import { usableCredentials } from './usable-credentials.js';
 
 /** One routed request, whatever its API: chat, messages, embeddings. */
 export interface RoutedRequest<T> {
@@ -89,7 +90,7 @@ function prepareCall(
     provider: chatProviderFor(providerId, attempt.model),
     call: {
       model,
-      credentials: deps.credentials[providerId] ?? {},
+      credentials: usableCredentials(providerId, deps.credentials[providerId]),
       http: deps.http,
       bedrock: deps.bedrock,
       clock: deps.clock,

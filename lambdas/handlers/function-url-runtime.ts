@@ -3,13 +3,13 @@ import { GatewayError } from '../core/errors.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from '../gateway/gateway-http.js';
 import { toOpenAIError } from '../gateway/openai-error-body.js';
 import { toGatewayRequest } from './function-url-request.js';
-import { originVerifyHeader } from './origin-guard.js';
+import { originVerifyHeader, type OriginCheck } from './origin-guard.js';
 
 /** What a function's cold start builds once: its dependencies and, on AWS, the origin check. */
 export interface FunctionRuntime<Deps> {
   deps: Deps;
   /** Absent locally, where there is no CloudFront in front. */
-  isFromOrigin?: (presented: string | undefined) => boolean;
+  isFromOrigin?: OriginCheck;
   /** Work left for after the response has ended (and before the invocation does). */
   afterResponse?: () => Promise<void>;
 }
@@ -35,7 +35,7 @@ export async function serveFunctionUrl<Deps>(
   clientSignal?: AbortSignal,
 ): Promise<GatewayResponse> {
   const request = toGatewayRequest(event, requestId, clientSignal);
-  if (isFromOrigin && !isFromOrigin(request.headers[originVerifyHeader])) {
+  if (isFromOrigin && !(await isFromOrigin(request.headers[originVerifyHeader]))) {
     const error = new GatewayError(403, 'forbidden', 'Call the gateway through its CloudFront endpoint.');
     return jsonResponse(403, toOpenAIError(error, []).body, { 'x-request-id': requestId });
   }

@@ -1,4 +1,5 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { secretsManagerReader } from '../adapters/secrets/secrets-manager-json.js';
 import { deployedOriginGuard } from './deployed-runtime.js';
 import { dynamoDbClient, managementDeps, parseGatewayEnv } from './gateway-env.js';
 import { createManagementHandler } from './management-handler.js';
@@ -6,6 +7,6 @@ import { createManagementHandler } from './management-handler.js';
 /** Lambda entry: the management API composed from its environment. */
 export const handler = createManagementHandler(async () => {
   const env = parseGatewayEnv(process.env);
-  const isFromOrigin = await deployedOriginGuard(new SecretsManagerClient({ region: env.AWS_REGION }), process.env);
+  const isFromOrigin = await deployedOriginGuard(secretsManagerReader(new SecretsManagerClient({ region: env.AWS_REGION })), process.env);
   return { deps: managementDeps(env, dynamoDbClient(env)), isFromOrigin };
 });

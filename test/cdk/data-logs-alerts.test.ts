@@ -161,12 +161,35 @@ describe('alerts and alarms', () => {
   });
 
   it('alarm on router errors, throttles and undelivered alerts to an encrypted SNS topic', () => {
-    home.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(home.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmActions: unknown[] } }>;
     expect(alarms).toHaveLength(3);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     const { home: withEmail } = synthesize({ stacks: ['home'], alarmEmail: 'ops@example.com' });
     withEmail?.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+  });
+
+  it('encrypt the alarm topic with a rotated key of the stack whose policy lets CloudWatch alarms of the account publish', () => {
+    for (const template of [home, eu]) {
+      const cloudWatchMayUse = Match.objectLike({
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: Match.arrayWith(['kms:Decrypt', 'kms:GenerateDataKey*']),
+        Condition: Match.objectLike({
+          StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          ArnLike: { 'aws:SourceArn': Match.anyValue() },
+        }),
+      });
+      const keys = template.findResources('AWS::KMS::Key', {
+        Properties: { EnableKeyRotation: true, KeyPolicy: { Statement: Match.arrayWith([cloudWatchMayUse]) } },
+      });
+      expect(Object.keys(keys)).toHaveLength(1);
+      const [keyId] = Object.keys(keys);
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        DisplayName: 'Switchboard alarms',
+        KmsMasterKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] },
+      });
+      expect(JSON.stringify(template.toJSON())).not.toContain('alias/aws/sns');
+    }
   });
 });
 

@@ -78,11 +78,40 @@ describe('planAttempts', () => {
     for (const plan of firsts.slice(0, 50)) expect(plan.map((attempt) => attempt.model).sort()).toEqual(['openai/a', 'openai/b']);
   });
 
+  it('spreads sequential ids by weight, also ids that differ only in their last character', () => {
+    const alphabet = '0123456789abcdefghijklmnopqrstuvwxyz';
+    const idSets = {
+      sequential: Array.from({ length: 10_000 }, (_, i) => `trace-${i}`),
+      lastCharacter: Array.from({ length: 10_000 }, (_, i) => `conv-${String(Math.floor(i / 36)).padStart(3, '0')}${alphabet[i % 36]}`),
+      hex: Array.from({ length: 10_000 }, (_, i) => `req_${(0x1000 + i).toString(16)}`),
+    };
+    // Policy names for which FNV-1a alone missed a weight by more than 3 points.
+    for (const name of ['spread', 'gpt-split', 'A', 'weights']) {
+      for (const weights of [[50, 30, 20], [10, 90]]) {
+        const models = weights.map((_, i) => `openai/m${i}`);
+        const balanced = node({ name, type: 'load_balancing', models: models.map((model, i) => ({ model, weight: weights[i] })) });
+        for (const ids of Object.values(idSets)) {
+          const counts = new Map<string, number>();
+          for (const id of ids) {
+            const first = planAttempts(balanced, context({ stickinessKey: id }))[0]?.model ?? '';
+            counts.set(first, (counts.get(first) ?? 0) + 1);
+          }
+          models.forEach((model, i) => {
+            const share = (counts.get(model) ?? 0) / ids.length;
+            expect(Math.abs(share * 100 - (weights[i] ?? 0)), `${name} ${weights.join('/')} ${model} ${ids[0]}…`).toBeLessThanOrEqual(3);
+          });
+        }
+      }
+    }
+  });
+
   it('keeps one conversation on one model', () => {
-    const models = new Set(
-      Array.from({ length: 20 }, () => planAttempts(spread, context({ stickinessKey: 'conversation-42', random: Math.random }))[0]?.model),
-    );
-    expect(models.size).toBe(1);
+    for (const id of ['conversation-42', 'trace-7', 'trace-8']) {
+      const models = new Set(
+        Array.from({ length: 20 }, () => planAttempts(spread, context({ stickinessKey: id, random: Math.random }))[0]?.model),
+      );
+      expect(models.size).toBe(1);
+    }
   });
 
   it('orders a latency policy by recent median, fastest first', () => {
