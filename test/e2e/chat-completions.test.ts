@@ -14,8 +14,8 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     OPENAI_BASE_URL: upstreamUrl,
     OPENAI_API_KEY: upstreamKey,
-    SWITCHBOARD_HEADERS_TIMEOUT_MS: '500',
-    SWITCHBOARD_IDLE_TIMEOUT_MS: '500',
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000',
+    SWITCHBOARD_IDLE_TIMEOUT_MS: '2000',
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 });

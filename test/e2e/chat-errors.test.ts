@@ -18,8 +18,8 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     OPENAI_BASE_URL: await upstream.start(),
     OPENAI_API_KEY: upstreamKey,
-    SWITCHBOARD_HEADERS_TIMEOUT_MS: '300',
-    SWITCHBOARD_IDLE_TIMEOUT_MS: '300',
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000',
+    SWITCHBOARD_IDLE_TIMEOUT_MS: '2000',
     SWITCHBOARD_MAX_BODY_BYTES: '4096',
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
     OPENAI_BASE_URL: await openaiUpstream.start(),
     ANTHROPIC_BASE_URL: await anthropicUpstream.start(),
     ANTHROPIC_API_KEY: 'sk-ant-upstream-0123456789',
-    SWITCHBOARD_HEADERS_TIMEOUT_MS: '300',
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000',
   });
   // The gateway's root is the base URL, as for Claude Code (ANTHROPIC_BASE_URL).
   client = new Anthropic({ baseURL: gateway.url, apiKey: testKey, maxRetries: 0 });

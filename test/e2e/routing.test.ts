@@ -19,8 +19,8 @@ beforeAll(async () => {
     KEYS_TABLE: keysTable,
     OPENAI_BASE_URL: await upstream.start(),
     OPENAI_API_KEY: 'sk-upstream-routing-0123456789',
-    SWITCHBOARD_HEADERS_TIMEOUT_MS: '300',
-    SWITCHBOARD_IDLE_TIMEOUT_MS: '1000',
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000',
+    SWITCHBOARD_IDLE_TIMEOUT_MS: '2000',
     SWITCHBOARD_POLICY_CACHE_TTL_MS: '200',
   });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
@@ -60,7 +60,7 @@ describe('fallback through the openai client', () => {
     ['a 503', 'openai/error-503'],
     ['a 429 asking for a long wait', 'openai/error-429'],
     ['a reset connection', 'openai/reset'],
-    ['a hung upstream (first-byte timeout)', 'openai/hang'],
+    ['a hung upstream (response-head timeout)', 'openai/hang'],
     ['a malformed body', 'openai/malformed'],
     ['a bad request', 'openai/error-400'],
     ['a failing built-in model', 'mock/fail-502'],

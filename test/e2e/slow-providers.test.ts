@@ -6,8 +6,9 @@ import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream, upstreamReply } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
-// A hung provider is given up after its response head is late (300 ms here), a silent model
-// after its first token is (1 s); a response starts after 200 ms with keep-alives every 100 ms.
+// A hung provider is given up after its response head is late (2 s here), a silent model after
+// its first token is (4 s); a response starts after 1 s with keep-alives every 300 ms. Generous,
+// so that on a busy machine a healthy mock still answers within them.
 const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 /** Waits as long as it takes for a provider: only the client can end a wait. */
@@ -22,16 +23,16 @@ beforeAll(async () => {
     OPENAI_BASE_URL: upstreamUrl,
     SWITCHBOARD_HEADERS_TIMEOUT_MS: '600000',
     SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS: '600000',
-    SWITCHBOARD_RESPONSE_START_MS: '200',
-    SWITCHBOARD_KEEPALIVE_MS: '100',
+    SWITCHBOARD_RESPONSE_START_MS: '1000',
+    SWITCHBOARD_KEEPALIVE_MS: '300',
   });
   gateway = await startTestGateway({
     OPENAI_BASE_URL: upstreamUrl,
     OPENAI_API_KEY: 'sk-upstream-slow-0123456789',
-    SWITCHBOARD_HEADERS_TIMEOUT_MS: '300',
-    SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS: '1000',
-    SWITCHBOARD_RESPONSE_START_MS: '200',
-    SWITCHBOARD_KEEPALIVE_MS: '100',
+    SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000',
+    SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS: '4000',
+    SWITCHBOARD_RESPONSE_START_MS: '1000',
+    SWITCHBOARD_KEEPALIVE_MS: '300',
   });
   openai = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
   manage = manageClient(gateway.url);
@@ -63,7 +64,7 @@ function post(path: string, body: unknown, options: { to?: LocalGateway; signal?
 
 describe('a slow or hung provider', () => {
   it('starts a stream with keep-alive comments while the first token is slow, then streams it', async () => {
-    const response = await post('/v1/chat/completions', { model: 'openai/slow-first-700', messages: hello, stream: true });
+    const response = await post('/v1/chat/completions', { model: 'openai/slow-first-2500', messages: hello, stream: true });
     expect(response.status).toBe(200);
     const body = await response.text();
     expect(body.startsWith(': keep-alive\n\n')).toBe(true);
@@ -114,7 +115,7 @@ describe('a slow or hung provider', () => {
     await manageClient(patient.url)('POST', '/policy', {
       name,
       type: 'fallback',
-      models: [{ model: 'openai/hang', headers_timeout_ms: 200 }, { model: 'openai/gpt-4o-mini' }],
+      models: [{ model: 'openai/hang', headers_timeout_ms: 500 }, { model: 'openai/gpt-4o-mini' }],
     });
     const raw = await post('/v1/chat/completions', { model: `policy/${name}`, messages: hello }, { to: patient });
     expect(JSON.parse(await raw.text()).choices[0].message.content).toBe(upstreamReply);
@@ -125,7 +126,7 @@ describe('a slow or hung provider', () => {
     const anthropic = new Anthropic({ baseURL: gateway.url, apiKey: testKey, maxRetries: 0 });
     const message = await anthropic.messages.create({ model: policy, max_tokens: 100, messages: hello });
     expect(message.content[0]).toMatchObject({ type: 'text', text: upstreamReply });
-    const raw = await post('/v1/messages', { model: 'openai/slow-first-700', max_tokens: 100, messages: hello, stream: true });
+    const raw = await post('/v1/messages', { model: 'openai/slow-first-2500', max_tokens: 100, messages: hello, stream: true });
     const events = await raw.text();
     expect(events.startsWith('event: ping\n')).toBe(true);
     expect(events).toContain('event: message_stop');
