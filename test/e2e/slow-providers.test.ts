@@ -1,15 +1,16 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream, upstreamReply } from '../support/mock-openai-upstream.js';
+import { startSpawnedGateway } from '../support/spawned-gateway.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 // A hung provider is given up after its response head is late (2 s here), a silent model after
 // its first token is (4 s); a response starts after 1 s with keep-alives every 300 ms. Generous,
 // so that on a busy machine a healthy mock still answers within them.
-const upstream = new MockOpenAIUpstream();
+const upstream = new MockOpenAIUpstream() as MockOpenAIUpstream & { url: string };
 let gateway: LocalGateway;
 /** Waits as long as it takes for a provider: only the client can end a wait. */
 let patient: LocalGateway;
@@ -19,6 +20,7 @@ let policies = 0;
 
 beforeAll(async () => {
   const upstreamUrl = await upstream.start();
+  upstream.url = upstreamUrl;
   patient = await startTestGateway({
     OPENAI_BASE_URL: upstreamUrl,
     SWITCHBOARD_HEADERS_TIMEOUT_MS: '600000',
@@ -148,4 +150,32 @@ describe('a slow or hung provider', () => {
     const still = await openai.chat.completions.create({ model: 'mock/echo', messages: hello });
     expect(still.choices[0]?.message.content).toBe('Hi');
   });
+});
+
+describe('npm start with a hung provider', () => {
+  it('fails over from it in a started response, streams and JSON alike, and keeps serving', async () => {
+    const spawned = await startSpawnedGateway({
+      dynamoDbEndpoint: inject('dynamoDbEndpoint'),
+      env: { OPENAI_BASE_URL: upstream.url, SWITCHBOARD_HEADERS_TIMEOUT_MS: '2000', SWITCHBOARD_RESPONSE_START_MS: '1000', SWITCHBOARD_KEEPALIVE_MS: '300' },
+    });
+    try {
+      const name = 'spawned-chain';
+      expect((await manageClient(spawned.url, spawned.adminKey)('POST', '/policy', { name, type: 'fallback', models: [{ model: 'openai/hang' }, { model: 'openai/gpt-4o-mini' }] })).status).toBe(201);
+      const ask = (stream: boolean) =>
+        fetch(`${spawned.url}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${spawned.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model: `policy/${name}`, messages: hello, stream }),
+        }).then((response) => response.text());
+      const json = await ask(false);
+      expect(json.startsWith('\n')).toBe(true);
+      expect(JSON.parse(json).choices[0].message.content).toBe(upstreamReply);
+      const events = await ask(true);
+      expect(events.startsWith(': keep-alive\n\n')).toBe(true);
+      expect(events).toContain('"content":"upstream!"');
+      expect(await spawned.serves()).toBe(true);
+    } finally {
+      await spawned.stop();
+    }
+  }, 60_000);
 });
