@@ -55,8 +55,9 @@ function prepareCall(modelId: string, remainingMs: number, deps: GatewayDeps): {
       http: deps.http,
       bedrock: deps.bedrock,
       clock: deps.clock,
-      firstByteTimeoutMs: Math.max(1, Math.min(deps.limits.firstByteTimeoutMs, remainingMs)),
+      headersTimeoutMs: Math.max(1, Math.min(deps.limits.firstByteTimeoutMs, remainingMs)),
       idleTimeoutMs: deps.limits.idleTimeoutMs,
+      deadlineAt: deps.clock.now() + remainingMs,
     },
   };
 }

@@ -1,4 +1,5 @@
 import { ProviderError, providerErrorKindForStatus } from '../errors.js';
+import { HttpTransportError } from '../../ports/http-client.js';
 import { parseRetryAfterMs } from './retry-after.js';
 
 /** What a provider's error body said, in its own terms, once its format is read. */
@@ -27,5 +28,45 @@ export function upstreamError(
     type: details.type ?? null,
     param: details.param ?? null,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+  });
+}
+
+/** A 2xx answer that is not in the provider's format (garbage, HTML, bad JSON, invalid usage). */
+export function malformedResponse(provider: string): ProviderError {
+  return new ProviderError({
+    provider,
+    kind: 'server',
+    status: 502,
+    message: `${provider} returned a response the gateway could not read.`,
+  });
+}
+
+/** An answer, or one event of a stream, larger than the gateway holds (see upstream-limits.ts). */
+export function oversizedResponse(provider: string, what: 'response' | 'stream event', maxBytes: number): ProviderError {
+  return new ProviderError({
+    provider,
+    kind: 'server',
+    status: 502,
+    message: `${provider} sent a ${what} larger than the gateway reads (${maxBytes / (1024 * 1024)} MiB).`,
+  });
+}
+
+/** A stream that stopped without its protocol's end marker: it was cut, not finished. */
+export function streamEndedEarly(provider: string): ProviderError {
+  return new ProviderError({ provider, kind: 'connection', status: 502, message: `${provider}: the stream ended early.` });
+}
+
+/** A transport failure as the ProviderError routing acts on; a cancelled call stays as it is. */
+export function transportError(provider: string, error: unknown): unknown {
+  if (!(error instanceof HttpTransportError)) return error;
+  if (error.kind === 'timeout') {
+    return new ProviderError({ provider, kind: 'timeout', status: 504, message: `${provider} did not answer in time.` });
+  }
+  if (error.kind === 'aborted') return error;
+  return new ProviderError({
+    provider,
+    kind: 'connection',
+    status: 502,
+    message: `Could not reach ${provider}: the connection failed.`,
   });
 }

@@ -1,5 +1,7 @@
 import { ProviderError, providerErrorKindForStatus, type ProviderErrorKind } from '../../errors.js';
-import { ConverseCallError } from '../../../ports/bedrock-runtime.js';
+import { BedrockResponseError, ConverseCallError } from '../../../ports/bedrock-runtime.js';
+import { malformedResponse, oversizedResponse, transportError } from '../upstream-error.js';
+import { maxEventSize, maxResponseBytes } from '../upstream-limits.js';
 
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
 const kindByException: Readonly<Record<string, ProviderErrorKind>> = {
@@ -16,9 +18,17 @@ const kindByException: Readonly<Record<string, ProviderErrorKind>> = {
   ValidationException: 'bad_request',
 };
 
-/** A Bedrock exception as the provider error routing acts on; anything else passes through. */
+/**
+ * A Bedrock exception, an unreadable answer or a transport failure as the provider error
+ * routing acts on; anything else passes through.
+ */
 export function mapBedrockError(provider: string, error: unknown): unknown {
-  if (!(error instanceof ConverseCallError)) return error;
+  if (error instanceof BedrockResponseError) {
+    if (error.reason === 'event_too_large') return oversizedResponse(provider, 'stream event', maxEventSize);
+    if (error.reason === 'response_too_large') return oversizedResponse(provider, 'response', maxResponseBytes);
+    return malformedResponse(provider);
+  }
+  if (!(error instanceof ConverseCallError)) return transportError(provider, error);
   const kind = kindByException[error.exceptionName] ?? providerErrorKindForStatus(error.status);
   return new ProviderError({
     provider,
