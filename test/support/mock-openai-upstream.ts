@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { drip, everyUntilClosed, garbage, gzipBomb, repeated, writeAll } from './misbehaving-answers.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
@@ -14,7 +15,17 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * - `limited-<n>-<ms>-<tag>`: 429 with `retry-after-ms: <ms>` (none when <ms> is `none`) for the
  *   first n requests, then normal;
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
- * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds.
+ * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds;
+ * - `truncated`: a stream cut after its first three chunks, without `data: [DONE]` (not
+ *   streaming: the first half of the JSON body);
+ * - `empty-200`: a 200 with an empty body;
+ * - `garbage-stream`: a 200 whose body is 64 KiB of binary noise;
+ * - `huge-line`: a stream whose first event is one 10 MB line (not streaming: a 65 MiB body,
+ *   valid JSON padded with spaces, over the gateway's bound);
+ * - `gzip-bomb`: a 200 with `content-encoding: gzip`, about 1 MB that inflates to 1 GiB;
+ * - `endless`: a stream of content chunks every 20 ms that never ends (not streaming: a body of
+ *   spaces that never ends);
+ * - `drip`: the answer one byte a second.
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
@@ -77,6 +88,11 @@ export class MockOpenAIUpstream extends MockUpstream {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"id": "chatcmpl-1", "choices": [');
     }
+    const misbehave = misbehaviours[model];
+    if (misbehave) {
+      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
+      return misbehave(res, model, stream);
+    }
     if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model, stream);
     if (!stream) return sendCompletion(res, model);
 
@@ -102,6 +118,25 @@ export class MockOpenAIUpstream extends MockUpstream {
   }
 }
 
+/** The answers of the models that misbehave once the head is sent (see the class comment). */
+const misbehaviours: Record<string, (res: ServerResponse, model: string, stream: boolean) => Promise<void> | void> = {
+  truncated: (res, model, stream) =>
+    void res.end(stream ? streamChunks(model, true).slice(0, 3).map(sse).join('') : completionJson(model).slice(0, 60)),
+  'empty-200': (res) => void res.end(),
+  'garbage-stream': (res) => void res.end(garbage()),
+  'gzip-bomb': (res) => void res.end(gzipBomb()),
+  'huge-line': async (res, model, stream) => {
+    if (stream) await writeAll(res, ['data: {"id": "', ...repeated('a', 10_000_000), '"}\n\n']);
+    else await writeAll(res, [...repeated(' ', 65 * 1024 * 1024), completionJson(model)]);
+    res.end();
+  },
+  endless: (res, model, stream) => {
+    const [first] = streamChunks(model, false);
+    everyUntilClosed(res, 20, () => res.write(stream ? sse({ ...(first as object), choices: [{ index: 0, delta: { content: 'la ' }, finish_reason: null }] }) : ' '));
+  },
+  drip: (res, model, stream) => drip(res, stream ? streamChunks(model, true).map(sse).join('') + 'data: [DONE]\n\n' : completionJson(model)),
+};
+
 export const upstreamReply = 'Hello from upstream!';
 export const upstreamUsage = {
   prompt_tokens: 12,
@@ -123,19 +158,19 @@ function sse(data: unknown): string {
 
 function sendCompletion(res: ServerResponse, model: string): void {
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(
-    JSON.stringify({
-      id: 'chatcmpl-upstream-1',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model,
-      system_fingerprint: 'fp_upstream',
-      choices: [
-        { index: 0, message: { role: 'assistant', content: upstreamReply, refusal: null }, logprobs: null, finish_reason: 'stop' },
-      ],
-      usage: upstreamUsage,
-    }),
-  );
+  res.end(completionJson(model));
+}
+
+function completionJson(model: string): string {
+  return JSON.stringify({
+    id: 'chatcmpl-upstream-1',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    system_fingerprint: 'fp_upstream',
+    choices: [{ index: 0, message: { role: 'assistant', content: upstreamReply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    usage: upstreamUsage,
+  });
 }
 
 function streamChunks(model: string, includeUsage: boolean): unknown[] {
