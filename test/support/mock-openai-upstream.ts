@@ -30,10 +30,7 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * id and name first, then the arguments in pieces.
  */
 export class MockOpenAIUpstream extends MockUpstream {
-  /** Resolves with the path of each request whose connection the gateway closed early. */
-  readonly closedEarly: string[] = [];
   private gate: { promise: Promise<void>; open: () => void } = newGate();
-  private closeListeners: Array<() => void> = [];
   private readonly failuresServed = new Map<string, number>();
   streamsFinished = 0;
 
@@ -52,11 +49,6 @@ export class MockOpenAIUpstream extends MockUpstream {
     this.gate = newGate();
   }
 
-  /** Resolves the next time the gateway closes an upstream connection before the reply ended. */
-  nextEarlyClose(): Promise<void> {
-    return new Promise((resolve) => this.closeListeners.push(resolve));
-  }
-
   /** Whether this request is one of the first `times` naming `model`, which must fail. */
   private failNext(model: string, times: number): boolean {
     const served = this.failuresServed.get(model) ?? 0;
@@ -66,12 +58,6 @@ export class MockOpenAIUpstream extends MockUpstream {
   }
 
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.on('close', () => {
-      if (res.writableFinished) return;
-      this.closedEarly.push(req.url ?? '');
-      for (const listener of this.closeListeners.splice(0)) listener();
-    });
-
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
     const model = String(body.model);
     const stream = body.stream === true;
