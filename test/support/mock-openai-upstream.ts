@@ -17,7 +17,7 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
  * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds;
  * - `truncated`: a stream cut after its first three chunks, without `data: [DONE]` (not
- *   streaming: the first half of the JSON body);
+ *   streaming: the JSON body cut after 60 characters);
  * - `empty-200`: a 200 with an empty body;
  * - `garbage-stream`: a 200 whose body is 64 KiB of binary noise;
  * - `huge-line`: a stream whose first event is one 10 MB line (not streaming: a 65 MiB body,
@@ -25,7 +25,11 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * - `gzip-bomb`: a 200 with `content-encoding: gzip`, about 1 MB that inflates to 1 GiB;
  * - `endless`: a stream of content chunks every 20 ms that never ends (not streaming: a body of
  *   spaces that never ends);
- * - `drip`: the answer one byte a second.
+ * - `drip`: the answer one byte a second;
+ * - `fractional-usage`, `negative-cached`: a normal answer whose usage counts 12.5 prompt tokens,
+ *   or -4 cached ones.
+ * Each behaviour from `truncated` on also answers a model named `<behaviour>:<tag>`, so that a
+ * test can count failures (for the circuit breaker) under a model of its own.
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
@@ -74,7 +78,7 @@ export class MockOpenAIUpstream extends MockUpstream {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"id": "chatcmpl-1", "choices": [');
     }
-    const misbehave = misbehaviours[model];
+    const misbehave = misbehaviours[model.split(':')[0] ?? ''];
     if (misbehave) {
       res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
       return misbehave(res, model, stream);
@@ -121,7 +125,16 @@ const misbehaviours: Record<string, (res: ServerResponse, model: string, stream:
     everyUntilClosed(res, 20, () => res.write(stream ? sse({ ...(first as object), choices: [{ index: 0, delta: { content: 'la ' }, finish_reason: null }] }) : ' '));
   },
   drip: (res, model, stream) => drip(res, stream ? streamChunks(model, true).map(sse).join('') + 'data: [DONE]\n\n' : completionJson(model)),
+  'fractional-usage': (res, model, stream) => void res.end(answerWithUsage(model, stream, { ...upstreamUsage, prompt_tokens: 12.5 })),
+  'negative-cached': (res, model, stream) =>
+    void res.end(answerWithUsage(model, stream, { ...upstreamUsage, prompt_tokens_details: { cached_tokens: -4 } })),
 };
+
+function answerWithUsage(model: string, stream: boolean, usage: Record<string, unknown>): string {
+  if (!stream) return completionJson(model).replace(JSON.stringify(upstreamUsage), JSON.stringify(usage));
+  const chunks = streamChunks(model, true);
+  return [...chunks.slice(0, -1), { ...(chunks.at(-1) as object), usage }].map(sse).join('') + 'data: [DONE]\n\n';
+}
 
 export const upstreamReply = 'Hello from upstream!';
 export const upstreamUsage = {

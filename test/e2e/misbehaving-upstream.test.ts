@@ -1,0 +1,193 @@
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { manageClient } from '../support/manage-client.js';
+import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.js';
+import { MockBedrockUpstream } from '../support/mock-bedrock-upstream.js';
+import { MockGeminiUpstream } from '../support/mock-gemini-upstream.js';
+import { MockOpenAIUpstream, upstreamReply } from '../support/mock-openai-upstream.js';
+import { startTestGateway, testKey } from '../support/test-gateway.js';
+
+const openai = new MockOpenAIUpstream();
+const anthropic = new MockAnthropicUpstream();
+const gemini = new MockGeminiUpstream();
+const bedrock = new MockBedrockUpstream();
+let gateway: LocalGateway;
+let client: OpenAI;
+let manage: ReturnType<typeof manageClient>;
+
+beforeAll(async () => {
+  await bedrock.start();
+  gateway = await startTestGateway({
+    OPENAI_BASE_URL: await openai.start(),
+    OPENAI_API_KEY: 'sk-upstream-misbehaving-0123456789',
+    ANTHROPIC_BASE_URL: await anthropic.start(),
+    GEMINI_BASE_URL: await gemini.start(),
+    AWS_REGION: 'us-east-1',
+    // Streams that never end, or drip a byte a second, are cut by the request's deadline.
+    SWITCHBOARD_DEADLINE_MS: '3000',
+    SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: '2000',
+    SWITCHBOARD_IDLE_TIMEOUT_MS: '5000',
+  });
+  client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
+  manage = manageClient(gateway.url);
+}, 60_000);
+
+afterAll(async () => {
+  await gateway?.stop();
+  await Promise.all([openai.stop(), anthropic.stop(), gemini.stop(), bedrock.stop()]);
+});
+
+const hello = [{ role: 'user' as const, content: 'Hi' }];
+
+/** POSTs a chat request and reads the whole answer as text. */
+async function chat(model: string, stream: boolean) {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${testKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model, messages: hello, stream }),
+  });
+  return { status: response.status, headers: response.headers, text: await response.text() };
+}
+
+/** The `data:` payloads of an SSE body, in order. */
+function dataOf(text: string): string[] {
+  return text
+    .split('\n\n')
+    .filter((event) => event.startsWith('data: '))
+    .map((event) => event.slice('data: '.length));
+}
+
+const errorShape = { message: expect.any(String), type: expect.any(String), code: expect.any(String), param: null };
+
+describe('a misbehaving OpenAI-compatible upstream', () => {
+  it.each([
+    ['a truncated body', 'truncated', 502],
+    ['an empty 200', 'empty-200', 502],
+    ['binary garbage', 'garbage-stream', 502],
+    ['a 65 MiB body', 'huge-line', 502],
+    ['a gzip bomb', 'gzip-bomb', 502],
+    ['a reset connection', 'reset', 502],
+    ['a body that never ends', 'endless', 504],
+    ['a body dripping a byte a second', 'drip', 504],
+    ['a fractional token count', 'fractional-usage', 502],
+    ['a negative cached count', 'negative-cached', 502],
+  ])('answers %s with a clear error in OpenAI’s shape (not streaming)', { timeout: 30_000 }, async (_, model, status) => {
+    const { status: actual, text } = await chat(`openai/${model}`, false);
+    expect(actual).toBe(status);
+    expect(JSON.parse(text)).toEqual({ error: errorShape });
+  });
+
+  it.each([
+    ['an empty 200', 'empty-200'],
+    ['binary garbage', 'garbage-stream'],
+    ['a single 10 MB line', 'huge-line'],
+    ['a gzip bomb', 'gzip-bomb'],
+    ['a reset', 'reset-after-head'],
+  ])('answers a stream failing with %s before its first chunk with an HTTP error, not a stream', { timeout: 30_000 }, async (_, model) => {
+    const { status, headers, text } = await chat(`openai/${model}`, true);
+    expect(status).toBe(502);
+    expect(headers.get('content-type')).toContain('application/json');
+    expect(JSON.parse(text)).toEqual({ error: errorShape });
+  });
+
+  it.each([
+    ['cut without data: [DONE]', 'truncated', /the stream ended early/],
+    ['that never ends (cut at the deadline)', 'endless', /did not answer in time/],
+    ['whose usage chunk has a fractional count', 'fractional-usage', /could not read/],
+  ])('ends a stream %s with an explicit error event and no [DONE]', { timeout: 30_000 }, async (_, model, message) => {
+    const { status, text } = await chat(`openai/${model}`, true);
+    expect(status).toBe(200);
+    const data = dataOf(text);
+    expect(data.length).toBeGreaterThan(1);
+    expect(data).not.toContain('[DONE]');
+    const last = JSON.parse(data.at(-1) ?? '{}') as { error?: { message: string } };
+    expect(last.error).toEqual(errorShape);
+    expect(last.error?.message).toMatch(message);
+  });
+
+  it('raises the error event in the OpenAI SDK, after the chunks that came', async () => {
+    const stream = await client.chat.completions.create({ model: 'openai/truncated', messages: hello, stream: true });
+    const received: string[] = [];
+    const error = await (async () => {
+      for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+    })().catch((thrown: unknown) => thrown);
+    expect(received.join('')).toBe('Hello from ');
+    expect(error).toBeInstanceOf(OpenAI.APIError);
+  });
+});
+
+describe('failover from a misbehaving upstream', () => {
+  let policies = 0;
+  async function fallback(...models: string[]): Promise<string> {
+    const name = `misbehaving-${++policies}`;
+    const created = await manage('POST', '/policy', { name, type: 'fallback', models: models.map((model) => ({ model })) });
+    expect(created.status).toBe(201);
+    return `policy/${name}`;
+  }
+
+  it.each(['truncated', 'empty-200', 'garbage-stream', 'huge-line', 'gzip-bomb', 'fractional-usage'])(
+    'moves from %s to the next model (not streaming)',
+    { timeout: 30_000 },
+    async (model) => {
+      const policy = await fallback(`openai/${model}`, 'openai/gpt-4o-mini');
+      const { data, response } = await client.chat.completions.create({ model: policy, messages: hello }).withResponse();
+      expect(data.choices[0]?.message.content).toBe(upstreamReply);
+      expect(response.headers.get('x-switchboard-model')).toBe('openai/gpt-4o-mini');
+      expect(response.headers.get('x-switchboard-attempts')).toBe('2');
+    },
+  );
+
+  it.each(['empty-200', 'garbage-stream', 'huge-line', 'gzip-bomb'])(
+    'moves from a stream failing with %s before its first chunk to the next model',
+    { timeout: 30_000 },
+    async (model) => {
+      const policy = await fallback(`openai/${model}`, 'openai/gpt-4o-mini');
+      const { data: stream, response } = await client.chat.completions.create({ model: policy, messages: hello, stream: true }).withResponse();
+      let text = '';
+      for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+      expect(text).toBe(upstreamReply);
+      expect(response.headers.get('x-switchboard-model')).toBe('openai/gpt-4o-mini');
+      expect(response.headers.get('x-switchboard-attempts')).toBe('2');
+    },
+  );
+
+  it('counts these failures for the circuit breaker, which then skips the model', async () => {
+    const policy = await fallback('openai/empty-200:breaker', 'openai/gpt-4o-mini');
+    const attempts: string[] = [];
+    for (let i = 0; i < 7; i++) {
+      const { response } = await client.chat.completions.create({ model: policy, messages: hello }).withResponse();
+      attempts.push(response.headers.get('x-switchboard-attempts') ?? '');
+    }
+    expect(attempts).toEqual(['2', '2', '2', '2', '2', '1', '1']);
+  });
+});
+
+describe('other providers’ streams that end without their end marker', () => {
+  it.each([
+    ['Anthropic (no message_stop)', 'anthropic/truncated'],
+    ['Gemini (no finishReason)', 'google/truncated'],
+    ['Bedrock (no messageStop and metadata)', 'bedrock/truncated'],
+  ])('%s end with an error event, never [DONE]', { timeout: 30_000 }, async (_, model) => {
+    const { status, text } = await chat(model, true);
+    expect(status).toBe(200);
+    const data = dataOf(text);
+    expect(data).not.toContain('[DONE]');
+    expect(JSON.parse(data.at(-1) ?? '{}')).toEqual({ error: { ...errorShape, message: expect.stringMatching(/the stream ended early/) } });
+  });
+
+  it('a Bedrock stream with a 10 MB event is refused before its first chunk', { timeout: 30_000 }, async () => {
+    const { status, text } = await chat('bedrock/huge-frame', true);
+    expect(status).toBe(502);
+    expect(JSON.parse(text)).toEqual({ error: { ...errorShape, message: expect.stringMatching(/larger than the gateway reads/) } });
+  });
+});
+
+describe('after all of it', () => {
+  it('keeps serving', async () => {
+    const completion = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello });
+    expect(completion.choices[0]?.message.content).toBe(upstreamReply);
+    const echoed = await client.chat.completions.create({ model: 'mock/echo', messages: hello });
+    expect(echoed.choices[0]?.message.content).toBe('Hi');
+  });
+});
