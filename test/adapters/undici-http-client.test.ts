@@ -13,6 +13,7 @@ const http = undiciHttpClient(agent);
 let baseUrl: string;
 
 beforeAll(async () => {
+  gzipBomb();
   baseUrl = await upstream.start();
 });
 afterAll(async () => {

@@ -5,6 +5,7 @@ import { manageClient } from '../support/manage-client.js';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.js';
 import { MockBedrockUpstream } from '../support/mock-bedrock-upstream.js';
 import { MockGeminiUpstream } from '../support/mock-gemini-upstream.js';
+import { gzipBomb } from '../support/misbehaving-answers.js';
 import { MockOpenAIUpstream, upstreamReply } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
@@ -13,18 +14,26 @@ const anthropic = new MockAnthropicUpstream();
 const gemini = new MockGeminiUpstream();
 const bedrock = new MockBedrockUpstream();
 let gateway: LocalGateway;
+/** The same gateway with a 3 s request deadline, for answers only the deadline can end. */
+let hurried: LocalGateway;
 let client: OpenAI;
 let manage: ReturnType<typeof manageClient>;
 
 beforeAll(async () => {
+  // Built before any request, so that building it never delays the mock's other answers.
+  gzipBomb();
   await bedrock.start();
-  gateway = await startTestGateway({
+  const upstreams = {
     OPENAI_BASE_URL: await openai.start(),
     OPENAI_API_KEY: 'sk-upstream-misbehaving-0123456789',
     ANTHROPIC_BASE_URL: await anthropic.start(),
     GEMINI_BASE_URL: await gemini.start(),
     AWS_REGION: 'us-east-1',
-    // Streams that never end, or drip a byte a second, are cut by the request's deadline.
+  };
+  gateway = await startTestGateway(upstreams);
+  hurried = await startTestGateway({
+    ...upstreams,
+    // Streams that never end, or drip a byte a second (never silent for the idle limit), are cut here.
     SWITCHBOARD_DEADLINE_MS: '3000',
     SWITCHBOARD_FIRST_BYTE_TIMEOUT_MS: '2000',
     SWITCHBOARD_IDLE_TIMEOUT_MS: '5000',
@@ -34,15 +43,15 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await gateway?.stop();
+  await Promise.all([gateway?.stop(), hurried?.stop()]);
   await Promise.all([openai.stop(), anthropic.stop(), gemini.stop(), bedrock.stop()]);
 });
 
 const hello = [{ role: 'user' as const, content: 'Hi' }];
 
 /** POSTs a chat request and reads the whole answer as text. */
-async function chat(model: string, stream: boolean) {
-  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+async function chat(model: string, stream: boolean, to: LocalGateway = gateway) {
+  const response = await fetch(`${to.url}/v1/chat/completions`, {
     method: 'POST',
     headers: { authorization: `Bearer ${testKey}`, 'content-type': 'application/json' },
     body: JSON.stringify({ model, messages: hello, stream }),
@@ -68,14 +77,21 @@ describe('a misbehaving OpenAI-compatible upstream', () => {
     ['a 65 MiB body', 'huge-line', 502],
     ['a gzip bomb', 'gzip-bomb', 502],
     ['a reset connection', 'reset', 502],
-    ['a body that never ends', 'endless', 504],
-    ['a body dripping a byte a second', 'drip', 504],
     ['a fractional token count', 'fractional-usage', 502],
     ['a negative cached count', 'negative-cached', 502],
   ])('answers %s with a clear error in OpenAI’s shape (not streaming)', { timeout: 30_000 }, async (_, model, status) => {
     const { status: actual, text } = await chat(`openai/${model}`, false);
     expect(actual).toBe(status);
     expect(JSON.parse(text)).toEqual({ error: errorShape });
+  });
+
+  it.each([
+    ['never ends', 'endless'],
+    ['drips a byte a second', 'drip'],
+  ])('answers a body that %s with 504 once the request’s deadline has passed', { timeout: 30_000 }, async (_, model) => {
+    const { status, text } = await chat(`openai/${model}`, false, hurried);
+    expect(status).toBe(504);
+    expect(JSON.parse(text)).toEqual({ error: { ...errorShape, code: 'upstream_timeout' } });
   });
 
   it.each([
@@ -96,7 +112,7 @@ describe('a misbehaving OpenAI-compatible upstream', () => {
     ['that never ends (cut at the deadline)', 'endless', /did not answer in time/],
     ['whose usage chunk has a fractional count', 'fractional-usage', /could not read/],
   ])('ends a stream %s with an explicit error event and no [DONE]', { timeout: 30_000 }, async (_, model, message) => {
-    const { status, text } = await chat(`openai/${model}`, true);
+    const { status, text } = await chat(`openai/${model}`, true, hurried);
     expect(status).toBe(200);
     const data = dataOf(text);
     expect(data.length).toBeGreaterThan(1);
@@ -185,6 +201,7 @@ describe('other providers’ streams that end without their end marker', () => {
 
 describe('after all of it', () => {
   it('keeps serving', async () => {
+    expect((await chat('openai/gpt-4o-mini', false, hurried)).status).toBe(200);
     const completion = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello });
     expect(completion.choices[0]?.message.content).toBe(upstreamReply);
     const echoed = await client.chat.completions.create({ model: 'mock/echo', messages: hello });
