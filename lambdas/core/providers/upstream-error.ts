@@ -10,7 +10,10 @@ export interface UpstreamErrorDetails {
   param?: string | null;
 }
 
-/** A provider's error status and body as the classified error routing acts on. */
+/**
+ * A provider's error status and body as the classified error routing acts on. Only a 4xx or 5xx
+ * is relayed as it is: a redirect, or a status a stream's error event made up, is a 502.
+ */
 export function upstreamError(
   provider: string,
   status: number,
@@ -19,10 +22,11 @@ export function upstreamError(
   details: UpstreamErrorDetails,
 ): ProviderError {
   const retryAfterMs = parseRetryAfterMs(headers, now);
+  const relayed = Number.isInteger(status) && status >= 400 && status <= 599 ? status : 502;
   return new ProviderError({
     provider,
-    kind: providerErrorKindForStatus(status),
-    status,
+    kind: providerErrorKindForStatus(relayed),
+    status: relayed,
     message: details.message ? `${provider}: ${details.message}` : `${provider} answered with HTTP ${status}.`,
     code: details.code ?? null,
     type: details.type ?? null,

@@ -18,6 +18,18 @@ const kindByException: Readonly<Record<string, ProviderErrorKind>> = {
   ValidationException: 'bad_request',
 };
 
+/** The status of an exception that arrived inside a 200 stream (ConverseStream's exception events). */
+const statusByKind: Readonly<Record<ProviderErrorKind, number>> = {
+  auth: 403,
+  bad_request: 400,
+  not_found: 404,
+  rate_limit: 429,
+  overloaded: 503,
+  server: 502,
+  timeout: 504,
+  connection: 502,
+};
+
 /**
  * A Bedrock exception, an unreadable answer or a transport failure as the provider error
  * routing acts on; anything else passes through.
@@ -29,11 +41,12 @@ export function mapBedrockError(provider: string, error: unknown): unknown {
     return malformedResponse(provider);
   }
   if (!(error instanceof ConverseCallError)) return transportError(provider, error);
-  const kind = kindByException[error.exceptionName] ?? providerErrorKindForStatus(error.status);
+  const isErrorStatus = error.status >= 400 && error.status <= 599;
+  const kind = kindByException[error.exceptionName] ?? (isErrorStatus ? providerErrorKindForStatus(error.status) : 'server');
   return new ProviderError({
     provider,
     kind,
-    status: error.status,
+    status: isErrorStatus ? error.status : statusByKind[kind],
     message: `${provider}: ${error.message}`,
     type: error.exceptionName,
   });

@@ -176,6 +176,18 @@ describe('bedrock provider against a misbehaving upstream', () => {
     }
   });
 
+  it('gives an exception that arrived inside a stream (status 200) the status of its kind', async () => {
+    for (const [name, status, kind] of [
+      ['ModelStreamErrorException', 502, 'server'],
+      ['ThrottlingException', 429, 'rate_limit'],
+      ['SomethingNewException', 502, 'server'],
+    ] as const) {
+      const { api } = fakeConverse({ error: new ConverseCallError(200, name, 'mid-stream') });
+      const error = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ status, kind, type: name });
+    }
+  });
+
   it('passes the headers timeout, idle limit and deadline to the runtime', async () => {
     const { api, calls } = fakeConverse({ events: complete });
     await collect(await provider.stream(request({ stream: true }), { ...callWith(api), headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 }));

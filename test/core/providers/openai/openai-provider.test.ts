@@ -202,3 +202,16 @@ describe('openai provider against a misbehaving upstream', () => {
     expect(sent[0]).toMatchObject({ headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
   });
 });
+
+describe('statuses a provider cannot make the gateway relay', () => {
+  it('turns a redirect, or an error event naming a status outside 4xx and 5xx, into a retryable 502', async () => {
+    const { http } = recordingHttp({ status: 301, headers: { location: 'http://elsewhere.test/' }, chunks: ['moved'] });
+    const redirected = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    expect(redirected).toMatchObject({ status: 502, kind: 'server', retryable: true, message: 'openai answered with HTTP 301.' });
+    for (const code of [200, 1000, 99.5]) {
+      const event = `data: ${JSON.stringify({ error: { message: 'odd', type: 'x', code } })}\n\n`;
+      const { error } = await collectUntilError(await provider.stream({ ...request, stream: true }, callWith(recordingHttp({ status: 200, chunks: [event] }).http)));
+      expect(error, String(code)).toMatchObject({ status: 502, kind: 'server', message: 'openai: odd' });
+    }
+  });
+});
