@@ -27,12 +27,19 @@ export function upstreamError(
     provider,
     kind: providerErrorKindForStatus(relayed),
     status: relayed,
-    message: details.message ? `${provider}: ${details.message}` : `${provider} answered with HTTP ${status}.`,
+    message: details.message ? providerMessage(provider, details.message) : `${provider} answered with HTTP ${status}.`,
     code: details.code ?? null,
     type: details.type ?? null,
     param: details.param ?? null,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
+}
+
+const maxRelayedMessage = 2_000;
+
+/** A provider's own message, named and cut to a length fit for an error body and a log line. */
+export function providerMessage(provider: string, message: string): string {
+  return `${provider}: ${message.length <= maxRelayedMessage ? message : `${message.slice(0, maxRelayedMessage)}…`}`;
 }
 
 /** A 2xx answer that is not in the provider's format (garbage, HTML, bad JSON, invalid usage). */

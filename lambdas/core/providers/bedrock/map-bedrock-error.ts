@@ -1,6 +1,6 @@
 import { ProviderError, providerErrorKindForStatus, type ProviderErrorKind } from '../../errors.js';
 import { BedrockResponseError, ConverseCallError } from '../../../ports/bedrock-runtime.js';
-import { malformedResponse, oversizedResponse, transportError } from '../upstream-error.js';
+import { malformedResponse, oversizedResponse, providerMessage, transportError } from '../upstream-error.js';
 import { maxEventSize, maxResponseBytes } from '../upstream-limits.js';
 
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
@@ -47,7 +47,7 @@ export function mapBedrockError(provider: string, error: unknown): unknown {
     provider,
     kind,
     status: isErrorStatus ? error.status : statusByKind[kind],
-    message: `${provider}: ${error.message}`,
+    message: providerMessage(provider, error.message),
     type: error.exceptionName,
   });
 }

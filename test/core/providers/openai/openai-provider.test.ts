@@ -203,7 +203,13 @@ describe('openai provider against a misbehaving upstream', () => {
   });
 });
 
-describe('statuses a provider cannot make the gateway relay', () => {
+describe('what a provider cannot make the gateway relay', () => {
+  it('cuts a provider’s error message to 2,000 characters', async () => {
+    const { http } = recordingHttp({ status: 500, chunks: [JSON.stringify({ error: { message: 'x'.repeat(50_000), type: 'server_error' } })] });
+    const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toBe(`openai: ${'x'.repeat(2_000)}…`);
+  });
+
   it('turns a redirect, or an error event naming a status outside 4xx and 5xx, into a retryable 502', async () => {
     const { http } = recordingHttp({ status: 301, headers: { location: 'http://elsewhere.test/' }, chunks: ['moved'] });
     const redirected = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
