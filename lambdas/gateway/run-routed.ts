@@ -95,8 +95,9 @@ function prepareCall(
       bedrock: deps.bedrock,
       clock: deps.clock,
       ...(clientSignal ? { signal: clientSignal } : {}),
-      firstByteTimeoutMs: Math.max(1, Math.min(attempt.headersTimeoutMs ?? deps.limits.headersTimeoutMs, remainingMs)),
+      headersTimeoutMs: Math.max(1, Math.min(attempt.headersTimeoutMs ?? deps.limits.headersTimeoutMs, remainingMs)),
       idleTimeoutMs: deps.limits.idleTimeoutMs,
+      deadlineAt: deps.clock.now() + remainingMs,
     },
   };
 }

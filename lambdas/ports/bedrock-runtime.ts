@@ -4,25 +4,35 @@
  * and InvokeModel JSON bodies, validated by the provider. adapters/bedrock implements it with
  * the AWS SDK.
  */
-export interface ConverseCall {
+export interface BedrockCallLimits {
+  /** Longest wait for the connection and the response head. */
+  headersTimeoutMs: number;
+  /** Longest silence between two chunks of the response body. */
+  idleTimeoutMs: number;
+  /** Epoch ms by which the response, streamed or whole, must have been read; after it, a timeout. */
+  deadlineAt: number;
+}
+
+export interface ConverseCall extends BedrockCallLimits {
   region: string;
   /** ConverseRequest fields, modelId included. */
   input: Record<string, unknown>;
   signal?: AbortSignal;
-  firstByteTimeoutMs: number;
 }
 
-export interface InvokeModelCall {
+export interface InvokeModelCall extends BedrockCallLimits {
   region: string;
   modelId: string;
   /** The model's own JSON request body. */
   body: Record<string, unknown>;
-  firstByteTimeoutMs: number;
 }
 
 export interface BedrockRuntime {
   converse(call: ConverseCall): Promise<unknown>;
-  /** Resolves once Bedrock has accepted the request; yields ConverseStream events. */
+  /**
+   * Resolves once Bedrock has accepted the request; yields ConverseStream events. Stopping the
+   * iteration early releases the connection.
+   */
   converseStream(call: ConverseCall): Promise<AsyncIterable<unknown>>;
   /** The model's JSON response body (embedding models have no Converse form). */
   invokeModel(call: InvokeModelCall): Promise<unknown>;
@@ -37,5 +47,20 @@ export class ConverseCallError extends Error {
   ) {
     super(message);
     this.name = 'ConverseCallError';
+  }
+}
+
+/**
+ * Bedrock's answer could not be read: a body or one event-stream frame larger than the gateway
+ * reads, or not in its format (bad frames, checksums, JSON).
+ */
+export class BedrockResponseError extends Error {
+  constructor(
+    readonly reason: 'response_too_large' | 'event_too_large' | 'malformed',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'BedrockResponseError';
   }
 }

@@ -6,17 +6,22 @@ export interface HttpRequest {
   body?: string;
   /** Cancels the call; absent where nothing can cancel it. */
   signal?: AbortSignal;
-  /** Longest wait for the response head. */
-  firstByteTimeoutMs: number;
+  /** Longest wait for the connection and the response head: what a hung provider is detected by. */
+  headersTimeoutMs: number;
   /** Longest silence between two body chunks. */
   idleTimeoutMs: number;
+  /** Epoch ms by which the body, streamed or whole, must have been read; after it the body fails as a timeout. */
+  deadlineAt: number;
 }
 
 export interface HttpResponse {
   status: number;
   headers: Record<string, string | undefined>;
+  /**
+   * The body exactly as sent (never decompressed), chunk by chunk. Stopping early (break, return
+   * or throw in a `for await`) releases the connection; so does the deadline, read or not.
+   */
   body: AsyncIterable<Uint8Array>;
-  text(): Promise<string>;
 }
 
 export type HttpClient = (request: HttpRequest) => Promise<HttpResponse>;

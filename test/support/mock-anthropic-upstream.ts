@@ -6,7 +6,8 @@ export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_
 /**
  * A local stand-in for api.anthropic.com's Messages API, JSON and SSE. A request offering tools
  * gets a call of the first tool with `{"city": "Paris", "days": 3}`; any other gets a text reply.
- * Model `error-<status>` answers with Anthropic's error body for that status.
+ * Model `error-<status>` answers with Anthropic's error body for that status; a stream for model
+ * `truncated` is cut after its text, before `message_delta` and `message_stop`.
  */
 export class MockAnthropicUpstream extends MockUpstream {
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -45,6 +46,7 @@ export class MockAnthropicUpstream extends MockUpstream {
       send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
       for (const part of ['Bonjour ', 'from ', 'Claude!']) send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: part } });
     }
+    if (body.model === 'truncated') return void res.end();
     send('content_block_stop', { index: 0 });
     send('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: anthropicUsage.output_tokens } });
     send('message_stop', {});

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EventStreamCodec } from '@smithy/core/event-streams';
 import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { everyUntilClosed, writeAll } from './misbehaving-answers.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 export const bedrockUsage = { inputTokens: 30, outputTokens: 9, totalTokens: 39, cacheReadInputTokens: 8, cacheWriteInputTokens: 2 };
@@ -8,8 +9,12 @@ export const bedrockUsage = { inputTokens: 30, outputTokens: 9, totalTokens: 39,
 /**
  * A local stand-in for the Bedrock runtime (HTTP/1.1): Converse answers JSON, ConverseStream
  * answers AWS event-stream frames. A request offering tools gets a call of the first with
- * `{"city": "Paris"}`; any other gets "Hello from Bedrock!". A model id starting with
- * `throttled` gets a ThrottlingException.
+ * `{"city": "Paris"}`; any other gets "Hello from Bedrock!". The model id picks a failure:
+ * - `throttled...`: a ThrottlingException;
+ * - `hang`: no answer at all;
+ * - `truncated`: a stream cut after its text, without `messageStop` and `metadata`;
+ * - `huge-frame`: a stream whose first frame holds 10 MB of text;
+ * - `endless`: a stream of text frames every 20 ms that never ends.
  */
 export class MockBedrockUpstream extends MockUpstream {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -31,8 +36,21 @@ export class MockBedrockUpstream extends MockUpstream {
     if (this.savedEnv) process.env = this.savedEnv;
   }
 
+  private frame(type: string, payload: unknown): Uint8Array {
+    return this.codec.encode({
+      headers: {
+        ':event-type': { type: 'string', value: type },
+        ':message-type': { type: 'string', value: 'event' },
+        ':content-type': { type: 'string', value: 'application/json' },
+      },
+      body: fromUtf8(JSON.stringify(payload)),
+    });
+  }
+
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (decodeURIComponent(req.url ?? '').includes('/model/throttled')) {
+    const modelId = /^\/model\/([^/]+)\//.exec(decodeURIComponent(req.url ?? ''))?.[1] ?? '';
+    if (modelId === 'hang') return;
+    if (modelId.startsWith('throttled')) {
       res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' });
       return void res.end(JSON.stringify({ message: 'Too many requests, please wait before trying again.' }));
     }
@@ -49,24 +67,17 @@ export class MockBedrockUpstream extends MockUpstream {
       );
     }
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
-    const send = (type: string, payload: unknown) =>
-      res.write(
-        this.codec.encode({
-          headers: {
-            ':event-type': { type: 'string', value: type },
-            ':message-type': { type: 'string', value: 'event' },
-            ':content-type': { type: 'string', value: 'application/json' },
-          },
-          body: fromUtf8(JSON.stringify(payload)),
-        }),
-      );
+    const send = (type: string, payload: unknown) => res.write(this.frame(type, payload));
     send('messageStart', { role: 'assistant' });
+    if (modelId === 'huge-frame') return writeAll(res, [this.frame('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'a'.repeat(10_000_000) } })]);
+    if (modelId === 'endless') return everyUntilClosed(res, 20, () => send('contentBlockDelta', { contentBlockIndex: 0, delta: { text: 'la ' } }));
     if (tool) {
       send('contentBlockStart', { contentBlockIndex: 0, start: { toolUse: { toolUseId: 'tooluse_mock_1', name: tool } } });
       for (const part of ['{"city":', ' "Paris"}']) send('contentBlockDelta', { contentBlockIndex: 0, delta: { toolUse: { input: part } } });
     } else {
       for (const part of ['Hello ', 'from Bedrock!']) send('contentBlockDelta', { contentBlockIndex: 0, delta: { text: part } });
     }
+    if (modelId === 'truncated') return void res.end();
     send('contentBlockStop', { contentBlockIndex: 0 });
     send('messageStop', { stopReason: tool ? 'tool_use' : 'end_turn' });
     send('metadata', { usage: bedrockUsage, metrics: { latencyMs: 5 } });

@@ -4,7 +4,8 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 /**
  * A local stand-in for the Gemini API (generateContent and streamGenerateContent?alt=sse). A
  * request declaring functions gets a call of the first with `{"city": "Paris"}`; any other
- * gets "Hello from Gemini!", streamed in two parts.
+ * gets "Hello from Gemini!", streamed in two parts. A stream for model `truncated` ends before
+ * the part that carries `finishReason`.
  */
 export class MockGeminiUpstream extends MockUpstream {
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -28,7 +29,8 @@ export class MockGeminiUpstream extends MockUpstream {
       return void res.end(JSON.stringify(merged));
     }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    for (const response of responses) res.write(`data: ${JSON.stringify(response)}\r\n\r\n`);
+    const sent = req.url?.includes('/models/truncated:') ? responses.slice(0, -1) : responses;
+    for (const response of sent) res.write(`data: ${JSON.stringify(response)}\r\n\r\n`);
     res.end();
   }
 }

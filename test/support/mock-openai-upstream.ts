@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { drip, everyUntilClosed, garbage, gzipBomb, repeated, writeAll } from './misbehaving-answers.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
@@ -15,16 +16,27 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * - `limited-<n>-<ms>-<tag>`: 429 with `retry-after-ms: <ms>` (none when <ms> is `none`) for the
  *   first n requests, then normal;
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
- * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds.
+ * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds;
+ * - `truncated`: a stream cut after its first three chunks, without `data: [DONE]` (not
+ *   streaming: the JSON body cut after 60 characters);
+ * - `empty-200`: a 200 with an empty body;
+ * - `garbage-stream`: a 200 whose body is 64 KiB of binary noise;
+ * - `huge-line`: a stream whose first event is one 10 MB line (not streaming: a 65 MiB body,
+ *   valid JSON padded with spaces, over the gateway's bound);
+ * - `gzip-bomb`: a 200 with `content-encoding: gzip`, about 1 MB that inflates to 1 GiB;
+ * - `endless`: a stream of content chunks every 20 ms that never ends (not streaming: a body of
+ *   spaces that never ends);
+ * - `drip`: the answer one byte a second;
+ * - `fractional-usage`, `negative-cached`: a normal answer whose usage counts 12.5 prompt tokens,
+ *   or -4 cached ones.
+ * Each behaviour from `truncated` on also answers a model named `<behaviour>:<tag>`, so that a
+ * test can count failures (for the circuit breaker) under a model of its own.
  * A last message containing `behave:<name>` makes the request behave as the model `<name>`.
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
 export class MockOpenAIUpstream extends MockUpstream {
-  /** Resolves with the path of each request whose connection the gateway closed early. */
-  readonly closedEarly: string[] = [];
   private gate: { promise: Promise<void>; open: () => void } = newGate();
-  private closeListeners: Array<() => void> = [];
   private readonly failuresServed = new Map<string, number>();
   streamsFinished = 0;
 
@@ -43,11 +55,6 @@ export class MockOpenAIUpstream extends MockUpstream {
     this.gate = newGate();
   }
 
-  /** Resolves the next time the gateway closes an upstream connection before the reply ended. */
-  nextEarlyClose(): Promise<void> {
-    return new Promise((resolve) => this.closeListeners.push(resolve));
-  }
-
   /** Whether this request is one of the first `times` naming `model`, which must fail. */
   private failNext(model: string, times: number): boolean {
     const served = this.failuresServed.get(model) ?? 0;
@@ -57,12 +64,6 @@ export class MockOpenAIUpstream extends MockUpstream {
   }
 
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
-    res.on('close', () => {
-      if (res.writableFinished) return;
-      this.closedEarly.push(req.url ?? '');
-      for (const listener of this.closeListeners.splice(0)) listener();
-    });
-
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
     const model = behaviourAskedFor(body) ?? String(body.model);
     const stream = body.stream === true;
@@ -78,6 +79,11 @@ export class MockOpenAIUpstream extends MockUpstream {
     if (model === 'malformed') {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end('{"id": "chatcmpl-1", "choices": [');
+    }
+    const misbehave = misbehaviours[model.split(':')[0] ?? ''];
+    if (misbehave) {
+      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
+      return misbehave(res, model, stream);
     }
     if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model, stream);
     if (!stream) return sendCompletion(res, model);
@@ -114,6 +120,34 @@ function behaviourAskedFor(body: Record<string, unknown>): string | undefined {
   return typeof last === 'string' ? /behave:(\S+)/.exec(last)?.[1] : undefined;
 }
 
+/** The answers of the models that misbehave once the head is sent (see the class comment). */
+const misbehaviours: Record<string, (res: ServerResponse, model: string, stream: boolean) => Promise<void> | void> = {
+  truncated: (res, model, stream) =>
+    void res.end(stream ? streamChunks(model, true).slice(0, 3).map(sse).join('') : completionJson(model).slice(0, 60)),
+  'empty-200': (res) => void res.end(),
+  'garbage-stream': (res) => void res.end(garbage()),
+  'gzip-bomb': (res) => void res.end(gzipBomb()),
+  'huge-line': async (res, model, stream) => {
+    if (stream) await writeAll(res, ['data: {"id": "', ...repeated('a', 10_000_000), '"}\n\n']);
+    else await writeAll(res, [...repeated(' ', 65 * 1024 * 1024), completionJson(model)]);
+    res.end();
+  },
+  endless: (res, model, stream) => {
+    const [first] = streamChunks(model, false);
+    everyUntilClosed(res, 20, () => res.write(stream ? sse({ ...(first as object), choices: [{ index: 0, delta: { content: 'la ' }, finish_reason: null }] }) : ' '));
+  },
+  drip: (res, model, stream) => drip(res, stream ? streamChunks(model, true).map(sse).join('') + 'data: [DONE]\n\n' : completionJson(model)),
+  'fractional-usage': (res, model, stream) => void res.end(answerWithUsage(model, stream, { ...upstreamUsage, prompt_tokens: 12.5 })),
+  'negative-cached': (res, model, stream) =>
+    void res.end(answerWithUsage(model, stream, { ...upstreamUsage, prompt_tokens_details: { cached_tokens: -4 } })),
+};
+
+function answerWithUsage(model: string, stream: boolean, usage: Record<string, unknown>): string {
+  if (!stream) return completionJson(model).replace(JSON.stringify(upstreamUsage), JSON.stringify(usage));
+  const chunks = streamChunks(model, true);
+  return [...chunks.slice(0, -1), { ...(chunks.at(-1) as object), usage }].map(sse).join('') + 'data: [DONE]\n\n';
+}
+
 export const upstreamReply = 'Hello from upstream!';
 export const upstreamUsage = {
   prompt_tokens: 12,
@@ -135,19 +169,19 @@ function sse(data: unknown): string {
 
 function sendCompletion(res: ServerResponse, model: string): void {
   res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(
-    JSON.stringify({
-      id: 'chatcmpl-upstream-1',
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model,
-      system_fingerprint: 'fp_upstream',
-      choices: [
-        { index: 0, message: { role: 'assistant', content: upstreamReply, refusal: null }, logprobs: null, finish_reason: 'stop' },
-      ],
-      usage: upstreamUsage,
-    }),
-  );
+  res.end(completionJson(model));
+}
+
+function completionJson(model: string): string {
+  return JSON.stringify({
+    id: 'chatcmpl-upstream-1',
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model,
+    system_fingerprint: 'fp_upstream',
+    choices: [{ index: 0, message: { role: 'assistant', content: upstreamReply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    usage: upstreamUsage,
+  });
 }
 
 function streamChunks(model: string, includeUsage: boolean): unknown[] {

@@ -9,11 +9,14 @@ export interface RecordedRequest {
 
 /**
  * A local HTTP stand-in for a provider: records each JSON request, then lets the subclass
- * answer it in that provider's wire format.
+ * answer it in that provider's wire format, and notes each answer the gateway closed early.
  */
 export abstract class MockUpstream {
   readonly requests: RecordedRequest[] = [];
+  /** The path of each request whose connection the gateway closed before the answer ended. */
+  readonly closedEarly: string[] = [];
   protected server: Server | undefined;
+  private closeListeners: Array<() => void> = [];
 
   /** Listens on a free loopback port and resolves with the base URL. */
   async start(): Promise<string> {
@@ -29,9 +32,19 @@ export abstract class MockUpstream {
     await new Promise((resolve) => this.server?.close(resolve));
   }
 
+  /** Resolves the next time the gateway closes an upstream connection before the answer ended. */
+  nextEarlyClose(): Promise<void> {
+    return new Promise((resolve) => this.closeListeners.push(resolve));
+  }
+
   protected abstract answer(request: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 
   private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    res.on('close', () => {
+      if (res.writableFinished) return;
+      this.closedEarly.push(req.url ?? '');
+      for (const listener of this.closeListeners.splice(0)) listener();
+    });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const request = {

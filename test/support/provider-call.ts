@@ -6,8 +6,9 @@ export function providerCall(overrides: Partial<ProviderCall> & Pick<ProviderCal
     credentials: {},
     http: () => Promise.reject(new Error('this test gives no HttpClient')),
     clock: { now: () => Date.parse('2026-01-01T00:00:00Z') },
-    firstByteTimeoutMs: 1000,
+    headersTimeoutMs: 1000,
     idleTimeoutMs: 1000,
+    deadlineAt: Number.MAX_SAFE_INTEGER,
     ...overrides,
   };
 }

@@ -19,7 +19,6 @@ export function recordingHttp(response: ScriptedResponse): { http: HttpClient; s
       body: (async function* () {
         for (const chunk of response.chunks) yield encoder.encode(chunk);
       })(),
-      text: async () => response.chunks.join(''),
     };
   };
   return { http, sent };

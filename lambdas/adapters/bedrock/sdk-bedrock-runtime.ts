@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import {
   BedrockRuntimeClient,
   BedrockRuntimeServiceException,
@@ -8,8 +9,11 @@ import {
   type ConverseStreamCommandInput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ConverseCallError, type BedrockRuntime } from '../../ports/bedrock-runtime.js';
+import type { MiddlewareStack } from '@smithy/types';
+import { maxEventSize, maxResponseBytes } from '../../core/providers/upstream-limits.js';
+import { BedrockResponseError, ConverseCallError, type BedrockCallLimits, type BedrockRuntime } from '../../ports/bedrock-runtime.js';
 import { HttpTransportError } from '../../ports/http-client.js';
+import { limitedBody } from './limited-body.js';
 
 /**
  * BedrockRuntime on the AWS SDK: one client per region, the default credential chain, and
@@ -28,62 +32,121 @@ export function sdkBedrockRuntime(): BedrockRuntime {
   };
 
   return {
-    converse: (call) =>
-      withFirstByteLimit(call, (abortSignal) =>
-        clientFor(call.region).send(new ConverseCommand(call.input as unknown as ConverseCommandInput), { abortSignal }),
-      ),
+    converse: (call) => {
+      const command = new ConverseCommand(call.input as unknown as ConverseCommandInput);
+      return limitedCall(call, command).run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
+    },
     converseStream: async (call) => {
-      const response = await withFirstByteLimit(call, (abortSignal) =>
-        clientFor(call.region).send(new ConverseStreamCommand(call.input as unknown as ConverseStreamCommandInput), { abortSignal }),
-      );
-      return mapEventErrors(response.stream ?? emptyStream());
+      const command = new ConverseStreamCommand(call.input as unknown as ConverseStreamCommandInput);
+      const limited = limitedCall(call, command);
+      const response = await limited.run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
+      return mapEventErrors(response.stream ?? emptyStream(), limited.release);
     },
     invokeModel: async (call) => {
-      const response = await withFirstByteLimit(call, (abortSignal) =>
-        clientFor(call.region).send(
-          new InvokeModelCommand({ modelId: call.modelId, contentType: 'application/json', accept: 'application/json', body: JSON.stringify(call.body) }),
-          { abortSignal },
-        ),
-      );
-      return JSON.parse(new TextDecoder().decode(response.body)) as unknown;
+      const command = new InvokeModelCommand({
+        modelId: call.modelId,
+        contentType: 'application/json',
+        accept: 'application/json',
+        body: JSON.stringify(call.body),
+      });
+      const response = await limitedCall(call, command).run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
+      try {
+        return JSON.parse(new TextDecoder().decode(response.body)) as unknown;
+      } catch (error) {
+        throw new BedrockResponseError('malformed', 'Bedrock returned a body that is not JSON.', { cause: error });
+      }
     },
   };
 }
 
-/** Aborts the call when Bedrock has not answered within the first-byte limit, or the caller cancels. */
-async function withFirstByteLimit<T>(call: { signal?: AbortSignal; firstByteTimeoutMs: number }, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+interface LimitedCall {
+  /** Sends with the call's signal, failing as a timeout when the response head is late. */
+  run<T>(send: (signal: AbortSignal) => Promise<T>): Promise<T>;
+  /** Drops the connection of a response nobody will read to its end. */
+  release(): void;
+}
+
+/**
+ * Holds one command to the call's limits: the response head within headersTimeoutMs (or the
+ * caller cancels), then its body through limitedBody, placed where the SDK's deserializer will
+ * read it.
+ */
+function limitedCall<Input extends object, Output extends object>(
+  call: BedrockCallLimits & { signal?: AbortSignal },
+  command: { middlewareStack: MiddlewareStack<Input, Output> },
+): LimitedCall {
   const controller = new AbortController();
   call.signal?.addEventListener('abort', () => controller.abort(), { once: true });
   let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    controller.abort();
-  }, call.firstByteTimeoutMs);
-  try {
-    return await send(controller.signal);
-  } catch (error) {
-    throw timedOut ? new HttpTransportError('timeout', 'Bedrock did not answer in time.') : toCallError(error);
-  } finally {
-    clearTimeout(timer);
-  }
+  const headers = setTimeout(
+    () => {
+      timedOut = true;
+      controller.abort();
+    },
+    Math.max(1, Math.min(call.headersTimeoutMs, call.deadlineAt - Date.now())),
+  );
+  let body: Readable | undefined;
+  // Innermost, next to the HTTP handler: it sees the raw response before the SDK reads it.
+  command.middlewareStack.add(
+    (next) => async (args) => {
+      const result = await next(args);
+      clearTimeout(headers);
+      const { response } = result;
+      if (isHttpResponse(response)) {
+        const eventStream = response.headers['content-type'] === 'application/vnd.amazon.eventstream';
+        body = limitedBody(response.body, eventStream, call, { maxBytes: maxResponseBytes, maxFrameBytes: maxEventSize });
+        response.body = body;
+      }
+      return result;
+    },
+    { step: 'deserialize', priority: 'low', name: 'switchboardBodyLimits' },
+  );
+  return {
+    async run(send) {
+      try {
+        return await send(controller.signal);
+      } catch (error) {
+        throw timedOut ? new HttpTransportError('timeout', 'Bedrock did not answer in time.') : toCallError(error);
+      } finally {
+        clearTimeout(headers);
+      }
+    },
+    release() {
+      controller.abort();
+      body?.destroy();
+    },
+  };
 }
 
-async function* mapEventErrors(events: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+function isHttpResponse(response: unknown): response is { headers: Record<string, string | undefined>; body: Readable } {
+  return typeof response === 'object' && response !== null && 'body' in response && response.body instanceof Readable && 'headers' in response;
+}
+
+/** Classifies errors met while reading events; a stream left early has its connection dropped. */
+async function* mapEventErrors(events: AsyncIterable<unknown>, release: () => void): AsyncGenerator<unknown> {
+  let finished = false;
   try {
     yield* events;
+    finished = true;
   } catch (error) {
     throw toCallError(error);
+  } finally {
+    // The SDK's event reader does not close the body when its consumer stops.
+    if (!finished) release();
   }
 }
 
 async function* emptyStream(): AsyncGenerator<unknown> {}
 
 function toCallError(error: unknown): unknown {
+  if (error instanceof HttpTransportError || error instanceof BedrockResponseError) return error;
   if (error instanceof BedrockRuntimeServiceException) {
     return new ConverseCallError(error.$metadata.httpStatusCode ?? 500, error.name, error.message);
   }
-  if (error instanceof Error && (error.name === 'AbortError' || 'code' in error)) {
-    return new HttpTransportError(error.name === 'AbortError' ? 'aborted' : 'connection', 'Bedrock could not be reached.', { cause: error });
-  }
-  return error;
+  if (!(error instanceof Error)) return error;
+  if (error.name === 'AbortError') return new HttpTransportError('aborted', 'The request was cancelled.', { cause: error });
+  if (error.name === 'TimeoutError') return new HttpTransportError('timeout', 'Bedrock did not answer in time.', { cause: error });
+  if ('code' in error) return new HttpTransportError('connection', 'Bedrock could not be reached.', { cause: error });
+  // What is left is the SDK failing to read the answer: bad frames, checksums, truncation, JSON.
+  return new BedrockResponseError('malformed', 'Bedrock returned a response the gateway could not read.', { cause: error });
 }

@@ -1,7 +1,8 @@
-import { ProviderError } from '../errors.js';
-import { HttpTransportError, type HttpResponse } from '../../ports/http-client.js';
+import type { HttpResponse } from '../../ports/http-client.js';
 import type { ProviderCall } from './provider.js';
-import { upstreamError, type UpstreamErrorDetails } from './upstream-error.js';
+import { readBodyText } from './read-upstream-body.js';
+import { transportError, upstreamError, type UpstreamErrorDetails } from './upstream-error.js';
+import { maxErrorBodyBytes } from './upstream-limits.js';
 
 export interface UpstreamRequest {
   url: string;
@@ -30,60 +31,15 @@ export async function callUpstream(
       headers: request.headers,
       body: request.body,
       ...(call.signal ? { signal: call.signal } : {}),
-      firstByteTimeoutMs: call.firstByteTimeoutMs,
+      headersTimeoutMs: call.headersTimeoutMs,
       idleTimeoutMs: call.idleTimeoutMs,
+      deadlineAt: call.deadlineAt,
     });
   } catch (error) {
     throw transportError(provider, error);
   }
   if (response.status >= 200 && response.status < 300) return response;
-  const body = await response.text().catch(() => '');
-  throw upstreamError(provider, response.status, response.headers, call.clock.now(), readErrorBody(body));
-}
-
-export function transportError(provider: string, error: unknown): unknown {
-  if (!(error instanceof HttpTransportError)) return error;
-  if (error.kind === 'timeout') {
-    return new ProviderError({ provider, kind: 'timeout', status: 504, message: `${provider} did not answer in time.` });
-  }
-  if (error.kind === 'aborted') return error;
-  return new ProviderError({
-    provider,
-    kind: 'connection',
-    status: 502,
-    message: `Could not reach ${provider}: the connection failed.`,
-  });
-}
-
-/** Streams an upstream body, classifying a reset or a stall mid-body like any other failure. */
-export async function* upstreamBody(provider: string, response: HttpResponse): AsyncGenerator<Uint8Array> {
-  try {
-    yield* response.body;
-  } catch (error) {
-    throw transportError(provider, error);
-  }
-}
-
-/** Reads an upstream body that must be JSON, classifying garbage as a server fault. */
-export async function readJson(provider: string, response: HttpResponse): Promise<unknown> {
-  let text: string;
-  try {
-    text = await response.text();
-  } catch (error) {
-    throw transportError(provider, error);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw malformedResponse(provider);
-  }
-}
-
-export function malformedResponse(provider: string): ProviderError {
-  return new ProviderError({
-    provider,
-    kind: 'server',
-    status: 502,
-    message: `${provider} returned a response the gateway could not read.`,
-  });
+  // The status classifies the failure; a body that is too large, or cut, only loses its message.
+  const body = await readBodyText(response.body, maxErrorBodyBytes).catch(() => undefined);
+  throw upstreamError(provider, response.status, response.headers, call.clock.now(), readErrorBody(body ?? ''));
 }

@@ -25,8 +25,12 @@ export interface ProviderCall {
   clock: Clock;
   /** Aborted when the client goes away; only streams can notice that. */
   signal?: AbortSignal;
-  firstByteTimeoutMs: number;
+  /** Longest wait for the connection and the response head: what a hung provider is detected by. */
+  headersTimeoutMs: number;
+  /** Longest silence between two chunks of the response body. */
   idleTimeoutMs: number;
+  /** Epoch ms by which the answer, streamed or whole, must have been read; after it, a timeout. */
+  deadlineAt: number;
 }
 
 export interface ChatProvider {

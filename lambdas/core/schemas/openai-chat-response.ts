@@ -1,19 +1,43 @@
 import { z } from 'zod';
+import { tokenCountSchema } from './token-count.js';
 
 // https://platform.openai.com/docs/api-reference/chat/object
 // The gateway's canonical response is the OpenAI chat completion itself: it is the format most
 // callers and most providers speak, so the common path never pays for a translation. Objects are
 // `loose` so provider extras (system_fingerprint, service_tier, logprobs...) reach the client.
 
+const optionalCount = tokenCountSchema.nullish();
+
+/**
+ * Usage as OpenAI reports it, each count validated (see token-count.ts); the cached and
+ * cache-write parts of the prompt cannot exceed it, or the prompt would be priced below cost.
+ * `cache_creation_tokens` is the gateway's own field for cache writes (Anthropic, Bedrock).
+ */
 export const usageSchema = z
   .object({
-    prompt_tokens: z.number().int().nonnegative(),
-    completion_tokens: z.number().int().nonnegative(),
-    total_tokens: z.number().int().nonnegative(),
-    prompt_tokens_details: z.object({ cached_tokens: z.number().int().optional() }).loose().nullish(),
-    completion_tokens_details: z.object({ reasoning_tokens: z.number().int().optional() }).loose().nullish(),
+    prompt_tokens: tokenCountSchema,
+    completion_tokens: tokenCountSchema,
+    total_tokens: tokenCountSchema,
+    prompt_tokens_details: z
+      .object({ cached_tokens: optionalCount, cache_creation_tokens: optionalCount, audio_tokens: optionalCount })
+      .loose()
+      .nullish(),
+    completion_tokens_details: z
+      .object({
+        reasoning_tokens: optionalCount,
+        audio_tokens: optionalCount,
+        accepted_prediction_tokens: optionalCount,
+        rejected_prediction_tokens: optionalCount,
+      })
+      .loose()
+      .nullish(),
   })
-  .loose();
+  .loose()
+  .refine(
+    (usage) =>
+      (usage.prompt_tokens_details?.cached_tokens ?? 0) + (usage.prompt_tokens_details?.cache_creation_tokens ?? 0) <= usage.prompt_tokens,
+    { message: 'cached tokens exceed prompt tokens', path: ['prompt_tokens_details'] },
+  );
 
 export const toolCallSchema = z
   .object({

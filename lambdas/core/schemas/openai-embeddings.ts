@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { requestyExtensionSchema } from './requesty-extension.js';
+import { tokenCountSchema } from './token-count.js';
 
 // https://platform.openai.com/docs/api-reference/embeddings/create
 
@@ -26,7 +27,7 @@ export const embeddingsResponseSchema = z
       z.object({ object: z.literal('embedding'), index: z.int(), embedding: z.union([z.array(z.number()), z.string()]) }).loose(),
     ),
     model: z.string(),
-    usage: z.object({ prompt_tokens: z.int(), total_tokens: z.int() }).loose(),
+    usage: z.object({ prompt_tokens: tokenCountSchema, total_tokens: tokenCountSchema }).loose(),
   })
   .loose();
 

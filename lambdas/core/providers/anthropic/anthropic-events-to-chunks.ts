@@ -1,11 +1,9 @@
-import { ProviderError } from '../../errors.js';
-import { upstreamError } from '../upstream-error.js';
+import { malformedResponse, streamEndedEarly, upstreamError } from '../upstream-error.js';
 import type { ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
-import { malformedResponse } from '../call-upstream.js';
 import type { AnthropicTranslation } from './to-anthropic-request.js';
 import { toFinishReason, toOpenAIUsage } from './anthropic-usage.js';
-import { anthropicStreamEventSchema, type AnthropicUsage } from './anthropic-wire.js';
+import { anthropicStreamEventSchema, isKnownStreamEvent, type AnthropicUsage } from './anthropic-wire.js';
 import { anthropicErrorStatus } from './read-anthropic-error-body.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
@@ -45,7 +43,11 @@ export async function* anthropicEventsToChunks(
       throw malformedResponse(provider);
     }
     const parsed = anthropicStreamEventSchema.safeParse(json);
-    if (!parsed.success) continue; // event types Anthropic adds later are skipped, not fatal
+    if (!parsed.success) {
+      // Event types Anthropic adds later are skipped; a known event out of shape (usage included) is not.
+      if (isKnownStreamEvent(json)) throw malformedResponse(provider);
+      continue;
+    }
     const event = parsed.data;
     switch (event.type) {
       case 'message_start':
@@ -91,5 +93,5 @@ export async function* anthropicEventsToChunks(
         break;
     }
   }
-  throw new ProviderError({ provider, kind: 'connection', status: 502, message: `${provider}: the stream ended early.` });
+  throw streamEndedEarly(provider);
 }

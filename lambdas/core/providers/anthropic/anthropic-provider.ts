@@ -1,5 +1,6 @@
-import { parseSse } from '../../sse/parse-sse.js';
-import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call-upstream.js';
+import { callUpstream } from '../call-upstream.js';
+import { readJson, upstreamEvents } from '../read-upstream-body.js';
+import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { anthropicEventsToChunks } from './anthropic-events-to-chunks.js';
 import { anthropicMessageSchema } from './anthropic-wire.js';
@@ -43,7 +44,7 @@ export function anthropicProvider(id = 'anthropic'): ChatProvider {
     async stream(request, call) {
       const { body, translation } = toAnthropicRequest(request, call.model, true);
       const response = await send(call, true, body);
-      return anthropicEventsToChunks(id, parseSse(upstreamBody(id, response)), translation, created(call));
+      return anthropicEventsToChunks(id, upstreamEvents(id, response), translation, created(call));
     },
   };
 }

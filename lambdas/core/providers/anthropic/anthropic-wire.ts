@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { tokenCountSchema } from '../../schemas/token-count.js';
 
 // https://docs.anthropic.com/en/api/messages — the parts of Anthropic's wire format the gateway
 // reads. Objects are `loose` so fields Anthropic adds later do not break parsing.
 
 export const anthropicUsageSchema = z
   .object({
-    input_tokens: z.number().int().nonnegative().optional(),
-    output_tokens: z.number().int().nonnegative().optional(),
-    cache_creation_input_tokens: z.number().int().nonnegative().nullish(),
-    cache_read_input_tokens: z.number().int().nonnegative().nullish(),
+    input_tokens: tokenCountSchema.optional(),
+    output_tokens: tokenCountSchema.optional(),
+    cache_creation_input_tokens: tokenCountSchema.nullish(),
+    cache_read_input_tokens: tokenCountSchema.nullish(),
   })
   .loose();
 
@@ -52,6 +53,13 @@ export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ping') }).loose(),
   z.object({ type: z.literal('error'), error: z.object({ type: z.string(), message: z.string() }).loose() }).loose(),
 ]);
+
+const knownStreamEventTypes: ReadonlySet<unknown> = new Set(anthropicStreamEventSchema.options.map((option) => option.shape.type.value));
+
+/** Whether an event is of a type the gateway reads (so it must parse), not one added later. */
+export function isKnownStreamEvent(json: unknown): boolean {
+  return typeof json === 'object' && json !== null && knownStreamEventTypes.has((json as { type?: unknown }).type);
+}
 
 export const anthropicErrorBodySchema = z.object({
   type: z.literal('error'),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../errors.js';
-import type { BedrockRuntime } from '../../../ports/bedrock-runtime.js';
-import { malformedResponse } from '../call-upstream.js';
+import type { BedrockCallLimits, BedrockRuntime } from '../../../ports/bedrock-runtime.js';
+import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { bedrockModel, type BedrockModel } from './bedrock-model.js';
 import { converseResponseSchema, titanEmbeddingSchema } from './bedrock-wire.js';
@@ -21,6 +21,10 @@ function runtimeFor(call: ProviderCall): { runtime: BedrockRuntime; target: Bedr
   return { runtime: call.bedrock, target: bedrockModel(call.model, call.credentials.region ?? fallbackRegion) };
 }
 
+function limitsOf(call: ProviderCall): BedrockCallLimits {
+  return { headersTimeoutMs: call.headersTimeoutMs, idleTimeoutMs: call.idleTimeoutMs, deadlineAt: call.deadlineAt };
+}
+
 /** AWS Bedrock through the Converse and ConverseStream APIs, in the region the model id names. */
 export function bedrockProvider(id = 'bedrock'): ChatProvider {
   const prepare = (request: Parameters<ChatProvider['complete']>[0], call: ProviderCall) => {
@@ -36,7 +40,7 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
     async complete(request, call) {
       const { converse, target, translation, input } = prepare(request, call);
       const raw = await converse
-        .converse({ region: target.region, input, firstByteTimeoutMs: call.firstByteTimeoutMs })
+        .converse({ region: target.region, input, ...limitsOf(call) })
         .catch((error: unknown) => Promise.reject(mapBedrockError(id, error)));
       const response = converseResponseSchema.safeParse(raw);
       if (!response.success) throw malformedResponse(id);
@@ -53,7 +57,7 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
               region: target.region,
               modelId: target.modelId,
               body: { inputText, ...(request.dimensions ? { dimensions: request.dimensions } : {}) },
-              firstByteTimeoutMs: call.firstByteTimeoutMs,
+              ...limitsOf(call),
             })
             .catch((error: unknown) => Promise.reject(mapBedrockError(id, error))),
         ),
@@ -67,7 +71,7 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
     async stream(request, call) {
       const { converse, target, translation, input } = prepare(request, call);
       const events = await converse
-        .converseStream({ region: target.region, input, firstByteTimeoutMs: call.firstByteTimeoutMs, ...(call.signal ? { signal: call.signal } : {}) })
+        .converseStream({ region: target.region, input, ...limitsOf(call), ...(call.signal ? { signal: call.signal } : {}) })
         .catch((error: unknown) => Promise.reject(mapBedrockError(id, error)));
       return mapStreamErrors(id, converseEventsToChunks(id, events, translation, call.model, `chatcmpl-${randomUUID()}`, created(call)));
     },

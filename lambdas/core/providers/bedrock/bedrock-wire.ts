@@ -1,14 +1,15 @@
 import { z } from 'zod';
+import { tokenCountSchema } from '../../schemas/token-count.js';
 
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
 
 export const converseUsageSchema = z
   .object({
-    inputTokens: z.number().int().optional(),
-    outputTokens: z.number().int().optional(),
-    totalTokens: z.number().int().optional(),
-    cacheReadInputTokens: z.number().int().optional(),
-    cacheWriteInputTokens: z.number().int().optional(),
+    inputTokens: tokenCountSchema.optional(),
+    outputTokens: tokenCountSchema.optional(),
+    totalTokens: tokenCountSchema.optional(),
+    cacheReadInputTokens: tokenCountSchema.optional(),
+    cacheWriteInputTokens: tokenCountSchema.optional(),
   })
   .loose();
 
@@ -58,7 +59,7 @@ export const converseStreamEventSchema = z
   .loose();
 
 export const titanEmbeddingSchema = z
-  .object({ embedding: z.array(z.number()), inputTextTokenCount: z.number().int().optional() })
+  .object({ embedding: z.array(z.number()), inputTextTokenCount: tokenCountSchema.optional() })
   .loose();
 
 export type ConverseResponse = z.infer<typeof converseResponseSchema>;

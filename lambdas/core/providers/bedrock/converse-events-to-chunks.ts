@@ -1,5 +1,5 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
-import { malformedResponse } from '../call-upstream.js';
+import { malformedResponse, streamEndedEarly } from '../upstream-error.js';
 import { converseStreamEventSchema, type ConverseUsage } from './bedrock-wire.js';
 import { toFinishReason, toOpenAIUsage } from './from-converse-response.js';
 import type { ConverseTranslation } from './to-converse-request.js';
@@ -9,7 +9,8 @@ type Delta = ChatCompletionChunk['choices'][number]['delta'];
 /**
  * ConverseStream events → OpenAI chunks
  * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html).
- * Usage arrives in the `metadata` event after `messageStop`, so the finish chunk waits for it.
+ * Usage arrives in the `metadata` event after `messageStop`, so the finish chunk waits for it; a
+ * stream that ends without both was cut, not finished, and is an error.
  */
 export async function* converseEventsToChunks(
   provider: string,
@@ -30,6 +31,7 @@ export async function* converseEventsToChunks(
   const structuredBlocks = new Set<number>();
   let stopReason: string | undefined;
   let usage: ConverseUsage | undefined;
+  let sawMetadata = false;
   for await (const raw of events) {
     const parsed = converseStreamEventSchema.safeParse(raw);
     if (!parsed.success) throw malformedResponse(provider);
@@ -57,8 +59,12 @@ export async function* converseEventsToChunks(
       }
     }
     if (event.messageStop) stopReason = event.messageStop.stopReason;
-    if (event.metadata) usage = event.metadata.usage;
+    if (event.metadata) {
+      sawMetadata = true;
+      usage = event.metadata.usage;
+    }
   }
-  yield chunk({}, toFinishReason(stopReason ?? 'end_turn', structuredBlocks.size > 0));
+  if (stopReason === undefined || !sawMetadata) throw streamEndedEarly(provider);
+  yield chunk({}, toFinishReason(stopReason, structuredBlocks.size > 0));
   yield { ...chunk({}), choices: [], usage: toOpenAIUsage(usage) };
 }

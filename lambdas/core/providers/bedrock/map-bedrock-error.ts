@@ -1,5 +1,7 @@
 import { ProviderError, providerErrorKindForStatus, type ProviderErrorKind } from '../../errors.js';
-import { ConverseCallError } from '../../../ports/bedrock-runtime.js';
+import { BedrockResponseError, ConverseCallError } from '../../../ports/bedrock-runtime.js';
+import { malformedResponse, oversizedResponse, providerMessage, transportError } from '../upstream-error.js';
+import { maxEventSize, maxResponseBytes } from '../upstream-limits.js';
 
 // https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
 const kindByException: Readonly<Record<string, ProviderErrorKind>> = {
@@ -16,15 +18,36 @@ const kindByException: Readonly<Record<string, ProviderErrorKind>> = {
   ValidationException: 'bad_request',
 };
 
-/** A Bedrock exception as the provider error routing acts on; anything else passes through. */
+/** The status of an exception that arrived inside a 200 stream (ConverseStream's exception events). */
+const statusByKind: Readonly<Record<ProviderErrorKind, number>> = {
+  auth: 403,
+  bad_request: 400,
+  not_found: 404,
+  rate_limit: 429,
+  overloaded: 503,
+  server: 502,
+  timeout: 504,
+  connection: 502,
+};
+
+/**
+ * A Bedrock exception, an unreadable answer or a transport failure as the provider error
+ * routing acts on; anything else passes through.
+ */
 export function mapBedrockError(provider: string, error: unknown): unknown {
-  if (!(error instanceof ConverseCallError)) return error;
-  const kind = kindByException[error.exceptionName] ?? providerErrorKindForStatus(error.status);
+  if (error instanceof BedrockResponseError) {
+    if (error.reason === 'event_too_large') return oversizedResponse(provider, 'stream event', maxEventSize);
+    if (error.reason === 'response_too_large') return oversizedResponse(provider, 'response', maxResponseBytes);
+    return malformedResponse(provider);
+  }
+  if (!(error instanceof ConverseCallError)) return transportError(provider, error);
+  const isErrorStatus = error.status >= 400 && error.status <= 599;
+  const kind = kindByException[error.exceptionName] ?? (isErrorStatus ? providerErrorKindForStatus(error.status) : 'server');
   return new ProviderError({
     provider,
     kind,
-    status: error.status,
-    message: `${provider}: ${error.message}`,
+    status: isErrorStatus ? error.status : statusByKind[kind],
+    message: providerMessage(provider, error.message),
     type: error.exceptionName,
   });
 }

@@ -1,13 +1,16 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
-import { malformedResponse } from '../call-upstream.js';
+import { malformedResponse, streamEndedEarly, upstreamError } from '../upstream-error.js';
 import { deltasOf, toFinishReason, toOpenAIUsage } from './from-gemini-response.js';
 import { geminiErrorBodySchema, geminiResponseSchema, type GeminiUsage } from './gemini-wire.js';
-import { upstreamError } from '../upstream-error.js';
 
 /**
  * streamGenerateContent with `alt=sse`: each event is a partial GenerateContentResponse
- * (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent).
+ * (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent). Gemini has
+ * no end-of-stream event: a candidate's `finishReason` ("if empty, the model has not stopped
+ * generating") or a blocked prompt (`promptFeedback.blockReason`, with no candidates) is how a
+ * finished stream shows; one that ends without either was cut. Usage may follow the finish in
+ * a last event of its own, so the finish chunk waits for the end.
  */
 export async function* geminiEventsToChunks(
   provider: string,
@@ -26,7 +29,8 @@ export async function* geminiEventsToChunks(
   let usage: GeminiUsage | undefined;
   let toolCount = 0;
   let finishReason: string | undefined;
-  yield chunk({ role: 'assistant', content: '' });
+  let blocked = false;
+  let started = false;
   for await (const event of events) {
     let json: unknown;
     try {
@@ -41,12 +45,19 @@ export async function* geminiEventsToChunks(
     }
     const response = geminiResponseSchema.safeParse(json);
     if (!response.success) throw malformedResponse(provider);
+    // The role chunk waits for the first real event, so a stream that fails before it can still fail over.
+    if (!started) {
+      started = true;
+      yield chunk({ role: 'assistant', content: '' });
+    }
     usage = response.data.usageMetadata ?? usage;
+    blocked ||= response.data.promptFeedback?.blockReason !== undefined;
     const { deltas, finishReason: reason, tools } = deltasOf(response.data, toolCount);
     toolCount += tools;
     finishReason = reason ?? finishReason;
     for (const delta of deltas) yield chunk(delta);
   }
-  yield chunk({}, toFinishReason(finishReason ?? 'STOP', toolCount > 0));
+  if (finishReason === undefined && !blocked) throw streamEndedEarly(provider);
+  yield chunk({}, blocked && finishReason === undefined ? 'content_filter' : toFinishReason(finishReason, toolCount > 0));
   yield { ...chunk({}), choices: [], usage: toOpenAIUsage(usage) };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { parseSse } from '../../sse/parse-sse.js';
-import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call-upstream.js';
+import { callUpstream } from '../call-upstream.js';
+import { readJson, upstreamEvents } from '../read-upstream-body.js';
+import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { fromGeminiResponse } from './from-gemini-response.js';
 import { geminiEventsToChunks } from './gemini-events-to-chunks.js';
@@ -59,7 +60,7 @@ export function geminiProvider(id = 'google'): ChatProvider {
     },
     async stream(request, call) {
       const response = await send(call, 'streamGenerateContent?alt=sse', toGeminiRequest(request));
-      return geminiEventsToChunks(id, parseSse(upstreamBody(id, response)), call.model, `chatcmpl-${randomUUID()}`, created(call));
+      return geminiEventsToChunks(id, upstreamEvents(id, response), call.model, `chatcmpl-${randomUUID()}`, created(call));
     },
   };
 }

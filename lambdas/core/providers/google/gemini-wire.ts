@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tokenCountSchema } from '../../schemas/token-count.js';
 
 // https://ai.google.dev/api/generate-content — the parts of Gemini's responses the gateway reads.
 
@@ -12,13 +13,15 @@ const partSchema = z
 
 export const geminiUsageSchema = z
   .object({
-    promptTokenCount: z.number().int().optional(),
-    candidatesTokenCount: z.number().int().optional(),
-    totalTokenCount: z.number().int().optional(),
-    cachedContentTokenCount: z.number().int().optional(),
-    thoughtsTokenCount: z.number().int().optional(),
+    promptTokenCount: tokenCountSchema.optional(),
+    candidatesTokenCount: tokenCountSchema.optional(),
+    totalTokenCount: tokenCountSchema.optional(),
+    cachedContentTokenCount: tokenCountSchema.optional(),
+    thoughtsTokenCount: tokenCountSchema.optional(),
   })
-  .loose();
+  .loose()
+  // The cached part is inside promptTokenCount; more would price the prompt below cost.
+  .refine((usage) => (usage.cachedContentTokenCount ?? 0) <= (usage.promptTokenCount ?? 0), { message: 'cached tokens exceed prompt tokens' });
 
 export const geminiResponseSchema = z
   .object({
@@ -32,6 +35,7 @@ export const geminiResponseSchema = z
           .loose(),
       )
       .optional(),
+    promptFeedback: z.object({ blockReason: z.string().optional() }).loose().optional(),
     usageMetadata: geminiUsageSchema.optional(),
     modelVersion: z.string().optional(),
     responseId: z.string().optional(),

@@ -1,7 +1,8 @@
 import { chatCompletionSchema } from '../../schemas/openai-chat-response.js';
 import { embeddingsResponseSchema } from '../../schemas/openai-embeddings.js';
-import { parseSse } from '../../sse/parse-sse.js';
-import { callUpstream, malformedResponse, readJson, upstreamBody } from '../call-upstream.js';
+import { callUpstream } from '../call-upstream.js';
+import { readJson, upstreamEvents } from '../read-upstream-body.js';
+import { malformedResponse } from '../upstream-error.js';
 import { GatewayError } from '../../errors.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
@@ -49,7 +50,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
     },
     async stream(request, call) {
       const response = await send(call, true, toOpenAIRequest(request, call.model, true));
-      return openAIStreamChunks(id, parseSse(upstreamBody(id, response)));
+      return openAIStreamChunks(id, upstreamEvents(id, response));
     },
   };
 }

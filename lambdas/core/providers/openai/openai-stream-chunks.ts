@@ -1,12 +1,14 @@
 import { chatCompletionChunkSchema, type ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
-import { malformedResponse } from '../call-upstream.js';
-import { upstreamError } from '../upstream-error.js';
+import { malformedResponse, streamEndedEarly, upstreamError } from '../upstream-error.js';
 import { openAIErrorBodySchema } from './read-openai-error-body.js';
 
 /**
- * OpenAI's stream: `data: <chunk json>` events ending with `data: [DONE]`. Some compatible hosts
- * report a failure mid-stream as `data: {"error": {...}}`; that becomes a ProviderError.
+ * OpenAI's stream: `data: <chunk json>` events ending with `data: [DONE]`
+ * (https://platform.openai.com/docs/api-reference/chat-streaming). A stream that ends without
+ * `[DONE]` (cut, empty, or not SSE at all) was not finished: it is a ProviderError, never a
+ * normal end. Some compatible hosts report a failure mid-stream as `data: {"error": {...}}`;
+ * that becomes a ProviderError too.
  */
 export async function* openAIStreamChunks(
   provider: string,
@@ -30,4 +32,5 @@ export async function* openAIStreamChunks(
     const { code, message, type } = failure.data.error;
     throw upstreamError(provider, typeof code === 'number' ? code : 502, {}, 0, { message: message ?? 'the stream failed', type });
   }
+  throw streamEndedEarly(provider);
 }

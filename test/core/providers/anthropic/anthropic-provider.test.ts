@@ -4,7 +4,7 @@ import { anthropicProvider } from '../../../../lambdas/core/providers/anthropic/
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
-import { collect } from '../../../support/collect.js';
+import { collect, collectUntilError } from '../../../support/collect.js';
 import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
 
@@ -167,5 +167,37 @@ describe('anthropic provider: responses', () => {
     })().catch((thrown: unknown) => thrown);
     expect(received).toHaveLength(2);
     expect(streamError).toMatchObject({ status: 529, kind: 'overloaded', message: 'anthropic: Overloaded' });
+  });
+});
+
+describe('anthropic provider against a misbehaving upstream', () => {
+  const streamed = async (chunks: string[]) =>
+    collectUntilError(await provider.stream(request({ stream: true }), callWith(recordingHttp({ status: 200, chunks }).http)));
+  const toolUse = fixture('tool-use.sse.txt');
+
+  it('reports a stream cut before message_stop, or an empty one, as ended early', async () => {
+    const truncated = await streamed(cut(toolUse.slice(0, toolUse.indexOf('event: message_delta')), 64));
+    expect(truncated.received.length).toBeGreaterThan(1);
+    expect(truncated.error).toMatchObject({ kind: 'connection', status: 502, retryable: true, message: 'anthropic: the stream ended early.' });
+    const empty = await streamed([]);
+    expect(empty.received).toEqual([]);
+    expect(empty.error).toMatchObject({ status: 502, message: 'anthropic: the stream ended early.' });
+  });
+
+  it('refuses a known event with an invalid token count instead of skipping it, and still skips unknown events', async () => {
+    const fractional = toolUse.replace('"output_tokens":89', '"output_tokens":89.5');
+    expect(fractional).not.toBe(toolUse);
+    const { error } = await streamed([fractional]);
+    expect(error).toMatchObject({ kind: 'server', status: 502, message: 'anthropic returned a response the gateway could not read.' });
+    const withNewEvent = toolUse.replace('event: ping', 'event: future_thing\ndata: {"type":"future_thing","x":1}\n\nevent: ping');
+    expect((await streamed([withNewEvent])).error).toBeUndefined();
+  });
+
+  it('refuses a message whose cached count is negative', async () => {
+    const message = JSON.parse(fixture('message-tool-use.json')) as { usage: Record<string, number> };
+    message.usage.cache_read_input_tokens = -2048;
+    const { http } = recordingHttp({ status: 200, chunks: [JSON.stringify(message)] });
+    const error = await provider.complete(request({}), callWith(http)).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ status: 502, message: 'anthropic returned a response the gateway could not read.' });
   });
 });

@@ -3,8 +3,10 @@ import { bedrockModel } from '../../../../lambdas/core/providers/bedrock/bedrock
 import { bedrockProvider } from '../../../../lambdas/core/providers/bedrock/bedrock-provider.js';
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
-import { ConverseCallError, type BedrockRuntime, type ConverseCall } from '../../../../lambdas/ports/bedrock-runtime.js';
-import { collect } from '../../../support/collect.js';
+import { ProviderError } from '../../../../lambdas/core/errors.js';
+import { BedrockResponseError, ConverseCallError, type BedrockRuntime, type ConverseCall } from '../../../../lambdas/ports/bedrock-runtime.js';
+import { HttpTransportError } from '../../../../lambdas/ports/http-client.js';
+import { collect, collectUntilError } from '../../../support/collect.js';
 import { providerCall } from '../../../support/provider-call.js';
 
 const provider = bedrockProvider();
@@ -128,5 +130,67 @@ describe('bedrock provider', () => {
       const error = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
       expect(error).toMatchObject({ kind, status, type: name, message: 'bedrock: nope' });
     }
+  });
+});
+
+describe('bedrock provider against a misbehaving upstream', () => {
+  const complete = [
+    { messageStart: { role: 'assistant' } },
+    { contentBlockDelta: { contentBlockIndex: 0, delta: { text: 'Answer.' } } },
+    { messageStop: { stopReason: 'end_turn' } },
+    { metadata: { usage: { inputTokens: 5, outputTokens: 7 } } },
+  ];
+  const streamed = async (events: unknown[]) => collectUntilError(await provider.stream(request({ stream: true }), callWith(fakeConverse({ events }).api)));
+
+  it('reports a stream without messageStop, or without the metadata after it, as ended early', async () => {
+    for (const events of [complete.slice(0, 2), complete.slice(0, 3), []]) {
+      const { received, error } = await streamed(events);
+      expect(received.some((chunk) => chunk.usage)).toBe(false);
+      expect(error).toMatchObject({ kind: 'connection', status: 502, retryable: true, message: 'bedrock: the stream ended early.' });
+    }
+    expect((await streamed(complete)).error).toBeUndefined();
+  });
+
+  it('refuses negative or fractional usage, streamed or not', async () => {
+    const { error } = await streamed([...complete.slice(0, 3), { metadata: { usage: { inputTokens: 5, outputTokens: -7 } } }]);
+    expect(error).toMatchObject({ status: 502, message: 'bedrock returned a response the gateway could not read.' });
+    const { api } = fakeConverse({
+      response: { output: { message: { content: [{ text: 'ok' }] } }, stopReason: 'end_turn', usage: { inputTokens: 1.5, outputTokens: 1 } },
+    });
+    const refused = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
+    expect(refused).toMatchObject({ status: 502 });
+  });
+
+  it('classifies timeouts, resets and unreadable answers from the runtime as retryable provider errors', async () => {
+    for (const [thrown, expected] of [
+      [new HttpTransportError('timeout', 'late'), { kind: 'timeout', status: 504 }],
+      [new HttpTransportError('connection', 'reset'), { kind: 'connection', status: 502 }],
+      [new BedrockResponseError('malformed', 'bad frame'), { kind: 'server', status: 502, message: 'bedrock returned a response the gateway could not read.' }],
+      [new BedrockResponseError('event_too_large', 'big'), { kind: 'server', status: 502, message: 'bedrock sent a stream event larger than the gateway reads (8 MiB).' }],
+      [new BedrockResponseError('response_too_large', 'big'), { kind: 'server', status: 502, message: 'bedrock sent a response larger than the gateway reads (64 MiB).' }],
+    ] as const) {
+      const { api } = fakeConverse({ error: thrown });
+      const error = await provider.complete(request({}), callWith(api)).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ ...expected, retryable: true });
+    }
+  });
+
+  it('gives an exception that arrived inside a stream (status 200) the status of its kind', async () => {
+    for (const [name, status, kind] of [
+      ['ModelStreamErrorException', 502, 'server'],
+      ['ThrottlingException', 429, 'rate_limit'],
+      ['SomethingNewException', 502, 'server'],
+    ] as const) {
+      const { api } = fakeConverse({ error: new ConverseCallError(200, name, 'mid-stream') });
+      const error = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
+      expect(error).toMatchObject({ status, kind, type: name });
+    }
+  });
+
+  it('passes the headers timeout, idle limit and deadline to the runtime', async () => {
+    const { api, calls } = fakeConverse({ events: complete });
+    await collect(await provider.stream(request({ stream: true }), { ...callWith(api), headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 }));
+    expect(calls[0]).toMatchObject({ headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
   });
 });

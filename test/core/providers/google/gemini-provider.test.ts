@@ -4,7 +4,7 @@ import { geminiProvider } from '../../../../lambdas/core/providers/google/gemini
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import { chatCompletionRequestSchema, type ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
-import { collect } from '../../../support/collect.js';
+import { collect, collectUntilError } from '../../../support/collect.js';
 import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
 
@@ -99,5 +99,52 @@ describe('gemini provider', () => {
       .catch((thrown: unknown) => thrown);
     expect(refused).toMatchObject({ status: 400, code: 'unsupported_parameter' });
     expect(remote.sent).toHaveLength(0);
+  });
+});
+
+describe('gemini provider against a misbehaving upstream', () => {
+  const streamed = async (chunks: string[]) =>
+    collectUntilError(await provider.stream(request({ stream: true }), callWith(recordingHttp({ status: 200, chunks }).http)));
+  const events = fixture('text.sse.txt').trim().split('\n\n');
+  const sse = (...data: unknown[]) => data.map((item) => `data: ${JSON.stringify(item)}\n\n`).join('');
+
+  it('reports a stream that ends before any candidate carries finishReason as ended early', async () => {
+    const { received, error } = await streamed(cut(events.slice(0, -1).join('\n\n') + '\n\n', 50));
+    expect(received.map((chunk) => chunk.choices[0]?.delta.content ?? '').join('')).toBe('Hello from Gemini!');
+    expect(error).toMatchObject({ kind: 'connection', status: 502, retryable: true, message: 'google: the stream ended early.' });
+  });
+
+  it('sends nothing for an empty or unreadable stream, so routing can still fail over', async () => {
+    for (const chunks of [[], ['data: <html>\n\n']]) {
+      const { received, error } = await streamed(chunks);
+      expect(received).toEqual([]);
+      expect(error).toMatchObject({ status: 502 });
+    }
+  });
+
+  it('takes usage sent after the finish, and a blocked prompt as a content-filter finish', async () => {
+    const finished = await streamed([
+      sse(
+        { candidates: [{ content: { parts: [{ text: 'Hi' }] }, finishReason: 'STOP', index: 0 }] },
+        { usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 1, totalTokenCount: 10 } },
+      ),
+    ]);
+    expect(finished.error).toBeUndefined();
+    expect(finished.received.at(-2)?.choices[0]?.finish_reason).toBe('stop');
+    expect(finished.received.at(-1)?.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 1 });
+    const blocked = await streamed([sse({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 } })]);
+    expect(blocked.error).toBeUndefined();
+    expect(blocked.received.at(-2)?.choices[0]?.finish_reason).toBe('content_filter');
+  });
+
+  it('refuses fractional counts and a cached count above the prompt', async () => {
+    for (const usageMetadata of [
+      { promptTokenCount: 9.5, candidatesTokenCount: 1 },
+      { promptTokenCount: 9, candidatesTokenCount: 1, cachedContentTokenCount: 10 },
+      { promptTokenCount: 9, candidatesTokenCount: 1, thoughtsTokenCount: -1 },
+    ]) {
+      const { error } = await streamed([sse({ candidates: [{ content: { parts: [{ text: 'Hi' }] }, finishReason: 'STOP' }], usageMetadata })]);
+      expect(error, JSON.stringify(usageMetadata)).toMatchObject({ status: 502, message: 'google returned a response the gateway could not read.' });
+    }
   });
 });

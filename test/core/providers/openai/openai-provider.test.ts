@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { collect } from '../../../support/collect.js';
+import { collect, collectUntilError } from '../../../support/collect.js';
 import { ProviderError } from '../../../../lambdas/core/errors.js';
 import type { ChatProvider, ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import { findChatProvider } from '../../../../lambdas/core/providers/registry.js';
@@ -133,5 +133,91 @@ describe('OpenAI-compatible presets', () => {
     expect(providerFor('openai').runsInEu('gpt-4o', { baseUrl: 'https://eu.api.openai.com/v1' })).toBe(true);
     expect(providerFor('mistral').runsInEu('mistral-large-latest', {})).toBe(true);
     expect(providerFor('groq').runsInEu('llama-3.3-70b', {})).toBe(false);
+  });
+});
+
+describe('openai provider against a misbehaving upstream', () => {
+  const streamed = async (chunks: string[]) =>
+    collectUntilError(await provider.stream({ ...request, stream: true }, callWith(recordingHttp({ status: 200, chunks }).http)));
+
+  it('reports a stream that ends without data: [DONE] as cut, after the chunks it did send', async () => {
+    const full = fixture('tool-call.sse.txt');
+    expect(full.trimEnd().endsWith('data: [DONE]')).toBe(true);
+    const { received, error } = await streamed(cut(full.slice(0, full.lastIndexOf('data: [DONE]')), 41));
+    expect(received).toHaveLength(5);
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ kind: 'connection', status: 502, retryable: true, message: 'openai: the stream ended early.' });
+  });
+
+  it('reports an empty 200 stream, and one of binary noise, as errors before any chunk', async () => {
+    for (const chunks of [[], ['\u0000\u00ff\u0013garbage\nmore garbage\r\u0001']]) {
+      const { received, error } = await streamed(chunks);
+      expect(received).toEqual([]);
+      expect(error).toMatchObject({ status: 502, retryable: true });
+    }
+  });
+
+  it('refuses a stream event of 10 MB as a retryable 502', async () => {
+    const { received, error } = await streamed(['data: {"id": "', ...cut('a'.repeat(10_000_000), 1024 * 1024), '"}\n\n']);
+    expect(received).toEqual([]);
+    expect(error).toMatchObject({ kind: 'server', status: 502, message: 'openai sent a stream event larger than the gateway reads (8 MiB).' });
+  });
+
+  it('refuses fractional, negative, absurd or inconsistent token counts as a malformed answer', async () => {
+    const completion = JSON.parse(fixture('completion.json')) as { usage: Record<string, unknown> };
+    for (const usage of [
+      { prompt_tokens: 10.5, completion_tokens: 1, total_tokens: 11.5 },
+      { prompt_tokens: 10, completion_tokens: -1, total_tokens: 9 },
+      { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, prompt_tokens_details: { cached_tokens: -4 } },
+      { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, prompt_tokens_details: { cached_tokens: 11 } },
+      { prompt_tokens: 10, completion_tokens: 1, total_tokens: 11, completion_tokens_details: { reasoning_tokens: 0.5 } },
+      { prompt_tokens: 1e12, completion_tokens: 1, total_tokens: 1e12 + 1 },
+      { prompt_tokens: '10', completion_tokens: 1, total_tokens: 11 },
+    ]) {
+      const { http } = recordingHttp({ status: 200, chunks: [JSON.stringify({ ...completion, usage })] });
+      const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+      expect(error, JSON.stringify(usage)).toMatchObject({ kind: 'server', status: 502, message: 'openai returned a response the gateway could not read.' });
+    }
+  });
+
+  it('ends a stream whose usage chunk carries an invalid count with an error, not a usage', async () => {
+    const full = fixture('tool-call.sse.txt').replace('"cached_tokens":64', '"cached_tokens":-64');
+    const { received, error } = await streamed([full]);
+    expect(received).toHaveLength(4);
+    expect(error).toMatchObject({ status: 502, message: 'openai returned a response the gateway could not read.' });
+  });
+
+  it('refuses embeddings whose usage is not a whole count', async () => {
+    const { http } = recordingHttp({
+      status: 200,
+      chunks: [JSON.stringify({ object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }], model: 'e', usage: { prompt_tokens: -3, total_tokens: -3 } })],
+    });
+    const error = await provider.embed?.({ model: 'openai/e', input: 'hi' }, { ...callWith(http), model: 'e' }).catch((thrown: unknown) => thrown);
+    expect(error).toMatchObject({ status: 502 });
+  });
+
+  it('passes the headers timeout, idle limit and deadline to the HTTP client', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
+    await provider.complete(request, { ...callWith(http), headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
+    expect(sent[0]).toMatchObject({ headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
+  });
+});
+
+describe('what a provider cannot make the gateway relay', () => {
+  it('cuts a provider’s error message to 2,000 characters', async () => {
+    const { http } = recordingHttp({ status: 500, chunks: [JSON.stringify({ error: { message: 'x'.repeat(50_000), type: 'server_error' } })] });
+    const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    expect((error as Error).message).toBe(`openai: ${'x'.repeat(2_000)}…`);
+  });
+
+  it('turns a redirect, or an error event naming a status outside 4xx and 5xx, into a retryable 502', async () => {
+    const { http } = recordingHttp({ status: 301, headers: { location: 'http://elsewhere.test/' }, chunks: ['moved'] });
+    const redirected = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    expect(redirected).toMatchObject({ status: 502, kind: 'server', retryable: true, message: 'openai answered with HTTP 301.' });
+    for (const code of [200, 1000, 99.5]) {
+      const event = `data: ${JSON.stringify({ error: { message: 'odd', type: 'x', code } })}\n\n`;
+      const { error } = await collectUntilError(await provider.stream({ ...request, stream: true }, callWith(recordingHttp({ status: 200, chunks: [event] }).http)));
+      expect(error, String(code)).toMatchObject({ status: 502, kind: 'server', message: 'openai: odd' });
+    }
   });
 });
