@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { modelIdSchema } from './model-id-field.js';
 import { requestyExtensionSchema } from './requesty-extension.js';
 
 // https://platform.openai.com/docs/api-reference/embeddings/create
 
 export const embeddingsRequestSchema = z
   .object({
-    model: z.string().min(1),
+    model: modelIdSchema,
     input: z.union([
       z.string(),
       z.array(z.string()).min(1).max(2048),
