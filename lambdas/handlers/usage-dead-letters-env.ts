@@ -1,0 +1,30 @@
+import { join } from 'node:path';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { JsonlUsageDeadLetters } from '../adapters/dead-letters/jsonl-usage-dead-letters.js';
+import { loggedDeadLetters } from '../adapters/dead-letters/logged-usage-dead-letters.js';
+import { SqsUsageDeadLetters } from '../adapters/dead-letters/sqs-usage-dead-letters.js';
+import { sqsJsonClient } from '../adapters/sqs/sqs-json-client.js';
+import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
+import type { UsageDeadLetters } from '../ports/usage-dead-letters.js';
+
+/** The local dead-letter file, under the data folder. */
+export function localDeadLetterFile(dataDir: string): string {
+  return join(dataDir, 'dead-letters', 'usage.jsonl');
+}
+
+/**
+ * Where unwritable usage goes: the queue the stack passes in USAGE_DEAD_LETTER_QUEUE_URL
+ * (signed with the credentials DynamoDB uses), else the file in SWITCHBOARD_DATA_DIR (the
+ * local server), else the log.
+ */
+export function usageDeadLetters(
+  env: { USAGE_DEAD_LETTER_QUEUE_URL?: string | undefined; SWITCHBOARD_DATA_DIR?: string | undefined; AWS_REGION: string },
+  dynamodb: DynamoDBClient,
+): UsageDeadLetters {
+  if (env.USAGE_DEAD_LETTER_QUEUE_URL) {
+    const sqs = sqsJsonClient({ region: env.AWS_REGION, credentials: dynamodb.config.credentials, http: undiciHttpClient() });
+    return new SqsUsageDeadLetters(sqs, env.USAGE_DEAD_LETTER_QUEUE_URL);
+  }
+  if (env.SWITCHBOARD_DATA_DIR) return new JsonlUsageDeadLetters(localDeadLetterFile(env.SWITCHBOARD_DATA_DIR));
+  return loggedDeadLetters;
+}
