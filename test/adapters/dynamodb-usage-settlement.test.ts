@@ -93,6 +93,17 @@ describe('one bad settlement', () => {
     expect((await store.reserve('p-next', 70, [capped], later)).held).toBe(true);
   });
 
+  it('fails alone when its items cannot even be made', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    const { store, deadLetters } = storeWith('on-flush');
+    // A time no Date can hold: naming its hour throws.
+    await store.settle(record('i-bad', 'i-bad', 5, { at: 9e15 }), [month('key#i-bad')], undefined);
+    await store.settle(record('i-ok', 'i-ok', 6), [month('key#i-ok')], undefined);
+    await store.flush();
+    expect(await spent('key#i-bad', 'key#i-ok')).toEqual([0, 6]);
+    expect(deadLetters.letters.map((letter) => letter.settlement.record.requestId)).toEqual(['i-bad']);
+  });
+
   it('does not stop a batch whose rows together pass 4 MB: it is split by size, and an item over 400 KB is dead-lettered alone', async () => {
     const { store, deadLetters } = storeWith('on-flush');
     const owners = Array.from({ length: 15 }, (_, i) => `key#s${i}`);

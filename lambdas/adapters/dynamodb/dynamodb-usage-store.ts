@@ -219,9 +219,11 @@ export class DynamoDbUsageStore implements UsageStore {
   private async settleBatch(batch: readonly Settlement[]): Promise<unknown[]> {
     const failures = new Map<Settlement, unknown>();
     const alone = (settlement: Settlement) => this.settleAlone(settlement).catch((error: unknown) => void failures.set(settlement, error));
-    if (batch.length === 1) await alone(batch[0] as Settlement);
+    // A settlement the items cannot even be made of (it would throw here) fails only itself, alone.
+    const transactions = batch.length === 1 ? undefined : attempt(() => settlementTransactions(this.tableName, batch));
+    if (!transactions) await Promise.all(batch.map(alone));
     else {
-      for (const { items, settlements } of settlementTransactions(this.tableName, batch)) {
+      for (const { items, settlements } of transactions) {
         const failed = await this.retried(() => this.send(items, requestIds(settlements)));
         if (failed) await Promise.all(settlements.map(alone));
       }
@@ -332,6 +334,14 @@ const maxConflictAttempts = 6;
 
 function requestIds(settlements: readonly Settlement[]): string[] {
   return settlements.map((settlement) => settlement.record.requestId);
+}
+
+function attempt<T>(make: () => T): T | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The last resort: the settlement whole in the log, in the dead-letter format, so it can still be replayed from there. */
