@@ -3,9 +3,10 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DynamoDbUsageStore, type UsageStoreOptions } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import type { DeadLetterReason, UsageDeadLetters } from '../../lambdas/ports/usage-dead-letters.js';
-import type { Counter, Hold, Settlement, UsageRecord } from '../../lambdas/ports/usage-store.js';
+import type { Hold, Settlement } from '../../lambdas/ports/usage-store.js';
 import { collect } from '../support/collect.js';
 import { testDynamoDbClient } from '../support/dynamodb-client.js';
+import { november, usageRecord } from '../support/usage-records.js';
 
 /**
  * Settlement under failure, on DynamoDB Local: one settlement DynamoDB refuses never fails
@@ -40,19 +41,8 @@ function storeWith(writes: 'sync' | 'on-flush', options: Omit<UsageStoreOptions,
   return { store, deadLetters, sleeps };
 }
 
-const month = (owner: string): Counter => ({ owner, period: '2026-11' });
-const record = (keyId: string, requestId: string, cost: number, fields: Partial<UsageRecord> = {}): UsageRecord => ({
-  requestId,
-  keyId,
-  at,
-  model: 'mock/echo',
-  cost,
-  inputTokens: 3,
-  outputTokens: 4,
-  totalTokens: 7,
-  extra: { team: 'search' },
-  ...fields,
-});
+const month = november;
+const record = usageRecord;
 const reader = new DynamoDbUsageStore(client, table);
 const spent = async (...owners: string[]) => (await reader.totals(owners.map(month))).map((total) => total.spent);
 
