@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { decodeLetter } from '../../lambdas/adapters/dead-letters/dead-letter-codec.js';
 import { DynamoDbUsageStore, type UsageStoreOptions } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import type { DeadLetterReason, UsageDeadLetters } from '../../lambdas/ports/usage-dead-letters.js';
@@ -136,7 +137,7 @@ describe('retries', () => {
     await store.settle(record('l', 'l-1', 3, { extra: { '': 'x' } }), [month('key#l')], undefined);
     const line = String(errors.mock.calls.at(-1)?.[0]);
     expect(line).toContain('could not be written nor dead-lettered; replay this line: ');
-    expect(JSON.parse(line.slice(line.indexOf('{')))).toMatchObject({ settlement: { record: { requestId: 'l-1', cost: 3 } }, reason: { message: 'Error: disk full' } });
+    expect(decodeLetter(line.slice(line.indexOf('{')))).toMatchObject({ settlement: { record: { requestId: 'l-1', cost: 3 } }, reason: { message: 'Error: disk full' } });
   });
 });
 

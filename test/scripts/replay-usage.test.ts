@@ -73,5 +73,6 @@ describe('npm run replay-usage', () => {
     expect(third).toMatchObject({ code: 0, stdout: expect.stringContaining('Done: 1 written') });
     expect(existsSync(file) ? readFileSync(file, 'utf8') : '').toBe('');
     expect((await totals())[3]).toEqual({ spent: 30, committed: 30 });
-  });
+    // Three runs of the script, each a Node process compiling TypeScript: slow on a busy machine.
+  }, 120_000);
 });

@@ -1,56 +1,39 @@
-import { createHash } from 'node:crypto';
 import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   GetItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
   type DynamoDBClient,
-  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
 import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
 import type { CappedCounter, Counter, CounterTotals, Hold, Reservation, Settlement, UsageRecord, UsageRow, UsageStore } from '../../ports/usage-store.js';
 import { loggedDeadLetters } from '../dead-letters/logged-usage-dead-letters.js';
-import { GroupCommit } from './group-commit.js';
 import { queryAll } from './query-all.js';
+import { SettlementWriter } from './settlement-writer.js';
 import { usageTableSchema } from './table-names.js';
+import { transactWrite } from './transact-write.js';
 import {
   counterKey,
   counterUpdate,
   expiredReservations,
   hourOf,
   markReleased,
-  markSettled,
   number,
   reservationPrefix,
   reservationValue,
   rowOf,
-  settlementTransactions,
   type Item,
 } from './usage-items.js';
-import { conditionFailures, failureReason, isRetryable } from './write-failure.js';
+import { conditionFailures, defaultWriteRetries, type WriteRetries } from './write-failure.js';
 
 const { partitionKey: pk, sortKey: sk } = usageTableSchema;
-
-/** How a failed settlement write is tried again before it is dead-lettered. */
-export interface WriteRetries {
-  /** Tries in all, the first included. */
-  attempts: number;
-  /** The wait before the second try; each later one waits four times as long. */
-  firstDelayMs: number;
-  sleep: (ms: number) => Promise<void>;
-}
 
 export interface UsageStoreOptions {
   /** Where settlements go that cannot be written; by default, whole into the log. */
   deadLetters?: UsageDeadLetters;
   retries?: Partial<WriteRetries>;
 }
-
-/** 100 ms, 400 ms, 1.6 s: about two seconds, well inside an invocation that ends after them. */
-const defaultRetries: WriteRetries = { attempts: 4, firstDelayMs: 100, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
 
 /**
  * Usage on DynamoDB (items: see usage-items.ts). DynamoDB cannot add in a condition, so a
@@ -63,17 +46,13 @@ const defaultRetries: WriteRetries = { attempts: 4, firstDelayMs: 100, sleep: (m
  * a crash loses at most that much usage). Reservations stay held until their settlement is
  * written, so limits hold whichever is chosen.
  *
- * One settlement never fails another: a transaction that fails is tried again as it was (its
- * token makes that safe) while the failure may pass, then its settlements one by one, each
- * again a few times with backoff; one that still cannot be written goes to `deadLetters`.
+ * One settlement never fails another, and what cannot be written goes to `deadLetters`
+ * (see SettlementWriter).
  */
 export class DynamoDbUsageStore implements UsageStore {
   private readonly waiting: Settlement[] = [];
-  private readonly writing = new Set<Promise<void>>();
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly settlements = new GroupCommit<Settlement>((batch) => this.settleBatch(batch));
-  private readonly deadLetters: UsageDeadLetters;
-  private readonly retries: WriteRetries;
+  private readonly writer: SettlementWriter;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -81,8 +60,7 @@ export class DynamoDbUsageStore implements UsageStore {
     private readonly writes: UsageWrites = 'sync',
     options: UsageStoreOptions = {},
   ) {
-    this.deadLetters = options.deadLetters ?? loggedDeadLetters;
-    this.retries = { ...defaultRetries, ...options.retries };
+    this.writer = new SettlementWriter(client, tableName, options.deadLetters ?? loggedDeadLetters, { ...defaultWriteRetries, ...options.retries });
   }
 
   async reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Reservation> {
@@ -110,7 +88,7 @@ export class DynamoDbUsageStore implements UsageStore {
       }
     }
     try {
-      await this.send(updates.map((Update) => ({ Update })), [requestId]);
+      await transactWrite(this.client, updates.map((Update) => ({ Update })), [requestId]);
       return { held: true, committed: undefined };
     } catch (error) {
       const failed = conditionFailures(error);
@@ -121,7 +99,7 @@ export class DynamoDbUsageStore implements UsageStore {
 
   settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
     const settlement = { record, counters, hold };
-    if (this.writes === 'sync') return this.write([settlement]);
+    if (this.writes === 'sync') return this.writer.write([settlement]);
     this.waiting.push(settlement);
     if (this.writes !== 'on-flush') this.flushTimer ??= setTimeout(() => void this.flush(), this.writes.everyMs).unref();
     return Promise.resolve();
@@ -131,25 +109,13 @@ export class DynamoDbUsageStore implements UsageStore {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const due = this.waiting.splice(0);
-    if (due.length > 0) void this.write(due);
-    await Promise.all(this.writing);
+    if (due.length > 0) void this.writer.write(due);
+    await this.writer.settled();
   }
 
-  /**
-   * Writes a dead-lettered settlement again (npm run replay-usage), at most once per request:
-   * a held settlement is guarded by its reservation (and, once that expired, by the request's
-   * marker), one that held nothing by the marker this writes. Throws when it still fails.
-   */
-  async replay(settlement: Settlement): Promise<'written' | 'already written'> {
-    if (settlement.hold) {
-      try {
-        await this.send(settlementTransactions(this.tableName, [settlement])[0]?.items ?? [], requestIds([settlement]));
-        return 'written';
-      } catch (error) {
-        if (!conditionFailures(error)) throw error;
-      }
-    }
-    return (await this.settleMarked(settlement, { afterRelease: settlement.hold !== undefined })) ? 'written' : 'already written';
+  /** Writes a dead-lettered settlement again (npm run replay-usage), at most once per request; throws when it still fails. */
+  replay(settlement: Settlement): Promise<'written' | 'already written'> {
+    return this.writer.replay(settlement);
   }
 
   async release(hold: Hold): Promise<void> {
@@ -201,98 +167,14 @@ export class DynamoDbUsageStore implements UsageStore {
     for await (const item of items) yield rowOf(item);
   }
 
-  /** Written, or dead-lettered; never rejects: what cannot even be dead-lettered is logged whole. */
-  private write(settlements: readonly Settlement[]): Promise<void> {
-    const done = Promise.all(
-      settlements.map((settlement) => this.settlements.submit(settlement).catch((error: unknown) => logLost(settlement, error))),
-    ).then(() => undefined);
-    this.writing.add(done);
-    void done.finally(() => this.writing.delete(done));
-    return done;
-  }
-
-  /**
-   * In as few transactions as fit; a transaction that fails (a reservation in it released
-   * meanwhile, a settlement DynamoDB refuses, a failure that outlasts the retries) goes again
-   * settlement by settlement. Answers for each settlement whether even dead-lettering failed.
-   */
-  private async settleBatch(batch: readonly Settlement[]): Promise<unknown[]> {
-    const failures = new Map<Settlement, unknown>();
-    const alone = (settlement: Settlement) => this.settleAlone(settlement).catch((error: unknown) => void failures.set(settlement, error));
-    // A settlement the items cannot even be made of (it would throw here) fails only itself, alone.
-    const transactions = batch.length === 1 ? undefined : attempt(() => settlementTransactions(this.tableName, batch));
-    if (!transactions) await Promise.all(batch.map(alone));
-    else {
-      for (const { items, settlements } of transactions) {
-        const failed = await this.retried(() => this.send(items, requestIds(settlements)));
-        if (failed) await Promise.all(settlements.map(alone));
-      }
-    }
-    return batch.map((settlement) => failures.get(settlement));
-  }
-
-  /** Written, with retries, or dead-lettered; rejects only when the dead letter could not be stored. */
-  private async settleAlone(settlement: Settlement): Promise<void> {
-    const failed = await this.retried(() => this.settleOne(settlement));
-    if (!failed) return;
-    const reason = failureReason(failed.error);
-    const notStored = await this.retried(() => this.deadLetters.put(settlement, reason), () => true);
-    if (notStored) throw notStored.error;
-    const { requestId, keyId } = settlement.record;
-    console.error(
-      `Usage of request ${requestId} (key ${keyId}) could not be written (${reason.message}); it waits in ${this.deadLetters.description} for npm run replay-usage.`,
-    );
-  }
-
-  private async settleOne(settlement: Settlement): Promise<void> {
-    try {
-      // The usual case: the reservation is still there; replace it by the actual cost.
-      await this.send(settlementTransactions(this.tableName, [settlement])[0]?.items ?? [], requestIds([settlement]));
-    } catch (error) {
-      if (!conditionFailures(error) || !settlement.hold) throw error;
-      // The reservation is gone: released as expired (its request presumed dead), then the cost
-      // is added on its own, once; or this very settlement was written by an earlier try.
-      await this.settleMarked(settlement, { afterRelease: true });
-    }
-  }
-
-  /**
-   * Adds a settlement without its reservation, together with the request's marker; false
-   * when the marker says it was settled already (or, `afterRelease`, that its reservation was
-   * never released, so the settlement that removed it was this one).
-   */
-  private async settleMarked(settlement: Settlement, { afterRelease }: { afterRelease: boolean }): Promise<boolean> {
-    const unheld = { ...settlement, hold: undefined };
-    const items = settlementTransactions(this.tableName, [unheld])[0]?.items ?? [];
-    try {
-      await this.send([...items, { Update: markSettled(this.tableName, settlement.record, { afterRelease }) }], requestIds([settlement]));
-      return true;
-    } catch (error) {
-      if (conditionFailures(error)) return false;
-      throw error;
-    }
-  }
-
-  /** Runs `work`, again after a backoff while its failure may pass; the last failure when it did not succeed. */
-  private async retried(work: () => Promise<unknown>, retryable: (error: unknown) => boolean = isRetryable): Promise<{ error: unknown } | undefined> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await work();
-        return undefined;
-      } catch (error) {
-        if (attempt >= this.retries.attempts || !retryable(error)) return { error };
-        await this.retries.sleep(this.retries.firstDelayMs * 4 ** (attempt - 1));
-      }
-    }
-  }
-
   /**
    * False when the reservation was gone already (settled, or released by someone else). Given
    * `expiredAt`, the request is marked as released for having expired, for its late settlement.
    */
   private async released(hold: Hold, expiredAt?: number): Promise<boolean> {
     try {
-      await this.send(
+      await transactWrite(
+        this.client,
         [
           ...hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }, { release: [hold.requestId] }) })),
           ...(expiredAt === undefined ? [] : [{ Update: markReleased(this.tableName, hold.requestId, expiredAt) }]),
@@ -305,47 +187,7 @@ export class DynamoDbUsageStore implements UsageStore {
       throw error;
     }
   }
-
-  /**
-   * Sends a transaction for some requests, again when it collided with another write of the
-   * same items. Its token, from the requests and the writes, makes it idempotent for ten
-   * minutes: a retry after a lost answer is not applied twice, while another request's equal
-   * writes are.
-   */
-  private async send(items: TransactWriteItem[], forRequests: readonly string[]): Promise<void> {
-    const token = createHash('sha256').update(JSON.stringify([forRequests, items])).digest('base64url').slice(0, 36);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }));
-        return;
-      } catch (error) {
-        const collided = error instanceof TransactionCanceledException && !conditionFailures(error) && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
-        if (!collided || attempt >= maxConflictAttempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
-      }
-    }
-  }
 }
 
 /** When settlements are written: see DynamoDbUsageStore. */
 export type UsageWrites = 'sync' | 'on-flush' | { everyMs: number };
-
-const maxConflictAttempts = 6;
-
-function requestIds(settlements: readonly Settlement[]): string[] {
-  return settlements.map((settlement) => settlement.record.requestId);
-}
-
-function attempt<T>(make: () => T): T | undefined {
-  try {
-    return make();
-  } catch {
-    return undefined;
-  }
-}
-
-/** The last resort: the settlement whole in the log, in the dead-letter format, so it can still be replayed from there. */
-function logLost(settlement: Settlement, error: unknown): void {
-  const letter = { settlement, reason: failureReason(error), at: Date.now() };
-  console.error(`Usage of request ${settlement.record.requestId} could not be written nor dead-lettered; replay this line: ${JSON.stringify(letter)}`);
-}

@@ -34,3 +34,32 @@ export function failureReason(error: unknown): DeadLetterReason {
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return { message: message.length > 500 ? `${message.slice(0, 500)}…` : message, rejected: !isRetryable(error) };
 }
+
+/** How a failed write is tried again. */
+export interface WriteRetries {
+  /** Tries in all, the first included. */
+  attempts: number;
+  /** The wait before the second try; each later one waits four times as long. */
+  firstDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** 100 ms, 400 ms, 1.6 s: about two seconds, well inside an invocation that ends after them. */
+export const defaultWriteRetries: WriteRetries = { attempts: 4, firstDelayMs: 100, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+
+/** Runs `work`, again after a backoff while its failure may pass; the last failure when it never succeeded. */
+export async function retried(
+  work: () => Promise<unknown>,
+  retries: WriteRetries,
+  retryable: (error: unknown) => boolean = isRetryable,
+): Promise<{ error: unknown } | undefined> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await work();
+      return undefined;
+    } catch (error) {
+      if (attempt >= retries.attempts || !retryable(error)) return { error };
+      await retries.sleep(retries.firstDelayMs * 4 ** (attempt - 1));
+    }
+  }
+}
