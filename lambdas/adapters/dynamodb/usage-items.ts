@@ -15,7 +15,6 @@ import { usageTableSchema } from './table-names.js';
  */
 export type Item = Record<string, AttributeValue>;
 export type Update = NonNullable<TransactWriteItem['Update']>;
-export type { Settlement };
 
 const { partitionKey: pk, sortKey: sk, timeToLiveAttribute: ttl } = usageTableSchema;
 const keepSeconds = 400 * 86_400;
