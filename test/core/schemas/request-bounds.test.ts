@@ -3,6 +3,7 @@ import { GatewayError } from '../../../lambdas/core/errors.js';
 import { anthropicMessagesRequestSchema } from '../../../lambdas/core/schemas/anthropic-messages-request.js';
 import { chatCompletionRequestSchema } from '../../../lambdas/core/schemas/openai-chat-request.js';
 import { embeddingsRequestSchema } from '../../../lambdas/core/schemas/openai-embeddings.js';
+import { policySchema } from '../../../lambdas/core/routing/policy-schema.js';
 import { parseBody } from '../../../lambdas/gateway/parse-body.js';
 
 const chat = (fields: Record<string, unknown>) =>
@@ -111,5 +112,15 @@ describe('model ids at the edge', () => {
       param: 'model',
       message: 'Invalid value for model: a model id is at most 256 characters.',
     });
+  });
+});
+
+describe('model ids in policies', () => {
+  it('are bounded as a request’s model is', () => {
+    const fallback = (model: string) => policySchema.safeParse({ name: 'p', type: 'fallback', models: [{ model }] });
+    expect(fallback('openai/gpt-4o-mini').success).toBe(true);
+    for (const model of [`openai/${'m'.repeat(250)}`, 'openai/gpt-4o\u0000', 'openai/gpt-4ö']) {
+      expect(fallback(model).error?.issues[0]?.path, JSON.stringify(model)).toEqual(['models', 0, 'model']);
+    }
   });
 });
