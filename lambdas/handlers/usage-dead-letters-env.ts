@@ -6,6 +6,7 @@ import { SqsUsageDeadLetters } from '../adapters/dead-letters/sqs-usage-dead-let
 import { sqsJsonClient } from '../adapters/sqs/sqs-json-client.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { UsageDeadLetters } from '../ports/usage-dead-letters.js';
+import type { GatewayEnv } from './gateway-env.js';
 
 /** The local dead-letter file, under the data folder. */
 export function localDeadLetterFile(dataDir: string): string {
@@ -17,10 +18,7 @@ export function localDeadLetterFile(dataDir: string): string {
  * (signed with the credentials DynamoDB uses), else the file in SWITCHBOARD_DATA_DIR (the
  * local server), else the log.
  */
-export function usageDeadLetters(
-  env: { USAGE_DEAD_LETTER_QUEUE_URL?: string | undefined; SWITCHBOARD_DATA_DIR?: string | undefined; AWS_REGION: string },
-  dynamodb: DynamoDBClient,
-): UsageDeadLetters {
+export function usageDeadLetters(env: Pick<GatewayEnv, 'USAGE_DEAD_LETTER_QUEUE_URL' | 'SWITCHBOARD_DATA_DIR' | 'AWS_REGION'>, dynamodb: DynamoDBClient): UsageDeadLetters {
   if (env.USAGE_DEAD_LETTER_QUEUE_URL) {
     const sqs = sqsJsonClient({ region: env.AWS_REGION, credentials: dynamodb.config.credentials, http: undiciHttpClient() });
     return new SqsUsageDeadLetters(sqs, env.USAGE_DEAD_LETTER_QUEUE_URL);
