@@ -12,6 +12,8 @@ import { Construct } from 'constructs';
 export interface AlarmsProps {
   router: lambda.IFunction;
   deadLetters: sqs.IQueue;
+  /** Usage settlements waiting for replay (see UsageDeadLetters). */
+  usageDeadLetters: cloudwatch.IMetric;
   email?: string;
 }
 
@@ -57,6 +59,14 @@ export class Alarms extends Construct {
       }),
       props.deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }).createAlarm(this, 'AlertDeadLetters', {
         alarmDescription: 'Alert events could not be delivered and wait in the dead-letter queue',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Alarm(this, 'UsageDeadLetters', {
+        metric: props.usageDeadLetters,
+        alarmDescription: 'Usage could not be written to DynamoDB and waits in the usage dead-letter queue: run npm run replay-usage (README)',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

@@ -8,6 +8,7 @@ import { tableEnvironment, type GatewayTables } from './gateway-tables.js';
 import { modelCatalog } from '../lambdas/core/catalog/model-catalog.js';
 import { bedrockFoundationModels, bedrockGeographies } from '../lambdas/core/providers/bedrock/bedrock-model.js';
 import { lambdaEntries } from './lambda-entries.js';
+import type { UsageDeadLetters } from './usage-dead-letters.js';
 
 export interface RouterProps extends GatewayTables {
   /** The secret CloudFront sends in x-origin-verify; the router refuses requests without it. */
@@ -19,6 +20,8 @@ export interface RouterProps extends GatewayTables {
   /** Serve only models whose inference runs in the EU. */
   euOnly: boolean;
   markup: number;
+  /** Where usage goes that cannot be written. */
+  usageDeadLetters: UsageDeadLetters;
 }
 
 /** The streaming router Lambda and its function URL. */
@@ -42,6 +45,7 @@ export class Router extends Construct {
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
         SWITCHBOARD_MARKUP: String(props.markup),
+        USAGE_DEAD_LETTER_QUEUE_URL: props.usageDeadLetters.queue.queueUrl,
         PROVIDER_SECRET_ARNS: JSON.stringify(
           Object.fromEntries(Object.entries(props.providerSecrets).map(([id, secret]) => [id, secret.secretArn])),
         ),
@@ -66,6 +70,7 @@ export class Router extends Construct {
       }),
     );
     fn.addToRolePolicy(bedrockInvokeStatement(this, props.euOnly));
+    props.usageDeadLetters.grantPut(fn);
     props.originSecret.grantRead(fn);
     for (const secret of Object.values(props.providerSecrets)) secret.grantRead(fn);
 

@@ -1,4 +1,4 @@
-import { CfnOutput, Stack } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -12,6 +12,7 @@ import { OriginSecret } from './origin-secret.js';
 import { ProviderSecrets } from './provider-secrets.js';
 import { RequestLogs, type RequestLogsProps } from './request-logs.js';
 import { Router } from './router.js';
+import { UsageDeadLetters } from './usage-dead-letters.js';
 import { WebAcl } from './web-acl.js';
 
 /**
@@ -50,6 +51,7 @@ export class SwitchboardGateway extends Construct {
   readonly policiesTable: dynamodb.ITableV2;
   readonly directoryTable: dynamodb.ITableV2;
   readonly usageTable: dynamodb.TableV2;
+  readonly usageDeadLetters: UsageDeadLetters;
   readonly router: Router;
   readonly management: ManagementApi;
   readonly edge: Edge;
@@ -73,6 +75,7 @@ export class SwitchboardGateway extends Construct {
     this.directoryTable = sharedTable('Directory', directoryTableSchema, 'directory');
     // Usage stays in the region that served the request.
     this.usageTable = new GatewayTable(this, 'Usage', { ...usageTableSchema, production }).table;
+    this.usageDeadLetters = new UsageDeadLetters(this, 'UsageDeadLetters');
 
     const origin = new OriginSecret(this, 'OriginSecret');
     this.providerSecrets = new ProviderSecrets(this, 'ProviderSecrets');
@@ -90,6 +93,7 @@ export class SwitchboardGateway extends Construct {
       providerSecrets: this.providerSecrets.secrets,
       euOnly: props.euOnly,
       markup: props.markup,
+      usageDeadLetters: this.usageDeadLetters,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
     });
     this.management = new ManagementApi(this, 'Management', tables);
@@ -107,6 +111,7 @@ export class SwitchboardGateway extends Construct {
     this.alarms = new Alarms(this, 'Alarms', {
       router: this.router.function,
       deadLetters: this.alerts.deadLetters,
+      usageDeadLetters: this.usageDeadLetters.metricWaiting(Duration.minutes(5)),
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
     this.outputs();
@@ -130,6 +135,9 @@ export class SwitchboardGateway extends Construct {
     output('DirectoryTableName', this.directoryTable.tableName, 'Organisation settings, groups and members');
     output('AthenaWorkGroup', this.requestLogs.workGroup.name, 'Run the named queries here');
     output('AlarmTopicArn', this.alarms.topic.topicArn, 'Subscribe to operational alarms');
+    output('UsageTableName', this.usageTable.tableName, 'Spend counters and usage (npm run replay-usage --table)');
+    output('UsageDeadLetterQueueUrl', this.usageDeadLetters.queue.queueUrl, 'Usage that could not be written (npm run replay-usage --queue-url)');
+    output('UsageDeadLetterOverflowUrl', this.usageDeadLetters.overflow.queueUrl, 'Usage dead letters that replays received 100 times without writing');
     for (const [provider, secret] of Object.entries(this.providerSecrets.secrets)) {
       output(`${provider}SecretArn`, secret.secretArn, `Put {"apiKey": ...} for ${provider} here`);
     }

@@ -17,6 +17,7 @@ import { cachedDirectoryLookup } from '../core/accounting/directory-lookup.js';
 import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
 import type { FunctionRuntime } from './function-url-runtime.js';
+import { usageDeadLetters } from './usage-dead-letters-env.js';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = z
@@ -50,6 +51,9 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
   SWITCHBOARD_EU_ONLY: flag,
   SWITCHBOARD_DAILY_COUNTERS: flag,
+  /** Where unwritable usage goes: see usageDeadLetters. */
+  USAGE_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+  SWITCHBOARD_DATA_DIR: z.string().min(1).optional(),
   /** When usage is written: see usageWrites. */
   SWITCHBOARD_USAGE_WRITES: z.union([z.enum(['after-response', 'sync']), z.coerce.number().int().min(1).max(60_000)]).default('after-response'),
 });
@@ -135,7 +139,7 @@ export function gatewayDeps(
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
     ),
-    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env)),
+    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) }),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     region: env.AWS_REGION,
     routing: {

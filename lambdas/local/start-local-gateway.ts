@@ -62,6 +62,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       SWITCHBOARD_USAGE_WRITES: String(localUsageWritesEveryMs),
       ...options.env,
       DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint,
+      // Usage that cannot be written waits in a file there (dead-letters/usage.jsonl) for replay.
+      SWITCHBOARD_DATA_DIR: dataDir,
     });
     const dynamodb = dynamoDbClient(env);
     await ensureTables(dynamodb, { keys: env.KEYS_TABLE, policies: env.POLICIES_TABLE, usage: env.USAGE_TABLE, directory: env.DIRECTORY_TABLE });

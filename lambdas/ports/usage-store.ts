@@ -12,10 +12,12 @@ export interface UsageStore {
   reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Reservation>;
   /**
    * Adds a finished request to its key's usage and its cost to `counters`, replacing its
-   * reservation if it held one. Each request is settled once; a retried write counts once.
+   * reservation if it held one. Each request is settled once; a retried write counts once. A
+   * settlement that cannot be written (after a few retries) goes to the store's dead letters,
+   * to be replayed: it never fails another request's settlement, and is never silently lost.
    */
   settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void>;
-  /** Writes settlements still waiting to be written (see write-behind in the DynamoDB store). */
+  /** Writes settlements still waiting to be written, and waits for those being written (see write-behind in the DynamoDB store). */
   flush(): Promise<void>;
   /** Gives back a reservation whose request served nothing. */
   release(hold: Hold): Promise<void>;
@@ -52,6 +54,13 @@ export interface Hold {
   requestId: string;
   amount: number;
   counters: readonly Counter[];
+}
+
+/** What `settle` is given: one request's usage, the counters it adds to, and what it held. */
+export interface Settlement {
+  record: UsageRecord;
+  counters: readonly Counter[];
+  hold: Hold | undefined;
 }
 
 /** One served request, as it is settled. */

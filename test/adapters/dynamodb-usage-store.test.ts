@@ -3,8 +3,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import { collect } from '../support/collect.js';
-import type { Counter, UsageRecord } from '../../lambdas/ports/usage-store.js';
+import type { Counter } from '../../lambdas/ports/usage-store.js';
 import { testDynamoDbClient } from '../support/dynamodb-client.js';
+import { november, usageRecord } from '../support/usage-records.js';
 
 const client = testDynamoDbClient();
 const table = `usage-store-${Date.now()}`;
@@ -13,19 +14,9 @@ const later = Date.now() + 60_000;
 
 beforeAll(() => ensureTables(client, { keys: `${table}-keys`, policies: `${table}-policies`, usage: table, directory: `${table}-directory` }));
 
-const month = (owner: string): Counter => ({ owner, period: '2026-11' });
+const month = november;
 const capped = (owner: string, limit: number) => ({ ...month(owner), limit });
-const record = (keyId: string, requestId: string, cost: number, at = Date.parse('2026-11-23T10:00:00Z')): UsageRecord => ({
-  requestId,
-  keyId,
-  at,
-  model: 'mock/echo',
-  cost,
-  inputTokens: 3,
-  outputTokens: 4,
-  totalTokens: 7,
-  extra: { team: 'search' },
-});
+const record = (keyId: string, requestId: string, cost: number, at?: number) => usageRecord(keyId, requestId, cost, at === undefined ? {} : { at });
 
 describe('DynamoDbUsageStore on DynamoDB Local', () => {
   it('reserves up to the limit and no further, then settles each request once at its actual cost', async () => {

@@ -160,9 +160,10 @@ describe('alerts and alarms', () => {
     home.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 8 }) });
   });
 
-  it('alarm on router errors, throttles and undelivered alerts to an encrypted SNS topic', () => {
+  it('alarm on router errors, throttles, undelivered alerts and unwritten usage to an encrypted SNS topic', () => {
+    home.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(home.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmActions: unknown[] } }>;
-    expect(alarms).toHaveLength(3);
+    expect(alarms).toHaveLength(4);
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     const { home: withEmail } = synthesize({ stacks: ['home'], alarmEmail: 'ops@example.com' });
     withEmail?.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });

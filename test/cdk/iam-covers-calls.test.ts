@@ -19,9 +19,12 @@ const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let manage: ReturnType<typeof manageClient>;
 let recording: Call[] | undefined;
+let home: ReturnType<typeof synthesize>['home'];
 const send = DynamoDBClient.prototype.send;
 
 beforeAll(async () => {
+  // Synthesis takes many seconds on a busy machine: here, under the hook's timeout, not a test's.
+  home = synthesize().home;
   gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
   manage = manageClient(gateway.url);
   DynamoDBClient.prototype.send = function (this: DynamoDBClient, command: Parameters<DynamoDBClient['send']>[0], ...rest: unknown[]) {
@@ -54,11 +57,11 @@ function callsOf(operation: string, input: Record<string, unknown>): Call[] {
 }
 
 function allowedBy(role: string): (call: Call) => boolean {
-  const { home } = synthesize();
-  if (!home) throw new Error('no home stack');
+  const stack = home;
+  if (!stack) throw new Error('no home stack');
   const logicalId = { keys: 'GatewayKeysTable', policies: 'GatewayPoliciesTable', usage: 'GatewayUsageTable', directory: 'GatewayDirectoryTable' };
   return (call) =>
-    statementsOf(home, role).some((statement) => {
+    statementsOf(stack, role).some((statement) => {
       const resources = [statement.Resource].flat().map((resource) => JSON.stringify(resource));
       const onIndex = (resource: string) => resource.includes(`/index/${call.index}`);
       return (

@@ -1,34 +1,39 @@
-import { createHash } from 'node:crypto';
 import {
   BatchGetItemCommand,
   type BatchGetItemCommandOutput,
   ConditionalCheckFailedException,
   GetItemCommand,
-  TransactionCanceledException,
-  TransactWriteItemsCommand,
   UpdateItemCommand,
   type DynamoDBClient,
-  type TransactWriteItem,
 } from '@aws-sdk/client-dynamodb';
-import type { CappedCounter, Counter, CounterTotals, Hold, Reservation, UsageRecord, UsageRow, UsageStore } from '../../ports/usage-store.js';
-import { GroupCommit } from './group-commit.js';
+import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
+import type { CappedCounter, Counter, CounterTotals, Hold, Reservation, Settlement, UsageRecord, UsageRow, UsageStore } from '../../ports/usage-store.js';
+import { loggedDeadLetters } from '../dead-letters/logged-usage-dead-letters.js';
 import { queryAll } from './query-all.js';
+import { SettlementWriter } from './settlement-writer.js';
 import { usageTableSchema } from './table-names.js';
+import { transactWrite } from './transact-write.js';
 import {
   counterKey,
   counterUpdate,
   expiredReservations,
   hourOf,
+  markReleased,
   number,
   reservationPrefix,
   reservationValue,
   rowOf,
-  settlementTransactions,
   type Item,
-  type Settlement,
 } from './usage-items.js';
+import { conditionFailures, defaultWriteRetries, type WriteRetries } from './write-failure.js';
 
 const { partitionKey: pk, sortKey: sk } = usageTableSchema;
+
+export interface UsageStoreOptions {
+  /** Where settlements go that cannot be written; by default, whole into the log. */
+  deadLetters?: UsageDeadLetters;
+  retries?: Partial<WriteRetries>;
+}
 
 /**
  * Usage on DynamoDB (items: see usage-items.ts). DynamoDB cannot add in a condition, so a
@@ -40,17 +45,23 @@ const { partitionKey: pk, sortKey: sk } = usageTableSchema;
  * (on Lambda, once the response has ended); `{ everyMs }`, that often (a long-running server:
  * a crash loses at most that much usage). Reservations stay held until their settlement is
  * written, so limits hold whichever is chosen.
+ *
+ * One settlement never fails another, and what cannot be written goes to `deadLetters`
+ * (see SettlementWriter).
  */
 export class DynamoDbUsageStore implements UsageStore {
   private readonly waiting: Settlement[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
-  private readonly settlements = new GroupCommit<Settlement>((batch) => this.settleBatch(batch));
+  private readonly writer: SettlementWriter;
 
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
     private readonly writes: UsageWrites = 'sync',
-  ) {}
+    options: UsageStoreOptions = {},
+  ) {
+    this.writer = new SettlementWriter(client, tableName, options.deadLetters ?? loggedDeadLetters, { ...defaultWriteRetries, ...options.retries });
+  }
 
   async reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Reservation> {
     const tooSmall = capped.find((counter) => amount > counter.limit);
@@ -77,7 +88,7 @@ export class DynamoDbUsageStore implements UsageStore {
       }
     }
     try {
-      await this.send(updates.map((Update) => ({ Update })), [requestId]);
+      await transactWrite(this.client, updates.map((Update) => ({ Update })), [requestId]);
       return { held: true, committed: undefined };
     } catch (error) {
       const failed = conditionFailures(error);
@@ -88,7 +99,7 @@ export class DynamoDbUsageStore implements UsageStore {
 
   settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
     const settlement = { record, counters, hold };
-    if (this.writes === 'sync') return this.settlements.submit(settlement);
+    if (this.writes === 'sync') return this.writer.write([settlement]);
     this.waiting.push(settlement);
     if (this.writes !== 'on-flush') this.flushTimer ??= setTimeout(() => void this.flush(), this.writes.everyMs).unref();
     return Promise.resolve();
@@ -98,16 +109,13 @@ export class DynamoDbUsageStore implements UsageStore {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const due = this.waiting.splice(0);
-    await Promise.all(
-      due.map((settlement) =>
-        this.settlements.submit(settlement).catch((error: unknown) => {
-          // Kept for the next flush: usage is never dropped, and its reservation stays held meanwhile.
-          console.error(`Usage settlement failed, to be retried: ${error instanceof Error ? error.message : String(error)}`);
-          this.waiting.push(settlement);
-          this.flushTimer ??= setTimeout(() => void this.flush(), 1_000).unref();
-        }),
-      ),
-    );
+    if (due.length > 0) void this.writer.write(due);
+    await this.writer.settled();
+  }
+
+  /** Writes a dead-lettered settlement again (npm run replay-usage), at most once per request; throws when it still fails. */
+  replay(settlement: Settlement): Promise<'written' | 'already written'> {
+    return this.writer.replay(settlement);
   }
 
   async release(hold: Hold): Promise<void> {
@@ -117,7 +125,7 @@ export class DynamoDbUsageStore implements UsageStore {
   async releaseExpired(counter: Counter, now: number): Promise<number> {
     const { Item } = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: counterKey(counter), ConsistentRead: true }));
     let released = 0;
-    for (const hold of expiredReservations(Item ?? {}, now)) if (await this.released(hold)) released++;
+    for (const hold of expiredReservations(Item ?? {}, now)) if (await this.released(hold, now)) released++;
     return released;
   }
 
@@ -160,42 +168,17 @@ export class DynamoDbUsageStore implements UsageStore {
   }
 
   /**
-   * In as few transactions as fit, each on its own: if a reservation in one was released
-   * meanwhile, its settlements go one by one. Answers for each settlement whether it failed.
+   * False when the reservation was gone already (settled, or released by someone else). Given
+   * `expiredAt`, the request is marked as released for having expired, for its late settlement.
    */
-  private async settleBatch(batch: readonly Settlement[]): Promise<unknown[]> {
-    const failures = new Map<Settlement, unknown>();
-    const alone = (settlement: Settlement) => this.settleOne(settlement).catch((error: unknown) => void failures.set(settlement, error));
-    if (batch.length === 1) await alone(batch[0] as Settlement);
-    else {
-      for (const { items, settlements } of settlementTransactions(this.tableName, batch)) {
-        try {
-          await this.send(items, requestIds(settlements));
-        } catch (error) {
-          if (conditionFailures(error)) await Promise.all(settlements.map(alone));
-          else for (const settlement of settlements) failures.set(settlement, error);
-        }
-      }
-    }
-    return batch.map((settlement) => failures.get(settlement));
-  }
-
-  private async settleOne(settlement: Settlement): Promise<void> {
+  private async released(hold: Hold, expiredAt?: number): Promise<boolean> {
     try {
-      // The usual case: the reservation is still there; replace it by the actual cost.
-      await this.send(settlementTransactions(this.tableName, [settlement])[0]?.items ?? [], requestIds([settlement]));
-    } catch (error) {
-      if (!conditionFailures(error) || !settlement.hold) throw error;
-      // The reservation was released as expired meanwhile: add the actual cost on its own.
-      await this.send(settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? [], requestIds([settlement]));
-    }
-  }
-
-  /** False when the reservation was gone already (settled, or released by someone else). */
-  private async released(hold: Hold): Promise<boolean> {
-    try {
-      await this.send(
-        hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }, { release: [hold.requestId] }) })),
+      await transactWrite(
+        this.client,
+        [
+          ...hold.counters.map((counter) => ({ Update: counterUpdate(this.tableName, counter, { committed: -hold.amount }, { release: [hold.requestId] }) })),
+          ...(expiredAt === undefined ? [] : [{ Update: markReleased(this.tableName, hold.requestId, expiredAt) }]),
+        ],
         [hold.requestId],
       );
       return true;
@@ -204,40 +187,7 @@ export class DynamoDbUsageStore implements UsageStore {
       throw error;
     }
   }
-
-  /**
-   * Sends a transaction for some requests, again when it collided with another write of the
-   * same items. Its token, from the requests and the writes, makes it idempotent for ten
-   * minutes: a retry after a lost answer is not applied twice, while another request's equal
-   * writes are.
-   */
-  private async send(items: TransactWriteItem[], forRequests: readonly string[]): Promise<void> {
-    const token = createHash('sha256').update(JSON.stringify([forRequests, items])).digest('base64url').slice(0, 36);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteItemsCommand({ TransactItems: items, ClientRequestToken: token }));
-        return;
-      } catch (error) {
-        const collided = error instanceof TransactionCanceledException && !conditionFailures(error) && (error.CancellationReasons ?? []).some((reason) => reason.Code === 'TransactionConflict');
-        if (!collided || attempt >= maxConflictAttempts) throw error;
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * 2 ** attempt));
-      }
-    }
-  }
 }
 
 /** When settlements are written: see DynamoDbUsageStore. */
 export type UsageWrites = 'sync' | 'on-flush' | { everyMs: number };
-
-const maxConflictAttempts = 6;
-
-function requestIds(settlements: readonly Settlement[]): string[] {
-  return settlements.map((settlement) => settlement.record.requestId);
-}
-
-/** For a transaction cancelled because conditions failed: which items' did (true at their index); else undefined. */
-function conditionFailures(error: unknown): boolean[] | undefined {
-  if (!(error instanceof TransactionCanceledException)) return undefined;
-  const failed = (error.CancellationReasons ?? []).map((reason) => reason.Code === 'ConditionalCheckFailed');
-  return failed.some(Boolean) ? failed : undefined;
-}

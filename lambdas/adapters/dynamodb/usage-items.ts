@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AttributeValue, TransactWriteItem } from '@aws-sdk/client-dynamodb';
 import { periodEnd } from '../../core/accounting/periods.js';
-import type { Counter, Hold, UsageRecord, UsageRow } from '../../ports/usage-store.js';
+import type { Counter, Hold, Settlement, UsageRecord, UsageRow } from '../../ports/usage-store.js';
 import { usageTableSchema } from './table-names.js';
 
 /**
@@ -10,20 +10,21 @@ import { usageTableSchema } from './table-names.js';
  * `use#<hour>#<digest>` for a usage row (one per hour, model, user and extra values). A counter
  * holds `committed`, `spent`, `requests`, and one attribute `res:<request>` per open reservation
  * (amount, expiry, and every counter it holds), so reserving on one counter is one conditional
- * update and a reservation goes with the counter it holds.
+ * update and a reservation goes with the counter it holds. A request's marker, `req#<request>`,
+ * exists only for requests settled on a path that no reservation guards (see requestMarker).
  */
 export type Item = Record<string, AttributeValue>;
 export type Update = NonNullable<TransactWriteItem['Update']>;
 
-export interface Settlement {
-  record: UsageRecord;
-  counters: readonly Counter[];
-  hold: Hold | undefined;
-}
-
 const { partitionKey: pk, sortKey: sk, timeToLiveAttribute: ttl } = usageTableSchema;
 const keepSeconds = 400 * 86_400;
 const maxTransactionItems = 100;
+/**
+ * DynamoDB refuses a transaction over 4 MB; this bounds the estimate (the JSON of the items,
+ * which is what is sent) with room for what the estimate leaves out. A transaction the
+ * estimate gets wrong is refused whole, and its settlements are then written one by one.
+ */
+const maxTransactionBytes = 3_000_000;
 /** An expression may be 4 KB long: a counter update removes at most this many reservations. */
 const maxReleasesPerUpdate = 50;
 export const reservationPrefix = 'res:';
@@ -111,25 +112,32 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
   const transactions: { items: TransactWriteItem[]; settlements: Settlement[] }[] = [];
   let settlements: Settlement[] = [];
   let counters = new Map<string, { counter: Counter; committed: number; spent: number; requests: number; release: string[] }>();
-  let rows = new Map<string, { record: UsageRecord; sums: RowSums }>();
+  let rows = new Map<string, { record: UsageRecord; sortKey: string; sums: RowSums }>();
+  let bytes = 0;
   const close = () => {
     if (settlements.length === 0) return;
     const items = [
       ...[...counters.values()].map(({ counter, release, ...deltas }) => ({ Update: counterUpdate(tableName, counter, deltas, { release }) })),
-      ...[...rows.entries()].map(([rowKey, { record, sums }]) => ({ Update: rowUpdate(tableName, rowKey, record, sums) })),
+      ...[...rows.values()].map(({ record, sortKey, sums }) => ({ Update: rowUpdate(tableName, sortKey, record, sums) })),
     ];
     transactions.push({ items, settlements });
     counters = new Map();
     rows = new Map();
     settlements = [];
+    bytes = 0;
   };
   for (const settlement of batch) {
     const { record, counters: touched, hold } = settlement;
-    const rowKey = rowSortKey(record);
-    const added = touched.filter((counter) => !counters.has(counterId(counter))).length + (rows.has(rowKey) ? 0 : 1);
+    const sortKey = rowSortKey(record);
+    // Rows are per key: two keys' requests alike in every other way are two rows.
+    const rowId = `${record.keyId}\n${sortKey}`;
+    const newCounters = touched.filter((counter) => !counters.has(counterId(counter)));
+    const added = newCounters.length + (rows.has(rowId) ? 0 : 1);
+    const addedBytes = newCounters.length * counterBytes + (rows.has(rowId) ? 0 : rowBytes(record)) + (hold ? hold.counters.length * releaseBytes(hold.requestId) : 0);
     const releasesFull = hold?.counters.some((counter) => (counters.get(counterId(counter))?.release.length ?? 0) >= maxReleasesPerUpdate);
-    if (counters.size + rows.size + added > maxTransactionItems || releasesFull) close();
+    if (counters.size + rows.size + added > maxTransactionItems || bytes + addedBytes > maxTransactionBytes || releasesFull) close();
     settlements.push(settlement);
+    bytes += addedBytes;
     for (const counter of touched) {
       const id = counterId(counter);
       const entry = counters.get(id) ?? { counter, committed: 0, spent: 0, requests: 0, release: [] };
@@ -140,16 +148,30 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
       if (held && hold) entry.release.push(hold.requestId);
       counters.set(id, entry);
     }
-    const row = rows.get(rowKey) ?? { record, sums: { cost: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 } };
+    const row = rows.get(rowId) ?? { record, sortKey, sums: { cost: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 } };
     row.sums.cost += record.cost;
     row.sums.requests += 1;
     row.sums.input_tokens += record.inputTokens;
     row.sums.output_tokens += record.outputTokens;
     row.sums.total_tokens += record.totalTokens;
-    rows.set(rowKey, row);
+    rows.set(rowId, row);
   }
   close();
   return transactions;
+}
+
+/** About what a counter update weighs as JSON, before the reservations it removes. */
+const counterBytes = 600;
+
+function releaseBytes(requestId: string): number {
+  return 2 * Buffer.byteLength(requestId) + 60;
+}
+
+/** About what a usage row's update weighs as JSON: its text, escaped at worst, and the rest. */
+function rowBytes(record: UsageRecord): number {
+  let text = Buffer.byteLength(record.model) + Buffer.byteLength(record.keyId) + (record.userId === undefined ? 0 : Buffer.byteLength(record.userId));
+  for (const [field, value] of Object.entries(record.extra)) text += Buffer.byteLength(field) + Buffer.byteLength(value) + 20;
+  return 2 * text + 800;
 }
 
 type RowSums = { cost: number; requests: number; input_tokens: number; output_tokens: number; total_tokens: number };
@@ -211,5 +233,42 @@ export function rowOf(item: Item): UsageRow {
     inputTokens: Number(item.input_tokens?.N ?? 0),
     outputTokens: Number(item.output_tokens?.N ?? 0),
     totalTokens: Number(item.total_tokens?.N ?? 0),
+  };
+}
+
+/**
+ * `req#<request>`: what is known of a request that its reservations can no longer tell.
+ * `released`: its reservation was released as expired (its request presumed dead), so a late
+ * settlement must add its cost on its own; `settled`: such a late settlement, or a replayed one
+ * that held nothing, was written. Made only on those rare paths, never per request.
+ */
+function markerKey(requestId: string): Item {
+  return { [pk]: { S: `req#${requestId}` }, [sk]: { S: 'req' } };
+}
+
+/** Marks a request's reservation as released for having expired (part of the release). */
+export function markReleased(tableName: string, requestId: string, now: number): Update {
+  return {
+    TableName: tableName,
+    Key: markerKey(requestId),
+    UpdateExpression: 'SET released = :true, #ttl = if_not_exists(#ttl, :ttl)',
+    ExpressionAttributeNames: { '#ttl': ttl },
+    ExpressionAttributeValues: { ':true': { BOOL: true }, ':ttl': number(Math.floor(now / 1000) + keepSeconds) },
+  };
+}
+
+/**
+ * Marks a request as settled, on condition that it was not already (and, `afterRelease`, that
+ * its reservation was released as expired): written with the settlement, so that a settlement
+ * no reservation guards is still added once, however often it is retried or replayed.
+ */
+export function markSettled(tableName: string, record: UsageRecord, { afterRelease }: { afterRelease: boolean }): Update {
+  return {
+    TableName: tableName,
+    Key: markerKey(record.requestId),
+    UpdateExpression: 'SET settled = :true, #ttl = if_not_exists(#ttl, :ttl)',
+    ConditionExpression: afterRelease ? 'attribute_exists(released) AND attribute_not_exists(settled)' : 'attribute_not_exists(settled)',
+    ExpressionAttributeNames: { '#ttl': ttl },
+    ExpressionAttributeValues: { ':true': { BOOL: true }, ':ttl': number(Math.floor(record.at / 1000) + keepSeconds) },
   };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelIdSchema } from '../schemas/model-id-field.js';
 
 // The policy document is a public contract (README, "Routing policies"). Shapes follow
 // Requesty's fallback, load-balancing and latency policies.
@@ -6,9 +7,8 @@ import { z } from 'zod';
 export const policyNamePattern = /^[a-zA-Z0-9_-]{1,64}$/;
 export const policyModelPrefix = 'policy/';
 
-const modelId = z
-  .string()
-  .regex(/^[^/\s]+\/\S+$/, 'must be "provider/model" or "policy/<name>"');
+// Bounded as a request's model is: a policy's model ends up in the same header, logs and usage rows.
+const modelId = modelIdSchema.regex(/^[^/\s]+\/\S+$/, 'must be "provider/model" or "policy/<name>"');
 const policyName = z.string().regex(policyNamePattern, 'must be 1-64 letters, digits, underscores or dashes');
 const apiKeyId = z.string().min(1).max(128).optional();
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelIdSchema } from './model-id-field.js';
 import { requestyExtensionSchema } from './requesty-extension.js';
 
 // https://docs.anthropic.com/en/api/messages — the inbound Anthropic-compatible API
@@ -36,7 +37,7 @@ export const anthropicContentBlockSchema = z.discriminatedUnion('type', [
 
 export const anthropicMessagesRequestSchema = z
   .object({
-    model: z.string().min(1),
+    model: modelIdSchema,
     max_tokens: z.int().positive(),
     messages: z
       .array(

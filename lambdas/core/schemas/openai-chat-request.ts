@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toolCallSchema } from './openai-chat-response.js';
+import { modelIdSchema } from './model-id-field.js';
 import { requestyExtensionSchema } from './requesty-extension.js';
 
 // https://platform.openai.com/docs/api-reference/chat/create
@@ -111,7 +112,7 @@ const positiveInt = z.number().int().positive();
 
 export const chatCompletionRequestSchema = z
   .object({
-    model: z.string().min(1),
+    model: modelIdSchema,
     messages: z.array(chatMessageSchema).min(1),
     stream: z.boolean().nullish(),
     stream_options: z.object({ include_usage: z.boolean().optional() }).loose().nullish(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { modelIdSchema } from './model-id-field.js';
 import { requestyExtensionSchema } from './requesty-extension.js';
 import { tokenCountSchema } from './token-count.js';
 
@@ -6,7 +7,7 @@ import { tokenCountSchema } from './token-count.js';
 
 export const embeddingsRequestSchema = z
   .object({
-    model: z.string().min(1),
+    model: modelIdSchema,
     input: z.union([
       z.string(),
       z.array(z.string()).min(1).max(2048),

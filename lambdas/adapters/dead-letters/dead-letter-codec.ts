@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import type { DeadLetter } from '../../ports/usage-dead-letters.js';
+
+const counterSchema = z.object({ owner: z.string(), period: z.string() });
+
+/** A dead letter as stored: one JSON object (a line of the local file, an SQS message body). */
+const storedLetterSchema = z.object({
+  version: z.literal(1),
+  at: z.number(),
+  reason: z.object({ message: z.string(), rejected: z.boolean() }),
+  truncated: z.boolean().optional(),
+  settlement: z.object({
+    record: z.object({
+      requestId: z.string().min(1),
+      keyId: z.string().min(1),
+      at: z.number(),
+      model: z.string(),
+      cost: z.int().nonnegative(),
+      inputTokens: z.int().nonnegative(),
+      outputTokens: z.int().nonnegative(),
+      totalTokens: z.int().nonnegative(),
+      userId: z.string().optional(),
+      extra: z.record(z.string(), z.string()),
+    }),
+    counters: z.array(counterSchema),
+    hold: z.object({ requestId: z.string().min(1), amount: z.int().nonnegative(), counters: z.array(counterSchema) }).nullable(),
+  }),
+});
+
+/**
+ * Under SQS's 256 KB message limit with room to spare. Only a settlement that never passed
+ * the edge's bounds comes near it; its text is then cut, never its money or counters.
+ */
+export const maxLetterBytes = 200_000;
+
+export function encodeLetter(letter: DeadLetter): string {
+  const { settlement, reason, at } = letter;
+  const text = (settlement: DeadLetter['settlement'], truncated?: boolean) =>
+    JSON.stringify({ version: 1, at, reason, ...(truncated ? { truncated } : {}), settlement: { ...settlement, hold: settlement.hold ?? null } });
+  const whole = text(settlement, letter.truncated);
+  if (Buffer.byteLength(whole) <= maxLetterBytes) return whole;
+  const { record } = settlement;
+  const cut = (value: string, max: number) => (value.length > max ? value.slice(0, max) : value);
+  const shortened = {
+    ...record,
+    model: cut(record.model, 1_000),
+    ...(record.userId === undefined ? {} : { userId: cut(record.userId, 1_000) }),
+    extra: {},
+  };
+  return text({ ...settlement, record: shortened }, true);
+}
+
+/** Parses a stored letter; throws with the reason when it is not one. */
+export function decodeLetter(text: string): DeadLetter {
+  const { settlement, reason, at, truncated } = storedLetterSchema.parse(JSON.parse(text));
+  const { userId, ...record } = settlement.record;
+  return {
+    settlement: { record: { ...record, ...(userId === undefined ? {} : { userId }) }, counters: settlement.counters, hold: settlement.hold ?? undefined },
+    reason,
+    at,
+    ...(truncated ? { truncated } : {}),
+  };
+}

@@ -1,0 +1,143 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { encodeLetter } from '../dead-letters/dead-letter-codec.js';
+import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
+import type { Settlement } from '../../ports/usage-store.js';
+import { GroupCommit } from './group-commit.js';
+import { transactWrite } from './transact-write.js';
+import { markSettled, settlementTransactions } from './usage-items.js';
+import { conditionFailures, failureReason, retried, type WriteRetries } from './write-failure.js';
+
+/**
+ * Writes settlements so that one never fails another. Concurrent ones are group-committed,
+ * their amounts added up, in as few transactions as fit. A transaction that fails is tried
+ * again as it was (its token makes that safe) while the failure may pass, then settlement by
+ * settlement, each again with backoff; one that still cannot be written goes to `deadLetters`
+ * (and, should that fail too, whole into the log). Nothing loops: every write ends written or
+ * dead-lettered within the retries.
+ */
+export class SettlementWriter {
+  private readonly writing = new Set<Promise<void>>();
+  private readonly batches = new GroupCommit<Settlement>((batch) => this.settleBatch(batch));
+
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly deadLetters: UsageDeadLetters,
+    private readonly retries: WriteRetries,
+  ) {}
+
+  /** Resolves once each settlement is written or dead-lettered; never rejects. */
+  write(settlements: readonly Settlement[]): Promise<void> {
+    const done = Promise.all(settlements.map((settlement) => this.batches.submit(settlement).catch((error: unknown) => logLost(settlement, error)))).then(
+      () => undefined,
+    );
+    this.writing.add(done);
+    void done.finally(() => this.writing.delete(done));
+    return done;
+  }
+
+  /** Resolves once every write under way has ended. */
+  async settled(): Promise<void> {
+    await Promise.all(this.writing);
+  }
+
+  /**
+   * Writes a dead-lettered settlement again, at most once per request: a held settlement is
+   * guarded by its reservation (and, once that expired, by the request's marker), one that held
+   * nothing by the marker this writes. Throws when it still fails.
+   */
+  async replay(settlement: Settlement): Promise<'written' | 'already written'> {
+    if (settlement.hold) {
+      try {
+        await this.send([settlement]);
+        return 'written';
+      } catch (error) {
+        if (!conditionFailures(error)) throw error;
+      }
+    }
+    return (await this.settleMarked(settlement, { afterRelease: settlement.hold !== undefined })) ? 'written' : 'already written';
+  }
+
+  /**
+   * A transaction that fails (a reservation in it released meanwhile, a settlement DynamoDB
+   * refuses, a failure that outlasts the retries) goes again settlement by settlement. Answers
+   * for each settlement whether even dead-lettering it failed.
+   */
+  private async settleBatch(batch: readonly Settlement[]): Promise<unknown[]> {
+    const failures = new Map<Settlement, unknown>();
+    const alone = (settlement: Settlement) => this.settleAlone(settlement).catch((error: unknown) => void failures.set(settlement, error));
+    // A settlement the items cannot even be made of (it would throw here) fails only itself, alone.
+    const transactions = batch.length === 1 ? undefined : attempt(() => settlementTransactions(this.tableName, batch));
+    if (!transactions) await Promise.all(batch.map(alone));
+    else {
+      for (const { items, settlements } of transactions) {
+        const failed = await retried(() => transactWrite(this.client, items, requestIds(settlements)), this.retries);
+        if (failed) await Promise.all(settlements.map(alone));
+      }
+    }
+    return batch.map((settlement) => failures.get(settlement));
+  }
+
+  /** Written, with retries, or dead-lettered; rejects only when the dead letter could not be stored. */
+  private async settleAlone(settlement: Settlement): Promise<void> {
+    const failed = await retried(() => this.settleOne(settlement), this.retries);
+    if (!failed) return;
+    const reason = failureReason(failed.error);
+    const notStored = await retried(() => this.deadLetters.put(settlement, reason), this.retries, () => true);
+    if (notStored) throw notStored.error;
+    const { requestId, keyId } = settlement.record;
+    console.error(
+      `Usage of request ${requestId} (key ${keyId}) could not be written (${reason.message}); it waits in ${this.deadLetters.description} for npm run replay-usage.`,
+    );
+  }
+
+  private async settleOne(settlement: Settlement): Promise<void> {
+    try {
+      // The usual case: the reservation is still there; replace it by the actual cost.
+      await this.send([settlement]);
+    } catch (error) {
+      if (!conditionFailures(error) || !settlement.hold) throw error;
+      // The reservation is gone: released as expired (its request presumed dead), then the cost
+      // is added on its own, once; or this very settlement was written by an earlier try.
+      await this.settleMarked(settlement, { afterRelease: true });
+    }
+  }
+
+  /**
+   * Adds a settlement without its reservation, together with the request's marker; false
+   * when the marker says it was settled already (or, `afterRelease`, that its reservation was
+   * never released, so the settlement that removed it was this one).
+   */
+  private async settleMarked(settlement: Settlement, { afterRelease }: { afterRelease: boolean }): Promise<boolean> {
+    const items = settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? [];
+    try {
+      await transactWrite(this.client, [...items, { Update: markSettled(this.tableName, settlement.record, { afterRelease }) }], requestIds([settlement]));
+      return true;
+    } catch (error) {
+      if (conditionFailures(error)) return false;
+      throw error;
+    }
+  }
+
+  private send(settlements: readonly Settlement[]): Promise<void> {
+    return transactWrite(this.client, settlementTransactions(this.tableName, settlements)[0]?.items ?? [], requestIds(settlements));
+  }
+}
+
+function requestIds(settlements: readonly Settlement[]): string[] {
+  return settlements.map((settlement) => settlement.record.requestId);
+}
+
+function attempt<T>(make: () => T): T | undefined {
+  try {
+    return make();
+  } catch {
+    return undefined;
+  }
+}
+
+/** The last resort: the letter whole in the log, in the format replay reads. */
+function logLost(settlement: Settlement, error: unknown): void {
+  const letter = encodeLetter({ settlement, reason: failureReason(error), at: Date.now() });
+  console.error(`Usage of request ${settlement.record.requestId} could not be written nor dead-lettered; replay this line: ${letter}`);
+}
