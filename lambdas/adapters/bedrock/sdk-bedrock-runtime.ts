@@ -76,7 +76,10 @@ function limitedCall<Input extends object, Output extends object>(
   command: { middlewareStack: MiddlewareStack<Input, Output> },
 ): LimitedCall {
   const controller = new AbortController();
-  call.signal?.addEventListener('abort', () => controller.abort(), { once: true });
+  // Removed once the call is over, or a signal that never fires keeps the whole response alive.
+  const onAbort = () => controller.abort();
+  call.signal?.addEventListener('abort', onAbort, { once: true });
+  const forget = () => call.signal?.removeEventListener('abort', onAbort);
   let timedOut = false;
   const headers = setTimeout(
     () => {
@@ -95,6 +98,7 @@ function limitedCall<Input extends object, Output extends object>(
       if (isHttpResponse(response)) {
         const eventStream = response.headers['content-type'] === 'application/vnd.amazon.eventstream';
         body = limitedBody(response.body, eventStream, call, { maxBytes: maxResponseBytes, maxFrameBytes: maxEventSize });
+        body.once('close', forget);
         response.body = body;
       }
       return result;
@@ -106,6 +110,7 @@ function limitedCall<Input extends object, Output extends object>(
       try {
         return await send(controller.signal);
       } catch (error) {
+        forget();
         throw timedOut ? new HttpTransportError('timeout', 'Bedrock did not answer in time.') : toCallError(error);
       } finally {
         clearTimeout(headers);

@@ -13,7 +13,11 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
   return async (upstream) => {
     // Passing a signal costs undici ~10 µs per call, so only cancellable calls (streams) get one.
     const controller = upstream.signal ? new AbortController() : undefined;
-    upstream.signal?.addEventListener('abort', () => controller?.abort(), { once: true });
+    // Removed once the call is over: a signal that never fires (AbortSignal.any's especially)
+    // would otherwise keep the listener, and the whole response it reaches, for good.
+    const onAbort = () => controller?.abort();
+    upstream.signal?.addEventListener('abort', onAbort, { once: true });
+    const forget = () => upstream.signal?.removeEventListener('abort', onAbort);
     const headersWithinMs = Math.max(1, Math.min(upstream.headersTimeoutMs, upstream.deadlineAt - Date.now()));
     const pending = request(upstream.url, {
       method: upstream.method,
@@ -39,6 +43,7 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
     } catch (error) {
       // A late answer to an abandoned call is read away so its connection returns to the pool.
       pending.then((late) => late.body.dump(), () => undefined);
+      forget();
       throw toTransportError(error);
     } finally {
       clearTimeout(timer);
@@ -50,7 +55,10 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
       () => body.destroy(new HttpTransportError('timeout', 'The upstream did not finish its answer in time.')),
       Math.max(0, upstream.deadlineAt - Date.now()),
     ).unref();
-    body.once('close', () => clearTimeout(deadline));
+    body.once('close', () => {
+      clearTimeout(deadline);
+      forget();
+    });
     // Errors reach whoever reads the body; one nobody reads yet must not crash the process.
     body.on('error', () => undefined);
     return {
