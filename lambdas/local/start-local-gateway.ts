@@ -16,7 +16,7 @@ import {
 import { createManagementHandler } from '../handlers/management-handler.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
 import type { KeyKind } from '../ports/key-store.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { superviseDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ensureTables } from './ensure-tables.js';
 import { functionUrlServer, type BufferedHandler } from './function-url-server.js';
 import type { StreamingHandler } from './lambda-streaming-shim.js';
@@ -54,7 +54,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   if (!options.env.DYNAMODB_ENDPOINT) {
     const dbPath = join(dataDir, 'dynamodb');
     if (!options.inMemory) mkdirSync(dbPath, { recursive: true });
-    dynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath });
+    // Supervised: if Java dies, it is started again on the same port and data, and the gateway
+    // answers 503 store_unavailable meanwhile (see gateway-env.ts dynamoDbClient).
+    dynamoDbLocal = await superviseDynamoDbLocal({ ...(options.inMemory ? {} : { dbPath }), log: (line) => console.error(line) });
+    console.log(`DynamoDB Local is running on ${dynamoDbLocal.endpoint} (pid ${dynamoDbLocal.pid}); it is restarted if it stops.`);
   }
   try {
     const env = parseGatewayEnv({
