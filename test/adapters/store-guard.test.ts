@@ -10,7 +10,7 @@ import { newApiKeyRecord } from '../../lambdas/core/auth/api-key.js';
 import { StoreUnavailableError } from '../../lambdas/core/errors.js';
 import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
 import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
-import { classifyStoreFailure } from '../../lambdas/adapters/dynamodb/store-errors.js';
+import { isStoreOutage } from '../../lambdas/adapters/dynamodb/store-errors.js';
 import { dynamoDbClient, parseGatewayEnv } from '../../lambdas/handlers/gateway-env.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import { startStoreProxy, type StoreProxy } from '../support/store-proxy.js';
@@ -79,7 +79,7 @@ describe('the store guard on the DynamoDB client', () => {
     proxy.setMode('hang');
     try {
       expectUnavailable(await failureOf(keys.findByHash('anything')));
-      expect(lines.join('\n')).toContain('The store cannot be reached');
+      expect(lines.join('\n')).toContain('The store is unavailable');
       const tried = proxy.connections;
       for (let i = 0; i < 5; i++) expectUnavailable(await failureOf(keys.findByHash('anything')));
       expect(proxy.connections).toBe(tried);
@@ -131,25 +131,25 @@ describe('the store guard on the DynamoDB client', () => {
   }, 30_000);
 });
 
-describe('classifyStoreFailure', () => {
+describe('isStoreOutage', () => {
   const metadata = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 
-  it('reads timeouts and connection failures as an unreachable store', () => {
-    expect(classifyStoreFailure(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe('unreachable');
-    expect(classifyStoreFailure(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toBe('unreachable');
-    expect(classifyStoreFailure(new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }))).toBe('unreachable');
+  it('reads timeouts and connection failures as an outage', () => {
+    expect(isStoreOutage(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))).toBe(true);
+    expect(isStoreOutage(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isStoreOutage(new Error('wrapped', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) }))).toBe(true);
   });
 
-  it('reads throttling and server errors as an overloaded store', () => {
-    expect(classifyStoreFailure(new ProvisionedThroughputExceededException({ message: 'slow down', ...metadata(400) }))).toBe('overloaded');
-    expect(classifyStoreFailure(new RequestLimitExceeded({ message: 'slow down', ...metadata(400) }))).toBe('overloaded');
-    expect(classifyStoreFailure(new InternalServerError({ message: 'oops', ...metadata(500) }))).toBe('overloaded');
-    expect(classifyStoreFailure(Object.assign(new Error('Service Unavailable'), metadata(503)))).toBe('overloaded');
+  it('reads throttling and server errors as an outage', () => {
+    expect(isStoreOutage(new ProvisionedThroughputExceededException({ message: 'slow down', ...metadata(400) }))).toBe(true);
+    expect(isStoreOutage(new RequestLimitExceeded({ message: 'slow down', ...metadata(400) }))).toBe(true);
+    expect(isStoreOutage(new InternalServerError({ message: 'oops', ...metadata(500) }))).toBe(true);
+    expect(isStoreOutage(Object.assign(new Error('Service Unavailable'), metadata(503)))).toBe(true);
   });
 
-  it('leaves everything else to the caller', () => {
-    expect(classifyStoreFailure(new ConditionalCheckFailedException({ message: 'no', ...metadata(400) }))).toBeUndefined();
-    expect(classifyStoreFailure(new Error('ValidationException'))).toBeUndefined();
-    expect(classifyStoreFailure(undefined)).toBeUndefined();
+  it('leaves every other answer to the caller', () => {
+    expect(isStoreOutage(new ConditionalCheckFailedException({ message: 'no', ...metadata(400) }))).toBe(false);
+    expect(isStoreOutage(Object.assign(new Error('One or more parameter values were invalid'), { name: 'ValidationException', ...metadata(400) }))).toBe(false);
+    expect(isStoreOutage(undefined)).toBe(false);
   });
 });

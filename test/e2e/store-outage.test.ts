@@ -122,7 +122,7 @@ describe('npm start with its DynamoDB Local down', () => {
       expect((await api.chat('sb-never-seen-before')).status).toBe(401);
       expect((await api.chat(capped.key)).status).toBe(200);
       await eventually(async () => ((await requestsOf(api, capped.id)) === 2 ? true : undefined), 'the capped key’s usage after the outage');
-      expect(gateway.output()).toContain('The store cannot be reached');
+      expect(gateway.output()).toContain('The store is unavailable');
       expect(gateway.output()).toContain('The store answers again');
     } finally {
       await gateway.stop();

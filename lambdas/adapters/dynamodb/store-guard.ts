@@ -2,7 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { StoreUnavailableError } from '../../core/errors.js';
 import { CircuitBreaker } from '../../core/routing/circuit-breaker.js';
 import type { Clock } from '../../ports/clock.js';
-import { classifyStoreFailure } from './store-errors.js';
+import { isStoreOutage } from './store-errors.js';
 
 export interface StoreGuardOptions {
   /** The longest one call may take in all, the SDK's retries included. */
@@ -20,10 +20,10 @@ const unavailableMessage = "The gateway's store is unavailable; try again shortl
 /**
  * Bounds every call of `client` and gives its outages one shape: a call that cannot reach the
  * store within `deadlineMs` (after the SDK's own attempts and timeouts), or that the store
- * refuses for load, fails with StoreUnavailableError (503, `retry-after`). After an unreachable
- * store, calls fail at once for `cooldownMs`, then one call probes it, so while it is away a
- * request waits on it at most once. Every other error (a condition that did not hold) passes
- * through unchanged.
+ * still refuses for load after them, fails with StoreUnavailableError (503, `retry-after`).
+ * Then calls fail at once for `cooldownMs`, and one call probes the store, so while it is away
+ * a request waits on it about once, and a struggling store is not pressed harder. Every other
+ * error (a condition that did not hold) is an answer, and passes through unchanged.
  */
 export function guardStore(client: DynamoDBClient, options: StoreGuardOptions): void {
   const breaker = new CircuitBreaker({ failureThreshold: 1, cooldownMs: options.cooldownMs });
@@ -45,16 +45,15 @@ export function guardStore(client: DynamoDBClient, options: StoreGuardOptions): 
         answered();
         return output;
       } catch (error) {
-        const failure = classifyStoreFailure(error);
-        if (failure !== 'unreachable') answered();
-        else {
-          breaker.recordFailure(circuit, options.clock.now());
-          if (awaySince === undefined) {
-            awaySince = options.clock.now();
-            options.log(`The store cannot be reached (${describe(error)}): its calls fail with 503 store_unavailable, and it is probed every ${options.cooldownMs} ms.`);
-          }
+        if (!isStoreOutage(error)) {
+          answered();
+          throw error;
         }
-        if (failure === undefined) throw error;
+        breaker.recordFailure(circuit, options.clock.now());
+        if (awaySince === undefined) {
+          awaySince = options.clock.now();
+          options.log(`The store is unavailable (${describe(error)}): its calls fail with 503 store_unavailable, and it is probed every ${options.cooldownMs} ms.`);
+        }
         throw new StoreUnavailableError(unavailableMessage, retryAfterSeconds, error);
       }
     },
