@@ -42,6 +42,15 @@ export interface LocalGateway {
 
 const managementPathPrefix = '/v1/manage/';
 const localUsageWritesEveryMs = 50;
+/**
+ * DynamoDB Local is a JVM sharing this machine, and stalls for seconds when the machine is busy,
+ * where DynamoDB answers in milliseconds: its calls get more room before they count as an outage.
+ */
+const localStoreLimits = {
+  SWITCHBOARD_STORE_CONNECT_TIMEOUT_MS: '5000',
+  SWITCHBOARD_STORE_TIMEOUT_MS: '5000',
+  SWITCHBOARD_STORE_DEADLINE_MS: '15000',
+};
 
 /**
  * The local twin of the deployed gateway: DynamoDB Local (unless DYNAMODB_ENDPOINT points
@@ -63,6 +72,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const env = parseGatewayEnv({
       // A long-running server can batch usage writes; stop() writes what waits.
       SWITCHBOARD_USAGE_WRITES: String(localUsageWritesEveryMs),
+      ...localStoreLimits,
       ...options.env,
       DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint,
     });

@@ -13,6 +13,7 @@ import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usa
 import { isStoreOutage } from '../../lambdas/adapters/dynamodb/store-errors.js';
 import { dynamoDbClient, parseGatewayEnv } from '../../lambdas/handlers/gateway-env.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 import { startStoreProxy, type StoreProxy } from '../support/store-proxy.js';
 
 const suffix = Date.now();
@@ -21,13 +22,14 @@ let proxy: StoreProxy;
 
 beforeAll(async () => {
   proxy = await startStoreProxy(inject('dynamoDbEndpoint'));
-  await ensureTables(guarded().client, tables);
+  await ensureTables(testDynamoDbClient(), tables);
 });
 afterAll(() => proxy.close());
 
 /**
- * The gateway's own client configuration, through the proxy, with a clock the test moves:
- * per-attempt limits roomy enough for a busy machine, a cooldown of one second.
+ * The gateway's own client configuration, through the proxy, with a clock the test moves: limits
+ * roomy enough for DynamoDB Local on a busy machine (the deadline decides when a hung call
+ * ends), a cooldown of one second.
  */
 function guarded(env: NodeJS.ProcessEnv = {}) {
   const clock = { time: 1_000_000, now: () => clock.time };
@@ -35,9 +37,9 @@ function guarded(env: NodeJS.ProcessEnv = {}) {
   const client = dynamoDbClient(
     parseGatewayEnv({
       DYNAMODB_ENDPOINT: proxy.url,
-      SWITCHBOARD_STORE_TIMEOUT_MS: '2000',
+      SWITCHBOARD_STORE_TIMEOUT_MS: '10000',
       SWITCHBOARD_STORE_ATTEMPTS: '2',
-      SWITCHBOARD_STORE_DEADLINE_MS: '5000',
+      SWITCHBOARD_STORE_DEADLINE_MS: '8000',
       SWITCHBOARD_STORE_COOLDOWN_MS: '1000',
       ...env,
     }),
@@ -93,7 +95,7 @@ describe('the store guard on the DynamoDB client', () => {
     } finally {
       proxy.setMode('pass');
     }
-  }, 30_000);
+  }, 60_000);
 
   it('turns a store that is gone (connections reset) into 503 store_unavailable, and recovers the same way', async () => {
     const { clock, keys } = guarded();
@@ -106,17 +108,17 @@ describe('the store guard on the DynamoDB client', () => {
     } finally {
       proxy.setMode('pass');
     }
-  }, 30_000);
+  }, 60_000);
 
   it('gives a call up at its deadline even when the SDK would wait longer', async () => {
-    const { keys } = guarded({ SWITCHBOARD_STORE_TIMEOUT_MS: '600000', SWITCHBOARD_STORE_ATTEMPTS: '1', SWITCHBOARD_STORE_DEADLINE_MS: '1500' });
+    const { keys } = guarded({ SWITCHBOARD_STORE_TIMEOUT_MS: '600000', SWITCHBOARD_STORE_ATTEMPTS: '1' });
     proxy.setMode('hang');
     try {
       expectUnavailable(await failureOf(keys.findByHash('anything')));
     } finally {
       proxy.setMode('pass');
     }
-  }, 30_000);
+  }, 60_000);
 
   it('fails a reservation on an unreachable store with 503, never with a 500 or a hang', async () => {
     const { client } = guarded();
@@ -128,7 +130,7 @@ describe('the store guard on the DynamoDB client', () => {
     } finally {
       proxy.setMode('pass');
     }
-  }, 30_000);
+  }, 60_000);
 });
 
 describe('isStoreOutage', () => {

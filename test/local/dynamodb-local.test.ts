@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { superviseDynamoDbLocal } from '../../lambdas/local/dynamodb-local.js';
+import { eventually } from '../support/eventually.js';
 
 function isRunning(pid: number): boolean {
   try {
@@ -11,16 +12,6 @@ function isRunning(pid: number): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-async function eventually<T>(probe: () => Promise<T | undefined>, what: string, withinMs = 60_000): Promise<T> {
-  const deadline = Date.now() + withinMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
 
@@ -47,12 +38,12 @@ describe('supervised DynamoDB Local', () => {
       expect(lines[0]).toContain(db.endpoint);
     } finally {
       const last = db.pid;
-      process.kill(last, 'SIGSTOP');
+      if (isRunning(last)) process.kill(last, 'SIGSTOP');
       await db.stop();
       client.destroy();
       await eventually(async () => (isRunning(last) ? undefined : true), 'the paused Java process to end', 15_000);
     }
     // Stopped on purpose: not restarted.
     expect(lines).toHaveLength(1);
-  }, 120_000);
+  }, 240_000);
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { accountOf, cachedDirectoryLookup, type DirectoryLookup } from '../../../lambdas/core/accounting/directory-lookup.js';
 import { newApiKeyRecord } from '../../../lambdas/core/auth/api-key.js';
-import { GatewayError, StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { codeOf } from '../../support/error-code.js';
 import type { GroupRecord, OrgSettings } from '../../../lambdas/ports/directory-store.js';
 
 /** The directory port in memory, failing as DynamoDB does while unreachable when `down`. */
@@ -23,13 +24,6 @@ class FakeDirectory {
 }
 
 const key = { ...newApiKeyRecord('sb-grouped', 'grouped', 0), groupId: 'g1' };
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof GatewayError ? `${error.status} ${error.code}` : String(error)),
-  );
-}
 
 describe('cachedDirectoryLookup', () => {
   it('answers from what it last read while the store is unavailable, within the stale-if-error window', async () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKeyRecord } from '../../../lambdas/core/auth/api-key.js';
 import { Authenticator } from '../../../lambdas/core/auth/authenticator.js';
-import { GatewayError, StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { codeOf } from '../../support/error-code.js';
 import type { ApiKeyRecord, KeyStore } from '../../../lambdas/ports/key-store.js';
 
 /** A counting in-memory store: what is tested here is the cache, not DynamoDB. */
@@ -27,13 +28,6 @@ function setup(cacheMaxEntries = 100) {
   const clock = { time: 1_000_000, now: () => clock.time };
   const authenticator = new Authenticator({ store, clock, cacheTtlMs: 10_000, cacheMaxEntries, staleIfErrorMs: 600_000 });
   return { store, clock, authenticator };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof GatewayError ? `${error.status} ${error.code}` : String(error)),
-  );
 }
 
 describe('Authenticator', () => {

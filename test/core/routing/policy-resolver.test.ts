@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { GatewayError, StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { codeOf } from '../../support/error-code.js';
 import { cachedPolicyLookup, resolvePolicyTree } from '../../../lambdas/core/routing/policy-resolver.js';
 import type { Policy } from '../../../lambdas/core/routing/policy-schema.js';
 import type { PolicyScope, PolicyStore } from '../../../lambdas/ports/policy-store.js';
@@ -25,13 +26,6 @@ function fakePolicies(policies: Policy[]) {
 
 const outer: Policy = { name: 'outer', type: 'fallback', models: [{ model: 'mock/fail-503', retries: 0 }, { model: 'policy/inner', retries: 0 }] };
 const inner: Policy = { name: 'inner', type: 'fallback', models: [{ model: 'mock/echo', retries: 0 }] };
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof GatewayError ? `${error.status} ${error.code}` : String(error)),
-  );
-}
 
 describe('cachedPolicyLookup', () => {
   it('resolves a nested policy from what it last read while the store is unavailable, within the stale-if-error window', async () => {
