@@ -17,6 +17,7 @@ export type GatewayErrorCode =
   | 'upstream_timeout'
   | 'upstream_unavailable'
   | 'provider_misconfigured'
+  | 'store_unavailable'
   | 'internal_error';
 
 export interface GatewayErrorOptions {
@@ -43,6 +44,22 @@ export class GatewayError extends Error {
     this.param = options.param ?? null;
     this.type = options.type;
     this.headers = options.headers ?? {};
+  }
+}
+
+/**
+ * The gateway's own store (DynamoDB) could not be reached, did not answer in time, or refused for
+ * load. Always worth retrying, after `retry-after` seconds; caches may answer from what they last
+ * read instead (see ttl-cache.ts).
+ */
+export class StoreUnavailableError extends GatewayError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+    cause?: unknown,
+  ) {
+    super(503, 'store_unavailable', message, { headers: { 'retry-after': String(retryAfterSeconds) }, cause });
+    this.name = 'StoreUnavailableError';
   }
 }
 

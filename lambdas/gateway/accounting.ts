@@ -3,7 +3,7 @@ import { spendScopes, type SpendScope } from '../core/accounting/spend-scopes.js
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { catalogEntry } from '../core/catalog/model-catalog.js';
 import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
-import { GatewayError } from '../core/errors.js';
+import { GatewayError, StoreUnavailableError } from '../core/errors.js';
 import type { Usage } from '../core/schemas/openai-chat-response.js';
 import { usageTags } from '../core/accounting/usage-tags.js';
 import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
@@ -58,7 +58,7 @@ export async function openLedger(
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
   const reserved = capped.length === 0 ? 0 : worstCase(models, bound, deps);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
-  const committed = hold ? await reserve(hold, capped, scopes, at, deps) : undefined;
+  const committed = hold ? await reserve(hold, capped, scopes, at, deps).catch(failClosed) : undefined;
   // When the reservation did not tell, read while the provider works, for the remaining-budget header.
   const snapshot =
     capped.length === 0
@@ -99,7 +99,11 @@ export async function openLedger(
     async release() {
       if (closed) return;
       closed = true;
-      if (hold) await deps.usage.release(hold);
+      if (!hold) return;
+      // The request's own error is what the client needs; an unreleased hold only waits out its lifetime.
+      await deps.usage.release(hold).catch((error: unknown) => {
+        console.error(`The reservation of request ${facts.requestId} could not be released: ${error instanceof Error ? error.message : String(error)}`);
+      });
     },
     async remainingHeaders(charged): Promise<Record<string, string>> {
       if (capped.length === 0) return { 'x-switchboard-budget-remaining': 'unlimited' };
@@ -141,6 +145,16 @@ function worstCase(models: readonly string[], bound: UsageBound, deps: GatewayDe
     most = Math.max(most, requestCostMicros(bound(model, entry), entry, deps.markup));
   }
   return most;
+}
+
+/** A limit applies and the store cannot be asked whether the request fits: refuse rather than serve unchecked. */
+function failClosed(error: unknown): never {
+  if (!(error instanceof StoreUnavailableError)) throw error;
+  throw new StoreUnavailableError(
+    "A spend limit applies to this key and cannot be checked while the gateway's store is unavailable, so the request was not served; try again shortly.",
+    error.retryAfterSeconds,
+    error,
+  );
 }
 
 /** Holds the request's worst case on every capped counter, or throws the 402; resolves with the counters' committed when known. */

@@ -8,6 +8,7 @@ import type { GatewayDeps } from '../gateway/gateway-config.js';
 import { DynamoDbDirectoryStore } from '../adapters/dynamodb/dynamodb-directory-store.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
 import { DynamoDbUsageStore, type UsageWrites } from '../adapters/dynamodb/dynamodb-usage-store.js';
+import { guardStore, type StoreGuardOptions } from '../adapters/dynamodb/store-guard.js';
 import { openAICompatiblePresets } from '../core/providers/openai/openai-compatible-presets.js';
 import { chatProviders } from '../core/providers/registry.js';
 import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
@@ -56,6 +57,13 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_DATA_DIR: z.string().min(1).optional(),
   /** When usage is written: see usageWrites. */
   SWITCHBOARD_USAGE_WRITES: z.union([z.enum(['after-response', 'sync']), z.coerce.number().int().min(1).max(60_000)]).default('after-response'),
+  /** The store (DynamoDB) down or slow: see dynamoDbClient, and the README's Store outage. */
+  SWITCHBOARD_STORE_CONNECT_TIMEOUT_MS: milliseconds(1_000),
+  SWITCHBOARD_STORE_TIMEOUT_MS: milliseconds(2_000),
+  SWITCHBOARD_STORE_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(3),
+  SWITCHBOARD_STORE_DEADLINE_MS: milliseconds(5_000),
+  SWITCHBOARD_STORE_COOLDOWN_MS: milliseconds(1_000),
+  SWITCHBOARD_STORE_STALE_MS: z.coerce.number().int().min(0).default(15 * 60_000),
 });
 
 export type GatewayEnv = z.infer<typeof gatewayEnvSchema>;
@@ -68,15 +76,36 @@ export function parseGatewayEnv(env: NodeJS.ProcessEnv): GatewayEnv {
   throw new Error(`Invalid gateway configuration: ${problems}`);
 }
 
-export function dynamoDbClient(env: GatewayEnv): DynamoDBClient {
-  return new DynamoDBClient({
+/**
+ * The DynamoDB client every store shares. The SDK's defaults wait for ever on a store that
+ * accepts connections and never answers; here each attempt has a connection and a response
+ * limit, a call has a few attempts and one deadline for all of them, and an unavailable store
+ * is one error (503 `store_unavailable`, see store-guard.ts). A healthy store never meets them.
+ */
+export function dynamoDbClient(env: GatewayEnv, guard: Partial<Pick<StoreGuardOptions, 'clock' | 'log'>> = {}): DynamoDBClient {
+  const client = new DynamoDBClient({
     region: env.AWS_REGION,
     ...(env.DYNAMODB_ENDPOINT ? { endpoint: env.DYNAMODB_ENDPOINT } : {}),
     // DynamoDB Local accepts any credentials; a machine with none configured must still work.
     ...(env.DYNAMODB_ENDPOINT && !env.AWS_ACCESS_KEY_ID
       ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } }
       : {}),
+    maxAttempts: env.SWITCHBOARD_STORE_ATTEMPTS,
+    requestHandler: {
+      connectionTimeout: env.SWITCHBOARD_STORE_CONNECT_TIMEOUT_MS,
+      requestTimeout: env.SWITCHBOARD_STORE_TIMEOUT_MS,
+      throwOnRequestTimeout: true,
+      // Also the longest silence while an answer's body arrives.
+      socketTimeout: env.SWITCHBOARD_STORE_TIMEOUT_MS,
+    },
   });
+  guardStore(client, {
+    deadlineMs: env.SWITCHBOARD_STORE_DEADLINE_MS,
+    cooldownMs: env.SWITCHBOARD_STORE_COOLDOWN_MS,
+    clock: guard.clock ?? systemClock,
+    log: guard.log ?? ((line) => console.error(line)),
+  });
+  return client;
 }
 
 /** The prefix of each provider's conventional variables: `<PREFIX>_API_KEY`, `<PREFIX>_BASE_URL`. */
@@ -114,6 +143,7 @@ function authenticator(env: GatewayEnv, dynamodb: DynamoDBClient): Authenticator
     clock: systemClock,
     cacheTtlMs: env.SWITCHBOARD_KEY_CACHE_TTL_MS,
     cacheMaxEntries: 10_000,
+    staleIfErrorMs: env.SWITCHBOARD_STORE_STALE_MS,
   });
 }
 
@@ -133,11 +163,13 @@ export function gatewayDeps(
       new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
+      env.SWITCHBOARD_STORE_STALE_MS,
     ),
     directory: cachedDirectoryLookup(
       new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE),
       systemClock,
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
+      env.SWITCHBOARD_STORE_STALE_MS,
     ),
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) }),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,

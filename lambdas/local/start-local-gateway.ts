@@ -16,7 +16,7 @@ import {
 import { createManagementHandler } from '../handlers/management-handler.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
 import type { KeyKind } from '../ports/key-store.js';
-import { startDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { superviseDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ensureTables } from './ensure-tables.js';
 import { functionUrlServer, type BufferedHandler } from './function-url-server.js';
 import type { StreamingHandler } from './lambda-streaming-shim.js';
@@ -42,6 +42,15 @@ export interface LocalGateway {
 
 const managementPathPrefix = '/v1/manage/';
 const localUsageWritesEveryMs = 50;
+/**
+ * DynamoDB Local is a JVM sharing this machine, and stalls for seconds when the machine is busy,
+ * where DynamoDB answers in milliseconds: its calls get more room before they count as an outage.
+ */
+const localStoreLimits = {
+  SWITCHBOARD_STORE_CONNECT_TIMEOUT_MS: '5000',
+  SWITCHBOARD_STORE_TIMEOUT_MS: '5000',
+  SWITCHBOARD_STORE_DEADLINE_MS: '15000',
+};
 
 /**
  * The local twin of the deployed gateway: DynamoDB Local (unless DYNAMODB_ENDPOINT points
@@ -54,12 +63,16 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
   if (!options.env.DYNAMODB_ENDPOINT) {
     const dbPath = join(dataDir, 'dynamodb');
     if (!options.inMemory) mkdirSync(dbPath, { recursive: true });
-    dynamoDbLocal = await startDynamoDbLocal(options.inMemory ? {} : { dbPath });
+    // Supervised: if Java dies, it is started again on the same port and data, and the gateway
+    // answers 503 store_unavailable meanwhile (see gateway-env.ts dynamoDbClient).
+    dynamoDbLocal = await superviseDynamoDbLocal({ ...(options.inMemory ? {} : { dbPath }), log: (line) => console.error(line) });
+    console.log(`DynamoDB Local is running on ${dynamoDbLocal.endpoint} (pid ${dynamoDbLocal.pid}); it is restarted if it stops.`);
   }
   try {
     const env = parseGatewayEnv({
       // A long-running server can batch usage writes; stop() writes what waits.
       SWITCHBOARD_USAGE_WRITES: String(localUsageWritesEveryMs),
+      ...localStoreLimits,
       ...options.env,
       DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint,
       // Usage that cannot be written waits in a file there (dead-letters/usage.jsonl) for replay.

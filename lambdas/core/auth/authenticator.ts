@@ -11,18 +11,23 @@ export interface AuthenticatorOptions {
   cacheTtlMs: number;
   /** Bounds memory when callers try many random keys. */
   cacheMaxEntries: number;
+  /**
+   * How long past `cacheTtlMs` a lookup is still trusted while the key store is unavailable, so
+   * an outage turns away only keys not seen within that time (with 503, not 401). Default 0.
+   */
+  staleIfErrorMs?: number;
 }
 
 /**
  * Resolves a presented key to its record, keeping recent lookups in memory so the hot path
- * pays a DynamoDB read only once per key per TTL and Lambda instance.
+ * pays a DynamoDB read only once per key per TTL and Lambda instance (concurrent first requests
+ * with one key share that read).
  */
 export class Authenticator {
   private readonly cache: TtlCache<ApiKeyRecord | undefined>;
-  private readonly inFlight = new Map<string, Promise<ApiKeyRecord | undefined>>();
 
   constructor(private readonly options: AuthenticatorOptions) {
-    this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries);
+    this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries, options.staleIfErrorMs);
   }
 
   /** Resolves the key to its record if it exists, is enabled, unexpired and of the given kind. */
@@ -50,17 +55,7 @@ export class Authenticator {
     return record;
   }
 
-  private async lookup(keyHash: string): Promise<ApiKeyRecord | undefined> {
-    const cached = this.cache.get(keyHash, this.options.clock.now());
-    if (cached) return cached.value;
-
-    // Concurrent first requests with one key share a single read.
-    const pending = this.inFlight.get(keyHash);
-    if (pending) return pending;
-    const read = this.options.store.findByHash(keyHash).finally(() => this.inFlight.delete(keyHash));
-    this.inFlight.set(keyHash, read);
-    const record = await read;
-    this.cache.set(keyHash, record, this.options.clock.now());
-    return record;
+  private lookup(keyHash: string): Promise<ApiKeyRecord | undefined> {
+    return this.cache.through(keyHash, this.options.clock, () => this.options.store.findByHash(keyHash));
   }
 }

@@ -46,10 +46,12 @@ export async function resolvePolicyTree(
 
 /**
  * A PolicyLookup over a store with a short in-memory cache, so the hot path reads DynamoDB at
- * most once per policy and TTL while an edit still takes effect within seconds.
+ * most once per policy and TTL while an edit still takes effect within seconds. While the store
+ * is unavailable, a policy read up to `staleIfErrorMs` before is still used; else the lookup
+ * fails (503).
  */
-export function cachedPolicyLookup(store: PolicyStore, clock: Clock, ttlMs: number): PolicyLookup {
-  const cache = new TtlCache<Policy | undefined>(ttlMs, 1_000);
+export function cachedPolicyLookup(store: PolicyStore, clock: Clock, ttlMs: number, staleIfErrorMs = 0): PolicyLookup {
+  const cache = new TtlCache<Policy | undefined>(ttlMs, 1_000, staleIfErrorMs);
   const read = async (scope: PolicyScope, name: string): Promise<Policy | undefined> => {
     const key = scope.kind === 'org' ? `org/${name}` : `key#${scope.apiKeyId}/${name}`;
     return cache.through(key, clock, () => store.get(scope, name));

@@ -1,15 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { hashApiKey, newApiKeyRecord } from '../../../lambdas/core/auth/api-key.js';
 import { Authenticator } from '../../../lambdas/core/auth/authenticator.js';
-import { GatewayError } from '../../../lambdas/core/errors.js';
+import { StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { codeOf } from '../../support/error-code.js';
 import type { ApiKeyRecord, KeyStore } from '../../../lambdas/ports/key-store.js';
 
 /** A counting in-memory store: what is tested here is the cache, not DynamoDB. */
 class CountingKeyStore implements Pick<KeyStore, 'findByHash' | 'putIfAbsent'> {
   readonly records = new Map<string, ApiKeyRecord>();
   reads = 0;
+  /** Set: reads fail as they do while DynamoDB cannot be reached. */
+  down = false;
   async findByHash(keyHash: string) {
     this.reads++;
+    if (this.down) throw new StoreUnavailableError('The store is unavailable.', 1);
     return this.records.get(keyHash);
   }
   async putIfAbsent(record: ApiKeyRecord) {
@@ -22,15 +26,8 @@ class CountingKeyStore implements Pick<KeyStore, 'findByHash' | 'putIfAbsent'> {
 function setup(cacheMaxEntries = 100) {
   const store = new CountingKeyStore();
   const clock = { time: 1_000_000, now: () => clock.time };
-  const authenticator = new Authenticator({ store, clock, cacheTtlMs: 10_000, cacheMaxEntries });
+  const authenticator = new Authenticator({ store, clock, cacheTtlMs: 10_000, cacheMaxEntries, staleIfErrorMs: 600_000 });
   return { store, clock, authenticator };
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string | undefined> {
-  return promise.then(
-    () => undefined,
-    (error: unknown) => (error instanceof GatewayError ? `${error.status} ${error.code}` : String(error)),
-  );
 }
 
 describe('Authenticator', () => {
@@ -81,6 +78,37 @@ describe('Authenticator', () => {
     expect(store.reads).toBe(3);
     await codeOf(authenticator.authenticate('sb-a'));
     expect(store.reads).toBe(4);
+  });
+
+  it('while the store is unavailable, accepts keys seen within the stale-if-error window and answers 503 (not 401) for others', async () => {
+    const { store, clock, authenticator } = setup();
+    await store.putIfAbsent(newApiKeyRecord('sb-recent', 'recent', 0));
+    await store.putIfAbsent(newApiKeyRecord('sb-old', 'old', 0));
+    await authenticator.authenticate('sb-old');
+    clock.time += 100_000;
+    await authenticator.authenticate('sb-recent');
+    expect(await codeOf(authenticator.authenticate('sb-unknown'))).toBe('401 invalid_api_key');
+    store.down = true;
+    clock.time += 510_001;
+    expect(await codeOf(authenticator.authenticate('sb-recent'))).toBeUndefined();
+    expect(await codeOf(authenticator.authenticate('sb-unknown'))).toBe('401 invalid_api_key');
+    expect(await codeOf(authenticator.authenticate('sb-old'))).toBe('503 store_unavailable');
+    expect(await codeOf(authenticator.authenticate('sb-never-seen'))).toBe('503 store_unavailable');
+    store.down = false;
+    expect(await codeOf(authenticator.authenticate('sb-old'))).toBeUndefined();
+    expect(await codeOf(authenticator.authenticate('sb-never-seen'))).toBe('401 invalid_api_key');
+  });
+
+  it('keeps refusing a disabled or expired key from its stale record', async () => {
+    const { store, clock, authenticator } = setup();
+    await store.putIfAbsent({ ...newApiKeyRecord('sb-off', 'off', 0), disabled: true });
+    await store.putIfAbsent({ ...newApiKeyRecord('sb-ending', 'ending', 0), expiresAt: clock.time + 20_000 });
+    expect(await codeOf(authenticator.authenticate('sb-off'))).toBe('401 api_key_disabled');
+    expect(await codeOf(authenticator.authenticate('sb-ending'))).toBeUndefined();
+    store.down = true;
+    clock.time += 20_000;
+    expect(await codeOf(authenticator.authenticate('sb-off'))).toBe('401 api_key_disabled');
+    expect(await codeOf(authenticator.authenticate('sb-ending'))).toBe('401 api_key_expired');
   });
 
   it('hashes keys with SHA-256', () => {

@@ -53,9 +53,9 @@ describe('the requesty extension at the edge', () => {
   it('refuses nested extra values, however deep, naming the field', () => {
     expect(refusal(chat({ requesty: { extra: { team: { name: 'search' } } } }))).toMatchObject({ param: 'requesty.extra.team' });
     expect(refusal(chat({ requesty: { extra: { team: ['search'] } } }))?.message).toMatch(/string, number, boolean or null/);
-    // Deeper than JSON.stringify can go without overflowing the stack; JSON.parse copes.
+    // Deeper than JSON.stringify can go without overflowing the stack: refused before anything walks into it.
     const deep = `{"model":"openai/gpt-4o-mini","messages":[{"role":"user","content":"Hi"}],"requesty":{"extra":{"deep":${'{"a":'.repeat(200_000)}1${'}'.repeat(200_000)}}}}`;
-    expect(refusal(deep)).toMatchObject({ param: 'requesty.extra.deep' });
+    expect(refusal(deep)?.message).toMatch(/nests arrays and objects deeper than/);
     expect(refusal(chat({ requesty: { extra: nested(5) } }))).toMatchObject({ param: 'requesty.extra.a' });
   });
 
