@@ -17,8 +17,7 @@ import type { GatewayDeps } from './gateway-config.js';
 export interface Ledger {
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
-   * (undefined, and nothing charged, when the model is not priced). Never fails: a write that
-   * cannot be made is logged.
+   * (undefined, and nothing charged, when the model is not priced). Never fails.
    */
   settle(model: string, usage: Usage): Promise<{ cost: number | undefined; charged: number }>;
   /** Gives the reservation back: the request served nothing. Does nothing after settling. */
@@ -74,7 +73,8 @@ export async function openLedger(
       closed = true;
       const cost = costMicros(model, usage, deps);
       const charged = cost ?? 0;
-      const settled = deps.usage.settle(
+      // The answer is the client's either way: usage that cannot be written goes to the store's dead letters.
+      await deps.usage.settle(
         {
           requestId: facts.requestId,
           keyId: account.key.id,
@@ -89,11 +89,6 @@ export async function openLedger(
         scopes.map((scope) => scope.counter),
         hold,
       );
-      // The answer is the client's either way: a failed write must not turn it into an error.
-      // The reservation then stays held until it expires, so no limit is passed meanwhile.
-      await settled.catch((error: unknown) => {
-        console.error(`Usage of request ${facts.requestId} (key ${account.key.id}) could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
-      });
       return { cost, charged };
     },
     async release() {

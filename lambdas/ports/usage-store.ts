@@ -15,6 +15,7 @@ export interface UsageStore {
    * reservation if it held one. Each request is settled once; a retried write counts once. A
    * settlement that cannot be written (after a few retries) goes to the store's dead letters,
    * to be replayed: it never fails another request's settlement, and is never silently lost.
+   * Never rejects.
    */
   settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void>;
   /** Writes settlements still waiting to be written, and waits for those being written (see write-behind in the DynamoDB store). */
