@@ -1,6 +1,12 @@
 import type { z } from 'zod';
 import { GatewayError } from '../core/errors.js';
 
+/**
+ * Far deeper than any real request, far shallower than what recursive code survives:
+ * `JSON.stringify`, which sends a body upstream, overflows the stack near 10,000 levels.
+ */
+export const maxJsonDepth = 128;
+
 /** Parses a JSON body against a schema; the first problem becomes a 400 naming its `param`. */
 export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema): z.infer<Schema> {
   let json: unknown;
@@ -8,6 +14,11 @@ export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema
     json = JSON.parse(body);
   } catch {
     throw new GatewayError(400, 'invalid_json', 'The request body is not valid JSON.', {
+      type: 'invalid_request_error',
+    });
+  }
+  if (nestsDeeperThan(body, maxJsonDepth)) {
+    throw new GatewayError(400, 'invalid_json', `The request body nests arrays and objects deeper than ${maxJsonDepth} levels.`, {
       type: 'invalid_request_error',
     });
   }
@@ -51,3 +62,27 @@ function paramPath(path: readonly PropertyKey[]): string | null {
 function issueMessage(issue: z.core.$ZodIssue): string {
   return issue.message.endsWith('.') ? issue.message : `${issue.message}.`;
 }
+
+/** Counts brackets outside strings in text already known to be valid JSON: no recursion, one pass. */
+function nestsDeeperThan(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const char = json.charCodeAt(i);
+    if (inString) {
+      if (char === backslash) i++;
+      else if (char === quote) inString = false;
+    } else if (char === quote) inString = true;
+    else if (char === openBrace || char === openBracket) {
+      if (++depth > limit) return true;
+    } else if (char === closeBrace || char === closeBracket) depth--;
+  }
+  return false;
+}
+
+const quote = 0x22;
+const backslash = 0x5c;
+const openBrace = 0x7b;
+const closeBrace = 0x7d;
+const openBracket = 0x5b;
+const closeBracket = 0x5d;
