@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Writable } from 'node:stream';
+import { Socket } from 'node:net';
+import { Writable, type Duplex } from 'node:stream';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { ResponsePrelude, StreamingHandler, StreamingResponseStream } from './lambda-streaming-shim.js';
 
@@ -20,10 +21,11 @@ export type LocalFunction =
  * A streaming function's writes go straight to the socket as they happen.
  */
 export function functionUrlServer(functionFor: (path: string) => LocalFunction): Server {
-  return createServer((req, res) => {
+  const server = createServer((req, res) => {
     readBody(req)
       .then((body) => {
         if (body === undefined) return refuseOversized(res);
+        if (!requestUrl(req.url)) return refuseUnparsable(res);
         const requestId = randomUUID();
         const event = functionUrlEvent(req, body, requestId);
         const target = functionFor(event.rawPath);
@@ -39,6 +41,8 @@ export function functionUrlServer(functionFor: (path: string) => LocalFunction):
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
   });
+  server.on('clientError', answerClientError);
+  return server;
 }
 
 async function invokeStreaming(
@@ -105,7 +109,7 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
 }
 
 function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string): LambdaFunctionURLEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url) ?? new URL('http://localhost/');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -177,4 +181,47 @@ function refuseOversized(res: ServerResponse): void {
       },
     }),
   );
+}
+
+/**
+ * The request target as Lambda's raw path sees it: `//v1/models` is that path, not the host
+ * `v1` that `new URL` would read; an absolute target (`http://host/path`) gives its path.
+ * Undefined when the target cannot be read at all (`http://[`).
+ */
+function requestUrl(target = '/'): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseUnparsable(res: ServerResponse): void {
+  res.writeHead(400, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(invalidHttpBody('The request target is not a valid path or URL.')));
+}
+
+function invalidHttpBody(message: string) {
+  return { error: { message, type: 'invalid_request_error', code: 'invalid_http', param: null } };
+}
+
+const clientErrorAnswers: Readonly<Record<string, readonly [number, string, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are larger than the server accepts (16 KB).'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request was not received in time.'],
+};
+
+/**
+ * What Node's HTTP parser cannot read (a malformed request line or header, a broken chunked
+ * body, oversized headers) gets an error in OpenAI's shape, like every error raised before the
+ * route is known, instead of Node's bodiless 400. Only before anything was written on the
+ * connection, as Node's own answer: after that, the connection is just closed.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (socket instanceof Socket && socket.writable && socket.bytesWritten === 0) {
+    const [status, reason, message] = clientErrorAnswers[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+    const body = JSON.stringify(invalidHttpBody(message));
+    const head = `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
+    return void socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
+  }
+  socket.destroy();
 }
