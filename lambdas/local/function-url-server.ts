@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Socket } from 'node:net';
 import { Writable, type Duplex } from 'node:stream';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { ResponsePrelude, StreamingHandler, StreamingResponseStream } from './lambda-streaming-shim.js';
@@ -21,7 +20,10 @@ export type LocalFunction =
  * A streaming function's writes go straight to the socket as they happen.
  */
 export function functionUrlServer(functionFor: (path: string) => LocalFunction): Server {
+  const responding = new WeakMap<Duplex, ServerResponse>();
   const server = createServer((req, res) => {
+    responding.set(req.socket, res);
+    res.once('close', () => responding.get(req.socket) === res && responding.delete(req.socket));
     readBody(req)
       .then((body) => {
         if (body === undefined) return refuseOversized(res);
@@ -41,7 +43,7 @@ export function functionUrlServer(functionFor: (path: string) => LocalFunction):
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
   });
-  server.on('clientError', answerClientError);
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(error, socket, responding.get(socket)));
   return server;
 }
 
@@ -207,21 +209,32 @@ function invalidHttpBody(message: string) {
 
 const clientErrorAnswers: Readonly<Record<string, readonly [number, string, string]>> = {
   HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are larger than the server accepts (16 KB).'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'The chunk extensions are larger than the server accepts.'],
   ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request was not received in time.'],
 };
+
+/** How long a refused connection is read on, so that the client can finish sending and read the refusal. */
+const lingerMs = 5_000;
+const refused = new WeakSet<Duplex>();
 
 /**
  * What Node's HTTP parser cannot read (a malformed request line or header, a broken chunked
  * body, oversized headers) gets an error in OpenAI's shape, like every error raised before the
- * route is known, instead of Node's bodiless 400. Only before anything was written on the
- * connection, as Node's own answer: after that, the connection is just closed.
+ * route is known, instead of Node's bodiless 400. As Node's own answer, only when no response
+ * on the connection has started: otherwise the connection is just closed. The rest of the
+ * request is read and dropped: closing with unread bytes would reset the connection, and the
+ * reset would take the answer with it while the client is still sending (oversized headers).
  */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (socket instanceof Socket && socket.writable && socket.bytesWritten === 0) {
-    const [status, reason, message] = clientErrorAnswers[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
-    const body = JSON.stringify(invalidHttpBody(message));
-    const head = `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
-    return void socket.end(`${head}\r\n\r\n${body}`, () => socket.destroy());
-  }
-  socket.destroy();
+function answerClientError(error: Error & { code?: string }, socket: Duplex, inFlight: ServerResponse | undefined): void {
+  if (refused.has(socket)) return;
+  refused.add(socket);
+  if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
+  const [status, reason, message] = clientErrorAnswers[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+  const body = JSON.stringify(invalidHttpBody(message));
+  const head = `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
+  socket.end(`${head}\r\n\r\n${body}`);
+  const linger = setTimeout(() => socket.destroy(), lingerMs);
+  socket.once('close', () => clearTimeout(linger));
+  socket.once('end', () => socket.destroy());
+  socket.resume();
 }

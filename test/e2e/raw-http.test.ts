@@ -1,6 +1,7 @@
+import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
-import { rawHttp } from '../support/raw-http.js';
+import { parseResponses, rawHttp, type RawResponse } from '../support/raw-http.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 let gateway: LocalGateway;
@@ -54,4 +55,31 @@ describe('the local server, given what no HTTP client library would send', () =>
     const { responses } = await send(`GET http://elsewhere/v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${testKey}\r\nConnection: close\r\n\r\n`);
     expect(responses.map((r) => r.status)).toEqual([200]);
   });
+
+  it('answers oversized headers on a connection that already served a request (as clients pooling connections send them)', async () => {
+    const responses = await keepAliveExchange([
+      `GET /v1/models HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${testKey}\r\n\r\n`,
+      `GET /v1/models HTTP/1.1\r\nHost: x\r\nX: ${'a'.repeat(20_000)}\r\n\r\n`,
+    ]);
+    expect(responses.map((r) => r.status)).toEqual([200, 431]);
+    expect(JSON.parse(responses[1]?.body ?? '')).toEqual(openAIError('invalid_http'));
+  });
 });
+
+/** Sends each request once the answers to the ones before it are in, on one connection, until the server closes it. */
+function keepAliveExchange(requests: string[]): Promise<RawResponse[]> {
+  const { hostname, port } = new URL(gateway.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname);
+    let received = Buffer.alloc(0);
+    let sent = 0;
+    const sendNext = () => socket.write(Buffer.from(requests[sent++] ?? '', 'latin1'));
+    socket.on('data', (chunk: Buffer) => {
+      received = Buffer.concat([received, chunk]);
+      if (sent < requests.length && parseResponses(received).responses.length === sent) sendNext();
+    });
+    socket.on('close', () => resolve(parseResponses(received).responses));
+    socket.on('error', reject);
+    sendNext();
+  });
+}
