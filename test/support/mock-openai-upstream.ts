@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo-key.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
@@ -14,7 +15,8 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * - `limited-<n>-<ms>-<tag>`: 429 with `retry-after-ms: <ms>` (none when <ms> is `none`) for the
  *   first n requests, then normal;
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
- * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds.
+ * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds;
+ * - `echo-key-error`, `echo-key-partial`, `echo-key-midstream`: quote the key sent (mock-echo-key.ts).
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
@@ -64,6 +66,8 @@ export class MockOpenAIUpstream extends MockUpstream {
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
     const model = String(body.model);
     const stream = body.stream === true;
+    const echo = echoKeyMode(model);
+    if (echo) return answerEchoingKey('openai', echo, presentedUpstreamKey('openai', req.headers), stream, res);
     const errorStatus = /^error-(\d{3})$/.exec(model);
     if (errorStatus) return sendError(res, Number(errorStatus[1]));
     const flaky = /^(flaky|limited)-(\d+)-(?:(\d+|none)-)?/.exec(model);
