@@ -25,15 +25,17 @@ export function toOpenAIError(
 ): { status: number; headers: Record<string, string>; body: OpenAIErrorBody } {
   const known = error instanceof GatewayError ? error : undefined;
   const status = known?.status ?? 500;
+  // A provider's error fields are relayed, and a provider may quote the key it was sent in any of them.
+  const redact = <T extends string | null | undefined>(text: T) => (typeof text === 'string' ? redactSecrets(text, knownSecrets) : text);
   return {
     status,
     headers: known?.headers ?? {},
     body: {
       error: {
-        message: known ? redactSecrets(known.message, knownSecrets) : 'The gateway failed unexpectedly.',
-        type: known?.type ?? typeForStatus(status),
-        code: known?.code ?? 'internal_error',
-        param: known?.param ?? null,
+        message: known ? redact(known.message) : 'The gateway failed unexpectedly.',
+        type: redact(known?.type) ?? typeForStatus(status),
+        code: redact(known?.code) ?? 'internal_error',
+        param: redact(known?.param) ?? null,
       },
     },
   };

@@ -82,6 +82,7 @@ function bodyFor(route: FuzzRoute): fc.Arbitrary<Body> {
     { weight: 40, arbitrary: structured },
     { weight: 6, arbitrary: broken },
     ...unrelated,
+    // About one body in a thousand is huge: each costs megabytes on the wire.
     { weight: 1, arbitrary: fc.nat(19).chain((n) => (n === 0 ? hugeBody.map((bytes) => ({ shape: 'huge', bytes })) : valid.map(json('valid')))) },
   );
 }
