@@ -25,6 +25,7 @@ const started = Date.now();
 const fuzz = await startFuzzGateway();
 process.once('SIGINT', () => void fuzz.stop().finally(() => process.exit(130)));
 let lastProgress = 0;
+let failuresShown = 0;
 let report: FuzzReport | undefined;
 try {
   report = await runFuzz(fuzz.target, {
@@ -35,7 +36,9 @@ try {
     includeKnownBugs: values['include-known-bugs'],
     ...(values.path ? { path: values.path } : {}),
     onProgress: (progress) => {
-      if (progress.inputsTried - lastProgress < 5_000 && progress.inputsTried < inputs) return;
+      for (const failure of progress.failures.slice(failuresShown)) console.log(`  failure (seed ${failure.seed}, path ${failure.path}):\n    ${failure.problem.replaceAll('\n', '\n    ')}`);
+      failuresShown = progress.failures.length;
+      if (progress.inputsTried - lastProgress < 5_000) return;
       lastProgress = progress.inputsTried;
       console.log(`  ${progress.inputsTried} inputs, ${progress.failures.length} failures, ${Math.round((Date.now() - started) / 1000)} s`);
     },

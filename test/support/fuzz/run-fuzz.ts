@@ -99,6 +99,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
           problem: details.errorInstance instanceof Error ? details.errorInstance.message : String(details.errorInstance),
           input: excerpt(fc.stringify(details.counterexample), 2_000),
         });
+        options.onProgress?.(report);
       }
       if (options.path) break;
       // The next seed is derived, not random: a whole run replays from its first seed.
