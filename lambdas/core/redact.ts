@@ -16,13 +16,20 @@ const keyCharacterRun = /[A-Za-z0-9_\-+/=.~*]{12,}/g;
 const fragmentLength = 12;
 
 export function redactSecrets(text: string, knownSecrets: readonly string[] = []): string {
+  // Public key ids share the `key_` prefix with some providers' secrets but are not secret.
+  return redactKnownSecrets(text, knownSecrets).replace(keyShapedToken, (token) => (apiKeyIdPattern.test(token) ? token : '[redacted]'));
+}
+
+/**
+ * Only the secrets given, whole or in pieces: for identifiers such as error codes, which the
+ * key-shaped pattern would mistake for keys (`key_not_found`).
+ */
+export function redactKnownSecrets(text: string, knownSecrets: readonly string[]): string {
   let redacted = text;
   for (const secret of knownSecrets) {
     if (secret.length >= 8) redacted = redacted.split(secret).join('[redacted]');
   }
-  redacted = redactFragments(redacted, knownSecrets);
-  // Public key ids share the `key_` prefix with some providers' secrets but are not secret.
-  return redacted.replace(keyShapedToken, (token) => (apiKeyIdPattern.test(token) ? token : '[redacted]'));
+  return redactFragments(redacted, knownSecrets);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../lambdas/core/errors.js';
+import { GatewayError, ProviderError } from '../../lambdas/core/errors.js';
 import { toOpenAIError } from '../../lambdas/gateway/openai-error-body.js';
 
 describe('toOpenAIError', () => {
@@ -9,6 +9,11 @@ describe('toOpenAIError', () => {
     expect(toOpenAIError(error, [secret]).body).toEqual({
       error: { message: 'bad key [redacted]', type: '[redacted]', code: 'key:[redacted]', param: '[redacted]' },
     });
+  });
+
+  it('keeps its own codes, which the key-shaped pattern would take for keys', () => {
+    const error = new GatewayError(404, 'key_not_found', 'No API key with id "nope".', { param: 'id' });
+    expect(toOpenAIError(error, ['q7Hn2Lx9Vb4Tz8Wk3Pm6Rd1Fs5']).body.error).toMatchObject({ code: 'key_not_found', param: 'id' });
   });
 
   it('answers anything else with a generic 500 that says nothing of it', () => {
