@@ -228,7 +228,8 @@ const refused = new WeakSet<Duplex>();
 function answerClientError(error: Error & { code?: string }, socket: Duplex, inFlight: ServerResponse | undefined): void {
   if (refused.has(socket)) return;
   refused.add(socket);
-  if (!socket.writable || inFlight?.headersSent) return void socket.destroy();
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
   const [status, reason, message] = clientErrorAnswers[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
   const body = JSON.stringify(invalidHttpBody(message));
   const head = `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
