@@ -1,5 +1,5 @@
 import { GatewayError } from '../core/errors.js';
-import { redactSecrets } from '../core/redact.js';
+import { redactKnownSecrets, redactSecrets } from '../core/redact.js';
 
 export interface OpenAIErrorBody {
   error: { message: string; type: string; code: string | null; param: string | null };
@@ -25,15 +25,18 @@ export function toOpenAIError(
 ): { status: number; headers: Record<string, string>; body: OpenAIErrorBody } {
   const known = error instanceof GatewayError ? error : undefined;
   const status = known?.status ?? 500;
+  // A provider's error fields are relayed, and a provider may quote the key it was sent in any of
+  // them; `type` and `code` are identifiers (`key_not_found`), so only known secrets go from those.
+  const identifier = (text: string | undefined) => (text === undefined ? undefined : redactKnownSecrets(text, knownSecrets));
   return {
     status,
     headers: known?.headers ?? {},
     body: {
       error: {
         message: known ? redactSecrets(known.message, knownSecrets) : 'The gateway failed unexpectedly.',
-        type: known?.type ?? typeForStatus(status),
-        code: known?.code ?? 'internal_error',
-        param: known?.param ?? null,
+        type: identifier(known?.type) ?? typeForStatus(status),
+        code: identifier(known?.code) ?? 'internal_error',
+        param: known?.param ? redactSecrets(known.param, knownSecrets) : null,
       },
     },
   };

@@ -2,13 +2,16 @@ import type { z } from 'zod';
 import { GatewayError } from '../core/errors.js';
 import { jsonNestsDeeperThan } from './json-depth.js';
 
-/** Deeper than any real request (JSON schemas included), shallow enough for every recursive step after parsing. */
-const maxNesting = 64;
+/**
+ * Far deeper than any real request, far shallower than what recursive code survives:
+ * `JSON.stringify`, which sends a body upstream, overflows the stack near 10,000 levels.
+ */
+export const maxJsonDepth = 128;
 
 /** Parses a JSON body against a schema; the first problem becomes a 400 naming its `param`. */
 export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema): z.infer<Schema> {
-  if (jsonNestsDeeperThan(body, maxNesting)) {
-    throw new GatewayError(400, 'invalid_request', `The request body nests arrays and objects deeper than ${maxNesting} levels.`, {
+  if (jsonNestsDeeperThan(body, maxJsonDepth)) {
+    throw new GatewayError(400, 'invalid_request', `The request body nests arrays and objects deeper than ${maxJsonDepth} levels.`, {
       type: 'invalid_request_error',
     });
   }

@@ -67,13 +67,9 @@ async function dispatch<Deps extends RoutingDeps>(
   deps: Deps,
 ): Promise<GatewayResponse> {
   const path = request.path.length > 1 ? request.path.replace(/\/+$/, '') : request.path;
-  let params: Record<string, string> = {};
-  const route = routes.find(({ pattern, names }) => {
-    const match = pattern.exec(path);
-    if (match) params = Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
-    return match !== null;
-  });
-  if (!route) throw new GatewayError(404, 'not_found', `No route for ${request.method} ${path}.`);
+  const found = matchRoute(routes, path);
+  if (!found) throw new GatewayError(404, 'not_found', `No route for ${request.method} ${path}.`);
+  const { route, match } = found;
   const handler = Object.hasOwn(route.methods, request.method) ? route.methods[request.method] : undefined;
   if (!handler) {
     throw new GatewayError(405, 'method_not_allowed', `${request.method} is not allowed on ${path}.`, {
@@ -87,7 +83,23 @@ async function dispatch<Deps extends RoutingDeps>(
       `The request body is larger than the gateway's limit of ${deps.limits.maxBodyBytes} bytes.`,
     );
   }
-  return handler(request, deps, params);
+  return handler(request, deps, decodedParams(route.names, match, path));
+}
+
+function matchRoute<Deps>(routes: CompiledRoute<Deps>[], path: string) {
+  for (const route of routes) {
+    const match = route.pattern.exec(path);
+    if (match) return { route, match };
+  }
+  return undefined;
+}
+
+function decodedParams(names: readonly string[], match: RegExpExecArray, path: string): Record<string, string> {
+  try {
+    return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+  } catch {
+    throw new GatewayError(400, 'invalid_request', `The path ${path} is not valid percent-encoded UTF-8.`, { param: 'path' });
+  }
 }
 
 /** Only the error's class and stack: messages of unexpected errors may quote request data. */

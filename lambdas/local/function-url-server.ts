@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { Writable } from 'node:stream';
+import { Writable, type Duplex } from 'node:stream';
 import type { LambdaFunctionURLEvent, LambdaFunctionURLResult } from 'aws-lambda';
 import type { ResponsePrelude, StreamingHandler, StreamingResponseStream } from './lambda-streaming-shim.js';
 
@@ -33,10 +33,14 @@ export type LocalFunction =
  * A streaming function's writes go straight to the socket as they happen.
  */
 export function functionUrlServer(functionFor: (path: string) => LocalFunction): Server {
-  return createServer(serverTimeouts, (req, res) => {
+  const responding = new WeakMap<Duplex, ServerResponse>();
+  const server = createServer(serverTimeouts, (req, res) => {
+    responding.set(req.socket, res);
+    res.once('close', () => responding.get(req.socket) === res && responding.delete(req.socket));
     readBody(req)
       .then((body) => {
         if (body === undefined) return refuseOversized(res);
+        if (!requestUrl(req.url)) return refuseUnparsable(res);
         const requestId = randomUUID();
         const event = functionUrlEvent(req, body, requestId);
         const target = functionFor(event.rawPath);
@@ -52,6 +56,8 @@ export function functionUrlServer(functionFor: (path: string) => LocalFunction):
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
   });
+  server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(error, socket, responding.get(socket)));
+  return server;
 }
 
 async function invokeStreaming(
@@ -120,7 +126,7 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
 }
 
 function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string): LambdaFunctionURLEvent {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url) ?? new URL('http://localhost/');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) {
     if (value !== undefined && name !== 'cookie') headers[name] = Array.isArray(value) ? value.join(',') : value;
@@ -196,4 +202,59 @@ function refuseOversized(res: ServerResponse): void {
       },
     }),
   );
+}
+
+/**
+ * The request target as Lambda's raw path sees it: `//v1/models` is that path, not the host
+ * `v1` that `new URL` would read; an absolute target (`http://host/path`) gives its path.
+ * Undefined when the target cannot be read at all (`http://[`).
+ */
+function requestUrl(target = '/'): URL | undefined {
+  try {
+    return target.startsWith('/') ? new URL(`http://localhost${target}`) : new URL(target, 'http://localhost');
+  } catch {
+    return undefined;
+  }
+}
+
+function refuseUnparsable(res: ServerResponse): void {
+  res.writeHead(400, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(invalidHttpBody('The request target is not a valid path or URL.')));
+}
+
+function invalidHttpBody(message: string) {
+  return { error: { message, type: 'invalid_request_error', code: 'invalid_http', param: null } };
+}
+
+const clientErrorAnswers: Readonly<Record<string, readonly [number, string, string]>> = {
+  HPE_HEADER_OVERFLOW: [431, 'Request Header Fields Too Large', 'The request headers are larger than the server accepts (16 KB).'],
+  HPE_CHUNK_EXTENSIONS_OVERFLOW: [413, 'Payload Too Large', 'The chunk extensions are larger than the server accepts.'],
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'Request Timeout', 'The request was not received in time.'],
+};
+
+/** How long a refused connection is read on, so that the client can finish sending and read the refusal. */
+const lingerMs = 5_000;
+const refused = new WeakSet<Duplex>();
+
+/**
+ * What Node's HTTP parser cannot read (a malformed request line or header, a broken chunked
+ * body, oversized headers) gets an error in OpenAI's shape, like every error raised before the
+ * route is known, instead of Node's bodiless 400. As Node's own answer, only when no response
+ * on the connection has started: otherwise the connection is just closed. The rest of the
+ * request is read and dropped: closing with unread bytes would reset the connection, and the
+ * reset would take the answer with it while the client is still sending (oversized headers).
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex, inFlight: ServerResponse | undefined): void {
+  if (refused.has(socket)) return;
+  refused.add(socket);
+  // A reset connection has no one left to answer.
+  if (error.code === 'ECONNRESET' || !socket.writable || inFlight?.headersSent) return void socket.destroy();
+  const [status, reason, message] = clientErrorAnswers[error.code ?? ''] ?? [400, 'Bad Request', 'The request is not valid HTTP/1.1.'];
+  const body = JSON.stringify(invalidHttpBody(message));
+  const head = `HTTP/1.1 ${status} ${reason}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close`;
+  socket.end(`${head}\r\n\r\n${body}`);
+  const linger = setTimeout(() => socket.destroy(), lingerMs);
+  socket.once('close', () => clearTimeout(linger));
+  socket.once('end', () => socket.destroy());
+  socket.resume();
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo-key.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 };
@@ -7,10 +8,13 @@ export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_
  * A local stand-in for api.anthropic.com's Messages API, JSON and SSE. A request offering tools
  * gets a call of the first tool with `{"city": "Paris", "days": 3}`; any other gets a text reply.
  * Model `error-<status>` answers with Anthropic's error body for that status; a stream for model
- * `truncated` is cut after its text, before `message_delta` and `message_stop`.
+ * `truncated` is cut after its text, before `message_delta` and `message_stop`; `echo-key-*`
+ * models quote the key sent (mock-echo-key.ts).
  */
 export class MockAnthropicUpstream extends MockUpstream {
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const echo = echoKeyMode(String(body.model));
+    if (echo) return answerEchoingKey('anthropic', echo, presentedUpstreamKey('anthropic', req.headers), body.stream === true, res);
     const status = /^error-(\d{3})$/.exec(String(body.model))?.[1];
     if (status) {
       res.writeHead(Number(status), { 'content-type': 'application/json' });

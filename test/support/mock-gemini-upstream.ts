@@ -1,14 +1,17 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo-key.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
  * A local stand-in for the Gemini API (generateContent and streamGenerateContent?alt=sse). A
  * request declaring functions gets a call of the first with `{"city": "Paris"}`; any other
  * gets "Hello from Gemini!", streamed in two parts. A stream for model `truncated` ends before
- * the part that carries `finishReason`.
+ * the part that carries `finishReason`. `echo-key-*` models quote the key sent (mock-echo-key.ts).
  */
 export class MockGeminiUpstream extends MockUpstream {
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const echo = echoKeyMode(req.url ?? '');
+    if (echo) return answerEchoingKey('gemini', echo, presentedUpstreamKey('gemini', req.headers), req.url?.includes(':streamGenerateContent') === true, res);
     if (req.url?.includes(':batchEmbedContents')) {
       const requests = body.requests as unknown[];
       res.writeHead(200, { 'content-type': 'application/json' });

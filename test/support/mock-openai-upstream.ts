@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { drip, everyUntilClosed, garbage, gzipBomb, repeated, writeAll } from './misbehaving-answers.js';
+import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo-key.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
@@ -32,6 +33,7 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * Each behaviour from `truncated` on also answers a model named `<behaviour>:<tag>`, so that a
  * test can count failures (for the circuit breaker) under a model of its own.
  * A last message containing `behave:<name>` makes the request behave as the model `<name>`.
+ * - `echo-key-error`, `echo-key-partial`, `echo-key-midstream`: quote the key sent (mock-echo-key.ts).
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
  * id and name first, then the arguments in pieces.
  */
@@ -67,6 +69,8 @@ export class MockOpenAIUpstream extends MockUpstream {
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
     const model = behaviourAskedFor(body) ?? String(body.model);
     const stream = body.stream === true;
+    const echo = echoKeyMode(model);
+    if (echo) return answerEchoingKey('openai', echo, presentedUpstreamKey('openai', req.headers), stream, res);
     const errorStatus = /^error-(\d{3})$/.exec(model);
     if (errorStatus) return sendError(res, Number(errorStatus[1]));
     const flaky = /^(flaky|limited)-(\d+)-(?:(\d+|none)-)?/.exec(model);

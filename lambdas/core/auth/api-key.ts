@@ -3,6 +3,9 @@ import type { ApiKeyRecord, KeyKind } from '../../ports/key-store.js';
 
 const keyPrefix = 'sb-';
 
+/** A key's public id (`key_` and 32 hex digits): shown in the API and in errors, never a secret. */
+export const apiKeyIdPattern = /^key_[0-9a-f]{32}$/;
+
 /**
  * Keys carry 256 random bits, so a fast unsalted SHA-256 is enough to make the stored hash
  * useless to an attacker while keeping the lookup a single-item read.

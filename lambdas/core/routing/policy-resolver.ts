@@ -2,7 +2,7 @@ import { GatewayError } from '../errors.js';
 import { TtlCache } from '../ttl-cache.js';
 import type { Clock } from '../../ports/clock.js';
 import type { PolicyScope, PolicyStore } from '../../ports/policy-store.js';
-import { policyNameOf, type Policy } from './policy-schema.js';
+import { policyNameOf, policyNamePattern, type Policy } from './policy-schema.js';
 import type { PolicyNode } from './policy-tree.js';
 
 /** Looks a policy up by name as seen from one API key: its own policies first, then the org's. */
@@ -26,7 +26,8 @@ export async function resolvePolicyTree(
       param: 'model',
     });
   }
-  const policy = await lookup(name, apiKeyId);
+  // A name no policy can have (`policy/`, an over-long one) is not looked up: the store would refuse it as a key.
+  const policy = policyNamePattern.test(name) ? await lookup(name, apiKeyId) : undefined;
   if (!policy) {
     throw new GatewayError(404, 'model_not_found', `No routing policy named "${name}".`, {
       param: 'model',

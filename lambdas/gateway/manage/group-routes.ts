@@ -6,7 +6,7 @@ import { jsonResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
-import { authorizeManagement, parseQuery } from './management-request.js';
+import { authorizeManagement, maxIdLength, parseQuery, pathId } from './management-request.js';
 import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, limitMicros, listQuerySchema, modelListSchema, toMicros, type SpendView } from './management-schemas.js';
 
 const nameSchema = z.string().min(1).max(128);
@@ -90,7 +90,7 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/group/:id/member': {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      const body = parseBody(request.body, z.object({ user_id: z.string().min(1).max(256), role: roleSchema.default('member') }).strict());
+      const body = parseBody(request.body, z.object({ user_id: z.string().min(1).max(maxIdLength.member), role: roleSchema.default('member') }).strict());
       await existing(deps, id);
       const member: GroupMember = { userId: body.user_id, role: body.role, addedAt: Date.now() };
       if (!(await deps.directory.addMember(id, member))) {
@@ -105,13 +105,13 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
     POST: async (request, deps, { id = '', userId = '' }) => {
       await authorizeManagement(request, deps);
       const { role } = parseBody(request.body, z.object({ role: roleSchema }).strict());
-      const member = await deps.directory.updateMember(id, userId, role);
+      const member = await deps.directory.updateMember(...memberPath(id, userId), role);
       if (!member) throw memberNotFound(id, userId);
       return jsonResponse(200, publicMember(member));
     },
     DELETE: async (request, deps, { id = '', userId = '' }) => {
       await authorizeManagement(request, deps);
-      if (!(await deps.directory.removeMember(id, userId))) throw memberNotFound(id, userId);
+      if (!(await deps.directory.removeMember(...memberPath(id, userId)))) throw memberNotFound(id, userId);
       return jsonResponse(200, { group_id: id, user_id: userId, deleted: true });
     },
   },
@@ -139,19 +139,24 @@ function publicMember(member: GroupMember) {
 }
 
 async function existing(deps: ManagementDeps, id: string): Promise<GroupRecord> {
-  const group = await deps.directory.group(id);
+  const group = await deps.directory.group(pathId(id, maxIdLength.group, notFound));
   if (!group) throw notFound(id);
   return group;
 }
 
 async function updated(deps: ManagementDeps, id: string, changes: GroupChanges) {
-  const group = await deps.directory.updateGroup(id, changes);
+  const group = await deps.directory.updateGroup(pathId(id, maxIdLength.group, notFound), changes);
   if (!group) throw notFound(id);
   return jsonResponse(200, await shownGroup(deps, group));
 }
 
 function notFound(id: string): GatewayError {
   return new GatewayError(404, 'group_not_found', `No group with id "${id}".`, { param: 'id' });
+}
+
+function memberPath(groupId: string, userId: string): [string, string] {
+  const missing = () => memberNotFound(groupId, userId);
+  return [pathId(groupId, maxIdLength.group, missing), pathId(userId, maxIdLength.member, missing)];
 }
 
 function memberNotFound(groupId: string, userId: string): GatewayError {

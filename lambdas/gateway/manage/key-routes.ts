@@ -6,7 +6,7 @@ import { jsonResponse, type GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
-import { authorizeManagement, parseQuery } from './management-request.js';
+import { authorizeManagement, maxIdLength, parseQuery, pathId } from './management-request.js';
 import { currentSpends, dollarLimitSchema, dollarsOrNull, limitMicros, listQuerySchema, toMicros, type SpendView } from './management-schemas.js';
 import { keyUsage } from './key-usage.js';
 
@@ -15,7 +15,7 @@ const labelsSchema = z.record(z.string().min(1).max(128), z.string().max(512)).r
 });
 /** ISO 8601 with a zone, in the future; null removes the expiry. */
 const expiresAtSchema = z.iso.datetime({ offset: true }).nullable();
-const groupIdSchema = z.string().min(1).max(64).nullable();
+const groupIdSchema = z.string().min(1).max(maxIdLength.group).nullable();
 
 const createKeySchema = z
   .object({
@@ -65,7 +65,7 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
     },
     DELETE: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      if (!(await deps.keys.delete(id, 'api'))) throw notFound(id);
+      if (!(await deps.keys.delete(pathId(id, maxIdLength.key, notFound), 'api'))) throw notFound(id);
       return jsonResponse(200, { id, deleted: true });
     },
   },
@@ -140,7 +140,7 @@ async function shownKey(deps: ManagementDeps, record: ApiKeyRecord) {
 }
 
 async function existing(deps: ManagementDeps, id: string): Promise<ApiKeyRecord> {
-  const record = await deps.keys.findById(id);
+  const record = await deps.keys.findById(pathId(id, maxIdLength.key, notFound));
   if (!record || record.kind !== 'api') throw notFound(id);
   return record;
 }
@@ -160,7 +160,7 @@ async function existingGroupId(deps: ManagementDeps, groupId: string | null | un
 }
 
 async function updated(deps: ManagementDeps, id: string, changes: KeyChanges) {
-  const record = await deps.keys.update(id, 'api', changes);
+  const record = await deps.keys.update(pathId(id, maxIdLength.key, notFound), 'api', changes);
   if (!record) throw notFound(id);
   return jsonResponse(200, await shownKey(deps, record));
 }

@@ -16,3 +16,15 @@ export function parseQuery<Schema extends z.ZodType>(query: GatewayRequest['quer
   const param = issue?.path.join('.') || null;
   throw new GatewayError(400, 'invalid_request', `Invalid query parameter ${param ?? ''}: ${issue?.message ?? ''}`, { param });
 }
+
+/** Longest ids the API accepts anywhere: key ids (as `api_key_id`), group ids, member user ids. */
+export const maxIdLength = { key: 128, group: 64, member: 256 } as const;
+
+/**
+ * An id in a path that is longer than any the API accepts names nothing. Checked before the
+ * store, which would refuse such a key with an error (DynamoDB: 1 KB sort keys) rather than a miss.
+ */
+export function pathId(id: string, maxLength: number, notFound: (id: string) => GatewayError): string {
+  if (id.length > maxLength) throw notFound(id);
+  return id;
+}

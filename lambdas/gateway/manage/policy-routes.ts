@@ -1,14 +1,15 @@
+import { z } from 'zod';
 import { isApproved } from '../../core/accounting/approved-models.js';
 import { GatewayError } from '../../core/errors.js';
 import type { PolicyLookup } from '../../core/routing/policy-resolver.js';
-import { policyModelPrefix, policySchema, type Policy } from '../../core/routing/policy-schema.js';
+import { policyModelPrefix, policyNamePattern, policySchema, type Policy } from '../../core/routing/policy-schema.js';
 import { validatePolicy } from '../../core/routing/validate-policy.js';
 import { scopeOf, type PolicyScope, type PolicyStore } from '../../ports/policy-store.js';
 import { jsonResponse, type GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
-import { authorizeManagement, parseQuery } from './management-request.js';
+import { authorizeManagement, maxIdLength, parseQuery } from './management-request.js';
 import { listQuerySchema } from './management-schemas.js';
 
 /** Routing policies: `/v1/manage/policy[/<name>]`, documented in the README. */
@@ -56,7 +57,7 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
       if (users.length > 0) {
         throw new GatewayError(409, 'policy_in_use', `policy/${name} is used by ${users.map((p) => `policy/${p.name}`).join(', ')}.`);
       }
-      if (!(await deps.policies.delete(scope, name))) throw notFound(name);
+      if (!(await deps.policies.delete(scope, storableName(name)))) throw notFound(name);
       return jsonResponse(200, { name, deleted: true });
     },
   },
@@ -76,7 +77,7 @@ function storeLookup(store: PolicyStore): PolicyLookup {
 }
 
 async function existing(store: PolicyStore, scope: PolicyScope, name: string): Promise<Policy> {
-  const policy = await store.get(scope, name);
+  const policy = await store.get(scope, storableName(name));
   if (!policy) throw notFound(name);
   return policy;
 }
@@ -97,9 +98,17 @@ async function referrers(store: PolicyStore, scope: PolicyScope, name: string): 
   return users;
 }
 
+const scopeQuerySchema = z.object({ api_key_id: z.string().max(maxIdLength.key).optional() });
+
 function scopeFromQuery(request: GatewayRequest): PolicyScope {
-  const apiKeyId = request.query.api_key_id;
+  const apiKeyId = parseQuery(request.query, scopeQuerySchema).api_key_id;
   return apiKeyId ? { kind: 'key', apiKeyId } : { kind: 'org' };
+}
+
+/** A name no policy can have is not looked up: the store would refuse an over-long one as a key. */
+function storableName(name: string): string {
+  if (!policyNamePattern.test(name)) throw notFound(name);
+  return name;
 }
 
 function notFound(name: string): GatewayError {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { StoreUnavailableError } from '../../../lambdas/core/errors.js';
+import { GatewayError, StoreUnavailableError } from '../../../lambdas/core/errors.js';
 import { codeOf } from '../../support/error-code.js';
-import { cachedPolicyLookup, resolvePolicyTree } from '../../../lambdas/core/routing/policy-resolver.js';
+import { cachedPolicyLookup, resolvePolicyTree, type PolicyLookup } from '../../../lambdas/core/routing/policy-resolver.js';
 import type { Policy } from '../../../lambdas/core/routing/policy-schema.js';
 import type { PolicyScope, PolicyStore } from '../../../lambdas/ports/policy-store.js';
 
@@ -49,5 +49,23 @@ describe('cachedPolicyLookup', () => {
     expect(await codeOf(resolvePolicyTree('inner', 'key_1', lookup))).toBeUndefined();
     expect(await codeOf(resolvePolicyTree('inner', 'key_2', lookup))).toBe('503 store_unavailable');
     expect(await codeOf(resolvePolicyTree('outer', 'key_1', lookup))).toBe('503 store_unavailable');
+  });
+});
+
+describe('resolvePolicyTree', () => {
+  it('answers a name no policy can have with model_not_found, without asking the store (which would refuse it as a key)', async () => {
+    const asked: string[] = [];
+    const lookup: PolicyLookup = async (name) => {
+      asked.push(name);
+      return undefined;
+    };
+    for (const name of ['', 'a'.repeat(65), 'no spaces', 'é']) {
+      const error = await resolvePolicyTree(name, undefined, lookup).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(GatewayError);
+      expect(error).toMatchObject({ status: 404, code: 'model_not_found' });
+    }
+    expect(asked).toEqual([]);
+    await resolvePolicyTree('fine_name-1', undefined, lookup).catch(() => undefined);
+    expect(asked).toEqual(['fine_name-1']);
   });
 });

@@ -1,0 +1,228 @@
+import fc from 'fast-check';
+import type { FuzzValue } from './fuzz-values.js';
+
+/**
+ * Every public route with a valid body for it: the fuzzer starts from these and breaks them.
+ * Ids of things that exist are placeholders, filled in when a request is sent (the fixtures
+ * are recreated as the fuzzer deletes them).
+ */
+export const fixture = { key: '@@KEY_ID@@', group: '@@GROUP_ID@@', member: 'fuzz-member', policy: 'fuzz-fallback' } as const;
+
+export interface FuzzRoute {
+  method: string;
+  /** `:name` segments take a fixture's id or a generated one. */
+  path: string;
+  /** Which key the route wants; the fuzzer also sends the other one, a wrong one and none. */
+  auth: 'api' | 'management' | 'none';
+  body?: fc.Arbitrary<FuzzValue>;
+  query?: fc.Arbitrary<string>;
+}
+
+/** Served offline: the mock provider, and real providers pointed at local mock upstreams. */
+const chatModels = [
+  'mock/echo',
+  'mock/lorem',
+  'mock/lorem-3',
+  'mock/fail-400',
+  'mock/fail-404',
+  'mock/fail-429',
+  'mock/nope',
+  `policy/${fixture.policy}`,
+  'policy/no-such-policy',
+  'openai/gpt-4o-mini',
+  'anthropic/claude-haiku-4-5',
+  'google/gemini-2.5-flash',
+  'unknown/model',
+  'no-slash',
+];
+const embeddingModels = ['mock/embed', 'openai/text-embedding-3-small', 'google/gemini-embedding-001', 'mock/echo', 'mock/nope'];
+/** Models a policy may name without making requests slow: no retried failures (they back off for seconds). */
+const policyModels = ['mock/echo', 'mock/lorem-3', 'mock/fail-400', 'mock/fail-404', 'openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5', 'nope/x'];
+
+const text = fc.oneof(fc.constantFrom('Hello!', 'Count to three.', ''), fc.string({ maxLength: 30 }));
+const name = fc.stringMatching(/^[a-z][a-z0-9_-]{0,15}$/);
+const dollars = fc.oneof(fc.constant(null), fc.double({ min: 0, max: 1000, noNaN: true }), fc.constantFrom(0, 0.01, 5));
+const isoTime = fc.oneof(
+  fc.date({ min: new Date('2020-01-01'), max: new Date('2035-01-01'), noInvalidDate: true }).map((date) => date.toISOString()),
+  fc.constantFrom('2099-01-01T00:00:00Z', '2026-13-45T99:99:99Z', 'yesterday'),
+);
+
+/** Within the bounds the edge will enforce for `requesty` (see known-bugs.ts). */
+const requesty = fc.record(
+  {
+    tags: fc.array(name, { maxLength: 3 }),
+    user_id: name,
+    trace_id: fc.uuid(),
+    auto_cache: fc.boolean(),
+    extra: fc.dictionary(name, fc.oneof(fc.string({ maxLength: 32 }), fc.integer(), fc.boolean()), { maxKeys: 3 }),
+  },
+  { requiredKeys: [] },
+);
+
+const chatBody = fc.record(
+  {
+    model: fc.constantFrom(...chatModels),
+    messages: fc.array(
+      fc.oneof(
+        fc.record({ role: fc.constant('user'), content: text }),
+        fc.record({ role: fc.constant('system'), content: text }),
+        fc.record({ role: fc.constant('assistant'), content: text }),
+        fc.record({ role: fc.constant('user'), content: fc.array(fc.record({ type: fc.constant('text'), text }), { minLength: 1, maxLength: 2 }) }),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+    stream: fc.boolean(),
+    stream_options: fc.record({ include_usage: fc.boolean() }),
+    max_tokens: fc.integer({ min: 1, max: 4096 }),
+    temperature: fc.double({ min: 0, max: 1, noNaN: true }),
+    n: fc.constant(1),
+    tools: fc.constant<FuzzValue>([{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } } }]),
+    tool_choice: fc.constantFrom('auto', 'none'),
+    requesty,
+  },
+  { requiredKeys: ['model', 'messages'] },
+);
+
+const messagesBody = fc.record(
+  {
+    model: fc.constantFrom(...chatModels),
+    max_tokens: fc.integer({ min: 1, max: 4096 }),
+    messages: fc.array(
+      fc.oneof(
+        fc.record({ role: fc.constantFrom('user', 'assistant'), content: text }),
+        fc.record({ role: fc.constant('user'), content: fc.array(fc.record({ type: fc.constant('text'), text }), { minLength: 1, maxLength: 2 }) }),
+      ),
+      { minLength: 1, maxLength: 3 },
+    ),
+    system: text,
+    stream: fc.boolean(),
+    temperature: fc.double({ min: 0, max: 1, noNaN: true }),
+    stop_sequences: fc.array(fc.string({ maxLength: 5 }), { maxLength: 2 }),
+    tools: fc.constant<FuzzValue>([{ name: 'get_weather', input_schema: { type: 'object', properties: { city: { type: 'string' } } } }]),
+    metadata: fc.record({ user_id: name }),
+    requesty,
+  },
+  { requiredKeys: ['model', 'max_tokens', 'messages'] },
+);
+
+const embeddingsBody = fc.record(
+  {
+    model: fc.constantFrom(...embeddingModels),
+    input: fc.oneof(text, fc.array(text, { minLength: 1, maxLength: 3 }), fc.array(fc.nat({ max: 50_000 }), { minLength: 1, maxLength: 5 })),
+    dimensions: fc.integer({ min: 1, max: 64 }),
+    encoding_format: fc.constantFrom('float', 'base64'),
+    requesty,
+  },
+  { requiredKeys: ['model', 'input'] },
+);
+
+const policyBody = fc.oneof(
+  fc.record({
+    name: fc.oneof(name, fc.constant(fixture.policy)),
+    type: fc.constant('fallback'),
+    models: fc.array(fc.record({ model: fc.constantFrom(...policyModels), retries: fc.integer({ min: 0, max: 2 }) }), { minLength: 1, maxLength: 3 }),
+  }),
+  fc.record({
+    name,
+    type: fc.constant('load_balancing'),
+    models: fc.constantFrom<FuzzValue>([{ model: 'mock/echo', weight: 60 }, { model: 'mock/lorem-3', weight: 40 }], [{ model: 'mock/echo', weight: 100 }]),
+  }),
+  fc.record({ name, type: fc.constant('latency'), models: fc.array(fc.record({ model: fc.constantFrom(...policyModels) }), { minLength: 1, maxLength: 3 }) }),
+  fc.record({ name, type: fc.constant('fallback'), models: fc.constant<FuzzValue>([{ model: 'mock/echo' }]), api_key_id: fc.constant(fixture.key) }),
+);
+
+const modelList = fc.array(fc.constantFrom('mock/echo', 'mock/*', 'openai/gpt-4o-mini', 'anthropic/*', 'nope/x'), { maxLength: 3 });
+const labels = fc.dictionary(name, fc.string({ maxLength: 20 }), { maxKeys: 3 });
+const usageBody = fc.record(
+  {
+    start: isoTime,
+    end: isoTime,
+    resolution: fc.constantFrom('day', 'week', 'month'),
+    group_by: fc.array(fc.constantFrom('model', 'user', 'extra.team', 'extra.'), { maxLength: 3 }),
+  },
+  { requiredKeys: ['start', 'end'] },
+);
+const listQuery = fc.oneof(
+  fc.constant(''),
+  fc.integer({ min: -5, max: 200 }).map((limit) => `?limit=${limit}`),
+  fc.constantFrom('?limit=abc', '?limit=1e3', '?limit=', '?cursor=', '?limit=2&limit=3'),
+);
+const policyScopeQuery = fc.oneof(fc.constant(''), fc.constant(`?api_key_id=${fixture.key}`), fc.constantFrom('?api_key_id=', '?api_key_id=key_nope'));
+
+const chatRoutes: FuzzRoute[] = [
+  { method: 'POST', path: '/v1/chat/completions', auth: 'api', body: chatBody },
+  { method: 'POST', path: '/v1/messages', auth: 'api', body: messagesBody },
+  { method: 'POST', path: '/v1/embeddings', auth: 'api', body: embeddingsBody },
+  { method: 'GET', path: '/v1/models', auth: 'api' },
+  { method: 'GET', path: '/v1/models/:model', auth: 'api' },
+  { method: 'GET', path: '/healthz', auth: 'none' },
+];
+
+const keyRoutes: FuzzRoute[] = [
+  { method: 'GET', path: '/v1/manage/apikey', auth: 'management', query: listQuery },
+  {
+    method: 'POST',
+    path: '/v1/manage/apikey',
+    auth: 'management',
+    body: fc.record(
+      { name, monthly_limit: dollars, group_id: fc.oneof(fc.constant(fixture.group), fc.constant(null)), labels, expires_at: fc.oneof(isoTime, fc.constant(null)) },
+      { requiredKeys: ['name'] },
+    ),
+  },
+  { method: 'GET', path: '/v1/manage/apikey/:key', auth: 'management' },
+  { method: 'DELETE', path: '/v1/manage/apikey/:key', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/apikey/:key/usage', auth: 'management', body: usageBody },
+  { method: 'GET', path: '/v1/manage/apikey/:key/usage', auth: 'management', body: usageBody },
+  { method: 'POST', path: '/v1/manage/apikey/:key/limit', auth: 'management', body: fc.record({ monthly_limit: dollars }) },
+  { method: 'POST', path: '/v1/manage/apikey/:key/labels', auth: 'management', body: fc.record({ labels }) },
+  { method: 'POST', path: '/v1/manage/apikey/:key/expiry', auth: 'management', body: fc.record({ expires_at: fc.oneof(isoTime, fc.constant(null)) }) },
+  { method: 'POST', path: '/v1/manage/apikey/:key/group', auth: 'management', body: fc.record({ group_id: fc.oneof(fc.constant(fixture.group), fc.constant(null)) }) },
+  { method: 'POST', path: '/v1/manage/apikey/:key/disable', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/apikey/:key/enable', auth: 'management' },
+];
+
+const groupRoutes: FuzzRoute[] = [
+  { method: 'GET', path: '/v1/manage/group', auth: 'management', query: listQuery },
+  {
+    method: 'POST',
+    path: '/v1/manage/group',
+    auth: 'management',
+    body: fc.record({ name, description: text, monthly_limit: dollars, models: modelList }, { requiredKeys: ['name'] }),
+  },
+  { method: 'GET', path: '/v1/manage/group/:group', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/group/:group', auth: 'management', body: fc.record({ name, description: text }, { requiredKeys: [] }) },
+  { method: 'DELETE', path: '/v1/manage/group/:group', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/group/:group/limit', auth: 'management', body: fc.record({ monthly_limit: dollars }) },
+  { method: 'POST', path: '/v1/manage/group/:group/models', auth: 'management', body: fc.record({ models: modelList }) },
+  {
+    method: 'POST',
+    path: '/v1/manage/group/:group/member',
+    auth: 'management',
+    body: fc.record({ user_id: fc.oneof(name, fc.constant(fixture.member)), role: fc.constantFrom('admin', 'member') }, { requiredKeys: ['user_id'] }),
+  },
+  { method: 'POST', path: '/v1/manage/group/:group/member/:member', auth: 'management', body: fc.record({ role: fc.constantFrom('admin', 'member') }) },
+  { method: 'DELETE', path: '/v1/manage/group/:group/member/:member', auth: 'management' },
+];
+
+const orgAndPolicyRoutes: FuzzRoute[] = [
+  { method: 'GET', path: '/v1/manage/org', auth: 'management' },
+  {
+    method: 'POST',
+    path: '/v1/manage/org',
+    auth: 'management',
+    body: fc.record({ name, monthly_limit: dollars, default_key_limit: dollars, balance: dollars }, { requiredKeys: [] }),
+  },
+  { method: 'GET', path: '/v1/manage/org/approved-models', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/org/approved-models', auth: 'management', body: fc.record({ models: fc.oneof(fc.constant(null), modelList) }) },
+  { method: 'GET', path: '/v1/manage/policy', auth: 'management', query: listQuery },
+  { method: 'POST', path: '/v1/manage/policy', auth: 'management', body: policyBody },
+  { method: 'GET', path: '/v1/manage/policy/:policy', auth: 'management', query: policyScopeQuery },
+  { method: 'PUT', path: '/v1/manage/policy/:policy', auth: 'management', body: policyBody },
+  { method: 'DELETE', path: '/v1/manage/policy/:policy', auth: 'management', query: policyScopeQuery },
+];
+
+/** Chat routes are weighted up: they carry the most logic. */
+export const fuzzRoutes: ReadonlyArray<{ weight: number; route: FuzzRoute }> = [
+  ...chatRoutes.map((route) => ({ weight: route.body ? 12 : 2, route })),
+  ...[...keyRoutes, ...groupRoutes, ...orgAndPolicyRoutes].map((route) => ({ weight: 1, route })),
+];
