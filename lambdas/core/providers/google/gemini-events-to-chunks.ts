@@ -1,7 +1,8 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse, streamEndedEarly, upstreamError } from '../upstream-error.js';
-import { deltasOf, toFinishReason, toOpenAIUsage } from './from-gemini-response.js';
+import { deltasOf } from './gemini-deltas.js';
+import { toFinishReason, toOpenAIUsage } from './gemini-usage.js';
 import { geminiErrorBodySchema, geminiResponseSchema, type GeminiUsage } from './gemini-wire.js';
 
 /**

@@ -37,8 +37,6 @@ export const geminiResponseSchema = z
       .optional(),
     promptFeedback: z.object({ blockReason: z.string().optional() }).loose().optional(),
     usageMetadata: geminiUsageSchema.optional(),
-    modelVersion: z.string().optional(),
-    responseId: z.string().optional(),
   })
   .loose();
 
