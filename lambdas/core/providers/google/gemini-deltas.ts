@@ -1,19 +1,18 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
-import type { GeminiResponse } from './gemini-wire.js';
+import type { GeminiCandidate } from './gemini-wire.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];
 type ToolCallDelta = NonNullable<Delta['tool_calls']>[number];
 
 /**
- * One streamed Gemini response → OpenAI deltas for candidate 0: reasoning, text, then tool calls
+ * One streamed candidate → OpenAI deltas for its choice: reasoning, text, then tool calls
  * numbered from `nextToolIndex`. Gemini sends each function call whole, in one part.
  */
-export function deltasOf(response: GeminiResponse, nextToolIndex: number): { deltas: Delta[]; finishReason: string | undefined; tools: number } {
-  const candidate = response.candidates?.[0];
+export function deltasOf(candidate: GeminiCandidate, nextToolIndex: number): { deltas: Delta[]; tools: number } {
   let text = '';
   let reasoning = '';
   const toolCalls: ToolCallDelta[] = [];
-  for (const part of candidate?.content?.parts ?? []) {
+  for (const part of candidate.content?.parts ?? []) {
     if (part.functionCall) {
       const index = nextToolIndex + toolCalls.length;
       toolCalls.push({
@@ -32,5 +31,5 @@ export function deltasOf(response: GeminiResponse, nextToolIndex: number): { del
   if (reasoning) deltas.push({ reasoning_content: reasoning });
   if (text) deltas.push({ content: text });
   for (const call of toolCalls) deltas.push({ tool_calls: [call] });
-  return { deltas, finishReason: candidate?.finishReason, tools: toolCalls.length };
+  return { deltas, tools: toolCalls.length };
 }

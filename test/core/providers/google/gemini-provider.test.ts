@@ -138,6 +138,28 @@ describe('gemini provider against a misbehaving upstream', () => {
     expect(blocked.received.at(-2)?.choices[0]?.finish_reason).toBe('content_filter');
   });
 
+  it('turns the candidates asked for with n into the choices of their index, each with its own finish', async () => {
+    const candidate = (index: number, parts: unknown[], finishReason?: string) => ({ index, content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}) });
+    const events = sse(
+      { candidates: [candidate(0, [{ text: 'Paris' }]), candidate(1, [{ functionCall: { name: 'get_weather', args: { city: 'Lyon' } } }], 'STOP')] },
+      { candidates: [candidate(0, [{ text: ' it is.' }], 'MAX_TOKENS')], usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 8 } },
+    );
+    const { http, sent } = recordingHttp({ status: 200, chunks: [events] });
+    const completion = await assembled(await provider.stream(request({ n: 2 }), callWith(http)));
+    expect(JSON.parse(sent[0]?.body ?? '').generationConfig).toMatchObject({ candidateCount: 2 });
+    expect(completion.choices).toEqual([
+      { index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'Paris it is.' } },
+      {
+        index: 1,
+        finish_reason: 'tool_calls',
+        message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } }] },
+      },
+    ]);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 8 });
+    const oneUnfinished = await streamed([sse({ candidates: [candidate(0, [{ text: 'a' }], 'STOP'), candidate(1, [{ text: 'b' }])] })]);
+    expect(oneUnfinished.error).toMatchObject({ status: 502, message: 'google: the stream ended early.' });
+  });
+
   it('refuses fractional counts and a cached count above the prompt', async () => {
     for (const usageMetadata of [
       { promptTokenCount: 9.5, candidatesTokenCount: 1 },
