@@ -1,6 +1,6 @@
 /**
- * The Bedrock runtime, as the core sees it: Converse request and response objects in Converse's
- * JSON shape (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html)
+ * The Bedrock runtime, as the core sees it: ConverseStream requests and events in their JSON
+ * shape (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)
  * and InvokeModel JSON bodies, validated by the provider. adapters/bedrock implements it with
  * the AWS SDK.
  */
@@ -28,7 +28,6 @@ export interface InvokeModelCall extends BedrockCallLimits {
 }
 
 export interface BedrockRuntime {
-  converse(call: ConverseCall): Promise<unknown>;
   /**
    * Resolves once Bedrock has accepted the request; yields ConverseStream events. Stopping the
    * iteration early releases the connection.

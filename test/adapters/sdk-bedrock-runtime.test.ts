@@ -52,7 +52,7 @@ describe('the SDK Bedrock runtime held to its limits', () => {
   });
 
   it('fails a response head slower than the headers timeout as a timeout', async () => {
-    const error = await runtime.converse(call('hang', { headersTimeoutMs: 300 })).catch((thrown: unknown) => thrown);
+    const error = await runtime.converseStream(call('hang', { headersTimeoutMs: 300 })).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(HttpTransportError);
     expect(error).toMatchObject({ kind: 'timeout' });
   });
@@ -67,7 +67,7 @@ describe('the SDK Bedrock runtime held to its limits', () => {
   });
 
   it('still maps Bedrock exceptions to their status and name', async () => {
-    const error = await runtime.converse(call('throttled')).catch((thrown: unknown) => thrown);
+    const error = await runtime.converseStream(call('throttled')).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ status: 429, exceptionName: 'ThrottlingException' });
   });
 });

@@ -5,10 +5,11 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 export const anthropicUsage = { input_tokens: 20, output_tokens: 12, cache_read_input_tokens: 100, cache_creation_input_tokens: 5 };
 
 /**
- * A local stand-in for api.anthropic.com's Messages API, JSON and SSE. A request offering tools
- * gets a call of the first tool with `{"city": "Paris", "days": 3}`; any other gets a text reply.
- * Model `error-<status>` answers with Anthropic's error body for that status; a stream for model
- * `truncated` is cut after its text, before `message_delta` and `message_stop`; `echo-key-*`
+ * A local stand-in for api.anthropic.com's Messages API, answering in SSE (the gateway always
+ * asks for a stream). A request offering tools gets a call of the first tool with
+ * `{"city": "Paris", "days": 3}`; any other gets a text reply. Model `error-<status>` answers
+ * with Anthropic's JSON error body for that status; the stream for model `truncated` is cut after
+ * its text, before `message_delta` and `message_stop`; `echo-key-*`
  * models quote the key sent (mock-echo-key.ts).
  */
 export class MockAnthropicUpstream extends MockUpstream {
@@ -21,26 +22,10 @@ export class MockAnthropicUpstream extends MockUpstream {
       return void res.end(JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
     }
     const tool = (body.tools as Array<{ name: string }> | undefined)?.[0]?.name;
-    const content = tool
-      ? [{ type: 'tool_use', id: 'toolu_mock_1', name: tool, input: { city: 'Paris', days: 3 } }]
-      : [{ type: 'text', text: 'Bonjour from Claude!' }];
-    const message = {
-      id: 'msg_mock_1',
-      type: 'message',
-      role: 'assistant',
-      model: body.model,
-      content,
-      stop_reason: tool ? 'tool_use' : 'end_turn',
-      stop_sequence: null,
-      usage: anthropicUsage,
-    };
-    if (body.stream !== true) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify(message));
-    }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const send = (type: string, data: Record<string, unknown>) => res.write(`event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`);
-    send('message_start', { message: { ...message, content: [], stop_reason: null, usage: { ...anthropicUsage, output_tokens: 1 } } });
+    const message = { id: 'msg_mock_1', type: 'message', role: 'assistant', model: body.model, content: [], stop_reason: null, stop_sequence: null };
+    send('message_start', { message: { ...message, usage: { ...anthropicUsage, output_tokens: 1 } } });
     if (tool) {
       send('content_block_start', { index: 0, content_block: { type: 'tool_use', id: 'toolu_mock_1', name: tool, input: {} } });
       for (const part of ['{"city": "Pa', 'ris", "da', 'ys": 3}']) {
@@ -52,7 +37,7 @@ export class MockAnthropicUpstream extends MockUpstream {
     }
     if (body.model === 'truncated') return void res.end();
     send('content_block_stop', { index: 0 });
-    send('message_delta', { delta: { stop_reason: message.stop_reason, stop_sequence: null }, usage: { output_tokens: anthropicUsage.output_tokens } });
+    send('message_delta', { delta: { stop_reason: tool ? 'tool_use' : 'end_turn', stop_sequence: null }, usage: { output_tokens: anthropicUsage.output_tokens } });
     send('message_stop', {});
     res.end();
   }

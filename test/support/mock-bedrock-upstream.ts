@@ -7,9 +7,9 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 export const bedrockUsage = { inputTokens: 30, outputTokens: 9, totalTokens: 39, cacheReadInputTokens: 8, cacheWriteInputTokens: 2 };
 
 /**
- * A local stand-in for the Bedrock runtime (HTTP/1.1): Converse answers JSON, ConverseStream
- * answers AWS event-stream frames. A request offering tools gets a call of the first with
- * `{"city": "Paris"}`; any other gets "Hello from Bedrock!". The model id picks a failure:
+ * A local stand-in for the Bedrock runtime (HTTP/1.1): ConverseStream answers AWS event-stream
+ * frames, InvokeModel (Titan embeddings) JSON. A request offering tools gets a call of the first
+ * with `{"city": "Paris"}`; any other gets "Hello from Bedrock!". The model id picks a failure:
  * - `throttled...`: a ThrottlingException;
  * - `hang`: no answer at all;
  * - `truncated`: a stream cut after its text, without `messageStop` and `metadata`;
@@ -59,13 +59,6 @@ export class MockBedrockUpstream extends MockUpstream {
       return void res.end(JSON.stringify({ embedding: [String(body.inputText).length, 1, 0], inputTextTokenCount: 4 }));
     }
     const tool = (body.toolConfig as { tools: Array<{ toolSpec: { name: string } }> } | undefined)?.tools[0]?.toolSpec.name;
-    if (!req.url?.endsWith('/converse-stream')) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const content = tool ? [{ toolUse: { toolUseId: 'tooluse_mock_1', name: tool, input: { city: 'Paris' } } }] : [{ text: 'Hello from Bedrock!' }];
-      return void res.end(
-        JSON.stringify({ output: { message: { role: 'assistant', content } }, stopReason: tool ? 'tool_use' : 'end_turn', usage: bedrockUsage, metrics: { latencyMs: 5 } }),
-      );
-    }
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
     const send = (type: string, payload: unknown) => res.write(this.frame(type, payload));
     send('messageStart', { role: 'assistant' });

@@ -3,7 +3,7 @@ import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
- * A local stand-in for the Gemini API (generateContent and streamGenerateContent?alt=sse). A
+ * A local stand-in for the Gemini API (streamGenerateContent?alt=sse and batchEmbedContents). A
  * request declaring functions gets a call of the first with `{"city": "Paris"}`; any other
  * gets "Hello from Gemini!", streamed in two parts. A stream for model `truncated` ends before
  * the part that carries `finishReason`. `echo-key-*` models quote the key sent (mock-echo-key.ts).
@@ -26,11 +26,6 @@ export class MockGeminiUpstream extends MockUpstream {
       usageMetadata,
       modelVersion: 'gemini-2.5-flash',
     }));
-    if (!req.url?.includes(':streamGenerateContent')) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      const merged = { ...responses.at(-1), candidates: [{ content: { role: 'model', parts: parts.flat() }, index: 0, finishReason: 'STOP' }] };
-      return void res.end(JSON.stringify(merged));
-    }
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     const sent = req.url?.includes('/models/truncated:') ? responses.slice(0, -1) : responses;
     for (const response of sent) res.write(`data: ${JSON.stringify(response)}\r\n\r\n`);

@@ -4,7 +4,8 @@ import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
- * A local stand-in for api.openai.com speaking its real wire format (JSON and SSE). The request's
+ * A local stand-in for api.openai.com speaking its real wire format: chat answers are streamed
+ * (SSE; the gateway always asks for a stream), embeddings and errors are JSON. The request's
  * `model` picks the behaviour:
  * - anything else: a normal reply ("Hello from upstream!" in three stream chunks);
  * - `gated-stream`: the first token, then the rest only after `releaseGate()`;
@@ -18,15 +19,12 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  *   first n requests, then normal;
  * - `reset-after-head`: a stream whose connection resets before its first chunk;
  * - `slow-first-<ms>`: a stream whose first chunk comes after <ms> milliseconds;
- * - `truncated`: a stream cut after its first three chunks, without `data: [DONE]` (not
- *   streaming: the JSON body cut after 60 characters);
+ * - `truncated`: a stream cut after its first three chunks, without `data: [DONE]`;
  * - `empty-200`: a 200 with an empty body;
  * - `garbage-stream`: a 200 whose body is 64 KiB of binary noise;
- * - `huge-line`: a stream whose first event is one 10 MB line (not streaming: a 65 MiB body,
- *   valid JSON padded with spaces, over the gateway's bound);
+ * - `huge-line`: a stream whose first event is one 10 MB line;
  * - `gzip-bomb`: a 200 with `content-encoding: gzip`, about 1 MB that inflates to 1 GiB;
- * - `endless`: a stream of content chunks every 20 ms that never ends (not streaming: a body of
- *   spaces that never ends);
+ * - `endless`: a stream of content chunks every 20 ms that never ends;
  * - `drip`: the answer one byte a second;
  * - `fractional-usage`, `negative-cached`: a normal answer whose usage counts 12.5 prompt tokens,
  *   or -4 cached ones.
@@ -86,11 +84,10 @@ export class MockOpenAIUpstream extends MockUpstream {
     }
     const misbehave = misbehaviours[model.split(':')[0] ?? ''];
     if (misbehave) {
-      res.writeHead(200, { 'content-type': stream ? 'text/event-stream' : 'application/json', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
-      return misbehave(res, model, stream);
+      res.writeHead(200, { 'content-type': 'text/event-stream', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
+      return misbehave(res, model);
     }
-    if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model, stream);
-    if (!stream) return sendCompletion(res, model);
+    if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model);
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (model === 'reset-after-head') {
@@ -125,29 +122,25 @@ function behaviourAskedFor(body: Record<string, unknown>): string | undefined {
 }
 
 /** The answers of the models that misbehave once the head is sent (see the class comment). */
-const misbehaviours: Record<string, (res: ServerResponse, model: string, stream: boolean) => Promise<void> | void> = {
-  truncated: (res, model, stream) =>
-    void res.end(stream ? streamChunks(model, true).slice(0, 3).map(sse).join('') : completionJson(model).slice(0, 60)),
+const misbehaviours: Record<string, (res: ServerResponse, model: string) => Promise<void> | void> = {
+  truncated: (res, model) => void res.end(streamChunks(model, true).slice(0, 3).map(sse).join('')),
   'empty-200': (res) => void res.end(),
   'garbage-stream': (res) => void res.end(garbage()),
   'gzip-bomb': (res) => void res.end(gzipBomb()),
-  'huge-line': async (res, model, stream) => {
-    if (stream) await writeAll(res, ['data: {"id": "', ...repeated('a', 10_000_000), '"}\n\n']);
-    else await writeAll(res, [...repeated(' ', 65 * 1024 * 1024), completionJson(model)]);
+  'huge-line': async (res) => {
+    await writeAll(res, ['data: {"id": "', ...repeated('a', 10_000_000), '"}\n\n']);
     res.end();
   },
-  endless: (res, model, stream) => {
+  endless: (res, model) => {
     const [first] = streamChunks(model, false);
-    everyUntilClosed(res, 20, () => res.write(stream ? sse({ ...(first as object), choices: [{ index: 0, delta: { content: 'la ' }, finish_reason: null }] }) : ' '));
+    everyUntilClosed(res, 20, () => res.write(sse({ ...(first as object), choices: [{ index: 0, delta: { content: 'la ' }, finish_reason: null }] })));
   },
-  drip: (res, model, stream) => drip(res, stream ? streamChunks(model, true).map(sse).join('') + 'data: [DONE]\n\n' : completionJson(model)),
-  'fractional-usage': (res, model, stream) => void res.end(answerWithUsage(model, stream, { ...upstreamUsage, prompt_tokens: 12.5 })),
-  'negative-cached': (res, model, stream) =>
-    void res.end(answerWithUsage(model, stream, { ...upstreamUsage, prompt_tokens_details: { cached_tokens: -4 } })),
+  drip: (res, model) => drip(res, streamChunks(model, true).map(sse).join('') + 'data: [DONE]\n\n'),
+  'fractional-usage': (res, model) => void res.end(streamWithUsage(model, { ...upstreamUsage, prompt_tokens: 12.5 })),
+  'negative-cached': (res, model) => void res.end(streamWithUsage(model, { ...upstreamUsage, prompt_tokens_details: { cached_tokens: -4 } })),
 };
 
-function answerWithUsage(model: string, stream: boolean, usage: Record<string, unknown>): string {
-  if (!stream) return completionJson(model).replace(JSON.stringify(upstreamUsage), JSON.stringify(usage));
+function streamWithUsage(model: string, usage: Record<string, unknown>): string {
   const chunks = streamChunks(model, true);
   return [...chunks.slice(0, -1), { ...(chunks.at(-1) as object), usage }].map(sse).join('') + 'data: [DONE]\n\n';
 }
@@ -169,23 +162,6 @@ function newGate(): { promise: Promise<void>; open: () => void } {
 
 function sse(data: unknown): string {
   return `data: ${JSON.stringify(data)}\n\n`;
-}
-
-function sendCompletion(res: ServerResponse, model: string): void {
-  res.writeHead(200, { 'content-type': 'application/json' });
-  res.end(completionJson(model));
-}
-
-function completionJson(model: string): string {
-  return JSON.stringify({
-    id: 'chatcmpl-upstream-1',
-    object: 'chat.completion',
-    created: 1_700_000_000,
-    model,
-    system_fingerprint: 'fp_upstream',
-    choices: [{ index: 0, message: { role: 'assistant', content: upstreamReply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-    usage: upstreamUsage,
-  });
 }
 
 function streamChunks(model: string, includeUsage: boolean): unknown[] {
@@ -243,20 +219,9 @@ function sendEmbeddings(res: ServerResponse, body: Record<string, unknown>): voi
 
 const toolArguments = ['{"city":"Paris"}', '{"city":"Lyon"}'];
 
-function sendToolCalls(res: ServerResponse, model: string, stream: boolean): void {
+function sendToolCalls(res: ServerResponse, model: string): void {
   const base = { id: 'chatcmpl-upstream-tools', created: 1_700_000_000, model };
   const calls = toolArguments.map((args, index) => ({ id: `call_up_${index}`, type: 'function', function: { name: 'get_forecast', arguments: args } }));
-  if (!stream) {
-    res.writeHead(200, { 'content-type': 'application/json' });
-    return void res.end(
-      JSON.stringify({
-        ...base,
-        object: 'chat.completion',
-        choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: calls }, finish_reason: 'tool_calls' }],
-        usage: upstreamUsage,
-      }),
-    );
-  }
   res.writeHead(200, { 'content-type': 'text/event-stream' });
   const chunk = (delta: Record<string, unknown>, finish: string | null = null) =>
     res.write(sse({ ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta, finish_reason: finish }] }));

@@ -2,10 +2,8 @@ import { Readable } from 'node:stream';
 import {
   BedrockRuntimeClient,
   BedrockRuntimeServiceException,
-  ConverseCommand,
   ConverseStreamCommand,
   InvokeModelCommand,
-  type ConverseCommandInput,
   type ConverseStreamCommandInput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -18,7 +16,7 @@ import { limitedBody } from './limited-body.js';
 /**
  * BedrockRuntime on the AWS SDK: one client per region, the default credential chain, and
  * AWS_ENDPOINT_URL_BEDROCK_RUNTIME honoured by the SDK (how tests reach a local double).
- * HTTP/1.1 keeps connections simple and is all Converse needs.
+ * HTTP/1.1 keeps connections simple and is all ConverseStream needs.
  */
 export function sdkBedrockRuntime(): BedrockRuntime {
   const clients = new Map<string, BedrockRuntimeClient>();
@@ -32,10 +30,6 @@ export function sdkBedrockRuntime(): BedrockRuntime {
   };
 
   return {
-    converse: (call) => {
-      const command = new ConverseCommand(call.input as unknown as ConverseCommandInput);
-      return limitedCall(call, command).run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
-    },
     converseStream: async (call) => {
       const command = new ConverseStreamCommand(call.input as unknown as ConverseStreamCommandInput);
       const limited = limitedCall(call, command);

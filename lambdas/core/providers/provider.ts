@@ -2,7 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { BedrockRuntime } from '../../ports/bedrock-runtime.js';
 import type { HttpClient } from '../../ports/http-client.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
-import type { ChatCompletion, ChatCompletionChunk } from '../schemas/openai-chat-response.js';
+import type { ChatCompletionChunk } from '../schemas/openai-chat-response.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
 
 export interface ProviderCredentials {
@@ -39,7 +39,6 @@ export interface ChatProvider {
   knowsModel?(model: string): boolean;
   /** Whether inference for this model, with these credentials, runs inside the EU. */
   runsInEu(model: string, credentials: ProviderCredentials): boolean;
-  complete(request: ChatCompletionRequest, call: ProviderCall): Promise<ChatCompletion>;
   /**
    * Resolves once the upstream has accepted the request, so a 429 or 5xx is still a thrown
    * ProviderError that routing can fail over on before anything reaches the client.

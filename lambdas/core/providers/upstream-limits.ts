@@ -5,8 +5,8 @@
  */
 
 /**
- * A non-streaming answer, read whole before it is parsed: room for the largest embedding batch
- * the OpenAI SDKs send by default (2,048 inputs of 3,072 dimensions in base64, about 34 MB).
+ * A JSON answer (embeddings: chat is always streamed), read whole before it is parsed: room for
+ * the largest embedding batch the OpenAI SDKs send by default (2,048 inputs of 3,072 dimensions in base64, about 34 MB).
  */
 export const maxResponseBytes = 64 * 1024 * 1024;
 

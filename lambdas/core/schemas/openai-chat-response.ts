@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { tokenCountSchema } from './token-count.js';
 
-// https://platform.openai.com/docs/api-reference/chat/object
+// https://platform.openai.com/docs/api-reference/chat/object and
+// https://platform.openai.com/docs/api-reference/chat-streaming/streaming
 // The gateway's canonical response is the OpenAI chat completion itself: it is the format most
 // callers and most providers speak, so the common path never pays for a translation. Objects are
 // `loose` so provider extras (system_fingerprint, service_tier, logprobs...) reach the client.
@@ -50,32 +51,6 @@ export const toolCallSchema = z
 // OpenAI-compatible hosts are not uniform here ("eos", "end_turn"...); they are relayed as sent.
 const finishReasonSchema = z.string().nullable();
 
-export const chatCompletionSchema = z
-  .object({
-    id: z.string(),
-    object: z.literal('chat.completion'),
-    created: z.number(),
-    model: z.string(),
-    choices: z.array(
-      z
-        .object({
-          index: z.number().int(),
-          message: z
-            .object({
-              role: z.literal('assistant'),
-              content: z.string().nullable(),
-              tool_calls: z.array(toolCallSchema).optional(),
-              refusal: z.string().nullish(),
-            })
-            .loose(),
-          finish_reason: finishReasonSchema,
-        })
-        .loose(),
-    ),
-    usage: usageSchema.optional(),
-  })
-  .loose();
-
 const toolCallDeltaSchema = z
   .object({
     index: z.number().int(),
@@ -111,5 +86,30 @@ export const chatCompletionChunkSchema = z
   .loose();
 
 export type Usage = z.infer<typeof usageSchema>;
-export type ChatCompletion = z.infer<typeof chatCompletionSchema>;
 export type ChatCompletionChunk = z.infer<typeof chatCompletionChunkSchema>;
+
+/**
+ * A whole chat completion, as the gateway answers a JSON request. It is assembled from the
+ * provider's stream (assemble-completion.ts), never parsed, so it has a type and no schema; its
+ * records are open like the chunks' so provider extras reach the client.
+ */
+export interface ChatCompletion {
+  [field: string]: unknown;
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    [field: string]: unknown;
+    index: number;
+    message: {
+      [field: string]: unknown;
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: Array<z.infer<typeof toolCallSchema>>;
+      refusal?: string | null;
+    };
+    finish_reason: string | null;
+  }>;
+  usage?: Usage;
+}

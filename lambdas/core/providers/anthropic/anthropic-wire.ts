@@ -13,26 +13,11 @@ export const anthropicUsageSchema = z
   })
   .loose();
 
-const contentBlockSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string() }).loose(),
-  z.object({ type: z.literal('tool_use'), id: z.string(), name: z.string(), input: z.unknown() }).loose(),
-  z.object({ type: z.literal('thinking'), thinking: z.string(), signature: z.string().optional() }).loose(),
-  z.object({ type: z.literal('redacted_thinking'), data: z.string() }).loose(),
-]);
-
-export const anthropicMessageSchema = z
-  .object({
-    id: z.string(),
-    type: z.literal('message'),
-    model: z.string(),
-    content: z.array(z.union([contentBlockSchema, z.object({ type: z.string() }).loose()])),
-    stop_reason: z.string().nullable(),
-    usage: anthropicUsageSchema,
-  })
-  .loose();
+// message_start carries the message's id, model and input usage; its content comes in later events.
+const startedMessageSchema = z.object({ id: z.string(), type: z.literal('message'), model: z.string(), usage: anthropicUsageSchema }).loose();
 
 export const anthropicStreamEventSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('message_start'), message: anthropicMessageSchema.partial({ content: true, stop_reason: true }) }).loose(),
+  z.object({ type: z.literal('message_start'), message: startedMessageSchema }).loose(),
   z.object({ type: z.literal('content_block_start'), index: z.number().int(), content_block: z.object({ type: z.string() }).loose() }).loose(),
   z
     .object({
@@ -66,5 +51,4 @@ export const anthropicErrorBodySchema = z.object({
   error: z.object({ type: z.string(), message: z.string() }).loose(),
 });
 
-export type AnthropicMessage = z.infer<typeof anthropicMessageSchema>;
 export type AnthropicUsage = z.infer<typeof anthropicUsageSchema>;

@@ -18,12 +18,11 @@ const defaultMaxTokens = 4096;
 // https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking (minimum budget 1024)
 const thinkingBudgets: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 32768 };
 
-/** OpenAI chat request → Anthropic Messages request. Unsupported asks are 400s, not upstream failures. */
-export function toAnthropicRequest(
-  request: ChatCompletionRequest,
-  model: string,
-  stream: boolean,
-): { body: Record<string, unknown>; translation: AnthropicTranslation } {
+/**
+ * OpenAI chat request → Anthropic Messages request, always streamed (the gateway assembles JSON
+ * answers itself). Unsupported asks are 400s, not upstream failures.
+ */
+export function toAnthropicRequest(request: ChatCompletionRequest, model: string): { body: Record<string, unknown>; translation: AnthropicTranslation } {
   refuseUnsupported(request);
   const system: string[] = [];
   const turns: AnthropicTurn[] = [];
@@ -52,7 +51,7 @@ export function toAnthropicRequest(
     model,
     max_tokens: maxTokens,
     messages: turns,
-    stream,
+    stream: true,
     ...(system.length > 0 ? { system: system.join('\n\n') } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { top_p: request.top_p } : {}),

@@ -4,11 +4,10 @@ import type { BedrockCallLimits, BedrockRuntime } from '../../../ports/bedrock-r
 import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { bedrockModel, type BedrockModel } from './bedrock-model.js';
-import { converseResponseSchema, titanEmbeddingSchema } from './bedrock-wire.js';
+import { titanEmbeddingSchema } from './bedrock-wire.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
 import { converseEventsToChunks } from './converse-events-to-chunks.js';
-import { fromConverseResponse } from './from-converse-response.js';
 import { mapBedrockError } from './map-bedrock-error.js';
 import { toConverseRequest } from './to-converse-request.js';
 
@@ -25,27 +24,14 @@ function limitsOf(call: ProviderCall): BedrockCallLimits {
   return { headersTimeoutMs: call.headersTimeoutMs, idleTimeoutMs: call.idleTimeoutMs, deadlineAt: call.deadlineAt };
 }
 
-/** AWS Bedrock through the Converse and ConverseStream APIs, in the region the model id names. */
+/**
+ * AWS Bedrock in the region the model id names: chat through the ConverseStream API (the gateway
+ * assembles JSON answers itself), embeddings through InvokeModel.
+ */
 export function bedrockProvider(id = 'bedrock'): ChatProvider {
-  const prepare = (request: Parameters<ChatProvider['complete']>[0], call: ProviderCall) => {
-    const { runtime: converse, target } = runtimeFor(call);
-    const { input, translation } = toConverseRequest(request);
-    return { converse, target, translation, input: { ...input, modelId: target.modelId } };
-  };
-  const created = (call: ProviderCall) => Math.floor(call.clock.now() / 1000);
-
   return {
     id,
     runsInEu: (model, credentials) => bedrockModel(model, credentials.region ?? fallbackRegion).region.startsWith('eu-'),
-    async complete(request, call) {
-      const { converse, target, translation, input } = prepare(request, call);
-      const raw = await converse
-        .converse({ region: target.region, input, ...limitsOf(call) })
-        .catch((error: unknown) => Promise.reject(mapBedrockError(id, error)));
-      const response = converseResponseSchema.safeParse(raw);
-      if (!response.success) throw malformedResponse(id);
-      return fromConverseResponse(response.data, translation, call.model, `chatcmpl-${randomUUID()}`, created(call));
-    },
     // Titan Text Embeddings: one InvokeModel call per input
     // (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html).
     async embed(request, call) {
@@ -69,11 +55,18 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
       return embeddingsList(vectors, call.model, tokens, request.encoding_format);
     },
     async stream(request, call) {
-      const { converse, target, translation, input } = prepare(request, call);
-      const events = await converse
-        .converseStream({ region: target.region, input, ...limitsOf(call), ...(call.signal ? { signal: call.signal } : {}) })
+      const { runtime, target } = runtimeFor(call);
+      const { input, translation } = toConverseRequest(request);
+      const events = await runtime
+        .converseStream({
+          region: target.region,
+          input: { ...input, modelId: target.modelId },
+          ...limitsOf(call),
+          ...(call.signal ? { signal: call.signal } : {}),
+        })
         .catch((error: unknown) => Promise.reject(mapBedrockError(id, error)));
-      return mapStreamErrors(id, converseEventsToChunks(id, events, translation, call.model, `chatcmpl-${randomUUID()}`, created(call)));
+      const created = Math.floor(call.clock.now() / 1000);
+      return mapStreamErrors(id, converseEventsToChunks(id, events, translation, call.model, `chatcmpl-${randomUUID()}`, created));
     },
   };
 }

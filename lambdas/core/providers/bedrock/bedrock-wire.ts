@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { tokenCountSchema } from '../../schemas/token-count.js';
 
-// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html
 
 export const converseUsageSchema = z
   .object({
@@ -10,22 +10,6 @@ export const converseUsageSchema = z
     totalTokens: tokenCountSchema.optional(),
     cacheReadInputTokens: tokenCountSchema.optional(),
     cacheWriteInputTokens: tokenCountSchema.optional(),
-  })
-  .loose();
-
-const contentBlockSchema = z
-  .object({
-    text: z.string().optional(),
-    toolUse: z.object({ toolUseId: z.string(), name: z.string(), input: z.unknown() }).loose().optional(),
-    reasoningContent: z.object({ reasoningText: z.object({ text: z.string() }).loose().optional() }).loose().optional(),
-  })
-  .loose();
-
-export const converseResponseSchema = z
-  .object({
-    output: z.object({ message: z.object({ content: z.array(contentBlockSchema) }).loose() }).loose(),
-    stopReason: z.string(),
-    usage: converseUsageSchema.optional(),
   })
   .loose();
 
@@ -62,5 +46,4 @@ export const titanEmbeddingSchema = z
   .object({ embedding: z.array(z.number()), inputTextTokenCount: tokenCountSchema.optional() })
   .loose();
 
-export type ConverseResponse = z.infer<typeof converseResponseSchema>;
 export type ConverseUsage = z.infer<typeof converseUsageSchema>;

@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
 import { malformedResponse, streamEndedEarly } from '../upstream-error.js';
 import { converseStreamEventSchema, type ConverseUsage } from './bedrock-wire.js';
-import { toFinishReason, toOpenAIUsage } from './from-converse-response.js';
+import { toFinishReason, toOpenAIUsage } from './converse-usage.js';
 import type { ConverseTranslation } from './to-converse-request.js';
 
 type Delta = ChatCompletionChunk['choices'][number]['delta'];

@@ -3,7 +3,7 @@ import { BedrockResponseError, ConverseCallError } from '../../../ports/bedrock-
 import { malformedResponse, oversizedResponse, providerMessage, transportError } from '../upstream-error.js';
 import { maxEventSize, maxResponseBytes } from '../upstream-limits.js';
 
-// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html#API_runtime_Converse_Errors
+// https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html#API_runtime_ConverseStream_Errors
 const kindByException: Readonly<Record<string, ProviderErrorKind>> = {
   ThrottlingException: 'rate_limit',
   ServiceQuotaExceededException: 'rate_limit',

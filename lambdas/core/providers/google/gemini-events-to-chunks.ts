@@ -1,16 +1,18 @@
 import type { ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse, streamEndedEarly, upstreamError } from '../upstream-error.js';
-import { deltasOf, toFinishReason, toOpenAIUsage } from './from-gemini-response.js';
+import { deltasOf } from './gemini-deltas.js';
+import { toFinishReason, toOpenAIUsage } from './gemini-usage.js';
 import { geminiErrorBodySchema, geminiResponseSchema, type GeminiUsage } from './gemini-wire.js';
 
 /**
  * streamGenerateContent with `alt=sse`: each event is a partial GenerateContentResponse
- * (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent). Gemini has
- * no end-of-stream event: a candidate's `finishReason` ("if empty, the model has not stopped
- * generating") or a blocked prompt (`promptFeedback.blockReason`, with no candidates) is how a
- * finished stream shows; one that ends without either was cut. Usage may follow the finish in
- * a last event of its own, so the finish chunk waits for the end.
+ * (https://ai.google.dev/api/generate-content#method:-models.streamgeneratecontent), whose
+ * candidates (several when the request asks for `n`) become the choices of their `index`. Gemini
+ * has no end-of-stream event: each candidate's `finishReason` ("if empty, the model has not
+ * stopped generating") or a blocked prompt (`promptFeedback.blockReason`) is how a finished
+ * stream shows; one that ends without them was cut. Usage may follow the finish in a last event
+ * of its own, so the finish chunks wait for the end.
  */
 export async function* geminiEventsToChunks(
   provider: string,
@@ -19,16 +21,16 @@ export async function* geminiEventsToChunks(
   id: string,
   created: number,
 ): AsyncGenerator<ChatCompletionChunk> {
-  const chunk = (delta: ChatCompletionChunk['choices'][number]['delta'], finish: string | null = null): ChatCompletionChunk => ({
+  const chunk = (index: number, delta: ChatCompletionChunk['choices'][number]['delta'], finish: string | null = null): ChatCompletionChunk => ({
     id,
     object: 'chat.completion.chunk',
     created,
     model,
-    choices: [{ index: 0, delta, finish_reason: finish }],
+    choices: [{ index, delta, finish_reason: finish }],
   });
   let usage: GeminiUsage | undefined;
-  let toolCount = 0;
-  let finishReason: string | undefined;
+  /** Per candidate index: the tool calls it made so far and its finish reason, once sent. */
+  const candidates = new Map<number, { tools: number; finishReason: string | undefined }>();
   let blocked = false;
   let started = false;
   for await (const event of events) {
@@ -48,16 +50,29 @@ export async function* geminiEventsToChunks(
     // The role chunk waits for the first real event, so a stream that fails before it can still fail over.
     if (!started) {
       started = true;
-      yield chunk({ role: 'assistant', content: '' });
+      yield chunk(0, { role: 'assistant', content: '' });
     }
     usage = response.data.usageMetadata ?? usage;
     blocked ||= response.data.promptFeedback?.blockReason !== undefined;
-    const { deltas, finishReason: reason, tools } = deltasOf(response.data, toolCount);
-    toolCount += tools;
-    finishReason = reason ?? finishReason;
-    for (const delta of deltas) yield chunk(delta);
+    for (const [position, candidate] of (response.data.candidates ?? []).entries()) {
+      const index = candidate.index ?? position;
+      let state = candidates.get(index);
+      if (!state) {
+        state = { tools: 0, finishReason: undefined };
+        candidates.set(index, state);
+        if (index > 0) yield chunk(index, { role: 'assistant', content: '' });
+      }
+      const { deltas, tools } = deltasOf(candidate, state.tools);
+      state.tools += tools;
+      state.finishReason = candidate.finishReason ?? state.finishReason;
+      for (const delta of deltas) yield chunk(index, delta);
+    }
   }
-  if (finishReason === undefined && !blocked) throw streamEndedEarly(provider);
-  yield chunk({}, blocked && finishReason === undefined ? 'content_filter' : toFinishReason(finishReason, toolCount > 0));
-  yield { ...chunk({}), choices: [], usage: toOpenAIUsage(usage) };
+  const finished = candidates.size > 0 && [...candidates.values()].every((state) => state.finishReason !== undefined);
+  if (!finished && !blocked) throw streamEndedEarly(provider);
+  if (candidates.size === 0) yield chunk(0, {}, 'content_filter');
+  for (const [index, state] of [...candidates].sort(([a], [b]) => a - b)) {
+    yield chunk(index, {}, state.finishReason === undefined ? 'content_filter' : toFinishReason(state.finishReason, state.tools > 0));
+  }
+  yield { ...chunk(0, {}), choices: [], usage: toOpenAIUsage(usage) };
 }

@@ -3,9 +3,8 @@ import { callUpstream } from '../call-upstream.js';
 import { readJson, upstreamEvents } from '../read-upstream-body.js';
 import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
-import { fromGeminiResponse } from './from-gemini-response.js';
 import { geminiEventsToChunks } from './gemini-events-to-chunks.js';
-import { geminiEmbeddingsSchema, geminiResponseSchema } from './gemini-wire.js';
+import { geminiEmbeddingsSchema } from './gemini-wire.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
 import { readGeminiErrorBody } from './read-gemini-error-body.js';
@@ -13,7 +12,7 @@ import { toGeminiRequest } from './to-gemini-request.js';
 
 const defaultBaseUrl = 'https://generativelanguage.googleapis.com';
 
-/** Google's Gemini API (generateContent / streamGenerateContent), translated both ways. */
+/** Google's Gemini API (streamGenerateContent for chat, batchEmbedContents), translated both ways. */
 export function geminiProvider(id = 'google'): ChatProvider {
   const send = (call: ProviderCall, method: string, body: Record<string, unknown>) => {
     const base = (call.credentials.baseUrl ?? defaultBaseUrl).replace(/\/+$/, '');
@@ -31,17 +30,11 @@ export function geminiProvider(id = 'google'): ChatProvider {
       readGeminiErrorBody,
     );
   };
-  const created = (call: ProviderCall) => Math.floor(call.clock.now() / 1000);
 
   return {
     id,
     // The Gemini API gives no regional guarantee; EU inference goes through Vertex AI or Bedrock.
     runsInEu: () => false,
-    async complete(request, call) {
-      const response = geminiResponseSchema.safeParse(await readJson(id, await send(call, 'generateContent', toGeminiRequest(request))));
-      if (!response.success) throw malformedResponse(id);
-      return fromGeminiResponse(response.data, call.model, `chatcmpl-${randomUUID()}`, created(call));
-    },
     // https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
     async embed(request, call) {
       const texts = textInputs(request, id);
@@ -60,7 +53,7 @@ export function geminiProvider(id = 'google'): ChatProvider {
     },
     async stream(request, call) {
       const response = await send(call, 'streamGenerateContent?alt=sse', toGeminiRequest(request));
-      return geminiEventsToChunks(id, upstreamEvents(id, response), call.model, `chatcmpl-${randomUUID()}`, created(call));
+      return geminiEventsToChunks(id, upstreamEvents(id, response), call.model, `chatcmpl-${randomUUID()}`, Math.floor(call.clock.now() / 1000));
     },
   };
 }

@@ -31,14 +31,13 @@ export const geminiResponseSchema = z
           .object({
             content: z.object({ parts: z.array(partSchema).optional() }).loose().optional(),
             finishReason: z.string().optional(),
+            index: z.number().int().nonnegative().optional(),
           })
           .loose(),
       )
       .optional(),
     promptFeedback: z.object({ blockReason: z.string().optional() }).loose().optional(),
     usageMetadata: geminiUsageSchema.optional(),
-    modelVersion: z.string().optional(),
-    responseId: z.string().optional(),
   })
   .loose();
 
@@ -48,5 +47,5 @@ export const geminiErrorBodySchema = z.object({
   error: z.object({ code: z.number().int().optional(), message: z.string(), status: z.string().optional() }).loose(),
 });
 
-export type GeminiResponse = z.infer<typeof geminiResponseSchema>;
+export type GeminiCandidate = NonNullable<z.infer<typeof geminiResponseSchema>['candidates']>[number];
 export type GeminiUsage = z.infer<typeof geminiUsageSchema>;

@@ -10,7 +10,7 @@ interface Content {
 // https://ai.google.dev/gemini-api/docs/thinking#set-budget
 const thinkingBudgets: Record<string, number> = { minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 32768 };
 
-/** OpenAI chat request → Gemini generateContent request. */
+/** OpenAI chat request → Gemini GenerateContentRequest, the body streamGenerateContent takes. */
 export function toGeminiRequest(request: ChatCompletionRequest): Record<string, unknown> {
   const system: string[] = [];
   const contents: Content[] = [];

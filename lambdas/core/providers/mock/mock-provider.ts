@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
+import type { ChatCompletionChunk, Usage } from '../../schemas/openai-chat-response.js';
 import { GatewayError } from '../../errors.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
@@ -12,37 +12,6 @@ export const mockProvider: ChatProvider = {
   knowsModel: isMockModel,
   // The mock answers from inside the gateway itself, wherever that runs.
   runsInEu: () => true,
-  async complete(request, call) {
-    const reply = mockReply(call.model, request);
-    return {
-      id: `chatcmpl-mock-${randomUUID()}`,
-      object: 'chat.completion',
-      created: Math.floor(call.clock.now() / 1000),
-      model: call.model,
-      choices: [
-        {
-          index: 0,
-          message: {
-            role: 'assistant',
-            content: reply.toolCall ? null : reply.pieces.join(''),
-            ...(reply.toolCall
-              ? {
-                  tool_calls: [
-                    {
-                      id: reply.toolCall.id,
-                      type: 'function',
-                      function: { name: reply.toolCall.name, arguments: reply.toolCall.arguments },
-                    },
-                  ],
-                }
-              : {}),
-          },
-          finish_reason: reply.toolCall ? 'tool_calls' : 'stop',
-        },
-      ],
-      usage: mockUsage(reply),
-    } satisfies ChatCompletion;
-  },
   /** Deterministic unit vectors (8 dimensions, or `dimensions`) derived from each text's hash. */
   async embed(request, call) {
     if (call.model !== 'embed') {

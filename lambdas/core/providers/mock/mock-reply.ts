@@ -7,7 +7,7 @@ export interface MockToolCall {
   arguments: string;
 }
 
-/** What a mock model answers, before it is shaped as a completion or a stream. */
+/** What a mock model answers, before it is shaped as a stream. */
 export interface MockReply {
   /** The text, already cut into the pieces a stream sends one by one. */
   pieces: string[];

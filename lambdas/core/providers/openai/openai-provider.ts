@@ -1,4 +1,3 @@
-import { chatCompletionSchema } from '../../schemas/openai-chat-response.js';
 import { embeddingsResponseSchema } from '../../schemas/openai-embeddings.js';
 import { callUpstream } from '../call-upstream.js';
 import { readJson, upstreamEvents } from '../read-upstream-body.js';
@@ -13,14 +12,15 @@ import { toOpenAIRequest } from './to-openai-request.js';
 /** Any host that speaks OpenAI's chat completions API, configured by a preset. */
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatProvider {
   const { id } = preset;
-  const send = (call: ProviderCall, stream: boolean, body: string, operation: Operation = 'chat/completions') =>
+  const send = (call: ProviderCall, operation: Operation, body: string) =>
     callUpstream(
       id,
       {
         url: operationUrl(preset, call, operation),
         headers: {
           'content-type': 'application/json',
-          accept: stream ? 'text/event-stream' : 'application/json',
+          // Chat is always streamed (the gateway assembles JSON answers); embeddings come whole.
+          accept: operation === 'chat/completions' ? 'text/event-stream' : 'application/json',
           ...authHeaders(preset, call.credentials.apiKey),
         },
         body,
@@ -35,21 +35,15 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       const baseUrl = credentials.baseUrl ?? preset.defaultBaseUrl;
       return baseUrl !== undefined && preset.euHosts.includes(new URL(baseUrl).hostname);
     },
-    async complete(request, call) {
-      const response = await send(call, false, toOpenAIRequest(request, call.model, false));
-      const completion = chatCompletionSchema.safeParse(await readJson(id, response));
-      if (!completion.success) throw malformedResponse(id);
-      return completion.data;
-    },
     async embed(request, call) {
       const { requesty: _requesty, ...body } = request;
-      const response = await send(call, false, JSON.stringify({ ...body, model: call.model }), 'embeddings');
+      const response = await send(call, 'embeddings', JSON.stringify({ ...body, model: call.model }));
       const embeddings = embeddingsResponseSchema.safeParse(await readJson(id, response));
       if (!embeddings.success) throw malformedResponse(id);
       return embeddings.data;
     },
     async stream(request, call) {
-      const response = await send(call, true, toOpenAIRequest(request, call.model, true));
+      const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model));
       return openAIStreamChunks(id, upstreamEvents(id, response));
     },
   };

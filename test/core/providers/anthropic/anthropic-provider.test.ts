@@ -7,6 +7,7 @@ import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
 import { collect, collectUntilError } from '../../../support/collect.js';
 import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
+import { assembled } from '../assembled.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/anthropic/${name}`, import.meta.url), 'utf8');
 const provider = anthropicProvider();
@@ -16,22 +17,25 @@ const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
 const callWith = (http: HttpClient): ProviderCall =>
   providerCall({ model: 'claude-sonnet-4-5', credentials: { apiKey: 'sk-ant-test-123456', baseUrl: 'http://anthropic.test' }, http });
 
+/** SSE events as Anthropic sends them, each named by its `type`. */
+const sse = (...events: Array<Record<string, unknown>>) => events.map((event) => `event: ${String(event.type)}\ndata: ${JSON.stringify(event)}\n\n`).join('');
+
 async function sentBody(fields: Record<string, unknown>): Promise<Record<string, unknown>> {
-  const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('message-tool-use.json')] });
-  await provider.complete(request(fields), callWith(http));
+  const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('thinking-tool-use.sse.txt')] });
+  await provider.stream(request(fields), callWith(http));
   return JSON.parse(sent[0]?.body ?? '{}') as Record<string, unknown>;
 }
 
 describe('anthropic provider: requests', () => {
-  it('posts to /v1/messages with x-api-key and anthropic-version, and a default max_tokens', async () => {
-    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('message-tool-use.json')] });
-    await provider.complete(request({}), callWith(http));
+  it('asks /v1/messages for a stream with x-api-key and anthropic-version, and a default max_tokens', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('thinking-tool-use.sse.txt')] });
+    await provider.stream(request({}), callWith(http));
     expect(sent[0]?.url).toBe('http://anthropic.test/v1/messages');
-    expect(sent[0]?.headers).toMatchObject({ 'x-api-key': 'sk-ant-test-123456', 'anthropic-version': '2023-06-01' });
+    expect(sent[0]?.headers).toMatchObject({ 'x-api-key': 'sk-ant-test-123456', 'anthropic-version': '2023-06-01', accept: 'text/event-stream' });
     expect(JSON.parse(sent[0]?.body ?? '')).toEqual({
       model: 'claude-sonnet-4-5',
       max_tokens: 4096,
-      stream: false,
+      stream: true,
       messages: [{ role: 'user', content: [{ type: 'text', text: 'Hi' }] }],
     });
   });
@@ -110,8 +114,8 @@ describe('anthropic provider: requests', () => {
       [{ reasoning_effort: 'high', max_tokens: 500 }, 'max_tokens'],
       [{ messages: [{ role: 'user', content: [{ type: 'input_audio', input_audio: { data: 'x', format: 'wav' } }] }] }, 'messages'],
     ] as const) {
-      const { http, sent } = recordingHttp({ status: 200, chunks: ['{}'] });
-      const error = await provider.complete(request(fields), callWith(http)).catch((thrown: unknown) => thrown);
+      const { http, sent } = recordingHttp({ status: 200, chunks: [] });
+      const error = await provider.stream(request(fields), callWith(http)).catch((thrown: unknown) => thrown);
       expect(error).toMatchObject({ status: 400, code: 'unsupported_parameter', param });
       expect(sent).toHaveLength(0);
     }
@@ -119,9 +123,11 @@ describe('anthropic provider: requests', () => {
 });
 
 describe('anthropic provider: responses', () => {
-  it('turns text, tool_use and thinking into an OpenAI completion with cache-aware usage', async () => {
-    const { http } = recordingHttp({ status: 200, chunks: [fixture('message-tool-use.json')] });
-    const completion = await provider.complete(request({}), callWith(http));
+  it('turns streamed thinking, text and tool_use into an OpenAI completion with cache-aware usage', async () => {
+    const { http } = recordingHttp({ status: 200, chunks: cut(fixture('thinking-tool-use.sse.txt'), 64) });
+    const completion = await assembled(await provider.stream(request({}), callWith(http)));
+    expect(completion).toMatchObject({ id: 'msg_01Aq9w938a90dw8q', model: 'claude-sonnet-4-5-20250929' });
+    expect(completion.choices).toHaveLength(1);
     expect(completion.choices[0]).toEqual({
       index: 0,
       finish_reason: 'tool_calls',
@@ -155,9 +161,25 @@ describe('anthropic provider: responses', () => {
     expect(chunks.at(-1)?.usage).toMatchObject({ prompt_tokens: 472 + 2048, completion_tokens: 89, prompt_tokens_details: { cached_tokens: 2048 } });
   });
 
+  it('answers json_schema output with the forced tool call’s input as content, finishing with stop', async () => {
+    const events = sse(
+      { type: 'message_start', message: { id: 'msg_1', type: 'message', model: 'claude-sonnet-4-5', usage: { input_tokens: 10, output_tokens: 1 } } },
+      { type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'answer', input: {} } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '{"city":' } },
+      { type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: '"Paris"}' } },
+      { type: 'content_block_stop', index: 0 },
+      { type: 'message_delta', delta: { stop_reason: 'tool_use' }, usage: { output_tokens: 9 } },
+      { type: 'message_stop' },
+    );
+    const { http } = recordingHttp({ status: 200, chunks: [events] });
+    const format = { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } };
+    const completion = await assembled(await provider.stream(request({ response_format: format }), callWith(http)));
+    expect(completion.choices[0]).toEqual({ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"city":"Paris"}' } });
+  });
+
   it('classifies 529 overloaded as retryable and an error event mid-stream as a ProviderError', async () => {
     const { http } = recordingHttp({ status: 529, headers: { 'retry-after': '3' }, chunks: [fixture('overloaded.json')] });
-    const error = await provider.complete(request({}), callWith(http)).catch((thrown: unknown) => thrown);
+    const error = await provider.stream(request({}), callWith(http)).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ kind: 'overloaded', retryable: true, status: 529, retryAfterMs: 3000, type: 'overloaded_error' });
 
     const midstream = recordingHttp({ status: 200, chunks: [fixture('midstream-error.sse.txt')] });
@@ -193,11 +215,12 @@ describe('anthropic provider against a misbehaving upstream', () => {
     expect((await streamed([withNewEvent])).error).toBeUndefined();
   });
 
-  it('refuses a message whose cached count is negative', async () => {
-    const message = JSON.parse(fixture('message-tool-use.json')) as { usage: Record<string, number> };
-    message.usage.cache_read_input_tokens = -2048;
-    const { http } = recordingHttp({ status: 200, chunks: [JSON.stringify(message)] });
-    const error = await provider.complete(request({}), callWith(http)).catch((thrown: unknown) => thrown);
+  it('refuses a message whose cached count is negative before sending anything', async () => {
+    const thinking = fixture('thinking-tool-use.sse.txt');
+    const negative = thinking.replace('"cache_read_input_tokens":2048', '"cache_read_input_tokens":-2048');
+    expect(negative).not.toBe(thinking);
+    const { received, error } = await streamed([negative]);
+    expect(received).toEqual([]);
     expect(error).toMatchObject({ status: 502, message: 'anthropic returned a response the gateway could not read.' });
   });
 });

@@ -8,25 +8,22 @@ import { BedrockResponseError, ConverseCallError, type BedrockRuntime, type Conv
 import { HttpTransportError } from '../../../../lambdas/ports/http-client.js';
 import { collect, collectUntilError } from '../../../support/collect.js';
 import { providerCall } from '../../../support/provider-call.js';
+import { assembled } from '../assembled.js';
 
 const provider = bedrockProvider();
 const request = (fields: Record<string, unknown>): ChatCompletionRequest =>
   chatCompletionRequestSchema.parse({ model: 'bedrock/x', messages: [{ role: 'user', content: 'Hi' }], ...fields });
 
-/** A recording BedrockRuntime that answers with what the test gives it. */
-function fakeConverse(answer: { response?: unknown; events?: unknown[]; error?: Error }) {
+/** A recording BedrockRuntime that refuses the call with `error`, or streams `events` and then fails with `streamError`. */
+function fakeConverse(answer: { events?: unknown[]; error?: Error; streamError?: Error }) {
   const calls: ConverseCall[] = [];
   const api: BedrockRuntime = {
-    async converse(call) {
-      calls.push(call);
-      if (answer.error) throw answer.error;
-      return answer.response;
-    },
     async converseStream(call) {
       calls.push(call);
       if (answer.error) throw answer.error;
       return (async function* () {
         yield* answer.events ?? [];
+        if (answer.streamError) throw answer.streamError;
       })();
     },
     async invokeModel() {
@@ -38,6 +35,17 @@ function fakeConverse(answer: { response?: unknown; events?: unknown[]; error?: 
 
 const callWith = (bedrock: BedrockRuntime, model = 'claude-sonnet-4-5@eu-west-1'): ProviderCall =>
   providerCall({ model, credentials: { region: 'us-west-2' }, bedrock });
+
+/** A ConverseStream answer calling the tool `name` with {"city": "Paris"}, with cache reads and writes in its usage. */
+const toolUseEvents = (name: string) => [
+  { messageStart: { role: 'assistant' } },
+  { contentBlockStart: { contentBlockIndex: 0, start: { toolUse: { toolUseId: 't1', name } } } },
+  { contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: '{"city":' } } } },
+  { contentBlockDelta: { contentBlockIndex: 0, delta: { toolUse: { input: '"Paris"}' } } } },
+  { contentBlockStop: { contentBlockIndex: 0 } },
+  { messageStop: { stopReason: 'tool_use' } },
+  { metadata: { usage: { inputTokens: 5, outputTokens: 7, cacheReadInputTokens: 8, cacheWriteInputTokens: 2 } } },
+];
 
 describe('bedrock model ids', () => {
   it('take the region from @region, else the gateway’s, and map short names to the geography’s inference profile', () => {
@@ -53,9 +61,9 @@ describe('bedrock model ids', () => {
 });
 
 describe('bedrock provider', () => {
-  it('builds a Converse request: system, inference config, tools, tool choice, reasoning', async () => {
-    const { api, calls } = fakeConverse({ response: { output: { message: { content: [{ text: 'ok' }] } }, stopReason: 'end_turn' } });
-    await provider.complete(
+  it('builds a ConverseStream request: system, inference config, tools, tool choice, reasoning', async () => {
+    const { api, calls } = fakeConverse({ events: [] });
+    await provider.stream(
       request({
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -85,16 +93,29 @@ describe('bedrock provider', () => {
   });
 
   it('returns structured output from a forced tool call as JSON text', async () => {
-    const { api, calls } = fakeConverse({
-      response: { output: { message: { content: [{ toolUse: { toolUseId: 't1', name: 'answer', input: { city: 'Paris' } } }] } }, stopReason: 'tool_use' },
-    });
-    const completion = await provider.complete(
-      request({ response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } } }),
-      callWith(api),
+    const { api, calls } = fakeConverse({ events: toolUseEvents('answer') });
+    const completion = await assembled(
+      await provider.stream(request({ response_format: { type: 'json_schema', json_schema: { name: 'answer', schema: { type: 'object' } } } }), callWith(api)),
     );
     expect(calls[0]?.input.toolConfig).toMatchObject({ toolChoice: { tool: { name: 'answer' } } });
-    expect(completion.choices[0]?.message.content).toBe('{"city":"Paris"}');
-    expect(completion.choices[0]?.finish_reason).toBe('stop');
+    expect(completion.choices[0]).toEqual({ index: 0, finish_reason: 'stop', message: { role: 'assistant', content: '{"city":"Paris"}' } });
+  });
+
+  it('streams a tool call with its id and name first, and counts cache reads and writes in the prompt', async () => {
+    const { api } = fakeConverse({ events: toolUseEvents('lookup') });
+    const chunks = await collect(await provider.stream(request({ tools: [{ type: 'function', function: { name: 'lookup' } }] }), callWith(api)));
+    expect(chunks.flatMap((chunk) => chunk.choices[0]?.delta.tool_calls ?? [])).toEqual([
+      { index: 0, id: 't1', type: 'function', function: { name: 'lookup', arguments: '' } },
+      { index: 0, function: { arguments: '{"city":' } },
+      { index: 0, function: { arguments: '"Paris"}' } },
+    ]);
+    expect(chunks.at(-2)?.choices[0]?.finish_reason).toBe('tool_calls');
+    expect(chunks.at(-1)?.usage).toEqual({
+      prompt_tokens: 5 + 8 + 2,
+      completion_tokens: 7,
+      total_tokens: 5 + 8 + 2 + 7,
+      prompt_tokens_details: { cached_tokens: 8, cache_creation_tokens: 2 },
+    });
   });
 
   it('streams reasoning and text, then the finish and the usage from the metadata event', async () => {
@@ -127,7 +148,7 @@ describe('bedrock provider', () => {
       ['AccessDeniedException', 403, 'auth'],
     ] as const) {
       const { api } = fakeConverse({ error: new ConverseCallError(status, name, 'nope') });
-      const error = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
+      const error = await provider.stream(request({}), callWith(api)).catch((thrown: unknown) => thrown);
       expect(error).toMatchObject({ kind, status, type: name, message: 'bedrock: nope' });
     }
   });
@@ -151,14 +172,12 @@ describe('bedrock provider against a misbehaving upstream', () => {
     expect((await streamed(complete)).error).toBeUndefined();
   });
 
-  it('refuses negative or fractional usage, streamed or not', async () => {
-    const { error } = await streamed([...complete.slice(0, 3), { metadata: { usage: { inputTokens: 5, outputTokens: -7 } } }]);
-    expect(error).toMatchObject({ status: 502, message: 'bedrock returned a response the gateway could not read.' });
-    const { api } = fakeConverse({
-      response: { output: { message: { content: [{ text: 'ok' }] } }, stopReason: 'end_turn', usage: { inputTokens: 1.5, outputTokens: 1 } },
-    });
-    const refused = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
-    expect(refused).toMatchObject({ status: 502 });
+  it('refuses negative or fractional usage', async () => {
+    for (const usage of [{ inputTokens: 5, outputTokens: -7 }, { inputTokens: 1.5, outputTokens: 1 }]) {
+      const { received, error } = await streamed([...complete.slice(0, 3), { metadata: { usage } }]);
+      expect(received.some((chunk) => chunk.usage), JSON.stringify(usage)).toBe(false);
+      expect(error, JSON.stringify(usage)).toMatchObject({ status: 502, message: 'bedrock returned a response the gateway could not read.' });
+    }
   });
 
   it('classifies timeouts, resets and unreadable answers from the runtime as retryable provider errors', async () => {
@@ -170,7 +189,7 @@ describe('bedrock provider against a misbehaving upstream', () => {
       [new BedrockResponseError('response_too_large', 'big'), { kind: 'server', status: 502, message: 'bedrock sent a response larger than the gateway reads (64 MiB).' }],
     ] as const) {
       const { api } = fakeConverse({ error: thrown });
-      const error = await provider.complete(request({}), callWith(api)).catch((caught: unknown) => caught);
+      const error = await provider.stream(request({}), callWith(api)).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ ...expected, retryable: true });
     }
@@ -182,8 +201,10 @@ describe('bedrock provider against a misbehaving upstream', () => {
       ['ThrottlingException', 429, 'rate_limit'],
       ['SomethingNewException', 502, 'server'],
     ] as const) {
-      const { api } = fakeConverse({ error: new ConverseCallError(200, name, 'mid-stream') });
-      const error = await provider.complete(request({}), callWith(api)).catch((thrown: unknown) => thrown);
+      const { api } = fakeConverse({ events: complete.slice(0, 2), streamError: new ConverseCallError(200, name, 'mid-stream') });
+      const { received, error } = await collectUntilError(await provider.stream(request({}), callWith(api)));
+      expect(received).toHaveLength(2);
+      expect(error).toBeInstanceOf(ProviderError);
       expect(error).toMatchObject({ status, kind, type: name });
     }
   });

@@ -7,6 +7,7 @@ import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
 import { collect, collectUntilError } from '../../../support/collect.js';
 import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
+import { assembled } from '../assembled.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/google/${name}`, import.meta.url), 'utf8');
 const provider = geminiProvider();
@@ -17,9 +18,9 @@ const callWith = (http: HttpClient): ProviderCall =>
   providerCall({ model: 'gemini-2.5-flash', credentials: { apiKey: 'AIza-test-key-123456', baseUrl: 'http://gemini.test' }, http });
 
 describe('gemini provider', () => {
-  it('calls generateContent with the key header, system instruction, media inline, tools and config', async () => {
-    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('function-call.json')] });
-    await provider.complete(
+  it('calls streamGenerateContent with the key header, system instruction, media inline, tools and config', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('function-call.sse.txt')] });
+    await provider.stream(
       request({
         messages: [
           { role: 'system', content: 'Be brief.' },
@@ -37,7 +38,7 @@ describe('gemini provider', () => {
       }),
       callWith(http),
     );
-    expect(sent[0]?.url).toBe('http://gemini.test/v1beta/models/gemini-2.5-flash:generateContent');
+    expect(sent[0]?.url).toBe('http://gemini.test/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse');
     expect(sent[0]?.headers['x-goog-api-key']).toBe('AIza-test-key-123456');
     expect(JSON.parse(sent[0]?.body ?? '')).toEqual({
       systemInstruction: { parts: [{ text: 'Be brief.' }] },
@@ -58,9 +59,9 @@ describe('gemini provider', () => {
     });
   });
 
-  it('turns function calls and thoughts into tool calls and reasoning, counting thoughts as reasoning tokens', async () => {
-    const { http } = recordingHttp({ status: 200, chunks: [fixture('function-call.json')] });
-    const completion = await provider.complete(request({}), callWith(http));
+  it('turns streamed function calls and thoughts into tool calls and reasoning, counting thoughts as reasoning tokens', async () => {
+    const { http } = recordingHttp({ status: 200, chunks: cut(fixture('function-call.sse.txt'), 70) });
+    const completion = await assembled(await provider.stream(request({}), callWith(http)));
     expect(completion.choices[0]).toEqual({
       index: 0,
       finish_reason: 'tool_calls',
@@ -91,11 +92,11 @@ describe('gemini provider', () => {
 
   it('classifies RESOURCE_EXHAUSTED as a retryable rate limit and refuses image URLs it cannot fetch', async () => {
     const { http } = recordingHttp({ status: 429, chunks: [fixture('resource-exhausted.json')] });
-    const error = await provider.complete(request({}), callWith(http)).catch((thrown: unknown) => thrown);
+    const error = await provider.stream(request({}), callWith(http)).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ kind: 'rate_limit', retryable: true, status: 429, type: 'RESOURCE_EXHAUSTED' });
-    const remote = recordingHttp({ status: 200, chunks: ['{}'] });
+    const remote = recordingHttp({ status: 200, chunks: [] });
     const refused = await provider
-      .complete(request({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] }), callWith(remote.http))
+      .stream(request({ messages: [{ role: 'user', content: [{ type: 'image_url', image_url: { url: 'https://example.com/a.png' } }] }] }), callWith(remote.http))
       .catch((thrown: unknown) => thrown);
     expect(refused).toMatchObject({ status: 400, code: 'unsupported_parameter' });
     expect(remote.sent).toHaveLength(0);
@@ -135,6 +136,28 @@ describe('gemini provider against a misbehaving upstream', () => {
     const blocked = await streamed([sse({ promptFeedback: { blockReason: 'SAFETY' }, usageMetadata: { promptTokenCount: 9, totalTokenCount: 9 } })]);
     expect(blocked.error).toBeUndefined();
     expect(blocked.received.at(-2)?.choices[0]?.finish_reason).toBe('content_filter');
+  });
+
+  it('turns the candidates asked for with n into the choices of their index, each with its own finish', async () => {
+    const candidate = (index: number, parts: unknown[], finishReason?: string) => ({ index, content: { role: 'model', parts }, ...(finishReason ? { finishReason } : {}) });
+    const events = sse(
+      { candidates: [candidate(0, [{ text: 'Paris' }]), candidate(1, [{ functionCall: { name: 'get_weather', args: { city: 'Lyon' } } }], 'STOP')] },
+      { candidates: [candidate(0, [{ text: ' it is.' }], 'MAX_TOKENS')], usageMetadata: { promptTokenCount: 9, candidatesTokenCount: 8 } },
+    );
+    const { http, sent } = recordingHttp({ status: 200, chunks: [events] });
+    const completion = await assembled(await provider.stream(request({ n: 2 }), callWith(http)));
+    expect(JSON.parse(sent[0]?.body ?? '').generationConfig).toMatchObject({ candidateCount: 2 });
+    expect(completion.choices).toEqual([
+      { index: 0, finish_reason: 'length', message: { role: 'assistant', content: 'Paris it is.' } },
+      {
+        index: 1,
+        finish_reason: 'tool_calls',
+        message: { role: 'assistant', content: null, tool_calls: [{ id: 'call_0', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Lyon"}' } }] },
+      },
+    ]);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 9, completion_tokens: 8 });
+    const oneUnfinished = await streamed([sse({ candidates: [candidate(0, [{ text: 'a' }], 'STOP'), candidate(1, [{ text: 'b' }])] })]);
+    expect(oneUnfinished.error).toMatchObject({ status: 502, message: 'google: the stream ended early.' });
   });
 
   it('refuses fractional counts and a cached count above the prompt', async () => {

@@ -4,6 +4,7 @@ import { providerCall } from '../../../support/provider-call.js';
 import { mockProvider } from '../../../../lambdas/core/providers/mock/mock-provider.js';
 import type { ProviderCall } from '../../../../lambdas/core/providers/provider.js';
 import type { ChatCompletionRequest } from '../../../../lambdas/core/schemas/openai-chat-request.js';
+import { assembled } from '../assembled.js';
 
 const callFor = (model: string): ProviderCall => providerCall({ model });
 
@@ -15,8 +16,8 @@ const ask = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatC
 
 describe('mock provider', () => {
   it('echoes the last user message, the same way every time', async () => {
-    const first = await mockProvider.complete(ask('same input'), callFor('echo'));
-    const second = await mockProvider.complete(ask('same input'), callFor('echo'));
+    const first = await assembled(await mockProvider.stream(ask('same input'), callFor('echo')));
+    const second = await assembled(await mockProvider.stream(ask('same input'), callFor('echo')));
     expect(first.choices[0]?.message.content).toBe('same input');
     expect(second.choices).toEqual(first.choices);
     expect(second.usage).toEqual(first.usage);
@@ -31,7 +32,7 @@ describe('mock provider', () => {
   });
 
   it('fails on purpose with the status in its name', async () => {
-    const error = await mockProvider.complete(ask('hi'), callFor('fail-429')).catch((thrown: unknown) => thrown);
+    const error = await mockProvider.stream(ask('hi'), callFor('fail-429')).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ status: 429, kind: 'rate_limit', retryAfterMs: 1000, retryable: true });
     const streamError = await mockProvider.stream(ask('hi'), callFor('fail-500')).catch((thrown: unknown) => thrown);
     expect(streamError).toMatchObject({ status: 500, kind: 'server' });
@@ -45,7 +46,7 @@ describe('mock provider', () => {
       ],
       tool_choice: { type: 'function', function: { name: 'weather' } },
     });
-    const completion = await mockProvider.complete(request, callFor('echo'));
+    const completion = await assembled(await mockProvider.stream(request, callFor('echo')));
     expect(completion.choices[0]?.finish_reason).toBe('tool_calls');
     expect(completion.choices[0]?.message.tool_calls?.[0]?.function).toEqual({
       name: 'weather',
@@ -57,7 +58,7 @@ describe('mock provider', () => {
   });
 
   it('refuses unknown mock models with model_not_found', async () => {
-    const error = await mockProvider.complete(ask('hi'), callFor('gpt-5')).catch((thrown: unknown) => thrown);
+    const error = await mockProvider.stream(ask('hi'), callFor('gpt-5')).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ status: 404, code: 'model_not_found' });
   });
 });

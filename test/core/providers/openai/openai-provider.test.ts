@@ -8,6 +8,7 @@ import type { ChatCompletionRequest } from '../../../../lambdas/core/schemas/ope
 import type { HttpClient } from '../../../../lambdas/ports/http-client.js';
 import { providerCall } from '../../../support/provider-call.js';
 import { cut, recordingHttp } from '../../../support/recording-http.js';
+import { assembled } from '../assembled.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../../../fixtures/providers/openai/${name}`, import.meta.url), 'utf8');
 function providerFor(id: string): ChatProvider {
@@ -26,16 +27,18 @@ const callWith = (http: HttpClient): ProviderCall =>
   providerCall({ model: 'gpt-4o-mini', credentials: { apiKey: 'sk-test-key-123456', baseUrl: 'http://upstream.test/v1/' }, http });
 
 describe('openai provider', () => {
-  it('posts the request to <base>/chat/completions with the upstream model and key', async () => {
-    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
-    const completion = await provider.complete(request, callWith(http));
+  it('asks <base>/chat/completions for a stream with usage, with the upstream model and key, and keeps the host’s extras', async () => {
+    const { http, sent } = recordingHttp({ status: 200, chunks: cut(fixture('completion.sse.txt'), 90) });
+    const completion = await assembled(await provider.stream(request, callWith(http)));
     expect(sent[0]?.url).toBe('http://upstream.test/v1/chat/completions');
-    expect(sent[0]?.headers.authorization).toBe('Bearer sk-test-key-123456');
+    expect(sent[0]?.headers).toMatchObject({ authorization: 'Bearer sk-test-key-123456', accept: 'text/event-stream' });
     expect(JSON.parse(sent[0]?.body ?? '')).toEqual({
       model: 'gpt-4o-mini',
       messages: request.messages,
-      stream: false,
+      stream: true,
+      stream_options: { include_usage: true },
     });
+    expect(completion.choices[0]?.message.content).toBe('The image shows a wooden boardwalk path running through a lush green field or meadow.');
     expect(completion.usage?.prompt_tokens).toBe(1117);
     expect(completion).toMatchObject({ service_tier: 'default', system_fingerprint: 'fp_fc9f1d7035' });
   });
@@ -54,7 +57,7 @@ describe('openai provider', () => {
 
   it('classifies a 429 as a retryable rate limit carrying Retry-After', async () => {
     const { http } = recordingHttp({ status: 429, headers: { 'retry-after': '2' }, chunks: [fixture('error-429.json')] });
-    const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    const error = await provider.stream(request, callWith(http)).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({
       kind: 'rate_limit',
@@ -73,7 +76,7 @@ describe('openai provider', () => {
       [503, 'overloaded', true],
     ] as const) {
       const { http } = recordingHttp({ status, chunks: ['<html>not json</html>'] });
-      const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+      const error = await provider.stream(request, callWith(http)).catch((thrown: unknown) => thrown);
       expect(error).toMatchObject({ kind, retryable, status, message: `openai answered with HTTP ${status}.` });
     }
   });
@@ -88,17 +91,19 @@ describe('openai provider', () => {
     expect(error).toMatchObject({ kind: 'overloaded', status: 503, message: 'openai: Upstream model overloaded' });
   });
 
-  it('reports a 200 with an unreadable body as a retryable server fault', async () => {
+  it('reports a 200 with an unreadable body, stream event or embeddings, as a retryable server fault', async () => {
+    const streamed = await collectUntilError(await provider.stream(request, callWith(recordingHttp({ status: 200, chunks: ['data: {"id": 1\n\n'] }).http)));
+    expect(streamed.error).toMatchObject({ kind: 'server', retryable: true, status: 502 });
     const { http } = recordingHttp({ status: 200, chunks: ['{"id": 1'] });
-    const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    const error = await provider.embed?.({ model: 'openai/e', input: 'hi' }, { ...callWith(http), model: 'e' }).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ kind: 'server', retryable: true, status: 502 });
   });
 });
 
 describe('OpenAI-compatible presets', () => {
   it('address Azure deployments with api-version and the api-key header', async () => {
-    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
-    await providerFor('azure').complete(request, {
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.sse.txt')] });
+    await providerFor('azure').stream(request, {
       ...callWith(http),
       model: 'my-gpt4o',
       credentials: { apiKey: 'azure-key-123456', baseUrl: 'https://contoso.openai.azure.com/' },
@@ -109,8 +114,8 @@ describe('OpenAI-compatible presets', () => {
   });
 
   it('refuses Azure without an endpoint instead of guessing one', async () => {
-    const { http, sent } = recordingHttp({ status: 200, chunks: ['{}'] });
-    const error = await providerFor('azure').complete(request, { ...callWith(http), credentials: {} }).catch((thrown: unknown) => thrown);
+    const { http, sent } = recordingHttp({ status: 200, chunks: [] });
+    const error = await providerFor('azure').stream(request, { ...callWith(http), credentials: {} }).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ status: 503, code: 'provider_not_configured' });
     expect(sent).toHaveLength(0);
   });
@@ -121,8 +126,8 @@ describe('OpenAI-compatible presets', () => {
       ['mistral', 'https://api.mistral.ai/v1/chat/completions'],
       ['openrouter', 'https://openrouter.ai/api/v1/chat/completions'],
     ] as const) {
-      const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
-      await providerFor(id).complete(request, { ...callWith(http), credentials: { apiKey: 'key-123456789' } });
+      const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.sse.txt')] });
+      await providerFor(id).stream(request, { ...callWith(http), credentials: { apiKey: 'key-123456789' } });
       expect(sent[0]?.url).toBe(url);
       expect(sent[0]?.headers.authorization).toBe('Bearer key-123456789');
     }
@@ -163,8 +168,11 @@ describe('openai provider against a misbehaving upstream', () => {
     expect(error).toMatchObject({ kind: 'server', status: 502, message: 'openai sent a stream event larger than the gateway reads (8 MiB).' });
   });
 
-  it('refuses fractional, negative, absurd or inconsistent token counts as a malformed answer', async () => {
-    const completion = JSON.parse(fixture('completion.json')) as { usage: Record<string, unknown> };
+  it('ends a stream whose usage chunk has a fractional, negative, absurd or inconsistent count with an error, not a usage', async () => {
+    const events = fixture('completion.sse.txt').trim().split('\n\n');
+    const usageChunk = JSON.parse((events.at(-2) ?? '').slice('data: '.length)) as Record<string, unknown>;
+    const withUsage = (usage: unknown) => [...events.slice(0, -2), `data: ${JSON.stringify({ ...usageChunk, usage })}`, 'data: [DONE]'].join('\n\n') + '\n\n';
+    expect(withUsage(usageChunk.usage)).toBe(fixture('completion.sse.txt'));
     for (const usage of [
       { prompt_tokens: 10.5, completion_tokens: 1, total_tokens: 11.5 },
       { prompt_tokens: 10, completion_tokens: -1, total_tokens: 9 },
@@ -174,17 +182,10 @@ describe('openai provider against a misbehaving upstream', () => {
       { prompt_tokens: 1e12, completion_tokens: 1, total_tokens: 1e12 + 1 },
       { prompt_tokens: '10', completion_tokens: 1, total_tokens: 11 },
     ]) {
-      const { http } = recordingHttp({ status: 200, chunks: [JSON.stringify({ ...completion, usage })] });
-      const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+      const { received, error } = await streamed([withUsage(usage)]);
+      expect(received, JSON.stringify(usage)).toHaveLength(4);
       expect(error, JSON.stringify(usage)).toMatchObject({ kind: 'server', status: 502, message: 'openai returned a response the gateway could not read.' });
     }
-  });
-
-  it('ends a stream whose usage chunk carries an invalid count with an error, not a usage', async () => {
-    const full = fixture('tool-call.sse.txt').replace('"cached_tokens":64', '"cached_tokens":-64');
-    const { received, error } = await streamed([full]);
-    expect(received).toHaveLength(4);
-    expect(error).toMatchObject({ status: 502, message: 'openai returned a response the gateway could not read.' });
   });
 
   it('refuses embeddings whose usage is not a whole count', async () => {
@@ -197,8 +198,8 @@ describe('openai provider against a misbehaving upstream', () => {
   });
 
   it('passes the headers timeout, idle limit and deadline to the HTTP client', async () => {
-    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.json')] });
-    await provider.complete(request, { ...callWith(http), headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
+    const { http, sent } = recordingHttp({ status: 200, chunks: [fixture('completion.sse.txt')] });
+    await provider.stream(request, { ...callWith(http), headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
     expect(sent[0]).toMatchObject({ headersTimeoutMs: 1234, idleTimeoutMs: 567, deadlineAt: 1_800_000_000_000 });
   });
 });
@@ -206,13 +207,13 @@ describe('openai provider against a misbehaving upstream', () => {
 describe('what a provider cannot make the gateway relay', () => {
   it('cuts a provider’s error message to 2,000 characters', async () => {
     const { http } = recordingHttp({ status: 500, chunks: [JSON.stringify({ error: { message: 'x'.repeat(50_000), type: 'server_error' } })] });
-    const error = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    const error = await provider.stream(request, callWith(http)).catch((thrown: unknown) => thrown);
     expect((error as Error).message).toBe(`openai: ${'x'.repeat(2_000)}…`);
   });
 
   it('turns a redirect, or an error event naming a status outside 4xx and 5xx, into a retryable 502', async () => {
     const { http } = recordingHttp({ status: 301, headers: { location: 'http://elsewhere.test/' }, chunks: ['moved'] });
-    const redirected = await provider.complete(request, callWith(http)).catch((thrown: unknown) => thrown);
+    const redirected = await provider.stream(request, callWith(http)).catch((thrown: unknown) => thrown);
     expect(redirected).toMatchObject({ status: 502, kind: 'server', retryable: true, message: 'openai answered with HTTP 301.' });
     for (const code of [200, 1000, 99.5]) {
       const event = `data: ${JSON.stringify({ error: { message: 'odd', type: 'x', code } })}\n\n`;
