@@ -3,7 +3,7 @@ import { startFuzzGateway } from '../test/support/fuzz/fuzz-gateway.js';
 import { runFuzz, type FuzzReport } from '../test/support/fuzz/run-fuzz.js';
 
 /**
- * `npm run fuzz [-- --inputs 100000 --seed <n> --path <p> --concurrency 8 --include-known-bugs]`:
+ * `npm run fuzz [-- --inputs 100000 --seed <n> --path <p> --concurrency 8]`:
  * property-based fuzzing of every public route of a freshly started `npm start` (its own
  * DynamoDB Local, mock upstreams), with the arbitraries and checks the test suite uses.
  */
@@ -14,7 +14,6 @@ const { values } = parseArgs({
     path: { type: 'string' },
     concurrency: { type: 'string', default: '8' },
     'max-failures': { type: 'string', default: '20' },
-    'include-known-bugs': { type: 'boolean', default: false },
   },
 });
 
@@ -33,7 +32,6 @@ try {
     seed,
     concurrency: Number(values.concurrency),
     maxFailures: Number(values['max-failures']),
-    includeKnownBugs: values['include-known-bugs'],
     ...(values.path ? { path: values.path } : {}),
     onProgress: (progress) => {
       for (const failure of progress.failures.slice(failuresShown)) console.log(`  failure (seed ${failure.seed}, path ${failure.path}):\n    ${failure.problem.replaceAll('\n', '\n    ')}`);

@@ -1,6 +1,8 @@
 import { isApproved } from '../core/accounting/approved-models.js';
 import { accountOf } from '../core/accounting/directory-lookup.js';
+import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { modelCatalog } from '../core/catalog/model-catalog.js';
+import { GatewayError } from '../core/errors.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
@@ -10,19 +12,32 @@ import { presentedKey } from './presented-key.js';
  * context window, capabilities and prices per million tokens, as Requesty's model list shows them.
  */
 export async function listModels(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
+  const models = await approvedModels(request, deps);
+  return jsonResponse(200, { object: 'list', data: models.map(modelObject) });
+}
+
+/** GET /v1/models/{provider/model}: one of those, or 404 as OpenAI answers an unknown model. */
+export async function getModel(request: GatewayRequest, deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayResponse> {
+  const entry = (await approvedModels(request, deps)).find((candidate) => candidate.id === params.id);
+  if (!entry) throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
+  return jsonResponse(200, modelObject(entry));
+}
+
+async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<CatalogEntry[]> {
   const account = await accountOf(await deps.authenticator.authenticate(presentedKey(request.headers)), deps.directory);
-  return jsonResponse(200, {
-    object: 'list',
-    data: modelCatalog.filter((entry) => isApproved(entry.id, account)).map((entry) => ({
-      id: entry.id,
-      object: 'model',
-      // OpenAI's release time of the model; the catalog does not track it.
-      created: 0,
-      owned_by: entry.id.slice(0, entry.id.indexOf('/')),
-      context_window: entry.context_window,
-      max_output_tokens: entry.max_output_tokens,
-      capabilities: entry.capabilities,
-      pricing: entry.pricing,
-    })),
-  });
+  return modelCatalog.filter((entry) => isApproved(entry.id, account));
+}
+
+function modelObject(entry: CatalogEntry) {
+  return {
+    id: entry.id,
+    object: 'model',
+    // OpenAI's release time of the model; the catalog does not track it.
+    created: 0,
+    owned_by: entry.id.slice(0, entry.id.indexOf('/')),
+    context_window: entry.context_window,
+    max_output_tokens: entry.max_output_tokens,
+    capabilities: entry.capabilities,
+    pricing: entry.pricing,
+  };
 }

@@ -11,7 +11,7 @@ export type RouteHandler<Deps> = (
 ) => Promise<GatewayResponse>;
 
 export interface RouteTable<Deps> {
-  /** Paths like `/v1/manage/policy/:name`; a `:segment` matches one path segment. */
+  /** Paths like `/v1/manage/policy/:name`; a `:segment` matches one path segment, a `:rest*` the rest of the path. */
   [path: string]: Readonly<Record<string, RouteHandler<Deps>>>;
 }
 
@@ -33,9 +33,9 @@ interface RoutingDeps {
 export function createRouter<Deps extends RoutingDeps>(table: RouteTable<Deps>) {
   const compiled: CompiledRoute<Deps>[] = Object.entries(table).map(([path, methods]) => {
     const names: string[] = [];
-    const source = path.replace(/:(\w+)/g, (_, name: string) => {
+    const source = path.replace(/:(\w+)(\*?)/g, (_, name: string, rest: string) => {
       names.push(name);
-      return '([^/]+)';
+      return rest ? '(.+)' : '([^/]+)';
     });
     return { pattern: new RegExp(`^${source}$`), names, methods };
   });

@@ -1,6 +1,6 @@
 import { chatCompletions } from './chat-completions.js';
 import { embeddings } from './embeddings.js';
-import { listModels } from './list-models.js';
+import { getModel, listModels } from './list-models.js';
 import { messages } from './messages/messages.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse } from './gateway-http.js';
@@ -12,5 +12,6 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/embeddings': { POST: embeddings },
   '/v1/messages': { POST: messages },
   '/v1/models': { GET: listModels },
+  '/v1/models/:id*': { GET: getModel },
   '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
 });

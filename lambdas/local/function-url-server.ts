@@ -103,7 +103,13 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
 
   private sendHead(): void {
     if (this.res.headersSent) return;
-    this.res.writeHead(this.prelude.statusCode ?? 200, this.prelude.headers ?? {});
+    try {
+      this.res.writeHead(this.prelude.statusCode ?? 200, this.prelude.headers ?? {});
+    } catch {
+      // A header value HTTP cannot carry: the function failed, as Lambda answers that.
+      this.res.writeHead(502, { 'content-type': 'application/json' });
+      this.res.end(JSON.stringify({ message: 'Internal Server Error' }));
+    }
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -114,6 +120,7 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
       setImmediate(() => this.res.uncork());
       this.sendHead();
     }
+    if (this.res.writableEnded) return callback();
     const flushed = this.res.write(chunk);
     if (flushed) callback();
     else this.res.once('drain', () => callback());
@@ -121,6 +128,7 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
 
   override _final(callback: (error?: Error | null) => void): void {
     this.sendHead();
+    if (this.res.writableEnded) return callback();
     this.res.end(callback);
   }
 }

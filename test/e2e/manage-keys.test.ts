@@ -81,6 +81,11 @@ describe('/v1/manage/apikey', () => {
     } while (cursor);
     expect(names).toEqual(expect.arrayContaining(['listed-0', 'listed-1', 'listed-2', 'development']));
     expect(names).not.toContain('local admin');
+    // A cursor this API did not hand out is a 400, whatever it decodes to.
+    const forged = Buffer.from(JSON.stringify({ key_hash: { N: '1' }, other: { S: 'x' } })).toString('base64url');
+    for (const cursor of [forged, 'not-base64-json', Buffer.from('[]').toString('base64url')]) {
+      expect(await manage('GET', `/apikey?cursor=${cursor}`)).toMatchObject({ status: 400, json: { error: { param: 'cursor' } } });
+    }
   });
 
   it('answers bad input with 400, unknown ids with 404, and API keys with 401', async () => {

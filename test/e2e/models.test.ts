@@ -30,6 +30,13 @@ describe('GET /v1/models', () => {
     });
   });
 
+  it('retrieves one model by its id, slashes and all, through the SDK, and answers 404 for one it does not list', async () => {
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
+    expect(await client.models.retrieve('openai/gpt-4o-mini')).toMatchObject({ id: 'openai/gpt-4o-mini', object: 'model', owned_by: 'openai' });
+    const missing = await client.models.retrieve('openai/not-a-model').catch((error: unknown) => error);
+    expect(missing).toMatchObject({ status: 404, code: 'model_not_found' });
+  });
+
   it('needs an API key', async () => {
     expect((await fetch(`${gateway.url}/v1/models`)).status).toBe(401);
   });

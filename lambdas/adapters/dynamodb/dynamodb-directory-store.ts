@@ -88,7 +88,7 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
         ExpressionAttributeNames: { '#pk': pk },
         ExpressionAttributeValues: { ':groups': { S: 'groups' } },
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, [directoryTableSchema.partitionKey, directoryTableSchema.sortKey]) } : {}),
       }),
     );
     return {

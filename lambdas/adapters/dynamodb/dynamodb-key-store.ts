@@ -52,7 +52,7 @@ export class DynamoDbKeyStore implements KeyStore {
         FilterExpression: '#kind = :kind',
         ExpressionAttributeNames: { '#kind': 'kind' },
         ExpressionAttributeValues: { ':kind': { S: kind } },
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, [keysTableSchema.partitionKey]) } : {}),
       }),
     );
     return {

@@ -33,7 +33,7 @@ export class DynamoDbPolicyStore implements PolicyStore {
       new ScanCommand({
         TableName: this.tableName,
         Limit: limit,
-        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor) } : {}),
+        ...(cursor ? { ExclusiveStartKey: decodeCursor(cursor, [policiesTableSchema.partitionKey, policiesTableSchema.sortKey]) } : {}),
       }),
     );
     return {

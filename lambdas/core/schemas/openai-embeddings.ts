@@ -15,7 +15,7 @@ export const embeddingsRequestSchema = z
       z.array(z.array(z.int()).min(1)).min(1).max(2048),
     ]),
     encoding_format: z.enum(['float', 'base64']).optional(),
-    dimensions: z.int().positive().optional(),
+    dimensions: z.int().positive().max(16_384).optional(),
     user: z.string().optional(),
     requesty: requestyExtensionSchema.optional(),
   })

@@ -47,7 +47,7 @@ const isoTime = fc.oneof(
   fc.constantFrom('2099-01-01T00:00:00Z', '2026-13-45T99:99:99Z', 'yesterday'),
 );
 
-/** Within the bounds the edge will enforce for `requesty` (see known-bugs.ts). */
+/** Within the bounds the edge enforces for `requesty`; mutations take it out of them. */
 const requesty = fc.record(
   {
     tags: fc.array(name, { maxLength: 3 }),

@@ -17,7 +17,6 @@ export interface FuzzOptions {
   seed: number;
   /** Inputs sent at once, at most. */
   concurrency?: number;
-  includeKnownBugs?: boolean;
   /** Stop after this many distinct failures (each is shrunk first). */
   maxFailures?: number;
   /** Replays one failure: the `path` fast-check printed with its seed. */
@@ -60,7 +59,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   let sinceRestore = restoreEvery;
   let crashed: string | undefined;
 
-  const property = fc.asyncProperty(fc.array(fuzzInput(options), { minLength: 1, maxLength: concurrency }), async (batch) => {
+  const property = fc.asyncProperty(fc.array(fuzzInput(), { minLength: 1, maxLength: concurrency }), async (batch) => {
     if (sinceRestore >= restoreEvery) {
       fill = await restoreFixtures(target);
       sinceRestore = 0;
