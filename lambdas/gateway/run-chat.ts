@@ -24,12 +24,12 @@ export type ChatOutcome =
  */
 export async function runChat(body: ChatCompletionRequest, key: ApiKeyRecord, request: GatewayRequest, deps: GatewayDeps): Promise<ChatOutcome> {
   const prompt = measurePrompt(body, Buffer.byteLength(request.body));
-  const routing = {
+  const routing: Routing = {
     model: body.model,
     key,
     requestId: request.requestId,
     requesty: body.requesty,
-    bound: (model: string, entry: Parameters<typeof chatUsageBound>[3]) => chatUsageBound(body, prompt, model, entry),
+    bound: (model, entry) => chatUsageBound(body, prompt, model, entry),
     clientSignal: request.clientSignal,
   };
   return body.stream ? streamChat(body, routing, prompt, deps) : completeChat(body, routing, prompt, deps);
