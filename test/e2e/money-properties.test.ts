@@ -7,9 +7,9 @@ import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
 
 // Random mixes of concurrent requests from several capped keys, against an upstream that
-// answers, fails, or cuts streams after their first token; some clients leave midway. After
-// each mix: no key spent past its limit, and each key's spend, its usage rows and the costs its
-// clients were told agree to the micro-dollar.
+// answers, fails, or cuts or truncates streams after their first token; some clients leave
+// midway. After each mix: no key spent past its limit, and each key's spend, its usage rows and
+// the costs its clients were told agree to the micro-dollar.
 const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let manage: ReturnType<typeof manageClient>;
@@ -23,7 +23,7 @@ afterAll(async () => {
   await upstream.stop();
 });
 
-const outcomes = ['answers', 'fails', 'cut upstream', 'client leaves'] as const;
+const outcomes = ['answers', 'fails', 'cut upstream', 'truncated upstream', 'client leaves'] as const;
 const requestArbitrary = fc.record({
   key: fc.nat({ max: 2 }),
   outcome: fc.constantFrom(...outcomes),
@@ -46,8 +46,15 @@ interface Result {
 const micros = (dollars: unknown) => Math.round(Number(dollars) * 1e6);
 
 async function send(planned: Planned, keys: readonly string[]): Promise<Result> {
-  const behaviour = { answers: '', fails: 'behave:error-500', 'cut upstream': 'behave:reset-midstream', 'client leaves': '' }[planned.outcome];
-  const stream = planned.stream || planned.outcome === 'client leaves' || planned.outcome === 'cut upstream';
+  const behaviour = {
+    answers: '',
+    fails: 'behave:error-500',
+    'cut upstream': 'behave:reset-midstream',
+    // Ends without `data: [DONE]`: as cut as a reset, however well-formed.
+    'truncated upstream': 'behave:truncated',
+    'client leaves': '',
+  }[planned.outcome];
+  const stream = planned.stream || ['client leaves', 'cut upstream', 'truncated upstream'].includes(planned.outcome);
   const controller = new AbortController();
   const response = await fetch(`${gateway.url}/v1/chat/completions`, {
     method: 'POST',
