@@ -101,8 +101,9 @@ describe('request logs', () => {
     });
     expect(glueColumns(requestLogRecordSchema)).toEqual(
       expect.arrayContaining([
-        { name: 'attempts', type: 'bigint' },
-        { name: 'cost_usd', type: 'double' },
+        { name: 'attempts', type: 'array<struct<model:string,status:bigint,error_code:string,first_token_ms:bigint>>' },
+        { name: 'extra', type: 'map<string,string>' },
+        { name: 'cost_micros', type: 'bigint' },
         { name: 'stream', type: 'boolean' },
         { name: 'tags', type: 'array<string>' },
         { name: 'model', type: 'string' },
