@@ -17,9 +17,10 @@ import type { GatewayDeps } from './gateway-config.js';
 export interface Ledger {
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
-   * (undefined, and nothing charged, when the model is not priced). Never fails.
+   * (undefined, and nothing charged, when the model is not priced). `estimated`: the usage is the
+   * gateway's estimate of a cut answer, not the provider's report. Never fails.
    */
-  settle(model: string, usage: Usage): Promise<{ cost: number | undefined; charged: number }>;
+  settle(model: string, usage: Usage, estimated?: boolean): Promise<{ cost: number | undefined; charged: number }>;
   /** Gives the reservation back: the request served nothing. Does nothing after settling. */
   release(): Promise<void>;
   /** `x-switchboard-budget-remaining`: the tightest limit's room, after `charged` if settled. */

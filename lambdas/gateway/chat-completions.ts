@@ -4,31 +4,34 @@ import { knownSecrets, type GatewayDeps } from './gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { toOpenAIError } from './openai-error-body.js';
 import { parseBody } from './parse-body.js';
-import { presentedKey } from './presented-key.js';
+import { loggedRoute, toolNames } from './logged-route.js';
 import { respondInTime, type EarlyStart } from './respond-in-time.js';
-import { errorResponse } from './route-request.js';
 import { runChat } from './run-chat.js';
+import { withCapturedHeaders } from '../core/request-log/captured-headers.js';
 
 /** POST /v1/chat/completions */
-export async function chatCompletions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  const key = await deps.authenticator.authenticate(presentedKey(request.headers));
-  const body = parseBody(request.body, chatCompletionRequestSchema);
-  const work = runChat(body, key, request, deps).then(
-    (outcome): GatewayResponse =>
-      outcome.kind === 'complete'
-        ? jsonResponse(200, outcome.completion, outcome.headers)
-        : {
-            status: 200,
-            headers: { ...sseHeaders, ...outcome.headers },
-            body: encodeOpenAIStream(outcome.items, {
-              includeUsage: body.stream_options?.include_usage === true,
-              knownSecrets: knownSecrets(deps),
-            }),
-            cancel: outcome.cancel,
-          },
-    (error: unknown) => errorResponse(error, request, deps, toOpenAIError),
-  );
-  return respondInTime(work, body.stream ? openAIStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
+export function chatCompletions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
+  return loggedRoute(request, deps, 'chat', toOpenAIError, async ({ key, log, failure }) => {
+    const parsed = parseBody(request.body, chatCompletionRequestSchema);
+    const body = { ...parsed, requesty: withCapturedHeaders(parsed.requesty, request.headers, deps.capturedHeaders) };
+    log.askedFor({ model: body.model, stream: body.stream === true, requesty: body.requesty, toolsOffered: toolNames(body) });
+    const work = runChat(body, key, log, request, deps).then(
+      (outcome): GatewayResponse =>
+        outcome.kind === 'complete'
+          ? jsonResponse(200, outcome.completion, outcome.headers)
+          : {
+              status: 200,
+              headers: { ...sseHeaders, ...outcome.headers },
+              body: encodeOpenAIStream(outcome.items, {
+                includeUsage: body.stream_options?.include_usage === true,
+                knownSecrets: knownSecrets(deps),
+              }),
+              cancel: outcome.cancel,
+            },
+      failure,
+    );
+    return respondInTime(work, body.stream ? openAIStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
+  });
 }
 
 /** An OpenAI stream started early: SSE comments meanwhile, a failure as the `error` event the SDKs raise. */

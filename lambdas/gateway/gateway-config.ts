@@ -6,6 +6,7 @@ import type { RoutingState } from '../core/routing/run-attempts.js';
 import type { Clock } from '../ports/clock.js';
 import type { BedrockRuntime } from '../ports/bedrock-runtime.js';
 import type { HttpClient } from '../ports/http-client.js';
+import type { RequestLogSink } from '../ports/request-log-sink.js';
 import type { UsageStore } from '../ports/usage-store.js';
 
 /**
@@ -31,6 +32,10 @@ export interface GatewayDeps {
   /** The organisation and groups: limits and approved models. */
   directory: DirectoryLookup;
   usage: UsageStore;
+  /** Where each request's record goes once its response has ended. */
+  requestLog: RequestLogSink;
+  /** Request headers recorded into `extra` (see capturedHeaders). */
+  capturedHeaders: readonly string[];
   /** Also count spend per day (besides per month). */
   dailyCounters: boolean;
   /** The AWS region this gateway serves in: spend, and so prepaid budgets, are counted per region. */

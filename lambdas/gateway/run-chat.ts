@@ -9,6 +9,7 @@ import { openAnswer, outputChars, type OpenedAnswer } from './open-answer.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest } from './gateway-http.js';
 import { keepAlive, withKeepAlive, type StreamItem } from './keep-alive.js';
+import type { RequestLogEntry } from './request-log-entry.js';
 import { routedHeaders, runRouted, type Routed, type RoutedRequest } from './run-routed.js';
 
 /** A served chat request, before it is encoded in the caller's API (OpenAI or Anthropic). */
@@ -22,9 +23,16 @@ export type ChatOutcome =
  * one by its first token, in streams and JSON answers alike; until the first token, the next
  * model can still be tried.
  */
-export async function runChat(body: ChatCompletionRequest, key: ApiKeyRecord, request: GatewayRequest, deps: GatewayDeps): Promise<ChatOutcome> {
+export async function runChat(
+  body: ChatCompletionRequest,
+  key: ApiKeyRecord,
+  log: RequestLogEntry,
+  request: GatewayRequest,
+  deps: GatewayDeps,
+): Promise<ChatOutcome> {
   const prompt = measurePrompt(body, Buffer.byteLength(request.body));
   const routing: Routing = {
+    log,
     model: body.model,
     key,
     requestId: request.requestId,
@@ -58,8 +66,9 @@ async function completeChat(body: ChatCompletionRequest, routing: Routing, promp
     deps,
   );
   const completion = routed.value;
+  routing.log.completion(completion);
   const usage = completion.usage ?? deliveredUsageEstimate(prompt, { outputChars: completion.choices.reduce((sum, choice) => sum + outputChars(choice.message), 0) });
-  const { cost, charged } = await routed.ledger.settle(routed.model, usage);
+  const { cost, charged } = await routed.ledger.settle(routed.model, usage, !completion.usage);
   const headers = { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders(charged)) };
   if (cost === undefined || !completion.usage) return { kind: 'complete', completion, headers };
   return {
@@ -75,7 +84,7 @@ async function streamChat(body: ChatCompletionRequest, routing: Routing, prompt:
     deps,
   );
   const answer = routed.value;
-  const account = streamAccount(routed, prompt, deps);
+  const account = streamAccount(routed, prompt, routing.log, deps);
   return {
     kind: 'stream',
     items: account.counted(withKeepAlive(chunksOf(answer), deps.limits.keepAliveMs)),
@@ -98,12 +107,12 @@ async function* chunksOf(answer: OpenedAnswer): AsyncGenerator<ChatCompletionChu
  * provider failed or stopped early), with an estimate of what was delivered that errs low.
  * The usage chunk also carries the cost (`usage.cost`, in dollars), as OpenRouter's does.
  */
-function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, deps: GatewayDeps) {
+function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, log: RequestLogEntry, deps: GatewayDeps) {
   let usage: Usage | undefined;
   let delivered = 0;
   let settled: Promise<unknown> | undefined;
   const settle = () =>
-    (settled ??= routed.ledger.settle(routed.model, usage ?? deliveredUsageEstimate(prompt, { outputChars: delivered })));
+    (settled ??= routed.ledger.settle(routed.model, usage ?? deliveredUsageEstimate(prompt, { outputChars: delivered }), !usage));
   return {
     settle,
     async *counted(items: AsyncIterable<StreamItem>): AsyncGenerator<StreamItem> {
@@ -113,6 +122,7 @@ function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, deps
             yield item;
             continue;
           }
+          log.chunk(item);
           for (const choice of item.choices) delivered += outputChars(choice.delta);
           if (!item.usage) {
             yield item;
@@ -122,6 +132,10 @@ function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, deps
           const cost = costMicros(routed.model, item.usage, deps);
           yield cost === undefined ? item : { ...item, usage: { ...item.usage, cost: microsToDollars(cost) } };
         }
+      } catch (error) {
+        // A failure after the first token: the client is told in the stream, the log here.
+        log.failed(error);
+        throw error;
       } finally {
         await settle();
       }

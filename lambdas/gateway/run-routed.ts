@@ -11,6 +11,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import { openLedger, releaseAfter, type Ledger, type UsageBound } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { planRoute } from './plan-route.js';
+import type { RequestLogEntry } from './request-log-entry.js';
 import { usableCredentials } from './usable-credentials.js';
 
 /** One routed request, whatever its API: chat, messages, embeddings. */
@@ -27,6 +28,8 @@ export interface RoutedRequest<T> {
   clientSignal: AbortSignal | undefined;
   /** One try of one model; throws its failure. */
   tryModel: (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => Promise<TryResult<T>>;
+  /** The request's log entry: told the policy, each attempt and the model that answered. */
+  log: RequestLogEntry;
 }
 
 /** A request some model answered, with the ledger it is to be settled on. */
@@ -50,8 +53,9 @@ export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps)
   const account = await accountOf(request.key, deps.directory);
   const stickiness = request.requesty?.trace_id ?? request.requestId;
   const route = await planRoute(request.model, account, stickiness, request.mode, deps);
+  request.log.routedBy(route.policy);
   const facts = { requestId: request.requestId, requesty: request.requesty };
-  const ledger = await openLedger(account, route.attempts.map((attempt) => attempt.model), request.bound, facts, deps);
+  const ledger = loggedLedger(await openLedger(account, route.attempts.map((attempt) => attempt.model), request.bound, facts, deps), request.log);
   try {
     const outcome = await runAttempts(
       route.attempts,
@@ -61,12 +65,35 @@ export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps)
       },
       runContext(deps, request),
     );
+    request.log.answeredBy(outcome.model, outcome.firstByteAt);
     return { value: outcome.value, model: outcome.model, attempts: outcome.attempts, policy: route.policy, ledger };
   } catch (error) {
     if (error instanceof GatewayError && route.policy) error.headers['x-switchboard-policy'] = route.policy;
     await releaseAfter(error, ledger);
     throw error;
   }
+}
+
+/** The ledger, telling the request's log entry what it settled (its record waits for that). */
+function loggedLedger(ledger: Ledger, log: RequestLogEntry): Ledger {
+  log.ledgerOpened();
+  return {
+    ...ledger,
+    async settle(model, usage, estimated = false) {
+      try {
+        return await ledger.settle(model, usage, estimated);
+      } finally {
+        log.ledgerClosed({ usage, estimated });
+      }
+    },
+    async release() {
+      try {
+        await ledger.release();
+      } finally {
+        log.ledgerClosed(undefined);
+      }
+    },
+  };
 }
 
 /** What the response says of how it was routed. */
@@ -111,5 +138,6 @@ function runContext(deps: GatewayDeps, request: RoutedRequest<unknown>): RunCont
     mode: request.mode,
     deadlineAt: deps.clock.now() + deps.limits.deadlineMs,
     ...(request.clientSignal ? { signal: request.clientSignal } : {}),
+    onAttempt: request.log.attempt,
   };
 }

@@ -17,6 +17,7 @@ import { cachedPolicyLookup } from '../core/routing/policy-resolver.js';
 import { cachedDirectoryLookup } from '../core/accounting/directory-lookup.js';
 import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
+import { defaultCapturedHeaders } from '../core/request-log/captured-headers.js';
 import type { FunctionRuntime } from './function-url-runtime.js';
 import { usageDeadLetters } from './usage-dead-letters-env.js';
 
@@ -52,6 +53,11 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
   SWITCHBOARD_EU_ONLY: flag,
   SWITCHBOARD_DAILY_COUNTERS: flag,
+  /** Request headers recorded into `extra`, comma-separated; `none` records none. */
+  SWITCHBOARD_CAPTURE_HEADERS: z
+    .string()
+    .default(defaultCapturedHeaders.join(','))
+    .transform((list) => (list.trim() === 'none' ? [] : list.split(',').map((name) => name.trim()).filter(Boolean))),
   /** Where unwritable usage goes: see usageDeadLetters. */
   USAGE_DEAD_LETTER_QUEUE_URL: z.url().optional(),
   SWITCHBOARD_DATA_DIR: z.string().min(1).optional(),
@@ -173,6 +179,9 @@ export function gatewayDeps(
     ),
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) }),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
+    capturedHeaders: env.SWITCHBOARD_CAPTURE_HEADERS,
+    // Until the request-log sinks are wired (Firehose deployed, files locally), records are not kept.
+    requestLog: { write: () => undefined, writeFeedback: () => undefined, flush: async () => undefined },
     region: env.AWS_REGION,
     routing: {
       breaker: new CircuitBreaker({

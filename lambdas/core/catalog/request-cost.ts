@@ -32,3 +32,8 @@ export function requestCostMicros(usage: Usage, entry: CatalogEntry, markup: num
 export function microsToDollars(micros: number): number {
   return micros / 1_000_000;
 }
+
+/** What the same usage would have cost with no cache: cache reads and writes at the input price. */
+export function uncachedCostMicros(usage: Usage, entry: CatalogEntry, markup: number): number {
+  return requestCostMicros(usage, { ...entry, pricing: { ...entry.pricing, cache_read: null, cache_write: null } }, markup);
+}

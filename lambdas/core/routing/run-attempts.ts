@@ -20,6 +20,8 @@ export interface RunContext {
   deadlineAt: number;
   /** Aborted when the client has gone: no new attempt starts. */
   signal?: AbortSignal;
+  /** Where each call is told, as it ends (the request log keeps every attempt). */
+  onAttempt?: (call: AttemptReport) => void;
 }
 
 export interface RunOutcome<T> {
@@ -27,6 +29,16 @@ export interface RunOutcome<T> {
   model: string;
   /** Calls made, the successful one included. */
   attempts: number;
+  /** When the answering call's first byte (or token) came. */
+  firstByteAt: number;
+}
+
+/** One call as it ended: its status (the error's, or 200), and how long its first byte took. */
+export interface AttemptReport {
+  model: string;
+  status: number;
+  errorCode: string | undefined;
+  firstByteMs: number | undefined;
 }
 
 /** What one try yields: the value, and when its first byte arrived (for latency routing). */
@@ -68,10 +80,13 @@ export async function runAttempts<T>(
         const { value, firstByteAt } = await tryModel(attempt, remainingMs);
         breaker.recordSuccess(attempt.model);
         latency.record(attempt.model, context.mode, firstByteAt - startedAt, firstByteAt);
-        return { value, model: attempt.model, attempts: calls };
+        context.onAttempt?.({ model: attempt.model, status: 200, errorCode: undefined, firstByteMs: firstByteAt - startedAt });
+        return { value, model: attempt.model, attempts: calls, firstByteAt };
       } catch (error) {
         if (context.signal?.aborted) throw clientGone();
         lastError = error;
+        const known = error instanceof GatewayError ? error : undefined;
+        context.onAttempt?.({ model: attempt.model, status: known?.status ?? 500, errorCode: known?.code ?? 'internal_error', firstByteMs: undefined });
         const retryable = error instanceof ProviderError && error.retryable;
         if (retryable) breaker.recordFailure(attempt.model, now());
         if (!retryable || retry >= attempt.retries) break;

@@ -1,9 +1,10 @@
+import { withCapturedHeaders } from '../../core/request-log/captured-headers.js';
 import { anthropicMessagesRequestSchema } from '../../core/schemas/anthropic-messages-request.js';
 import { jsonStart } from '../chat-completions.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
-import { presentedKey } from '../presented-key.js';
+import { loggedRoute, toolNames } from '../logged-route.js';
 import { respondInTime, type EarlyStart } from '../respond-in-time.js';
 import { errorResponse } from '../route-request.js';
 import { runChat } from '../run-chat.js';
@@ -18,21 +19,25 @@ import { toAnthropicMessage } from './to-anthropic-message.js';
  */
 export async function messages(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   try {
-    const key = await deps.authenticator.authenticate(presentedKey(request.headers));
-    const body = parseBody(request.body, anthropicMessagesRequestSchema);
-    const work = runChat(fromAnthropicRequest(body), key, request, deps).then(
-      (outcome): GatewayResponse =>
-        outcome.kind === 'complete'
-          ? jsonResponse(200, toAnthropicMessage(outcome.completion, body.model), outcome.headers)
-          : {
-              status: 200,
-              headers: { ...sseHeaders, ...outcome.headers },
-              body: encodeAnthropicStream(outcome.items, body.model, knownSecrets(deps)),
-              cancel: outcome.cancel,
-            },
-      (error: unknown) => errorResponse(error, request, deps, toAnthropicError),
-    );
-    return await respondInTime(work, body.stream ? anthropicStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
+    return await loggedRoute(request, deps, 'messages', toAnthropicError, async ({ key, log, failure }) => {
+      const body = parseBody(request.body, anthropicMessagesRequestSchema);
+      const translated = fromAnthropicRequest(body);
+      const chat = { ...translated, requesty: withCapturedHeaders(translated.requesty, request.headers, deps.capturedHeaders) };
+      log.askedFor({ model: body.model, stream: body.stream === true, requesty: chat.requesty, toolsOffered: toolNames(chat) });
+      const work = runChat(chat, key, log, request, deps).then(
+        (outcome): GatewayResponse =>
+          outcome.kind === 'complete'
+            ? jsonResponse(200, toAnthropicMessage(outcome.completion, body.model), outcome.headers)
+            : {
+                status: 200,
+                headers: { ...sseHeaders, ...outcome.headers },
+                body: encodeAnthropicStream(outcome.items, body.model, knownSecrets(deps)),
+                cancel: outcome.cancel,
+              },
+        failure,
+      );
+      return respondInTime(work, body.stream ? anthropicStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
+    });
   } catch (error) {
     return errorResponse(error, request, deps, toAnthropicError);
   }

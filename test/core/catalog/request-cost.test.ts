@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogEntry, modelCatalog } from '../../../lambdas/core/catalog/model-catalog.js';
-import { microsToDollars, requestCostMicros } from '../../../lambdas/core/catalog/request-cost.js';
+import { microsToDollars, requestCostMicros, uncachedCostMicros } from '../../../lambdas/core/catalog/request-cost.js';
 
 const entry = (id: string) => {
   const found = catalogEntry(id);
@@ -24,6 +24,8 @@ describe('requestCostMicros', () => {
       prompt_tokens_details: { cached_tokens: 6_000, cache_creation_tokens: 2_000 },
     };
     expect(requestCostMicros(usage, entry('anthropic/claude-sonnet-4-5'), 0)).toBe(2_000 * 3 + 6_000 * 0.3 + 2_000 * 3.75 + 100 * 15);
+    // Without a cache, all 10,000 input tokens at the input price: the saving analytics report.
+    expect(uncachedCostMicros(usage, entry('anthropic/claude-sonnet-4-5'), 0)).toBe(10_000 * 3 + 100 * 15);
   });
 
   it('adds the markup and rounds up to a whole micro-dollar', () => {

@@ -1,0 +1,200 @@
+import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { requestCostMicros, uncachedCostMicros } from '../core/catalog/request-cost.js';
+import { GatewayError } from '../core/errors.js';
+import type { RequestLogAttempt, RequestLogRecord } from '../core/request-log/request-log-record.js';
+import { userAgentFamily } from '../core/request-log/user-agent-family.js';
+import type { AttemptReport } from '../core/routing/run-attempts.js';
+import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/schemas/openai-chat-response.js';
+import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
+import type { ApiKeyRecord } from '../ports/key-store.js';
+import type { GatewayDeps } from './gateway-config.js';
+import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
+
+export type Endpoint = 'chat' | 'messages' | 'embeddings';
+
+/** What the request asked for, once its body is read. */
+export interface AskedFor {
+  model: string;
+  stream: boolean;
+  requesty: RequestyExtension | undefined;
+  toolsOffered: readonly string[];
+}
+
+/**
+ * What one request did, gathered as it runs and written as one request-log record once its
+ * response has ended (or its client has gone): the route starts it after authentication and
+ * hands it on; routing reports each attempt; the answer reports its usage and output.
+ */
+export class RequestLogEntry {
+  private readonly startedAt: number;
+  private readonly attempts: RequestLogAttempt[] = [];
+  private asked: AskedFor | undefined;
+  private served: { model: string; policy: string | undefined; firstTokenAt: number } | undefined;
+  private policy: string | undefined;
+  private usage: { usage: Usage; estimated: boolean } | undefined;
+  private responseId: string | undefined;
+  private readonly toolCalls = new Set<string>();
+  private finishReason: string | undefined;
+  private failure: { type: string | null; code: string | null } | undefined;
+  /** Set while the request holds an open ledger: its record waits for the usage. */
+  private ledgerOpen = false;
+  private ended: { status: number; bytesOut: number; at: number } | undefined;
+  private written = false;
+
+  constructor(
+    private readonly request: GatewayRequest,
+    private readonly endpoint: Endpoint,
+    private readonly key: ApiKeyRecord,
+    private readonly deps: GatewayDeps,
+  ) {
+    this.startedAt = deps.clock.now();
+  }
+
+  askedFor(asked: AskedFor): void {
+    this.asked = asked;
+  }
+
+  /** Routing's report of each call, as it ends. */
+  readonly attempt = (call: AttemptReport): void => {
+    this.attempts.push({ model: call.model, status: call.status, error_code: bounded(call.errorCode), first_token_ms: call.firstByteMs ?? null });
+  };
+
+  routedBy(policy: string | undefined): void {
+    this.policy = policy;
+  }
+
+  answeredBy(model: string, firstTokenAt: number): void {
+    this.served = { model, policy: this.policy, firstTokenAt };
+  }
+
+  /** The request's ledger is open: the record is written once it is closed, with what it settled. */
+  ledgerOpened(): void {
+    this.ledgerOpen = true;
+  }
+
+  /** The ledger closed: settled with `usage` (the provider's, or the gateway's estimate), or released. */
+  ledgerClosed(settled: { usage: Usage; estimated: boolean } | undefined): void {
+    if (settled) this.usage = settled;
+    this.ledgerOpen = false;
+    this.writeWhenDone();
+  }
+
+  completion(completion: ChatCompletion): void {
+    this.responseId = completion.id;
+    for (const choice of completion.choices) {
+      for (const call of choice.message.tool_calls ?? []) this.toolCalls.add(call.function.name.slice(0, maxText));
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    }
+  }
+
+  chunk(chunk: ChatCompletionChunk): void {
+    this.responseId ??= chunk.id || undefined;
+    for (const choice of chunk.choices) {
+      for (const call of choice.delta.tool_calls ?? []) if (call.function?.name) this.toolCalls.add(call.function.name.slice(0, maxText));
+      if (choice.finish_reason) this.finishReason = choice.finish_reason;
+    }
+  }
+
+  failed(error: unknown): void {
+    const known = error instanceof GatewayError ? error : undefined;
+    this.failure = { type: bounded(known?.type), code: bounded(known?.code ?? 'internal_error') };
+  }
+
+  /**
+   * The response, whose end writes the record (a whole body at once, a streamed one when it has
+   * been sent or abandoned by its client), or, when later, the settling of its usage: a stream
+   * cut by its client is settled as it is cancelled, and the record must hold what was charged.
+   */
+  finish(response: GatewayResponse): GatewayResponse {
+    if (typeof response.body === 'string') {
+      this.ended = { status: response.status, bytesOut: Buffer.byteLength(response.body), at: this.deps.clock.now() };
+      this.writeWhenDone();
+      return response;
+    }
+    return { ...response, body: this.counted(response.body, response.status) };
+  }
+
+  private async *counted(body: AsyncIterable<string>, status: number): AsyncGenerator<string> {
+    let bytes = 0;
+    try {
+      for await (const piece of body) {
+        bytes += Buffer.byteLength(piece);
+        yield piece;
+      }
+    } finally {
+      this.ended = { status, bytesOut: bytes, at: this.deps.clock.now() };
+      this.writeWhenDone();
+    }
+  }
+
+  private writeWhenDone(): void {
+    if (this.written || !this.ended || this.ledgerOpen) return;
+    this.written = true;
+    this.deps.requestLog.write(this.record(this.ended));
+  }
+
+  private record({ status, bytesOut, at }: { status: number; bytesOut: number; at: number }): RequestLogRecord {
+    const { request, deps, asked, served, usage } = this;
+    const headers = request.headers;
+    const requesty = asked?.requesty;
+    const details = usage?.usage.prompt_tokens_details as { cached_tokens?: number; cache_creation_tokens?: number } | null | undefined;
+    const entry = served ? catalogEntry(served.model) : undefined;
+    // Charged as the ledger charged it: nothing without usage, null when the model is not priced.
+    const cost = (price: typeof requestCostMicros) => (usage ? (entry ? price(usage.usage, entry, deps.markup) : null) : 0);
+    return {
+      request_id: request.requestId,
+      response_id: this.responseId ?? null,
+      timestamp: new Date(this.startedAt).toISOString(),
+      region: deps.region,
+      endpoint: this.endpoint,
+      api_key_id: this.key.id,
+      group_id: this.key.groupId ?? null,
+      user_id: requesty?.user_id ?? null,
+      trace_id: requesty?.trace_id ?? null,
+      tags: requesty?.tags ?? [],
+      extra: stringMap(requesty?.extra),
+      app_title: bounded(headers['x-title']),
+      app_referer: bounded(headers['http-referer'] ?? headers.referer),
+      user_agent: userAgentFamily(headers['user-agent']),
+      model_requested: asked?.model ?? '',
+      model: served?.model ?? null,
+      provider: served ? served.model.slice(0, served.model.indexOf('/')) : null,
+      policy: this.policy ?? null,
+      attempts: this.attempts,
+      status,
+      error_type: this.failure?.type ?? null,
+      error_code: this.failure?.code ?? null,
+      stream: asked?.stream ?? false,
+      latency_ms: Math.max(0, at - this.startedAt),
+      first_token_ms: served ? Math.max(0, served.firstTokenAt - this.startedAt) : null,
+      input_tokens: usage?.usage.prompt_tokens ?? 0,
+      output_tokens: usage?.usage.completion_tokens ?? 0,
+      cache_read_tokens: details?.cached_tokens ?? 0,
+      cache_write_tokens: details?.cache_creation_tokens ?? 0,
+      reasoning_tokens: usage?.usage.completion_tokens_details?.reasoning_tokens ?? 0,
+      usage_estimated: usage?.estimated ?? false,
+      cost_micros: cost(requestCostMicros),
+      cost_without_cache_micros: cost(uncachedCostMicros),
+      tools_offered: [...(asked?.toolsOffered ?? [])],
+      tool_calls: [...this.toolCalls],
+      finish_reason: this.finishReason ?? null,
+      bytes_in: Buffer.byteLength(request.body),
+      bytes_out: bytesOut,
+    };
+  }
+}
+
+/** The longest text a record field holds (its schema's bound). */
+const maxText = 1_024;
+
+function bounded(text: string | undefined): string | null {
+  return text === undefined ? null : text.slice(0, maxText);
+}
+
+function stringMap(extra: Record<string, unknown> | undefined): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const [field, value] of Object.entries(extra ?? {})) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') map[field] = String(value);
+  }
+  return map;
+}
