@@ -2,13 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { GatewayError, ProviderError, type ProviderErrorKind } from '../../../lambdas/core/errors.js';
 import { CircuitBreaker } from '../../../lambdas/core/routing/circuit-breaker.js';
 import { LatencyStats } from '../../../lambdas/core/routing/latency-stats.js';
-import { runAttempts, type RunContext } from '../../../lambdas/core/routing/run-attempts.js';
+import { runAttempts, type AttemptReport, type RunContext } from '../../../lambdas/core/routing/run-attempts.js';
 
 /** A clock that only moves when the executor sleeps or a call takes time. */
 function harness(overrides: Partial<RunContext> = {}) {
   const clock = { time: 0, now: () => clock.time };
   const sleeps: number[] = [];
   const calls: string[] = [];
+  const reports: AttemptReport[] = [];
   const context: RunContext = {
     state: { breaker: new CircuitBreaker({ failureThreshold: 3, cooldownMs: 10_000 }), latency: new LatencyStats() },
     clock,
@@ -19,9 +20,10 @@ function harness(overrides: Partial<RunContext> = {}) {
     random: () => 0.5,
     mode: 'complete',
     deadlineAt: 60_000,
+    onAttempt: (report) => reports.push(report),
     ...overrides,
   };
-  return { clock, sleeps, calls, context };
+  return { clock, sleeps, calls, reports, context };
 }
 
 const failure = (kind: ProviderErrorKind, status: number, retryAfterMs?: number) =>
@@ -46,8 +48,14 @@ describe('runAttempts', () => {
       scripted({ a: [failure('server', 500), failure('overloaded', 503), 'ok'] }, h),
       h.context,
     );
-    expect(outcome).toEqual({ value: 'ok', model: 'a', attempts: 3 });
+    expect(outcome).toEqual({ value: 'ok', model: 'a', attempts: 3, firstByteAt: h.clock.now() });
     expect(h.sleeps).toEqual([500, 1000]);
+    // Each call is reported as it ends, for the request log: the failures with their status and code.
+    expect(h.reports).toEqual([
+      { model: 'a', status: 500, errorCode: expect.any(String), firstByteMs: undefined },
+      { model: 'a', status: 503, errorCode: expect.any(String), firstByteMs: undefined },
+      { model: 'a', status: 200, errorCode: undefined, firstByteMs: 10 },
+    ]);
   });
 
   it('moves to the next model at once on a non-retryable failure', async () => {
