@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,17 @@ describe('the local request log in JSON-lines files', () => {
     expect(linesIn(folder).map((line) => JSON.parse(line).request_id)).toEqual(['a', 'b']);
     await sink.flush();
     expect(Object.keys(filesIn(folder))).toEqual([sink.fileName]);
+  });
+
+  it('writes into a new file when its folder was cleared while it ran', async () => {
+    const dir = dataDir();
+    const sink = new JsonlRequestLogSink(dir);
+    sink.write(requestLogRecord({ request_id: 'before' }));
+    await sink.flush();
+    rmSync(join(dir, 'logs'), { recursive: true });
+    sink.write(requestLogRecord({ request_id: 'after' }));
+    await sink.flush();
+    expect(linesIn(join(dir, 'logs/requests/year=2026/month=03/day=04')).map((line) => JSON.parse(line).request_id)).toEqual(['after']);
   });
 
   it('gives two servers sharing a data folder a file each, every line whole', async () => {
