@@ -3,8 +3,11 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as glue from 'aws-cdk-lib/aws-glue';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import type { z } from 'zod';
+import { feedbackRecordSchema } from '../lambdas/core/request-log/feedback-record.js';
 import { requestLogRecordSchema } from '../lambdas/core/request-log/request-log-record.js';
 import { glueColumns } from './glue-columns.js';
 import { namedQueries } from './named-queries.js';
@@ -15,18 +18,25 @@ export interface RequestLogsProps {
   expireAfterDays: number;
 }
 
-const dataPrefix = 'requests/';
+const requestsPrefix = 'requests/';
+const feedbackPrefix = 'feedback/';
+const dayPartitions = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
 /**
- * Request logs: Firehose → S3 (gzipped JSON lines, partitioned by day) → a Glue table with
- * partition projection → an Athena workgroup with encrypted results and ready-made queries.
+ * Request logs and feedback: two Firehose streams → one S3 bucket (gzipped JSON lines under
+ * `requests/` and `feedback/`, partitioned by day) → a Glue table each, with partition
+ * projection → an Athena workgroup with encrypted results and ready-made queries.
  */
 export class RequestLogs extends Construct {
   readonly bucket: s3.Bucket;
+  /** Request-log records, one per request (`REQUEST_LOG_STREAM`). */
   readonly deliveryStream: firehose.CfnDeliveryStream;
+  /** Feedback records, one per feedback call (`FEEDBACK_STREAM`). */
+  readonly feedbackStream: firehose.CfnDeliveryStream;
   readonly workGroup: athena.CfnWorkGroup;
   readonly databaseName: string;
   readonly tableName = 'requests';
+  readonly feedbackTableName = 'feedback';
 
   constructor(scope: Construct, id: string, props: RequestLogsProps) {
     super(scope, id);
@@ -65,20 +75,8 @@ export class RequestLogs extends Construct {
       id: `AwsSolutions-IAM5[Resource::<${bucketLogicalId}.Arn>/*]`,
       reason: 'Firehose writes objects under new, time-based keys: the object ARN must be bucket/*.',
     });
-    // The L1 resource: the L2 destination would add its own wildcard grants to the role.
-    this.deliveryStream = new firehose.CfnDeliveryStream(this, 'Stream', {
-      deliveryStreamType: 'DirectPut',
-      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
-      extendedS3DestinationConfiguration: {
-        bucketArn: this.bucket.bucketArn,
-        roleArn: deliveryRole.roleArn,
-        prefix: `${dataPrefix}year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/`,
-        errorOutputPrefix: 'errors/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
-        compressionFormat: 'GZIP',
-        bufferingHints: { intervalInSeconds: 60, sizeInMBs: 5 },
-      },
-    });
-    this.deliveryStream.node.addDependency(deliveryPolicy);
+    this.deliveryStream = this.stream('Stream', requestsPrefix, 'errors/', deliveryRole, deliveryPolicy);
+    this.feedbackStream = this.stream('FeedbackStream', feedbackPrefix, 'errors/feedback/', deliveryRole, deliveryPolicy);
 
     const stack = Stack.of(this);
     this.databaseName = `switchboard_${stack.region.replace(/-/g, '_')}`;
@@ -86,38 +84,8 @@ export class RequestLogs extends Construct {
       catalogId: stack.account,
       databaseInput: { name: this.databaseName, description: 'Switchboard request logs' },
     });
-    const location = `s3://${this.bucket.bucketName}/${dataPrefix}`;
-    const table = new glue.CfnTable(this, 'Table', {
-      catalogId: stack.account,
-      databaseName: this.databaseName,
-      tableInput: {
-        name: this.tableName,
-        tableType: 'EXTERNAL_TABLE',
-        partitionKeys: ['year', 'month', 'day'].map((name) => ({ name, type: 'string' })),
-        // Partition projection: Athena computes partitions from the path, no crawler or MSCK.
-        parameters: {
-          classification: 'json',
-          'projection.enabled': 'true',
-          'projection.year.type': 'integer',
-          'projection.year.range': '2025,2100',
-          'projection.month.type': 'integer',
-          'projection.month.range': '1,12',
-          'projection.month.digits': '2',
-          'projection.day.type': 'integer',
-          'projection.day.range': '1,31',
-          'projection.day.digits': '2',
-          'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
-        },
-        storageDescriptor: {
-          location,
-          columns: glueColumns(requestLogRecordSchema),
-          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
-          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-        },
-      },
-    });
-    table.node.addDependency(database);
+    this.table('Table', this.tableName, requestsPrefix, requestLogRecordSchema).node.addDependency(database);
+    this.table('FeedbackTable', this.feedbackTableName, feedbackPrefix, feedbackRecordSchema).node.addDependency(database);
 
     const results = new SecureBucket(this, 'QueryResults', {
       accessLogs,
@@ -146,5 +114,67 @@ export class RequestLogs extends Construct {
       });
       named.node.addDependency(this.workGroup);
     }
+  }
+
+  /** Lets `fn` put records into both streams, and nothing else. */
+  grantPut(fn: lambda.IFunction): void {
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({ actions: ['firehose:PutRecordBatch'], resources: [this.deliveryStream.attrArn, this.feedbackStream.attrArn] }),
+    );
+  }
+
+  /** A DirectPut stream into the bucket under `prefix`, by day of arrival. */
+  private stream(id: string, prefix: string, errorPrefix: string, role: iam.IRole, policy: iam.Policy): firehose.CfnDeliveryStream {
+    // The L1 resource: the L2 destination would add its own wildcard grants to the role.
+    const stream = new firehose.CfnDeliveryStream(this, id, {
+      deliveryStreamType: 'DirectPut',
+      deliveryStreamEncryptionConfigurationInput: { keyType: 'AWS_OWNED_CMK' },
+      extendedS3DestinationConfiguration: {
+        bucketArn: this.bucket.bucketArn,
+        roleArn: role.roleArn,
+        prefix: `${prefix}${dayPartitions}`,
+        errorOutputPrefix: `${errorPrefix}!{firehose:error-output-type}/${dayPartitions}`,
+        compressionFormat: 'GZIP',
+        bufferingHints: { intervalInSeconds: 60, sizeInMBs: 5 },
+      },
+    });
+    stream.node.addDependency(policy);
+    return stream;
+  }
+
+  /** The table over one prefix: columns from the record schema, partitions projected from the path. */
+  private table(id: string, name: string, prefix: string, schema: z.ZodObject): glue.CfnTable {
+    const stack = Stack.of(this);
+    const location = `s3://${this.bucket.bucketName}/${prefix}`;
+    return new glue.CfnTable(this, id, {
+      catalogId: stack.account,
+      databaseName: this.databaseName,
+      tableInput: {
+        name,
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys: ['year', 'month', 'day'].map((key) => ({ name: key, type: 'string' })),
+        // Partition projection: Athena computes partitions from the path, no crawler or MSCK.
+        parameters: {
+          classification: 'json',
+          'projection.enabled': 'true',
+          'projection.year.type': 'integer',
+          'projection.year.range': '2025,2100',
+          'projection.month.type': 'integer',
+          'projection.month.range': '1,12',
+          'projection.month.digits': '2',
+          'projection.day.type': 'integer',
+          'projection.day.range': '1,31',
+          'projection.day.digits': '2',
+          'storage.location.template': `${location}year=\${year}/month=\${month}/day=\${day}/`,
+        },
+        storageDescriptor: {
+          location,
+          columns: glueColumns(schema),
+          inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+        },
+      },
+    });
   }
 }

@@ -8,6 +8,7 @@ import { tableEnvironment, type GatewayTables } from './gateway-tables.js';
 import { modelCatalog } from '../lambdas/core/catalog/model-catalog.js';
 import { bedrockFoundationModels, bedrockGeographies } from '../lambdas/core/providers/bedrock/bedrock-model.js';
 import { lambdaEntries } from './lambda-entries.js';
+import type { RequestLogs } from './request-logs.js';
 import type { UsageDeadLetters } from './usage-dead-letters.js';
 
 export interface RouterProps extends GatewayTables {
@@ -22,6 +23,8 @@ export interface RouterProps extends GatewayTables {
   markup: number;
   /** Where usage goes that cannot be written. */
   usageDeadLetters: UsageDeadLetters;
+  /** Where each request's log record and each feedback call go. */
+  requestLogs: RequestLogs;
 }
 
 /** The streaming router Lambda and its function URL. */
@@ -46,6 +49,8 @@ export class Router extends Construct {
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
         SWITCHBOARD_MARKUP: String(props.markup),
         USAGE_DEAD_LETTER_QUEUE_URL: props.usageDeadLetters.queue.queueUrl,
+        REQUEST_LOG_STREAM: props.requestLogs.deliveryStream.ref,
+        FEEDBACK_STREAM: props.requestLogs.feedbackStream.ref,
         PROVIDER_SECRET_ARNS: JSON.stringify(
           Object.fromEntries(Object.entries(props.providerSecrets).map(([id, secret]) => [id, secret.secretArn])),
         ),
@@ -71,6 +76,7 @@ export class Router extends Construct {
     );
     fn.addToRolePolicy(bedrockInvokeStatement(this, props.euOnly));
     props.usageDeadLetters.grantPut(fn);
+    props.requestLogs.grantPut(fn);
     props.originSecret.grantRead(fn);
     for (const secret of Object.values(props.providerSecrets)) secret.grantRead(fn);
 

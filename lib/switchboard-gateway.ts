@@ -88,12 +88,14 @@ export class SwitchboardGateway extends Construct {
       originSecret: origin.secret,
       functions,
     };
+    this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
     this.router = new Router(this, 'Router', {
       ...tables,
       providerSecrets: this.providerSecrets.secrets,
       euOnly: props.euOnly,
       markup: props.markup,
       usageDeadLetters: this.usageDeadLetters,
+      requestLogs: this.requestLogs,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
     });
     this.management = new ManagementApi(this, 'Management', tables);
@@ -106,7 +108,6 @@ export class SwitchboardGateway extends Construct {
       ...(props.domain ? { domain: props.domain } : {}),
       ...(webAclArn ? { webAclArn } : {}),
     });
-    this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
     this.alerts = new Alerts(this, 'Alerts');
     this.alarms = new Alarms(this, 'Alarms', {
       router: this.router.function,

@@ -27,17 +27,27 @@ export type LocalFunction =
   | { invokeMode: 'RESPONSE_STREAM'; handler: StreamingHandler }
   | { invokeMode: 'BUFFERED'; handler: BufferedHandler };
 
+export interface FunctionUrlServer extends Server {
+  /**
+   * Resolves once every invocation started so far has returned. A client cut off by a stop
+   * leaves its invocation running a little longer (cancelling upstream, then the work left for
+   * after the response): what a stop writes last must wait for it.
+   */
+  invocationsSettled(): Promise<void>;
+}
+
 /**
  * Lambda function URLs on node:http: each request becomes the same v2 event Lambda builds and
  * goes to the function `functionFor` picks by path, as CloudFront's behaviours do when deployed.
  * A streaming function's writes go straight to the socket as they happen.
  */
-export function functionUrlServer(functionFor: (path: string) => LocalFunction): Server {
+export function functionUrlServer(functionFor: (path: string) => LocalFunction): FunctionUrlServer {
   const responding = new WeakMap<Duplex, ServerResponse>();
+  const invocations = new Set<Promise<void>>();
   const server = createServer(serverTimeouts, (req, res) => {
     responding.set(req.socket, res);
     res.once('close', () => responding.get(req.socket) === res && responding.delete(req.socket));
-    readBody(req)
+    const invocation = readBody(req)
       .then((body) => {
         if (body === undefined) return refuseOversized(res);
         if (!requestUrl(req.url)) return refuseUnparsable(res);
@@ -55,9 +65,11 @@ export function functionUrlServer(functionFor: (path: string) => LocalFunction):
         if (!res.headersSent) res.writeHead(502, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ message: 'Internal Server Error' }));
       });
+    invocations.add(invocation);
+    void invocation.finally(() => invocations.delete(invocation));
   });
   server.on('clientError', (error: Error & { code?: string }, socket: Duplex) => answerClientError(error, socket, responding.get(socket)));
-  return server;
+  return Object.assign(server, { invocationsSettled: async () => void (await Promise.all([...invocations])) });
 }
 
 async function invokeStreaming(

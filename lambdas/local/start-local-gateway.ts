@@ -41,6 +41,8 @@ export interface LocalGateway {
 }
 
 const managementPathPrefix = '/v1/manage/';
+/** How long a stop waits for requests it cut off to finish their invocations. */
+const stopGraceMs = 10_000;
 const localUsageWritesEveryMs = 50;
 /**
  * DynamoDB Local is a JVM sharing this machine, and stalls for seconds when the machine is busy,
@@ -109,6 +111,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       async stop() {
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
+        // Requests cut off above still settle their usage and log: written below, not lost.
+        await settledWithin(server.invocationsSettled(), stopGraceMs);
         await deps.usage.flush();
         dynamodb.destroy();
         await dynamoDbLocal?.stop();
@@ -118,6 +122,12 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     await dynamoDbLocal?.stop();
     throw error;
   }
+}
+
+async function settledWithin(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([work, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /** A given key is registered as is; otherwise a store with no key of the kind gets a new one. */

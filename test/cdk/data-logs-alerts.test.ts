@@ -6,11 +6,12 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
+import { feedbackRecordSchema } from '../../lambdas/core/request-log/feedback-record.js';
 import { requestLogRecordSchema } from '../../lambdas/core/request-log/request-log-record.js';
 import { parseSwitchboardConfig } from '../../lib/config.js';
 import { glueColumns } from '../../lib/glue-columns.js';
 import { addSwitchboardStacks } from '../../lib/switchboard-app.js';
-import { synthesize } from './synth.js';
+import { actionsIn, statementsOf, synthesize } from './synth.js';
 
 const { home, eu, app } = synthesize();
 if (!home || !eu) throw new Error('both stacks are expected by default');
@@ -61,6 +62,40 @@ describe('tables', () => {
   });
 });
 
+/** The logical id of the one delivery stream writing under `prefix`. */
+function streamWriting(template: Template, prefix: string): string {
+  const streams = template.findResources('AWS::KinesisFirehose::DeliveryStream', {
+    Properties: { ExtendedS3DestinationConfiguration: Match.objectLike({ Prefix: Match.stringLikeRegexp(`^${prefix}/`) }) },
+  });
+  expect(Object.keys(streams)).toHaveLength(1);
+  return String(Object.keys(streams)[0]);
+}
+
+/** Asserts the Glue table `name`: its columns, day partitions projected from its own prefix. */
+function tableOver(template: Template, name: string, columns: Array<{ name: string; type: string }>): void {
+  template.hasResourceProperties('AWS::Glue::Table', {
+    TableInput: Match.objectLike({
+      Name: name,
+      PartitionKeys: [
+        { Name: 'year', Type: 'string' },
+        { Name: 'month', Type: 'string' },
+        { Name: 'day', Type: 'string' },
+      ],
+      Parameters: Match.objectLike({
+        'projection.enabled': 'true',
+        'projection.month.digits': '2',
+        'projection.day.digits': '2',
+        'storage.location.template': { 'Fn::Join': ['', Match.arrayWith([`/${name}/year=\${year}/month=\${month}/day=\${day}/`])] },
+      }),
+      StorageDescriptor: Match.objectLike({
+        Columns: columns.map((column) => ({ Name: column.name, Type: column.type })),
+        Location: { 'Fn::Join': ['', Match.arrayWith([`/${name}/`])] },
+        SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+      }),
+    }),
+  });
+}
+
 describe('request logs', () => {
   it('deliver through encrypted Firehose to S3, gzipped and partitioned by day', () => {
     home.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
@@ -71,6 +106,53 @@ describe('request logs', () => {
         ErrorOutputPrefix: Match.stringLikeRegexp('^errors/'),
       }),
     });
+  });
+
+  it('and feedback go through a second stream into the same bucket under feedback/, encrypted, gzipped and buffered alike', () => {
+    const [requests, feedback] = [streamWriting(home, 'requests'), streamWriting(home, 'feedback')];
+    const destination = (id: string) =>
+      (home.toJSON().Resources[id] as { Properties: { ExtendedS3DestinationConfiguration: Record<string, unknown> } }).Properties.ExtendedS3DestinationConfiguration;
+    home.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'DirectPut',
+      DeliveryStreamEncryptionConfigurationInput: { KeyType: 'AWS_OWNED_CMK' },
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        CompressionFormat: 'GZIP',
+        Prefix: 'feedback/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+        ErrorOutputPrefix: 'errors/feedback/!{firehose:error-output-type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/',
+      }),
+    });
+    // Same bucket, role, compression and buffering: only where the records go differs.
+    const unprefixed = (config: Record<string, unknown>) => ({ ...config, Prefix: undefined, ErrorOutputPrefix: undefined });
+    expect(unprefixed(destination(feedback))).toEqual(unprefixed(destination(requests)));
+    home.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 2);
+  });
+
+  it('give feedback its own Glue table, with columns from the feedback schema and the same partition projection', () => {
+    tableOver(home, 'feedback', glueColumns(feedbackRecordSchema));
+    expect(glueColumns(feedbackRecordSchema)).toEqual([
+      { name: 'request_id', type: 'string' },
+      { name: 'timestamp', type: 'string' },
+      { name: 'api_key_id', type: 'string' },
+      { name: 'data', type: 'map<string,string>' },
+    ]);
+    home.resourceCountIs('AWS::Glue::Table', 2);
+  });
+
+  it('are named to the router, which may only PutRecordBatch into exactly those two streams', () => {
+    const [requests, feedback] = [streamWriting(home, 'requests'), streamWriting(home, 'feedback')];
+    home.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ REQUEST_LOG_STREAM: { Ref: requests }, FEEDBACK_STREAM: { Ref: feedback } }) },
+    });
+    const firehoseStatements = statementsOf(home, 'Switchboard router').filter((statement) => actionsIn([statement]).some((action) => action.startsWith('firehose:')));
+    expect(firehoseStatements).toEqual([
+      expect.objectContaining({
+        Action: 'firehose:PutRecordBatch',
+        Effect: 'Allow',
+        Resource: [{ 'Fn::GetAtt': [requests, 'Arn'] }, { 'Fn::GetAtt': [feedback, 'Arn'] }],
+      }),
+    ]);
+    expect(actionsIn(statementsOf(home, 'Switchboard management')).filter((action) => action.startsWith('firehose:'))).toEqual([]);
   });
 
   it('age into Infrequent Access and expire on the configured days', () => {
@@ -85,20 +167,7 @@ describe('request logs', () => {
   });
 
   it('are a Glue table with partition projection whose columns come from the record schema', () => {
-    home.hasResourceProperties('AWS::Glue::Table', {
-      TableInput: Match.objectLike({
-        PartitionKeys: [
-          { Name: 'year', Type: 'string' },
-          { Name: 'month', Type: 'string' },
-          { Name: 'day', Type: 'string' },
-        ],
-        Parameters: Match.objectLike({ 'projection.enabled': 'true', 'projection.month.digits': '2' }),
-        StorageDescriptor: Match.objectLike({
-          Columns: glueColumns(requestLogRecordSchema).map(({ name, type }) => ({ Name: name, Type: type })),
-          SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-        }),
-      }),
-    });
+    tableOver(home, 'requests', glueColumns(requestLogRecordSchema));
     expect(glueColumns(requestLogRecordSchema)).toEqual(
       expect.arrayContaining([
         { name: 'attempts', type: 'array<struct<model:string,status:bigint,error_code:string,first_token_ms:bigint>>' },
@@ -204,10 +273,9 @@ describe('the EU stack', () => {
   });
 
   it('has its own router, management API, CloudFront, logs, Athena, alert bus and alarms', () => {
+    for (const type of ['AWS::KinesisFirehose::DeliveryStream', 'AWS::Glue::Table']) eu.resourceCountIs(type, 2);
     for (const type of [
       'AWS::CloudFront::Distribution',
-      'AWS::KinesisFirehose::DeliveryStream',
-      'AWS::Glue::Table',
       'AWS::Athena::WorkGroup',
       'AWS::Events::EventBus',
       'AWS::SNS::Topic',

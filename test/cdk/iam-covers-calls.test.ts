@@ -1,16 +1,21 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { FirehoseClient } from '@aws-sdk/client-firehose';
 import OpenAI from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
+import { requestLogSink } from '../../lambdas/handlers/request-log-env.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
+import { MockFirehose } from '../support/mock-firehose.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
+import { feedbackRecord, requestLogRecord } from '../support/request-log-records.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 import { statementsOf, synthesize } from './synth.js';
 
 /**
  * Every DynamoDB call the router and the management API make, recorded while they serve real
- * requests on DynamoDB Local, must be allowed by their roles in the synthesized stack: a call
+ * requests on DynamoDB Local, and every Firehose call the request log makes, recorded while it
+ * delivers to a local double, must be allowed by their roles in the synthesized stack: a call
  * the role does not allow would fail only once deployed.
  */
 type Call = { table: 'keys' | 'policies' | 'usage' | 'directory'; index?: string; action: string };
@@ -21,6 +26,9 @@ let manage: ReturnType<typeof manageClient>;
 let recording: Call[] | undefined;
 let home: ReturnType<typeof synthesize>['home'];
 const send = DynamoDBClient.prototype.send;
+const firehose = new MockFirehose(['requests-stream', 'feedback-stream']);
+/** The stream names the test gives in the variables the stack sets. */
+const streamEnv = { REQUEST_LOG_STREAM: 'requests-stream', FEEDBACK_STREAM: 'feedback-stream' };
 
 beforeAll(async () => {
   // Synthesis takes many seconds on a busy machine: here, under the hook's timeout, not a test's.
@@ -34,8 +42,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   DynamoDBClient.prototype.send = send;
+  vi.unstubAllEnvs();
   await gateway?.stop();
   await upstream.stop();
+  await firehose.stop();
 });
 
 function tableOf(name: unknown): Call['table'] {
@@ -160,6 +170,51 @@ describe('IAM roles against the calls the code makes', () => {
       }
     });
     const allowed = allowedBy('Switchboard management');
+    expect(calls.filter((call) => !allowed(call))).toEqual([]);
+  });
+
+  it('allows every Firehose call the request log makes, on the streams the stack names to the router', async () => {
+    vi.stubEnv('AWS_ENDPOINT_URL_FIREHOSE', await firehose.start());
+    const calls: Array<{ action: string; variable: string }> = [];
+    const firehoseSend = FirehoseClient.prototype.send;
+    FirehoseClient.prototype.send = function (this: FirehoseClient, command: Parameters<FirehoseClient['send']>[0], ...rest: unknown[]) {
+      const stream = (command.input as { DeliveryStreamName?: string }).DeliveryStreamName;
+      const variable = Object.entries(streamEnv).find(([, name]) => name === stream)?.[0] ?? `no variable names ${String(stream)}`;
+      calls.push({ action: command.constructor.name.replace(/Command$/, ''), variable });
+      return (firehoseSend as (...args: unknown[]) => unknown).call(this, command, ...rest);
+    } as FirehoseClient['send'];
+    try {
+      // The sink the router composes from its environment, delivering through the real adapter.
+      const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+      const sink = requestLogSink({ ...streamEnv, AWS_REGION: 'us-east-1' }, dynamodb);
+      sink.write(requestLogRecord());
+      sink.writeFeedback(feedbackRecord());
+      await sink.flush();
+      dynamodb.destroy();
+    } finally {
+      FirehoseClient.prototype.send = firehoseSend;
+    }
+    expect(firehose.delivered.get('requests-stream')).toHaveLength(1);
+    expect(firehose.delivered.get('feedback-stream')).toHaveLength(1);
+    const stack = home;
+    if (!stack) throw new Error('no home stack');
+    const router = Object.values(stack.findResources('AWS::Lambda::Function')).find((fn) =>
+      String((fn as { Properties: { Description?: string } }).Properties.Description).startsWith('Switchboard router'),
+    ) as { Properties: { Environment: { Variables: Record<string, { Ref?: string }> } } };
+    const allowed = ({ action, variable }: { action: string; variable: string }) => {
+      const stream = router.Properties.Environment.Variables[variable]?.Ref;
+      return statementsOf(stack, 'Switchboard router').some(
+        (statement) =>
+          [statement.Action].flat().includes(`firehose:${action}`) &&
+          [statement.Resource].flat().some((resource) => JSON.stringify(resource) === JSON.stringify({ 'Fn::GetAtt': [stream, 'Arn'] })),
+      );
+    };
+    expect(calls).toEqual(
+      expect.arrayContaining([
+        { action: 'PutRecordBatch', variable: 'REQUEST_LOG_STREAM' },
+        { action: 'PutRecordBatch', variable: 'FEEDBACK_STREAM' },
+      ]),
+    );
     expect(calls.filter((call) => !allowed(call))).toEqual([]);
   });
 });
