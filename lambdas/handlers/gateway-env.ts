@@ -19,6 +19,7 @@ import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
 import { defaultCapturedHeaders } from '../core/request-log/captured-headers.js';
 import type { FunctionRuntime } from './function-url-runtime.js';
+import { requestLogEnvSchema, requestLogSink } from './request-log-env.js';
 import { usageDeadLetters } from './usage-dead-letters-env.js';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -61,6 +62,8 @@ export const gatewayEnvSchema = z.object({
   /** Where unwritable usage goes: see usageDeadLetters. */
   USAGE_DEAD_LETTER_QUEUE_URL: z.url().optional(),
   SWITCHBOARD_DATA_DIR: z.string().min(1).optional(),
+  /** Where request-log records go: see requestLogSink. */
+  ...requestLogEnvSchema.shape,
   /** When usage is written: see usageWrites. */
   SWITCHBOARD_USAGE_WRITES: z.union([z.enum(['after-response', 'sync']), z.coerce.number().int().min(1).max(60_000)]).default('after-response'),
   /** The store (DynamoDB) down or slow: see dynamoDbClient, and the README's Store outage. */
@@ -180,8 +183,7 @@ export function gatewayDeps(
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) }),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     capturedHeaders: env.SWITCHBOARD_CAPTURE_HEADERS,
-    // Until the request-log sinks are wired (Firehose deployed, files locally), records are not kept.
-    requestLog: { write: () => undefined, writeFeedback: () => undefined, flush: async () => undefined },
+    requestLog: requestLogSink(env, dynamodb),
     region: env.AWS_REGION,
     routing: {
       breaker: new CircuitBreaker({
@@ -218,9 +220,20 @@ function usageWrites(env: GatewayEnv): UsageWrites {
   return writes === 'sync' ? 'sync' : { everyMs: writes };
 }
 
-/** The router's runtime: its dependencies and, when usage is written after each response, that write. */
+/**
+ * The router's runtime: its dependencies and the work left for after each response: the request
+ * log always, usage when it is written after the response. Both start together; a failed usage
+ * write still fails the invocation, once the log is written.
+ */
 export function routerRuntime(env: GatewayEnv, deps: GatewayDeps): FunctionRuntime<GatewayDeps> {
-  return { deps, ...(env.SWITCHBOARD_USAGE_WRITES === 'after-response' ? { afterResponse: () => deps.usage.flush() } : {}) };
+  const usageAfterResponse = env.SWITCHBOARD_USAGE_WRITES === 'after-response';
+  return {
+    deps,
+    afterResponse: async () => {
+      const [usage] = await Promise.allSettled([usageAfterResponse ? deps.usage.flush() : undefined, deps.requestLog.flush()]);
+      if (usage.status === 'rejected') throw usage.reason;
+    },
+  };
 }
 
 export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): ManagementDeps {

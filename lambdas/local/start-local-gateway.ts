@@ -113,7 +113,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         await new Promise((resolve) => server.close(resolve));
         // Requests cut off above still settle their usage and log: written below, not lost.
         await settledWithin(server.invocationsSettled(), stopGraceMs);
-        await deps.usage.flush();
+        await Promise.all([deps.usage.flush(), deps.requestLog.flush()]);
         dynamodb.destroy();
         await dynamoDbLocal?.stop();
       },

@@ -49,7 +49,7 @@ describe('the request log chosen from the environment', () => {
     expect(sink).toBeInstanceOf(JsonlRequestLogSink);
     sink.write(requestLogRecord());
     // No flush asked for: the timer writes it.
-    const folder = join(dir, 'logs/requests/year=2026/month=03/day=04');
+    const folder = join(dir, 'requests/year=2026/month=03/day=04');
     const [file] = await eventually(async () => (existsSync(folder) ? readdirSync(folder) : undefined), 'the timer flush', 20_000);
     expect(JSON.parse(readFileSync(join(folder, String(file)), 'utf8'))).toEqual(requestLogRecord());
     await (sink as JsonlRequestLogSink).close();

@@ -21,7 +21,7 @@ export interface JsonlRequestLogSinkOptions {
 
 /**
  * The local request log: JSON lines under the data folder, partitioned by the record's UTC day
- * as the deployed bucket is (`logs/requests/year=/month=/day=/`, `logs/feedback/...`). Each
+ * as the deployed bucket is (`requests/year=/month=/day=/`, `feedback/...`). Each
  * sink appends to files of its own name, one append per file per flush and one flush at a time,
  * so two servers sharing a data folder never interleave parts of lines.
  */

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import type { LogKind } from './dropped-records.js';
 
 /**
- * Where the local server keeps a log: `<data folder>/logs/requests` or `.../logs/feedback`,
+ * Where the local server keeps a log: `<data folder>/requests` or `<data folder>/feedback`,
  * laid out as the deployed bucket's prefixes, so that the same queries read both.
  */
 export function localLogDir(dataDir: string, kind: LogKind): string {
-  return join(dataDir, 'logs', kind);
+  return join(dataDir, kind);
 }
 
 const isoDate = /^(\d{4})-(\d{2})-(\d{2})T/;

@@ -34,11 +34,11 @@ describe('the local request log in JSON-lines files', () => {
     sink.writeFeedback(feedbackRecord());
     await sink.flush();
 
-    const day4 = join(dir, 'logs/requests/year=2026/month=03/day=04');
+    const day4 = join(dir, 'requests/year=2026/month=03/day=04');
     expect(Object.keys(filesIn(day4))).toEqual([sink.fileName]);
     expect(linesIn(day4).map((line) => requestLogRecordSchema.parse(JSON.parse(line)))).toEqual([first]);
-    expect(linesIn(join(dir, 'logs/requests/year=2026/month=03/day=05')).map((line) => JSON.parse(line))).toEqual([nextDay]);
-    const feedback = linesIn(join(dir, 'logs/feedback/year=2026/month=03/day=04')).map((line) => feedbackRecordSchema.parse(JSON.parse(line)));
+    expect(linesIn(join(dir, 'requests/year=2026/month=03/day=05')).map((line) => JSON.parse(line))).toEqual([nextDay]);
+    const feedback = linesIn(join(dir, 'feedback/year=2026/month=03/day=04')).map((line) => feedbackRecordSchema.parse(JSON.parse(line)));
     expect(feedback).toEqual([feedbackRecord()]);
     // Each file ends with a newline: an append never continues someone's last line.
     expect(readFileSync(join(day4, sink.fileName), 'utf8').endsWith('}\n')).toBe(true);
@@ -49,17 +49,17 @@ describe('the local request log in JSON-lines files', () => {
     const sink = new JsonlRequestLogSink(dir);
     sink.write({ ...requestLogRecord(), prompt: 'secret text' } as ReturnType<typeof requestLogRecord>);
     await sink.flush();
-    const [line] = linesIn(join(dir, 'logs/requests/year=2026/month=03/day=04'));
+    const [line] = linesIn(join(dir, 'requests/year=2026/month=03/day=04'));
     expect(Object.keys(JSON.parse(String(line)))).toEqual(Object.keys(requestLogRecordSchema.shape));
     expect(line).not.toContain('secret text');
   });
 
   it('only queues on write; a flush appends to the same file, and flushes asked for together share one write', async () => {
     const dir = dataDir();
-    const folder = join(dir, 'logs/requests/year=2026/month=03/day=04');
+    const folder = join(dir, 'requests/year=2026/month=03/day=04');
     const sink = new JsonlRequestLogSink(dir);
     sink.write(requestLogRecord({ request_id: 'a' }));
-    expect(existsSync(join(dir, 'logs'))).toBe(false);
+    expect(existsSync(join(dir, 'requests'))).toBe(false);
     const flushes = [sink.flush(), sink.flush()];
     expect(flushes[0]).toBe(flushes[1]);
     // Written while that flush runs: the next flush takes it, and waits for the first.
@@ -76,10 +76,10 @@ describe('the local request log in JSON-lines files', () => {
     const sink = new JsonlRequestLogSink(dir);
     sink.write(requestLogRecord({ request_id: 'before' }));
     await sink.flush();
-    rmSync(join(dir, 'logs'), { recursive: true });
+    rmSync(join(dir, 'requests'), { recursive: true });
     sink.write(requestLogRecord({ request_id: 'after' }));
     await sink.flush();
-    expect(linesIn(join(dir, 'logs/requests/year=2026/month=03/day=04')).map((line) => JSON.parse(line).request_id)).toEqual(['after']);
+    expect(linesIn(join(dir, 'requests/year=2026/month=03/day=04')).map((line) => JSON.parse(line).request_id)).toEqual(['after']);
   });
 
   it('gives two servers sharing a data folder a file each, every line whole', async () => {
@@ -92,7 +92,7 @@ describe('the local request log in JSON-lines files', () => {
       });
       await Promise.all(sinks.map((sink) => sink.flush()));
     }
-    const files = filesIn(join(dir, 'logs/requests/year=2026/month=03/day=04'));
+    const files = filesIn(join(dir, 'requests/year=2026/month=03/day=04'));
     expect(Object.keys(files).sort()).toEqual(sinks.map((sink) => sink.fileName).sort());
     sinks.forEach((sink, index) => {
       const ids = (files[sink.fileName] ?? []).filter(Boolean).map((line) => String(requestLogRecordSchema.parse(JSON.parse(line)).request_id));
@@ -108,15 +108,15 @@ describe('the local request log in JSON-lines files', () => {
     for (let i = 0; i < 5; i++) sink.write(requestLogRecord({ request_id: `r${i}` }));
     sink.writeFeedback(feedbackRecord());
     await sink.flush();
-    expect(linesIn(join(dir, 'logs/requests/year=2026/month=03/day=04'))).toHaveLength(3);
+    expect(linesIn(join(dir, 'requests/year=2026/month=03/day=04'))).toHaveLength(3);
     expect(lines.map((line) => JSON.parse(line))).toEqual([
       {
         level: 'error',
         msg: 'request log records dropped',
         sink: 'files',
         dropped: 3,
-        requests: { destination: join(dir, 'logs/requests'), dropped: 2, reasons: { queue_full: 2 } },
-        feedback: { destination: join(dir, 'logs/feedback'), dropped: 1, reasons: { queue_full: 1 } },
+        requests: { destination: join(dir, 'requests'), dropped: 2, reasons: { queue_full: 2 } },
+        feedback: { destination: join(dir, 'feedback'), dropped: 1, reasons: { queue_full: 1 } },
       },
     ]);
     // Counted once: the next flush has nothing to report.
@@ -145,7 +145,7 @@ describe('the local request log in JSON-lines files', () => {
 
   it('flushes on its own timer when asked to, and on close', async () => {
     const dir = dataDir();
-    const folder = join(dir, 'logs/requests/year=2026/month=03/day=04');
+    const folder = join(dir, 'requests/year=2026/month=03/day=04');
     const sink = new JsonlRequestLogSink(dir, { autoFlushMs: 10 });
     sink.write(requestLogRecord({ request_id: 'timer' }));
     await eventually(async () => (linesIn(folder).length === 1 ? true : undefined), 'the timer flush', 10_000);
