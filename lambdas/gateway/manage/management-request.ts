@@ -13,8 +13,8 @@ export function parseQuery<Schema extends z.ZodType>(query: GatewayRequest['quer
   const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  // A query parameter is named by its name; a list's entry at fault is said in the message.
-  const [name, ...within] = issue?.path ?? [];
+  // A query parameter is named by its name (an unknown one too); a list's entry at fault is said in the message.
+  const [name, ...within] = issue?.code === 'unrecognized_keys' ? issue.keys : (issue?.path ?? []);
   const param = name === undefined ? null : String(name);
   const entry = typeof within[0] === 'number' ? ` (its entry number ${within[0] + 1})` : '';
   throw new GatewayError(400, 'invalid_request', `Invalid query parameter ${param ?? ''}${entry}: ${issue?.message ?? ''}`, { param });
