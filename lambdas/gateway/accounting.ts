@@ -31,6 +31,8 @@ export interface Ledger {
 export interface RequestFacts {
   requestId: string;
   requesty: RequestyExtension | undefined;
+  /** What the client asked for (`provider/model`, `policy/<name>`), for usage by model requested. */
+  modelRequested?: string;
 }
 
 /** Longer than the longest Lambda invocation: a reservation older than this belongs to a dead request. */
@@ -85,6 +87,8 @@ export async function openLedger(
           inputTokens: usage.prompt_tokens,
           outputTokens: usage.completion_tokens,
           totalTokens: usage.total_tokens,
+          cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
+          ...(facts.modelRequested === undefined ? {} : { modelRequested: facts.modelRequested }),
           ...usageTags(facts.requesty),
         },
         scopes.map((scope) => scope.counter),

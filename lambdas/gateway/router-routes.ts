@@ -1,5 +1,6 @@
 import { chatCompletions } from './chat-completions.js';
 import { embeddings } from './embeddings.js';
+import { feedback } from './feedback.js';
 import { getModel, listModels } from './list-models.js';
 import { messages } from './messages/messages.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -13,5 +14,8 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/messages': { POST: messages },
   '/v1/models': { GET: listModels },
   '/v1/models/:id*': { GET: getModel },
+  '/v1/feedback/:id': { POST: feedback },
+  // Requesty's examples post feedback to `https://api.requesty.ai/feedback/{id}`: the same, for drop-in clients.
+  '/feedback/:id': { POST: feedback },
   '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
 });

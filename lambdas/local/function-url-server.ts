@@ -145,6 +145,13 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
   }
 }
 
+/** As a function URL gives them: a repeated parameter's values joined with commas. */
+function queryStringParameters(search: URLSearchParams): Record<string, string> {
+  const parameters = new Map<string, string>();
+  for (const [name, value] of search) parameters.set(name, parameters.has(name) ? `${parameters.get(name)},${value}` : value);
+  return Object.fromEntries(parameters);
+}
+
 function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string): LambdaFunctionURLEvent {
   const url = requestUrl(req.url) ?? new URL('http://localhost/');
   const headers: Record<string, string> = {};
@@ -160,7 +167,7 @@ function functionUrlEvent(req: IncomingMessage, body: Buffer, requestId: string)
     rawQueryString: url.search.slice(1),
     headers,
     ...(req.headers.cookie ? { cookies: req.headers.cookie.split('; ') } : {}),
-    ...(url.search ? { queryStringParameters: Object.fromEntries(url.searchParams) } : {}),
+    ...(url.search ? { queryStringParameters: queryStringParameters(url.searchParams) } : {}),
     requestContext: {
       accountId: 'anonymous',
       apiId: 'local',

@@ -1,7 +1,7 @@
 /**
  * Spend counters and usage, in integer micro-dollars, kept so that a limit is never passed: a
  * counter's `committed` is what was spent plus what running requests reserved. Usage is added up
- * per key, hour, model, user and `requesty.extra` values as requests are settled.
+ * per key, hour, model (answering and requested), user and `requesty.extra` values as requests are settled.
  */
 export interface UsageStore {
   /**
@@ -70,22 +70,31 @@ export interface UsageRecord {
   keyId: string;
   /** Epoch ms when the request arrived. */
   at: number;
+  /** The model that answered. */
   model: string;
+  /** What the client asked for (`provider/model`, `policy/<name>`), when the caller tells. */
+  modelRequested?: string;
   cost: number;
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  /** Input tokens read from the provider's cache (part of `inputTokens`); absent: none. */
+  cachedTokens?: number;
   /** `requesty.user_id`, when the request named one. */
   userId?: string;
   /** `requesty.extra`, its values as strings. */
   extra: Record<string, string>;
 }
 
-/** The requests of one key in one hour with the same model, user and extra values, added up. */
+/** The requests of one key in one hour with the same models, user and extra values, added up. */
 export interface UsageRow {
+  keyId: string;
   /** Epoch ms of the start of the hour. */
   hour: number;
+  /** The model that answered. */
   model: string;
+  /** Absent on rows written before it was recorded. */
+  modelRequested?: string;
   userId?: string;
   extra: Record<string, string>;
   requests: number;
@@ -93,4 +102,5 @@ export interface UsageRow {
   inputTokens: number;
   outputTokens: number;
   totalTokens: number;
+  cachedTokens: number;
 }

@@ -1,9 +1,9 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import { collect } from '../support/collect.js';
-import type { Counter } from '../../lambdas/ports/usage-store.js';
+import type { Counter, UsageRecord } from '../../lambdas/ports/usage-store.js';
 import { testDynamoDbClient } from '../support/dynamodb-client.js';
 import { november, usageRecord } from '../support/usage-records.js';
 
@@ -102,13 +102,68 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
     const rows = (from: string, to: string) => collect(store.usage('k5', at(from), at(to)));
     const firstHour = await rows('2026-11-01T00:30:00Z', '2026-11-01T00:30:00Z');
     expect(firstHour).toHaveLength(2);
-    expect(firstHour).toContainEqual({ hour: at('2026-11-01T00:00:00Z'), model: 'mock/echo', extra: {}, requests: 2, cost: 10, inputTokens: 6, outputTokens: 8, totalTokens: 14 });
+    expect(firstHour).toContainEqual({
+      keyId: 'k5',
+      hour: at('2026-11-01T00:00:00Z'),
+      model: 'mock/echo',
+      extra: {},
+      requests: 2,
+      cost: 10,
+      inputTokens: 6,
+      outputTokens: 8,
+      totalTokens: 14,
+      cachedTokens: 0,
+    });
     expect(firstHour).toContainEqual(expect.objectContaining({ extra: { team: 'b' }, requests: 1, cost: 5 }));
     expect((await rows('2026-11-01T01:00:00Z', '2026-11-30T00:00:00Z')).map((row) => new Date(row.hour).toISOString())).toEqual([
       '2026-11-01T01:00:00.000Z',
       '2026-11-03T00:00:00.000Z',
     ]);
     expect(await store.totals([month('key#k5')])).toEqual([{ spent: 25, committed: 25 }]);
+  });
+
+  it('keeps the model requested apart in the rows and adds up cached tokens; rows written before either was kept read as without them', async () => {
+    const at = Date.parse('2026-11-02T10:20:00Z');
+    const settle = (id: string, fields: Partial<UsageRecord>) => store.settle({ ...record('k20', id, 5, at), extra: {}, model: 'openai/gpt-4o', ...fields }, [month('key#k20')], undefined);
+    await settle('p1', { modelRequested: 'policy/cheap', cachedTokens: 2 });
+    await settle('p2', { modelRequested: 'policy/cheap', cachedTokens: 1 });
+    await settle('d1', { modelRequested: 'openai/gpt-4o' });
+    await settle('u1', {});
+    // A row as the store wrote them before: no model requested, no cached tokens.
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: {
+          pk: { S: 'key#k20' },
+          sk: { S: 'use#2026-11-02T10#an-older-row' },
+          model: { S: 'openai/gpt-4o-mini' },
+          extra: { M: { team: { S: 'ads' } } },
+          requests: { N: '3' },
+          cost: { N: '9' },
+          input_tokens: { N: '30' },
+          output_tokens: { N: '3' },
+          total_tokens: { N: '33' },
+        },
+      }),
+    );
+    const rows = await collect(store.usage('k20', at, at));
+    const slim = rows.map(({ modelRequested, model, requests, cachedTokens }) => ({ modelRequested, model, requests, cachedTokens }));
+    expect(slim).toHaveLength(4);
+    expect(slim).toContainEqual({ modelRequested: 'policy/cheap', model: 'openai/gpt-4o', requests: 2, cachedTokens: 3 });
+    expect(slim).toContainEqual({ modelRequested: 'openai/gpt-4o', model: 'openai/gpt-4o', requests: 1, cachedTokens: 0 });
+    expect(slim).toContainEqual({ modelRequested: undefined, model: 'openai/gpt-4o', requests: 1, cachedTokens: 0 });
+    expect(rows).toContainEqual({
+      keyId: 'k20',
+      hour: Date.parse('2026-11-02T10:00:00Z'),
+      model: 'openai/gpt-4o-mini',
+      extra: { team: 'ads' },
+      requests: 3,
+      cost: 9,
+      inputTokens: 30,
+      outputTokens: 3,
+      totalTokens: 33,
+      cachedTokens: 0,
+    });
   });
 
   it('settles many concurrent requests in shared transactions of at most 100 items, even when one lost its reservation', async () => {

@@ -1,8 +1,8 @@
-import { request } from 'node:http';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { getWithBody } from '../support/get-with-body.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testAdminKey } from '../support/test-gateway.js';
@@ -102,18 +102,11 @@ describe('usage accounting', () => {
     expect(before.json.usage).toEqual({});
 
     // As Requesty's examples send it: a GET with the query as its body.
-    const asGet = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const query = JSON.stringify({ ...range, resolution: 'day', group_by: ['model'] });
-      const url = new URL(`${gateway.url}/v1/manage/apikey/${id}/usage`);
-      const headers = { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(query)) };
-      const req = request(url, { method: 'GET', headers }, (res) => {
-        let body = '';
-        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      });
-      req.on('error', reject);
-      req.end(query);
-    });
+    const asGet = await getWithBody(
+      `${gateway.url}/v1/manage/apikey/${id}/usage`,
+      { authorization: `Bearer ${testAdminKey}`, 'content-type': 'application/json' },
+      JSON.stringify({ ...range, resolution: 'day', group_by: ['model'] }),
+    );
     expect(asGet.status).toBe(200);
     expect(JSON.parse(asGet.body)).toEqual(byModel.json);
   });
@@ -130,7 +123,7 @@ describe('usage accounting', () => {
     const bad = async (body: unknown) => (await manage('POST', `/apikey/${id}/usage`, body)).json.error?.param;
     expect(await bad({ start: now, end: '2020-01-01T00:00:00Z' })).toBe('end');
     expect(await bad({ start: 'yesterday', end: now })).toBe('start');
-    expect(await bad({ start: now, end: now, resolution: 'hour' })).toBe('resolution');
+    expect(await bad({ start: now, end: now, resolution: 'minute' })).toBe('resolution');
     expect(await bad({ start: now, end: now, group_by: ['colour'] })).toBe('group_by[0]');
     expect(await bad({ start: '2020-01-01T00:00:00Z', end: now })).toBe('end');
     expect((await manage('POST', '/apikey/key_missing/usage', { start: now, end: now })).status).toBe(404);

@@ -15,10 +15,13 @@ const storedLetterSchema = z.object({
       keyId: z.string().min(1),
       at: z.number(),
       model: z.string(),
+      // Absent from letters written before they were recorded.
+      modelRequested: z.string().optional(),
       cost: z.int().nonnegative(),
       inputTokens: z.int().nonnegative(),
       outputTokens: z.int().nonnegative(),
       totalTokens: z.int().nonnegative(),
+      cachedTokens: z.int().nonnegative().optional(),
       userId: z.string().optional(),
       extra: z.record(z.string(), z.string()),
     }),
@@ -44,6 +47,7 @@ export function encodeLetter(letter: DeadLetter): string {
   const shortened = {
     ...record,
     model: cut(record.model, 1_000),
+    ...(record.modelRequested === undefined ? {} : { modelRequested: cut(record.modelRequested, 1_000) }),
     ...(record.userId === undefined ? {} : { userId: cut(record.userId, 1_000) }),
     extra: {},
   };
@@ -53,9 +57,14 @@ export function encodeLetter(letter: DeadLetter): string {
 /** Parses a stored letter; throws with the reason when it is not one. */
 export function decodeLetter(text: string): DeadLetter {
   const { settlement, reason, at, truncated } = storedLetterSchema.parse(JSON.parse(text));
-  const { userId, ...record } = settlement.record;
+  const { userId, modelRequested, cachedTokens, ...record } = settlement.record;
+  const optional = {
+    ...(userId === undefined ? {} : { userId }),
+    ...(modelRequested === undefined ? {} : { modelRequested }),
+    ...(cachedTokens === undefined ? {} : { cachedTokens }),
+  };
   return {
-    settlement: { record: { ...record, ...(userId === undefined ? {} : { userId }) }, counters: settlement.counters, hold: settlement.hold ?? undefined },
+    settlement: { record: { ...record, ...optional }, counters: settlement.counters, hold: settlement.hold ?? undefined },
     reason,
     at,
     ...(truncated ? { truncated } : {}),

@@ -7,7 +7,7 @@ import { usageTableSchema } from './table-names.js';
 /**
  * The items of the usage table. Partition = a counter's owner (`key#<id>`, `group#<id>`,
  * `org`); sort key = the period for a counter (`2026-11`, `2026-11-23`, `all`), and, under keys,
- * `use#<hour>#<digest>` for a usage row (one per hour, model, user and extra values). A counter
+ * `use#<hour>#<digest>` for a usage row (one per hour, models, user and extra values). A counter
  * holds `committed`, `spent`, `requests`, and one attribute `res:<request>` per open reservation
  * (amount, expiry, and every counter it holds), so reserving on one counter is one conditional
  * update and a reservation goes with the counter it holds. A request's marker, `req#<request>`,
@@ -148,12 +148,13 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
       if (held && hold) entry.release.push(hold.requestId);
       counters.set(id, entry);
     }
-    const row = rows.get(rowId) ?? { record, sortKey, sums: { cost: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 } };
+    const row = rows.get(rowId) ?? { record, sortKey, sums: { cost: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, cached_tokens: 0 } };
     row.sums.cost += record.cost;
     row.sums.requests += 1;
     row.sums.input_tokens += record.inputTokens;
     row.sums.output_tokens += record.outputTokens;
     row.sums.total_tokens += record.totalTokens;
+    row.sums.cached_tokens += record.cachedTokens ?? 0;
     rows.set(rowId, row);
   }
   close();
@@ -169,20 +170,31 @@ function releaseBytes(requestId: string): number {
 
 /** About what a usage row's update weighs as JSON: its text, escaped at worst, and the rest. */
 function rowBytes(record: UsageRecord): number {
-  let text = Buffer.byteLength(record.model) + Buffer.byteLength(record.keyId) + (record.userId === undefined ? 0 : Buffer.byteLength(record.userId));
+  let text =
+    Buffer.byteLength(record.model) +
+    Buffer.byteLength(record.keyId) +
+    (record.modelRequested === undefined ? 0 : Buffer.byteLength(record.modelRequested)) +
+    (record.userId === undefined ? 0 : Buffer.byteLength(record.userId));
   for (const [field, value] of Object.entries(record.extra)) text += Buffer.byteLength(field) + Buffer.byteLength(value) + 20;
   return 2 * text + 800;
 }
 
-type RowSums = { cost: number; requests: number; input_tokens: number; output_tokens: number; total_tokens: number };
+type RowSums = { cost: number; requests: number; input_tokens: number; output_tokens: number; total_tokens: number; cached_tokens: number };
 
 function counterId(counter: Counter): string {
   return `${counter.owner}\n${counter.period}`;
 }
 
-/** `use#<hour>#<digest>`: one row per key, hour, model, user and extra values. */
+/**
+ * `use#<hour>#<digest>`: one row per key, hour, model, user and extra values, and model requested
+ * when known. A record without one has the identity rows had before it was recorded, so such a
+ * row never gains a requested model that only some of its requests named.
+ */
 function rowSortKey(record: UsageRecord): string {
-  const identity = JSON.stringify([record.model, record.userId ?? null, Object.entries(record.extra).sort(([a], [b]) => a.localeCompare(b))]);
+  const extra = Object.entries(record.extra).sort(([a], [b]) => a.localeCompare(b));
+  const identity = JSON.stringify(
+    record.modelRequested === undefined ? [record.model, record.userId ?? null, extra] : [record.model, record.userId ?? null, extra, record.modelRequested],
+  );
   let digest = recentDigests.get(identity);
   if (digest === undefined) {
     digest = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
@@ -202,11 +214,19 @@ function rowUpdate(tableName: string, rowKey: string, record: UsageRecord, sums:
     ':ttl': number(Math.floor(Date.parse(`${hourOf(record.at)}:00:00Z`) / 1000) + keepSeconds),
     ...Object.fromEntries(Object.entries(sums).map(([name, value]) => [`:${name}`, number(value)])),
     ...(record.userId === undefined ? {} : { ':user': { S: record.userId } }),
+    ...(record.modelRequested === undefined ? {} : { ':requested': { S: record.modelRequested } }),
   };
+  const sets = [
+    'model = :model',
+    'extra = :extra',
+    '#ttl = :ttl',
+    ...(record.userId === undefined ? [] : ['user_id = :user']),
+    ...(record.modelRequested === undefined ? [] : ['model_requested = :requested']),
+  ];
   return {
     TableName: tableName,
     Key: { [pk]: { S: `key#${record.keyId}` }, [sk]: { S: rowKey } },
-    UpdateExpression: `ADD ${Object.keys(sums).map((name) => `${name} :${name}`).join(', ')} SET model = :model, extra = :extra, #ttl = :ttl${record.userId === undefined ? '' : ', user_id = :user'}`,
+    UpdateExpression: `ADD ${Object.keys(sums).map((name) => `${name} :${name}`).join(', ')} SET ${sets.join(', ')}`,
     ExpressionAttributeNames: { '#ttl': ttl },
     ExpressionAttributeValues: values,
   };
@@ -221,11 +241,15 @@ export function hourOf(at: number): string {
 
 let lastHour = { hour: Number.NaN, name: '' };
 
+/** A usage row as read; rows written before a field was recorded read as without it (cached tokens: 0). */
 export function rowOf(item: Item): UsageRow {
   const userId = item.user_id?.S;
+  const modelRequested = item.model_requested?.S;
   return {
+    keyId: (item[pk]?.S ?? '').slice('key#'.length),
     hour: Date.parse(`${(item[sk]?.S ?? '').slice('use#'.length, 'use#'.length + 13)}:00:00Z`),
     model: item.model?.S ?? '',
+    ...(modelRequested === undefined ? {} : { modelRequested }),
     ...(userId === undefined ? {} : { userId }),
     extra: Object.fromEntries(Object.entries(item.extra?.M ?? {}).map(([field, value]) => [field, value.S ?? ''])),
     requests: Number(item.requests?.N ?? 0),
@@ -233,6 +257,7 @@ export function rowOf(item: Item): UsageRow {
     inputTokens: Number(item.input_tokens?.N ?? 0),
     outputTokens: Number(item.output_tokens?.N ?? 0),
     totalTokens: Number(item.total_tokens?.N ?? 0),
+    cachedTokens: Number(item.cached_tokens?.N ?? 0),
   };
 }
 

@@ -1,10 +1,17 @@
 import type { UsageRow } from '../../ports/usage-store.js';
 import { microsToDollars } from '../catalog/request-cost.js';
 
-export type Resolution = 'day' | 'week' | 'month';
+export type Resolution = 'hour' | 'day' | 'week' | 'month';
 
-/** `model`, `user` (requesty.user_id) or `extra.<field>` (a requesty.extra field). */
-export type UsageDimension = 'model' | 'user' | `extra.${string}`;
+/** What a report can group by, besides `extra.<field>` (a requesty.extra field). */
+export const usageDimensions = ['model', 'model_served', 'model_requested', 'provider', 'api_key', 'user'] as const;
+
+/**
+ * `model` and `model_served`: the model that answered; `model_requested`: what the client asked
+ * for (a policy, say); `provider`: the answering model's provider; `api_key`: the key's id;
+ * `user`: requesty.user_id.
+ */
+export type UsageDimension = (typeof usageDimensions)[number] | `extra.${string}`;
 
 interface Sums {
   spend: number;
@@ -12,6 +19,8 @@ interface Sums {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
+  /** Input tokens read from the provider's cache (part of input_tokens). */
+  cached_tokens: number;
 }
 
 export interface UsageBucket extends Sums {
@@ -24,8 +33,9 @@ interface Bucket {
 }
 
 /**
- * Adds usage rows up per period (days; ISO weeks, starting Monday; months; named by their
- * first day, `2026-11-23`, or month, `2026-11`, in UTC) and, optionally, per value of the
+ * Adds usage rows up per period (hours, named `2026-11-23T10:00:00Z`; days; ISO weeks, starting
+ * Monday; months; named by their first day, `2026-11-23`, or month, `2026-11`, in UTC; usage
+ * is kept per hour, so every resolution is exact) and, optionally, per value of the
  * grouping dimensions. Sums are kept in micro-dollars and turned into dollars once, so a
  * period's spend is exactly the sum of its requests' costs. Memory grows with the periods and
  * groups, not with the rows.
@@ -70,18 +80,35 @@ function bucketName(at: number, resolution: Resolution): string {
   const date = new Date(at);
   if (resolution === 'month') return date.toISOString().slice(0, 7);
   if (resolution === 'day') return date.toISOString().slice(0, 10);
+  if (resolution === 'hour') return `${date.toISOString().slice(0, 13)}:00:00Z`;
   const daysSinceMonday = (date.getUTCDay() + 6) % 7;
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth(), date.getUTCDate() - daysSinceMonday)).toISOString().slice(0, 10);
 }
 
+/** A row's value of a dimension; null when the row does not have it (a field it lacks, or an older row). */
 function valueOf(row: UsageRow, dimension: UsageDimension): string | null {
-  if (dimension === 'model') return row.model;
-  if (dimension === 'user') return row.userId ?? null;
-  return row.extra[dimension.slice('extra.'.length)] ?? null;
+  switch (dimension) {
+    case 'model':
+    case 'model_served':
+      return row.model;
+    case 'model_requested':
+      return row.modelRequested ?? null;
+    case 'provider':
+      return row.model.includes('/') ? row.model.slice(0, row.model.indexOf('/')) : null;
+    case 'api_key':
+      return row.keyId;
+    case 'user':
+      return row.userId ?? null;
+    default: {
+      // Own fields only: `extra.constructor` names a field, not what every object inherits.
+      const field = dimension.slice('extra.'.length);
+      return Object.hasOwn(row.extra, field) ? (row.extra[field] ?? null) : null;
+    }
+  }
 }
 
 function emptySums(): Sums {
-  return { spend: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0 };
+  return { spend: 0, requests: 0, input_tokens: 0, output_tokens: 0, total_tokens: 0, cached_tokens: 0 };
 }
 
 function addTo(sums: Sums, row: UsageRow): void {
@@ -90,6 +117,7 @@ function addTo(sums: Sums, row: UsageRow): void {
   sums.input_tokens += row.inputTokens;
   sums.output_tokens += row.outputTokens;
   sums.total_tokens += row.totalTokens;
+  sums.cached_tokens += row.cachedTokens;
 }
 
 function inDollars(sums: Sums): Sums {

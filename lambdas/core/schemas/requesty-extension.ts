@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { isPrintable, isWellFormed, quoted } from './printable.js';
+import { boundedFields } from './bounded-fields.js';
+import { isPrintable, isWellFormed } from './printable.js';
 
 /**
  * Bounds on what a request may say about itself. Requesty's metadata page shows short
@@ -35,35 +36,10 @@ const identifier = z
 
 const extraValueSchema = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
-/**
- * Checked field by field, so the 400 names the field at fault (`requesty.extra.team`, or
- * `requesty.extra.` for an empty name); a name too long or unprintable to echo back is quoted,
- * cut short, in the message instead. No value is walked into: a nested one is refused as such,
- * however deep it goes.
- */
-const extraSchema = z
-  .record(z.string(), z.unknown())
-  .superRefine((extra, ctx) => {
-    const fields = Object.entries(extra);
-    if (fields.length > requestyLimits.extraFields) {
-      ctx.addIssue({ code: 'custom', message: `at most ${requestyLimits.extraFields} fields are accepted, not ${fields.length}` });
-      return;
-    }
-    for (const [field, value] of fields) {
-      const echoable = field.length <= requestyLimits.nameChars && isPrintable(field);
-      const path = echoable ? [field] : [];
-      const problem = fieldNameProblem(field) ?? fieldValueProblem(value);
-      if (problem) ctx.addIssue({ code: 'custom', path, message: echoable ? problem : `the field ${quoted(field)}: ${problem}` });
-    }
-  })
-  .pipe(z.record(z.string(), extraValueSchema));
-
-function fieldNameProblem(field: string): string | undefined {
-  if (field.length === 0) return 'a field name must not be empty';
-  if (field.length > requestyLimits.nameChars) return `a field name is at most ${requestyLimits.nameChars} characters`;
-  if (!isPrintable(field)) return 'a field name must not contain control characters or line breaks';
-  return undefined;
-}
+/** No value is walked into: a nested one is refused as such, however deep it goes. */
+const extraSchema = boundedFields({ maxFields: requestyLimits.extraFields, nameChars: requestyLimits.nameChars, valueProblem: fieldValueProblem }).pipe(
+  z.record(z.string(), extraValueSchema),
+);
 
 function fieldValueProblem(value: unknown): string | undefined {
   if (value === null || typeof value === 'number' || typeof value === 'boolean') return undefined;

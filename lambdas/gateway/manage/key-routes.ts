@@ -69,7 +69,7 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
       return jsonResponse(200, { id, deleted: true });
     },
   },
-  // Requesty's own examples send the query as the body of a GET: both are served.
+  // Requesty's own examples send the query as the body of a GET: both are served, and a GET's query string too.
   '/v1/manage/apikey/:id/usage': { POST: usageOfKey, GET: usageOfKey },
   '/v1/manage/apikey/:id/limit': {
     POST: async (request, deps, { id = '' }) => {
@@ -115,7 +115,7 @@ export const keyRoutes: RouteTable<ManagementDeps> = {
 
 async function usageOfKey(request: GatewayRequest, deps: ManagementDeps, { id = '' }: Readonly<Record<string, string>>) {
   await authorizeManagement(request, deps);
-  return jsonResponse(200, await keyUsage(request.body, (await existing(deps, id)).id, deps));
+  return jsonResponse(200, await keyUsage(request, (await existing(deps, id)).id, deps));
 }
 
 /** A key as the API shows it, with this month's spend: never the hash, never the secret. */

@@ -13,8 +13,11 @@ export function parseQuery<Schema extends z.ZodType>(query: GatewayRequest['quer
   const parsed = schema.safeParse(query);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
-  const param = issue?.path.join('.') || null;
-  throw new GatewayError(400, 'invalid_request', `Invalid query parameter ${param ?? ''}: ${issue?.message ?? ''}`, { param });
+  // A query parameter is named by its name (an unknown one too); a list's entry at fault is said in the message.
+  const [name, ...within] = issue?.code === 'unrecognized_keys' ? issue.keys : (issue?.path ?? []);
+  const param = name === undefined ? null : String(name);
+  const entry = typeof within[0] === 'number' ? ` (its entry number ${within[0] + 1})` : '';
+  throw new GatewayError(400, 'invalid_request', `Invalid query parameter ${param ?? ''}${entry}: ${issue?.message ?? ''}`, { param });
 }
 
 /** Longest ids the API accepts anywhere: key ids (as `api_key_id`), group ids, member user ids. */

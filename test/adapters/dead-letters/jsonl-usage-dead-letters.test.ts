@@ -29,6 +29,13 @@ describe('dead letters in a JSON-lines file', () => {
     ]);
   });
 
+  it('keeps the model requested and the cached tokens of a letter, and reads letters written without them', () => {
+    const letter = { settlement: settlement('c'), reason, at: 1 };
+    const fuller = { ...letter, settlement: { ...letter.settlement, record: { ...letter.settlement.record, modelRequested: 'policy/cheap', cachedTokens: 1 } } };
+    expect(decodeLetter(encodeLetter(fuller))).toEqual(fuller);
+    expect(decodeLetter(encodeLetter(letter))).toEqual(letter);
+  });
+
   it('on replay, removes what was written, keeps what failed with its new reason, and keeps letters put meanwhile and unreadable lines', async () => {
     const file = fileIn();
     const letters = new JsonlUsageDeadLetters(file);

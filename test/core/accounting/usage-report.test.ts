@@ -4,6 +4,7 @@ import type { UsageRow } from '../../../lambdas/ports/usage-store.js';
 
 /** One request's row; rows hold whole hours, but a report only looks at the hour's start. */
 const record = (iso: string, cost: number, model = 'openai/gpt-4o', extra: Record<string, string> = {}): UsageRow => ({
+  keyId: 'key_1',
   hour: Date.parse(iso),
   model,
   extra,
@@ -12,6 +13,7 @@ const record = (iso: string, cost: number, model = 'openai/gpt-4o', extra: Recor
   inputTokens: 10,
   outputTokens: 5,
   totalTokens: 15,
+  cachedTokens: 4,
 });
 
 function report(records: UsageRow[], ...args: ConstructorParameters<typeof UsageReport>) {
@@ -36,8 +38,8 @@ describe('usage report', () => {
       ['2026-11-30', 0.000007, 2],
     ]);
     expect(report(records, 'month', [])).toEqual({
-      '2026-11': { spend: 0.300006, requests: 3, input_tokens: 30, output_tokens: 15, total_tokens: 45 },
-      '2026-12': { spend: 0.000004, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+      '2026-11': { spend: 0.300006, requests: 3, input_tokens: 30, output_tokens: 15, total_tokens: 45, cached_tokens: 12 },
+      '2026-12': { spend: 0.000004, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15, cached_tokens: 4 },
     });
   });
 
@@ -49,9 +51,51 @@ describe('usage report', () => {
   it('groups by model and extra fields, a missing field grouped as null', () => {
     const november = report(records, 'month', ['model', 'extra.team'])['2026-11'];
     expect(november?.grouped_data).toEqual([
-      { group_by_values: { model: 'openai/gpt-4o', 'extra.team': null }, spend: 0.100001, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
-      { group_by_values: { model: 'mock/echo', 'extra.team': 'a' }, spend: 0.200002, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
-      { group_by_values: { model: 'openai/gpt-4o', 'extra.team': 'a' }, spend: 0.000003, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15 },
+      { group_by_values: { model: 'openai/gpt-4o', 'extra.team': null }, spend: 0.100001, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15, cached_tokens: 4 },
+      { group_by_values: { model: 'mock/echo', 'extra.team': 'a' }, spend: 0.200002, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15, cached_tokens: 4 },
+      { group_by_values: { model: 'openai/gpt-4o', 'extra.team': 'a' }, spend: 0.000003, requests: 1, input_tokens: 10, output_tokens: 5, total_tokens: 15, cached_tokens: 4 },
     ]);
+  });
+
+  it("adds records up per UTC hour, named by the hour's start", () => {
+    const hours = report(
+      [record('2026-11-22T23:00:00.000Z', 1), { ...record('2026-11-22T23:00:00.000Z', 2), cachedTokens: 0 }, record('2026-11-23T00:00:00.000Z', 3)],
+      'hour',
+      [],
+    );
+    expect(Object.entries(hours).map(([hour, sums]) => [hour, sums.spend, sums.requests, sums.cached_tokens])).toEqual([
+      ['2026-11-22T23:00:00Z', 0.000003, 2, 4],
+      ['2026-11-23T00:00:00Z', 0.000003, 1, 4],
+    ]);
+  });
+
+  it('groups by provider, key, model served and model requested; a row from before the requested model was kept has null', () => {
+    const rows = [
+      { ...record('2026-11-23T10:00:00Z', 5, 'openai/gpt-4o'), modelRequested: 'policy/cheap' },
+      { ...record('2026-11-23T11:00:00Z', 7, 'anthropic/claude-haiku-4-5'), modelRequested: 'policy/cheap' },
+      { ...record('2026-11-23T12:00:00Z', 11, 'openai/gpt-4o'), modelRequested: 'openai/gpt-4o' },
+      record('2026-11-23T13:00:00Z', 13, 'openai/gpt-4o'),
+    ];
+    const groups = (groupBy: ConstructorParameters<typeof UsageReport>[1]) =>
+      report(rows, 'day', groupBy)['2026-11-23']?.grouped_data?.map((group) => [group.group_by_values, group.spend, group.requests]);
+    expect(groups(['provider'])).toEqual([
+      [{ provider: 'openai' }, 0.000029, 3],
+      [{ provider: 'anthropic' }, 0.000007, 1],
+    ]);
+    expect(groups(['model_requested'])).toEqual([
+      [{ model_requested: 'policy/cheap' }, 0.000012, 2],
+      [{ model_requested: 'openai/gpt-4o' }, 0.000011, 1],
+      [{ model_requested: null }, 0.000013, 1],
+    ]);
+    expect(groups(['model_served', 'api_key'])).toEqual([
+      [{ model_served: 'openai/gpt-4o', api_key: 'key_1' }, 0.000029, 3],
+      [{ model_served: 'anthropic/claude-haiku-4-5', api_key: 'key_1' }, 0.000007, 1],
+    ]);
+  });
+
+  it("groups an extra field by the row's own fields only, never by what every object inherits", () => {
+    expect(report([record('2026-11-23T10:00:00Z', 1)], 'day', ['extra.constructor'])['2026-11-23']?.grouped_data?.[0]?.group_by_values).toEqual({
+      'extra.constructor': null,
+    });
   });
 });

@@ -137,11 +137,23 @@ const usageBody = fc.record(
   {
     start: isoTime,
     end: isoTime,
-    resolution: fc.constantFrom('day', 'week', 'month'),
-    group_by: fc.array(fc.constantFrom('model', 'user', 'extra.team', 'extra.'), { maxLength: 3 }),
+    resolution: fc.constantFrom('hour', 'day', 'week', 'month'),
+    group_by: fc.array(fc.constantFrom('model', 'model_served', 'model_requested', 'provider', 'api_key', 'user', 'extra.team', 'extra.'), { maxLength: 3 }),
   },
   { requiredKeys: ['start', 'end'] },
 );
+/** The same options as a query string (no body). */
+const usageQuery = usageBody.map((options) => {
+  const query = new URLSearchParams();
+  for (const [name, value] of Object.entries(options)) query.set(name, Array.isArray(value) ? value.join(',') : String(value));
+  return `?${query}`;
+});
+const feedbackBody = fc.record({
+  data: fc.dictionary(name, fc.oneof(fc.string({ maxLength: 32 }), fc.integer(), fc.boolean(), fc.constant(null), fc.array(name, { maxLength: 3 })), {
+    minKeys: 1,
+    maxKeys: 4,
+  }),
+});
 const listQuery = fc.oneof(
   fc.constant(''),
   fc.integer({ min: -5, max: 200 }).map((limit) => `?limit=${limit}`),
@@ -155,6 +167,8 @@ const chatRoutes: FuzzRoute[] = [
   { method: 'POST', path: '/v1/embeddings', auth: 'api', body: embeddingsBody },
   { method: 'GET', path: '/v1/models', auth: 'api' },
   { method: 'GET', path: '/v1/models/:model', auth: 'api' },
+  { method: 'POST', path: '/v1/feedback/:request', auth: 'api', body: feedbackBody },
+  { method: 'POST', path: '/feedback/:request', auth: 'api', body: feedbackBody },
   { method: 'GET', path: '/healthz', auth: 'none' },
 ];
 
@@ -173,6 +187,7 @@ const keyRoutes: FuzzRoute[] = [
   { method: 'DELETE', path: '/v1/manage/apikey/:key', auth: 'management' },
   { method: 'POST', path: '/v1/manage/apikey/:key/usage', auth: 'management', body: usageBody },
   { method: 'GET', path: '/v1/manage/apikey/:key/usage', auth: 'management', body: usageBody },
+  { method: 'GET', path: '/v1/manage/apikey/:key/usage', auth: 'management', query: usageQuery },
   { method: 'POST', path: '/v1/manage/apikey/:key/limit', auth: 'management', body: fc.record({ monthly_limit: dollars }) },
   { method: 'POST', path: '/v1/manage/apikey/:key/labels', auth: 'management', body: fc.record({ labels }) },
   { method: 'POST', path: '/v1/manage/apikey/:key/expiry', auth: 'management', body: fc.record({ expires_at: fc.oneof(isoTime, fc.constant(null)) }) },
