@@ -1,28 +1,21 @@
 import OpenAI from 'openai';
+import type { FeedbackRecord } from '../../lambdas/core/request-log/feedback-record.js';
+import type { RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { feedbackRecordSchema, type FeedbackRecord } from '../../lambdas/core/request-log/feedback-record.js';
-import { requestLogRecordSchema, type RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
+import { recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let client: OpenAI;
-let records: RequestLogRecord[];
-let feedback: FeedbackRecord[];
+let log: ReturnType<typeof recordRequestLog>;
 
 beforeAll(async () => {
   gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start() });
-  // The sink is the edge's: here every record is kept as written, and checked against its schema.
-  Object.assign(gateway.deps, {
-    requestLog: {
-      write: (record: RequestLogRecord) => void records.push(requestLogRecordSchema.parse(record)),
-      writeFeedback: (record: FeedbackRecord) => void feedback.push(feedbackRecordSchema.parse(record)),
-      flush: async () => undefined,
-    },
-  });
+  log = recordRequestLog(gateway);
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -30,15 +23,15 @@ afterAll(async () => {
   await upstream.stop();
 });
 beforeEach(() => {
-  records = [];
-  feedback = [];
+  log.records.length = 0;
+  log.feedback.length = 0;
 });
 
 /** A chat answer, with its request-log record once written. */
 async function answered(openai = client) {
   const completion = await openai.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] });
-  await vi.waitFor(() => expect(records.some((record) => record.request_id === completion._request_id)).toBe(true), { timeout: 5_000 });
-  return { completion, record: records.find((record) => record.request_id === completion._request_id) as RequestLogRecord };
+  await vi.waitFor(() => expect(log.records.some((record) => record.request_id === completion._request_id)).toBe(true), { timeout: 5_000 });
+  return { completion, record: log.records.find((record) => record.request_id === completion._request_id) as RequestLogRecord };
 }
 
 /** Posts feedback as Requesty's examples do: a JSON body with the key as a bearer token. */
@@ -84,7 +77,7 @@ describe('feedback', () => {
       status: 200,
       json: { success: true, request_id: completion._request_id, fields: ['message', 'rating', 'helpful', 'user_id', 'tags'] },
     });
-    expect(feedback).toEqual([
+    expect(log.feedback).toEqual([
       {
         request_id: completion._request_id,
         timestamp: expect.any(String),
@@ -98,15 +91,15 @@ describe('feedback', () => {
         },
       },
     ]);
-    expect(feedbackOf(record, feedback)).toEqual(requestysExample.data);
+    expect(feedbackOf(record, log.feedback)).toEqual(requestysExample.data);
   });
 
   it("takes the answer's own id too, also on Requesty's path /feedback/{id}", async () => {
     const { completion, record } = await answered();
     expect(completion.id).toMatch(/^chatcmpl-/);
     expect((await postFeedback(completion.id, { data: { rating: 4 } }, { path: '/feedback/' })).status).toBe(200);
-    expect(feedback.map((f) => f.request_id)).toEqual([completion.id]);
-    expect(feedbackOf(record, feedback)).toEqual({ rating: 4 });
+    expect(log.feedback.map((f) => f.request_id)).toEqual([completion.id]);
+    expect(feedbackOf(record, log.feedback)).toEqual({ rating: 4 });
   });
 
   it('merges calls: each adds its fields and overwrites those given again', async () => {
@@ -115,9 +108,9 @@ describe('feedback', () => {
     expect((await postFeedback(id, { data: { rating: 5, helpful: true } })).status).toBe(200);
     expect((await postFeedback(id, { data: { rating: 2, comment: { text: 'too long', lines: 40 } } })).status).toBe(200);
     // Written one after the other, in order, so the later call's values win.
-    expect(feedback).toHaveLength(2);
-    expect(feedback[0]?.timestamp.localeCompare(feedback[1]?.timestamp ?? '')).toBe(-1);
-    expect(feedbackOf(record, feedback)).toEqual({ rating: 2, helpful: true, comment: { text: 'too long', lines: 40 } });
+    expect(log.feedback).toHaveLength(2);
+    expect(log.feedback[0]?.timestamp.localeCompare(log.feedback[1]?.timestamp ?? '')).toBe(-1);
+    expect(feedbackOf(record, log.feedback)).toEqual({ rating: 2, helpful: true, comment: { text: 'too long', lines: 40 } });
   });
 
   it("never attaches one key's feedback to another key's request, and answers it alike", async () => {
@@ -129,14 +122,14 @@ describe('feedback', () => {
     const own = await postFeedback(String(completion._request_id), { data: { helpful: true } });
     expect(foreign.status).toBe(own.status);
     expect(Object.keys(foreign.json)).toEqual(Object.keys(own.json));
-    expect(feedback.map((f) => f.api_key_id)).toEqual([String(other.json.id), record.api_key_id]);
-    expect(feedbackOf(record, feedback)).toEqual({ helpful: true });
+    expect(log.feedback.map((f) => f.api_key_id)).toEqual([String(other.json.id), record.api_key_id]);
+    expect(feedbackOf(record, log.feedback)).toEqual({ helpful: true });
 
     // The other key's own request gets its feedback; the first key's feedback does not reach it.
     const theirs = await answered(new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: String(other.json.key), maxRetries: 0 }));
     await postFeedback(String(theirs.completion._request_id), { data: { rating: 3 } }, { key: String(other.json.key) });
     await postFeedback(String(theirs.completion._request_id), { data: { rating: 5 } });
-    expect(feedbackOf(theirs.record, feedback)).toEqual({ rating: 3 });
+    expect(feedbackOf(theirs.record, log.feedback)).toEqual({ rating: 3 });
   });
 
   it('refuses malformed feedback with a 400 naming what is wrong, and stores none of it', async () => {
@@ -162,13 +155,13 @@ describe('feedback', () => {
     expect(await refused('{"data": {"rating": 1e999}}')).toEqual(invalid('data.rating'));
     expect(await refused({ data: { rating: 5 } }, 'x'.repeat(257))).toEqual(invalid('request_id'));
     expect(await refused({ data: { rating: 5 } }, 'two%20words')).toEqual(invalid('request_id'));
-    expect(feedback).toEqual([]);
+    expect(log.feedback).toEqual([]);
 
     // At the bounds, accepted.
     const fifty = Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`field${i}`, i]));
     expect((await postFeedback('req-1', { data: fifty })).status).toBe(200);
     expect((await postFeedback('x'.repeat(256), { data: { ['x'.repeat(64)]: 'x'.repeat(4_094), empty: null } })).status).toBe(200);
-    expect(feedback).toHaveLength(2);
+    expect(log.feedback).toHaveLength(2);
   });
 
   it('refuses a missing or unknown key with 401, and other methods with 405', async () => {
@@ -179,7 +172,7 @@ describe('feedback', () => {
     expect(unknown.json.error).toMatchObject({ type: 'authentication_error' });
     // An unknown key is refused before its body is read.
     expect((await postFeedback('req-1', { data: {} }, { key: 'sb-not-a-key' })).status).toBe(401);
-    expect(feedback).toEqual([]);
+    expect(log.feedback).toEqual([]);
     const get = await fetch(`${gateway.url}/v1/feedback/req-1`, { headers: { Authorization: `Bearer ${testKey}` } });
     expect(get.status).toBe(405);
     expect(get.headers.get('allow')).toBe('POST');

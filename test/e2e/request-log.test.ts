@@ -1,27 +1,21 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { requestLogRecordSchema, type RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
+import type { RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream, upstreamUsage } from '../support/mock-openai-upstream.js';
+import { recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let client: OpenAI;
-let records: RequestLogRecord[];
+let log: ReturnType<typeof recordRequestLog>;
 
 beforeAll(async () => {
   gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), OPENAI_API_KEY: 'sk-upstream-log-0123456789' });
-  // The sink is the edge's: here every record is kept as written, and checked against its schema.
-  Object.assign(gateway.deps, {
-    requestLog: {
-      write: (record: RequestLogRecord) => void records.push(requestLogRecordSchema.parse(record)),
-      writeFeedback: () => undefined,
-      flush: async () => undefined,
-    },
-  });
+  log = recordRequestLog(gateway);
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 });
 afterAll(async () => {
@@ -29,15 +23,15 @@ afterAll(async () => {
   await upstream.stop();
 });
 beforeEach(() => {
-  records = [];
+  log.records.length = 0;
 });
 
 const hello = [{ role: 'user' as const, content: 'Hi' }];
 
 /** The one record of the request `requestId`, once written. */
 async function recordOf(requestId: string | null): Promise<RequestLogRecord> {
-  await vi.waitFor(() => expect(records.filter((record) => record.request_id === requestId)).toHaveLength(1), { timeout: 5_000 });
-  return records.find((record) => record.request_id === requestId) as RequestLogRecord;
+  await vi.waitFor(() => expect(log.records.filter((record) => record.request_id === requestId)).toHaveLength(1), { timeout: 5_000 });
+  return log.records.find((record) => record.request_id === requestId) as RequestLogRecord;
 }
 
 describe('the request log', () => {
@@ -169,7 +163,7 @@ describe('the request log', () => {
     const anonymous = await fetch(`${gateway.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: 'Bearer sb-nobody' }, body: '{}' });
     expect(anonymous.status).toBe(401);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(records.filter((record) => record.request_id === anonymous.headers.get('x-request-id'))).toEqual([]);
+    expect(log.records.filter((record) => record.request_id === anonymous.headers.get('x-request-id'))).toEqual([]);
   });
 
   it('records a stream its client cut with the estimate it was charged, once', async () => {
@@ -186,7 +180,7 @@ describe('the request log', () => {
     expect(record).toMatchObject({ stream: true, usage_estimated: true, model: 'openai/gated-stream' });
     expect(record.output_tokens).toBeGreaterThan(0);
     await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(records.filter((each) => each.request_id === record.request_id)).toHaveLength(1);
+    expect(log.records.filter((each) => each.request_id === record.request_id)).toHaveLength(1);
   });
 
   it('records Messages and embeddings requests under their endpoints', async () => {
