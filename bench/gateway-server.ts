@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDbUsageStore } from '../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
+import { FirehoseRequestLogSink } from '../lambdas/adapters/firehose/firehose-request-log-sink.js';
+import { discardedRequestLog } from '../lambdas/adapters/request-log/discarded-request-log.js';
 import type { GatewayDeps } from '../lambdas/gateway/gateway-config.js';
 import { dynamoDbClient, parseGatewayEnv } from '../lambdas/handlers/gateway-env.js';
 import { routeRouterRequest } from '../lambdas/gateway/router-routes.js';
@@ -18,7 +20,7 @@ import { startLocalGateway } from '../lambdas/local/start-local-gateway.js';
  * each response (as on Lambda), and before each response ends (`sync`). The core shows what the
  * gateway's own work costs apart from the local Lambda function URL emulation and middy's
  * stream pipeline (on AWS, the function URL front end is Lambda's); the ones without
- * accounting are the baselines for what accounting costs.
+ * accounting are the baselines for what accounting costs; the LOG_* ones, for the request log.
  */
 const gateway = await startLocalGateway({ env: { ...process.env, PORT: '0' }, inMemory: true });
 
@@ -44,6 +46,14 @@ await listen(coreServer({ ...gateway.deps, usage: new DynamoDbUsageStore(client,
 // The whole local hop (function URL emulator and middy handler) without accounting, beside `npm start`'s.
 const uncountedHandler = createRouterHandler(async () => ({ deps: { ...gateway.deps, usage: noAccounting } })) as unknown as StreamingHandler;
 await listen(functionUrlServer(() => ({ invokeMode: 'RESPONSE_STREAM', handler: uncountedHandler })), 'GATEWAY_UNCOUNTED');
+// The request log alone: no usage counted, the log discarded, to files (`npm start`'s), or to Firehose after each response.
+const firehose = new FirehoseRequestLogSink({
+  streams: { requests: 'bench-requests', feedback: 'bench-feedback' },
+  put: async (_stream, records) => ({ FailedPutCount: 0, RequestResponses: records.map((_, i) => ({ RecordId: String(i) })) }),
+});
+await listen(coreServer({ ...gateway.deps, usage: noAccounting, requestLog: discardedRequestLog }), 'LOG_NONE');
+await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'LOG_FILES');
+await listen(coreServer({ ...gateway.deps, usage: noAccounting, requestLog: firehose }, () => firehose.flush()), 'LOG_FIREHOSE');
 // Last: the bench reads the other ports once it sees this one.
 console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureErrorFailover, measureHangFailover } from './failover.js';
 import { runLoad, type LoadResult } from './load.js';
@@ -9,7 +11,7 @@ import { runLoad, type LoadResult } from './load.js';
  * run on this machine; the gateway is reported as ratios to the baselines.
  */
 const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
-/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, accounting, failover). */
+/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, accounting, request-log, failover). */
 const sections = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !sections || sections.includes(section);
 /** Tokens per bench stream; the upstream reads the same variable. */
@@ -119,48 +121,7 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
   ];
   for (const concurrency of [1, 16]) {
     console.log(`Accounting (non-streaming, concurrency ${concurrency}; mean of two interleaved rounds)`);
-    const rounds = new Map<string, (Measurement & { databaseMicros: number })[]>();
-    for (let round = 0; round < 2; round++) {
-      for (const variant of round === 0 ? variants : [...variants].reverse()) {
-        // DynamoDB Local (a JVM) finishes the previous variant's work (and its garbage) first.
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
-        const [gatewayPid, ...databasePids] = processTree(gateway.pid);
-        const databaseCpu = () => databasePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-        const cpuBefore = cpuSeconds(gatewayPid);
-        const databaseBefore = databaseCpu();
-        const load = await runLoad({
-          origin: variant.origin,
-          path: '/v1/chat/completions',
-          headers: { ...json, authorization: `Bearer ${variant.key}` },
-          body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 }),
-          concurrency,
-          durationMs,
-          firstByte: false,
-        });
-        const result = {
-          ...load,
-          cpuMicros: ((cpuSeconds(gatewayPid) - cpuBefore) * 1e6) / load.requests,
-          databaseMicros: ((databaseCpu() - databaseBefore) * 1e6) / load.requests,
-        };
-        rounds.set(variant.name, [...(rounds.get(variant.name) ?? []), result]);
-      }
-    }
-    const results = new Map<string, Measurement & { databaseMicros: number }>();
-    for (const { name } of variants) {
-      const runs = rounds.get(name) ?? [];
-      const mean = (pick: (run: Measurement & { databaseMicros: number }) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
-      const result = {
-        requests: mean((run) => run.requests),
-        errors: mean((run) => run.errors),
-        perSecond: mean((run) => run.perSecond),
-        p50Ms: mean((run) => run.p50Ms),
-        p99Ms: mean((run) => run.p99Ms),
-        cpuMicros: mean((run) => run.cpuMicros),
-        databaseMicros: mean((run) => run.databaseMicros),
-      };
-      results.set(name, result);
-      console.log(`${row(name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
-    }
+    const results = await measureVariants(gateway, variants, json, concurrency);
     for (const { name } of variants) {
       const baseline = results.get(name.startsWith('gateway') ? 'gateway, none' : 'uncounted');
       const counted = results.get(name);
@@ -175,6 +136,96 @@ async function measureAccounting(gateway: Server, json: Record<string, string>):
   }
 }
 
+interface Variant {
+  name: string;
+  origin: string;
+  key: string;
+}
+
+type VariantResult = Measurement & { databaseMicros: number };
+
+/**
+ * Each variant under the same non-streaming load, in two rounds (the second in reverse order,
+ * so drift on a shared machine falls on all alike); the mean of the rounds, printed as it goes.
+ */
+async function measureVariants(gateway: Server, variants: readonly Variant[], json: Record<string, string>, concurrency: number): Promise<Map<string, VariantResult>> {
+  const rounds = new Map<string, VariantResult[]>();
+  for (let round = 0; round < 2; round++) {
+    for (const variant of round === 0 ? variants : [...variants].reverse()) {
+      // DynamoDB Local (a JVM) finishes the previous variant's work (and its garbage) first.
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const [gatewayPid, ...databasePids] = processTree(gateway.pid);
+      const databaseCpu = () => databasePids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+      const cpuBefore = cpuSeconds(gatewayPid);
+      const databaseBefore = databaseCpu();
+      const load = await runLoad({
+        origin: variant.origin,
+        path: '/v1/chat/completions',
+        headers: { ...json, authorization: `Bearer ${variant.key}` },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 }),
+        concurrency,
+        durationMs,
+        firstByte: false,
+      });
+      const result = {
+        ...load,
+        cpuMicros: ((cpuSeconds(gatewayPid) - cpuBefore) * 1e6) / load.requests,
+        databaseMicros: ((databaseCpu() - databaseBefore) * 1e6) / load.requests,
+      };
+      rounds.set(variant.name, [...(rounds.get(variant.name) ?? []), result]);
+    }
+  }
+  const results = new Map<string, VariantResult>();
+  for (const { name } of variants) {
+    const runs = rounds.get(name) ?? [];
+    const mean = (pick: (run: VariantResult) => number) => runs.reduce((sum, run) => sum + pick(run), 0) / runs.length;
+    const result = {
+      requests: mean((run) => run.requests),
+      errors: mean((run) => run.errors),
+      perSecond: mean((run) => run.perSecond),
+      p50Ms: mean((run) => run.p50Ms),
+      p99Ms: mean((run) => run.p99Ms),
+      cpuMicros: mean((run) => run.cpuMicros),
+      databaseMicros: mean((run) => run.databaseMicros),
+    };
+    results.set(name, result);
+    console.log(`${row(name, result)}   + ${format(result.databaseMicros, 0).padStart(5)} µs DynamoDB Local CPU/req`);
+  }
+  return results;
+}
+
+/**
+ * What the request log costs on the hot path: the router core (usage not counted, so only the
+ * log differs) with no log, with the local JSON-lines files (as `npm start`), and with the
+ * Firehose sink flushed after each response as on Lambda (its PutRecordBatch answered at once:
+ * what is measured is the router's work, not the network's).
+ */
+async function measureRequestLog(gateway: Server, json: Record<string, string>): Promise<void> {
+  const core = (port: string | undefined) => `http://127.0.0.1:${port}`;
+  const variants = [
+    { name: 'no log', origin: core(gateway.extraPorts.LOG_NONE), key },
+    { name: 'log to files', origin: core(gateway.extraPorts.LOG_FILES), key },
+    { name: 'log to Firehose', origin: core(gateway.extraPorts.LOG_FIREHOSE), key },
+  ];
+  for (const concurrency of [1, 16]) {
+    console.log(`Request log (non-streaming, concurrency ${concurrency}; mean of two interleaved rounds)`);
+    const results = await measureVariants(gateway, variants, json, concurrency);
+    const baseline = results.get('no log');
+    for (const name of ['log to files', 'log to Firehose']) {
+      const logged = results.get(name);
+      if (!baseline || !logged) continue;
+      console.log(
+        `  → ${name}: throughput ${format((100 * logged.perSecond) / baseline.perSecond, 0)}% of the same without a log ` +
+          `(loss ${format(100 - (100 * logged.perSecond) / baseline.perSecond, 0)}%; target < 3%), ` +
+          `router CPU ${format(logged.cpuMicros - baseline.cpuMicros, 0)} µs/req more (target < 20 µs)`,
+      );
+    }
+    console.log('');
+  }
+}
+
+const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+
 async function main(): Promise<void> {
   const upstream = await startProcess('./upstream-server.ts', {});
   const bare = await startProcess('./bare-proxy.ts', { UPSTREAM_ORIGIN: upstream.origin });
@@ -184,7 +235,8 @@ async function main(): Promise<void> {
     OPENAI_API_KEY: 'sk-bench',
     SWITCHBOARD_DEV_KEY: key,
     SWITCHBOARD_ADMIN_KEY: adminKey,
-    SWITCHBOARD_DATA_DIR: '',
+    // The request log's files: a folder of the run's own, removed after it.
+    SWITCHBOARD_DATA_DIR: dataDir,
     SWITCHBOARD_HEADERS_TIMEOUT_MS: String(headersTimeoutMs),
     // Failover is what is measured here, so the circuit breaker must never skip the primary.
     SWITCHBOARD_BREAKER_THRESHOLD: '1000000000',
@@ -254,6 +306,7 @@ async function main(): Promise<void> {
 
   if (runs('translation')) await measureTranslation(gateway, json, body);
   if (runs('accounting')) await measureAccounting(gateway, json);
+  if (runs('request-log')) await measureRequestLog(gateway, json);
   if (runs('failover')) await measureFailover(gateway, upstream);
 }
 
@@ -317,4 +370,7 @@ main()
     console.error(error);
     process.exitCode = 1;
   })
-  .finally(stopAll);
+  .finally(() => {
+    stopAll();
+    rmSync(dataDir, { recursive: true, force: true });
+  });
