@@ -16,6 +16,9 @@ export interface RequestLogsProps {
 }
 
 const dataPrefix = 'requests/';
+/** Where the feedback stream writes, and the feedback table reads (contract shared with the log sink). */
+const feedbackPrefix = 'feedback/';
+const resultsPrefix = 'results/';
 
 /**
  * Request logs: Firehose → S3 (gzipped JSON lines, partitioned by day) → a Glue table with
@@ -25,8 +28,10 @@ export class RequestLogs extends Construct {
   readonly bucket: s3.Bucket;
   readonly deliveryStream: firehose.CfnDeliveryStream;
   readonly workGroup: athena.CfnWorkGroup;
+  readonly queryResults: s3.Bucket;
   readonly databaseName: string;
   readonly tableName = 'requests';
+  readonly feedbackTableName = 'feedback';
 
   constructor(scope: Construct, id: string, props: RequestLogsProps) {
     super(scope, id);
@@ -119,7 +124,7 @@ export class RequestLogs extends Construct {
     });
     table.node.addDependency(database);
 
-    const results = new SecureBucket(this, 'QueryResults', {
+    this.queryResults = new SecureBucket(this, 'QueryResults', {
       accessLogs,
       lifecycleRules: [{ expiration: Duration.days(30) }],
     }).bucket;
@@ -131,12 +136,12 @@ export class RequestLogs extends Construct {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,
         resultConfiguration: {
-          outputLocation: `s3://${results.bucketName}/results/`,
+          outputLocation: `s3://${this.queryResults.bucketName}/${resultsPrefix}`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },
     });
-    for (const [name, query] of Object.entries(namedQueries(this.databaseName, this.tableName))) {
+    for (const [name, query] of Object.entries(namedQueries())) {
       const named = new athena.CfnNamedQuery(this, `Query${name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`, {
         name: `switchboard-${name}`,
         database: this.databaseName,
@@ -145,6 +150,53 @@ export class RequestLogs extends Construct {
         queryString: query.sql,
       });
       named.node.addDependency(this.workGroup);
+    }
+  }
+
+  /**
+   * What running analytics queries in the workgroup takes, and nothing more: Athena reads the
+   * Glue tables and the logs under the caller's credentials and writes its results there too.
+   * `scope` holds the grantee's policy, where its cdk-nag findings are acknowledged.
+   */
+  grantAnalytics(grantee: iam.IGrantable, scope: Construct): void {
+    const stack = Stack.of(this);
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.name })],
+      }),
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          ...[this.tableName, this.feedbackTableName].map((table) => stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${table}` })),
+        ],
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn, this.queryResults.bucketArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${dataPrefix}*`, `${feedbackPrefix}*`] } },
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${dataPrefix}*`), this.bucket.arnForObjects(`${feedbackPrefix}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [this.queryResults.bucketArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.queryResults.arnForObjects(`${resultsPrefix}*`)],
+      }),
+    ];
+    for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    const logicalId = (bucket: s3.Bucket) => stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    const objects = [
+      ...[dataPrefix, feedbackPrefix].map((prefix) => `<${logicalId(this.bucket)}.Arn>/${prefix}*`),
+      `<${logicalId(this.queryResults)}.Arn>/${resultsPrefix}*`,
+    ];
+    for (const resource of objects) {
+      Validations.of(scope).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason: 'Athena reads every object of the log prefixes a query spans and writes results under new keys: objects of one prefix.',
+      });
     }
   }
 }

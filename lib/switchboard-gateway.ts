@@ -96,7 +96,8 @@ export class SwitchboardGateway extends Construct {
       usageDeadLetters: this.usageDeadLetters,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
     });
-    this.management = new ManagementApi(this, 'Management', tables);
+    this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
+    this.management = new ManagementApi(this, 'Management', { ...tables, requestLogs: this.requestLogs });
 
     const webAclArn = props.waf && ('webAclArn' in props.waf ? props.waf.webAclArn : this.createWebAcl(props.waf.ratePer5Minutes));
     this.edge = new Edge(this, 'Edge', {
@@ -106,7 +107,6 @@ export class SwitchboardGateway extends Construct {
       ...(props.domain ? { domain: props.domain } : {}),
       ...(webAclArn ? { webAclArn } : {}),
     });
-    this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
     this.alerts = new Alerts(this, 'Alerts');
     this.alarms = new Alarms(this, 'Alarms', {
       router: this.router.function,

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generateApiKey, newApiKeyRecord } from '../core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
+import { DuckDbAnalyticsEngine } from '../adapters/duckdb/duckdb-analytics-engine.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import {
   credentialsFromEnv,
@@ -18,6 +19,7 @@ import { createRouterHandler } from '../handlers/router-handler.js';
 import type { KeyKind } from '../ports/key-store.js';
 import { superviseDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
 import { ensureTables } from './ensure-tables.js';
+import { localLogsDir } from './local-logs-dir.js';
 import { functionUrlServer, type BufferedHandler } from './function-url-server.js';
 import type { StreamingHandler } from './lambda-streaming-shim.js';
 
@@ -86,8 +88,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
     const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(options.env));
     const router = createRouterHandler(async () => routerRuntime(env, deps)) as unknown as StreamingHandler;
+    // DuckDB over the request logs this server writes: the SQL Athena runs deployed.
+    const analytics = new DuckDbAnalyticsEngine(localLogsDir(dataDir));
     const management = createManagementHandler(async () => ({
-      deps: managementDeps(env, dynamodb),
+      deps: { ...managementDeps(env, dynamodb), analytics },
     })) as unknown as BufferedHandler;
     const server = functionUrlServer((path) =>
       path.startsWith(managementPathPrefix)
@@ -110,6 +114,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
         await deps.usage.flush();
+        await analytics.close();
         dynamodb.destroy();
         await dynamoDbLocal?.stop();
       },

@@ -132,3 +132,14 @@ function filterProblem(field: AnalyticsField | undefined, values: readonly (stri
   }
   return undefined;
 }
+
+/** The spec of a query over a trailing window rather than fixed dates: the stack's named Athena queries. */
+export type TrailingSpec = Pick<z.input<typeof analyticsSpecSchema>, 'metrics' | 'group_by' | 'filters' | 'resolution' | 'limit'>;
+
+/** The last `days` days as of when the SQL runs; names and filters are checked as the API checks them. */
+export function trailingDaysQuery(fields: TrailingSpec, days: number): AnalyticsQuery {
+  // Any valid range passes the checks; it is replaced by the trailing window.
+  const spec = analyticsSpecSchema.parse({ ...fields, start: '2026-01-01', end: '2026-01-02' });
+  if (spec.metrics.includes('projected_month_end_cost')) throw new Error('projected_month_end_cost needs fixed dates.');
+  return { ...analyticsQuery(spec, Date.parse('2026-01-02')), range: { kind: 'trailing', days } };
+}

@@ -40,7 +40,15 @@ const buckets: Readonly<Record<Resolution, { unit: string; format: string }>> = 
   month: { unit: 'month', format: '%Y-%m' },
 };
 
-export function compileAnalyticsQuery(query: AnalyticsQuery): CompiledQuery {
+export interface CompileOptions {
+  /**
+   * Name the result columns as the API does (`"model"`, `"cost"`) instead of `d0`, `m0`: for
+   * SQL people read, the named Athena queries. Only for names that are plain lowercase words.
+   */
+  readableColumns?: boolean;
+}
+
+export function compileAnalyticsQuery(query: AnalyticsQuery, options: CompileOptions = {}): CompiledQuery {
   const rows = new RowSet(query);
   const dimensions = query.groupBy.map((field, index) => ({ alias: `d${index}`, name: field.name, sql: rows.value(field) }));
   const period = query.resolution ? [{ alias: periodAlias, name: 'period', sql: periodSql(query.resolution) }] : [];
@@ -60,19 +68,25 @@ export function compileAnalyticsQuery(query: AnalyticsQuery): CompiledQuery {
     `  WHERE ${rows.where().join('\n    AND ')}`,
     ...(keys.length ? [`  GROUP BY ${keys.map((_, index) => index + 1).join(', ')}`] : []),
   ].join('\n');
+  const output = options.readableColumns ? readableName : (column: { alias: string }) => column.alias;
   const order = [
-    ...period.map((key) => `${key.alias} ASC`),
-    ...measures.slice(0, 1).map((measure) => `${measure.alias} DESC NULLS LAST`),
-    ...dimensions.map((key) => `${key.alias} ASC NULLS LAST`),
+    ...period.map((key) => `${output(key)} ASC`),
+    ...measures.slice(0, 1).map((measure) => `${output(measure)} DESC NULLS LAST`),
+    ...dimensions.map((key) => `${output(key)} ASC NULLS LAST`),
   ];
   const sql = [
     ...rows.with(),
-    `SELECT ${[...keys.map((key) => key.alias), ...measures.map((measure) => `${measure.sql} AS ${measure.alias}`)].join(',\n  ')}`,
+    `SELECT ${[...keys.map((key) => (options.readableColumns ? `${key.alias} AS ${output(key)}` : key.alias)), ...measures.map((measure) => `${measure.sql} AS ${output(measure)}`)].join(',\n  ')}`,
     `FROM (\n  ${inner}\n) AS grouped`,
     `ORDER BY ${order.join(', ')}`,
     `LIMIT ${sqlInteger(query.limit + 1)}`,
   ].join('\n');
-  return { sql, columns: [...keys, ...measures].map(({ alias, name }) => ({ alias, name })), limit: query.limit };
+  return { sql, columns: [...keys, ...measures].map((column) => ({ alias: output(column), name: column.name })), limit: query.limit };
+}
+
+function readableName({ name }: { name: string }): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`"${name}" cannot be a readable column name.`);
+  return `"${name}"`;
 }
 
 function periodSql(resolution: Resolution): string {

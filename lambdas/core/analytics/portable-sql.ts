@@ -85,10 +85,13 @@ function tokenize(sql: string): { tokens: Token[]; problem?: string } {
 export function portableSqlProblems(sql: string): string[] {
   const { tokens, problem } = tokenize(sql);
   const problems = problem ? [problem] : [];
+  const resultNames = new Set(tokens.filter((token, index) => token.kind === 'quoted' && tokens[index - 1]?.text.toUpperCase() === 'AS').map((token) => token.text));
   tokens.forEach((token, index) => {
     const next = tokens[index + 1];
     const previous = tokens[index - 1];
-    if (token.kind === 'quoted' && !portableColumns.has(token.text.slice(1, -1))) problems.push(`${token.text} is not a column of the log tables`);
+    // A quoted name right after AS names a result column (readable columns); elsewhere it is a table column.
+    const isAlias = previous?.text.toUpperCase() === 'AS' || resultNames.has(token.text);
+    if (token.kind === 'quoted' && !portableColumns.has(token.text.slice(1, -1)) && !isAlias) problems.push(`${token.text} is not a column of the log tables`);
     if (token.kind === 'word') {
       // `AS tag_rows (tag)` names a relation and its columns; any other word before `(` is a call.
       const isCall = next?.text === '(' && !keywords.has(token.text.toUpperCase()) && previous?.text.toUpperCase() !== 'AS';
