@@ -20,9 +20,8 @@ export type Resolution = (typeof resolutions)[number];
 const instantSchema = z.union([z.iso.date(), z.iso.datetime({ offset: true })]);
 
 const metricSchema = z.string().refine(isMetricName, { error: (issue) => `unknown metric "${String(issue.input)}"; known: ${metricNames.join(', ')}` });
-const fieldSchema = z.string().refine((name) => parseField(name) !== undefined, {
-  error: (issue) => `unknown field "${String(issue.input)}"; known: ${fieldNames.join(', ')}`,
-});
+const unknownField = (name: unknown) => `unknown field "${String(name)}"; known: ${fieldNames.join(', ')}`;
+const fieldSchema = z.string().refine((name) => parseField(name) !== undefined, { error: (issue) => unknownField(issue.input) });
 
 const filterValueSchema = z
   .union([z.string().max(1_024), z.number(), z.boolean(), z.null()])
@@ -40,8 +39,9 @@ export const analyticsSpecSchema = z
     end: instantSchema,
     metrics: z.array(metricSchema).min(1).max(32).refine(once, 'each metric may be listed once'),
     group_by: z.array(fieldSchema).max(5).default([]).refine(once, 'each field may be listed once'),
+    // Field names are checked below, where an unknown one can be named in the message.
     filters: z
-      .record(fieldSchema, z.array(filterValueSchema).min(1).max(100))
+      .record(z.string().max(300), z.array(filterValueSchema).min(1).max(100))
       .default({})
       .refine((filters) => Object.keys(filters).length <= 20, 'at most 20 fields can be filtered on'),
     resolution: z.enum(resolutions).optional(),
@@ -61,7 +61,9 @@ export const analyticsSpecSchema = z
       context.addIssue({ code: 'custom', path: ['resolution'], message: 'projected_month_end_cost is a whole-month figure: leave resolution out' });
     }
     for (const [name, values] of Object.entries(spec.filters)) {
-      const problem = filterProblem(parseField(name), values);
+      const field = parseField(name);
+      if (!field) context.addIssue({ code: 'custom', path: ['filters', name], message: unknownField(name) });
+      const problem = filterProblem(field, values);
       if (problem) context.addIssue({ code: 'custom', path: ['filters', name], message: problem });
     }
   });

@@ -66,7 +66,8 @@ export const portableColumns: ReadonlySet<string> = new Set([
 
 type Token = { kind: 'word' | 'quoted' | 'string' | 'number' | 'symbol'; text: string; at: number };
 
-const tokenPattern = /\s+|(?<quoted>"[a-z_][a-z0-9_]*")|(?<string>'(?:[^']|'')*')|(?<number>\d+(?:\.\d+)?(?:e\d+)?)(?![\w.])|(?<word>[A-Za-z_][A-Za-z0-9_]*)|(?<symbol><>|<=|>=|[=<>+\-*/,().[\]])/y;
+// No comments (`--`, `/*`), no `;`, `::`, `||` or `!=`: text outside these tokens is a problem.
+const tokenPattern = /\s+|(?<quoted>"[a-z_][a-z0-9_]*")|(?<string>'(?:[^']|'')*')|(?<number>\d+(?:\.\d+)?(?:e\d+)?)(?![\w.])|(?<word>[A-Za-z_][A-Za-z0-9_]*)|(?<symbol><>|<=|>=|-(?!-)|\/(?!\*)|[=<>+*,().[\]])/y;
 
 function tokenize(sql: string): { tokens: Token[]; problem?: string } {
   const tokens: Token[] = [];
