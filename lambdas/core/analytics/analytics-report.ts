@@ -40,3 +40,13 @@ function csvCell(value: AnalyticsValue): string {
   const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
+
+/** A plain-text table for terminals: numbers right-aligned, null as blank. */
+export function reportTable(report: Pick<AnalyticsReport, 'columns' | 'rows'>): string {
+  const cell = (value: AnalyticsValue | undefined) => (value === null || value === undefined ? '' : String(value));
+  const lines = [report.columns, ...report.rows.map((row) => report.columns.map((column) => cell(row[column])))];
+  const widths = report.columns.map((_, index) => Math.max(...lines.map((line) => line[index]?.length ?? 0)));
+  const numeric = report.columns.map((column) => report.rows.some((row) => typeof row[column] === 'number'));
+  const format = (line: string[]) => line.map((text, index) => (numeric[index] ? text.padStart(widths[index] ?? 0) : text.padEnd(widths[index] ?? 0))).join('  ').trimEnd();
+  return [format(lines[0] ?? []), widths.map((width) => '-'.repeat(width)).join('  '), ...lines.slice(1).map(format)].join('\n') + '\n';
+}
