@@ -7,10 +7,13 @@ import { Construct } from 'constructs';
 import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
 import { tableEnvironment, type GatewayTables } from './gateway-tables.js';
 import { lambdaEntries } from './lambda-entries.js';
+import type { RequestLogs } from './request-logs.js';
 
 export interface ManagementApiProps extends GatewayTables {
   originSecret: secretsmanager.ISecret;
   functions: FunctionOptions;
+  /** Queried by `POST /v1/manage/analytics` through Athena. */
+  requestLogs: RequestLogs;
 }
 
 /** The management API Lambda (`/v1/manage/...`) and its buffered function URL. */
@@ -23,14 +26,18 @@ export class ManagementApi extends Construct {
     const { function: fn } = new GatewayFunction(this, 'Management', {
       ...props.functions,
       entry: lambdaEntries.management,
-      description: 'Switchboard management API: keys, limits, usage, groups, organisation, policies',
+      description: 'Switchboard management API: keys, limits, usage, groups, organisation, policies, analytics',
       memorySize: 512,
-      timeout: Duration.seconds(30),
+      // CloudFront waits 60 s for an answer; analytics stops its Athena query before (SWITCHBOARD_ANALYTICS_DEADLINE_MS).
+      timeout: Duration.seconds(60),
       environment: {
         ...tableEnvironment(props),
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
+        ATHENA_WORKGROUP: props.requestLogs.workGroup.name,
+        ATHENA_DATABASE: props.requestLogs.databaseName,
       },
     });
+    props.requestLogs.grantAnalytics(fn, this);
     const { keysTable, policiesTable, directoryTable, usageTable } = props;
     // Spend counters and per-request usage records are read, never written, here.
     fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:BatchGetItem', 'dynamodb:Query'], resources: [usageTable.tableArn] }));

@@ -20,6 +20,7 @@ export interface RequestLogsProps {
 
 const requestsPrefix = 'requests/';
 const feedbackPrefix = 'feedback/';
+const resultsPrefix = 'results/';
 const dayPartitions = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/';
 
 /**
@@ -34,6 +35,7 @@ export class RequestLogs extends Construct {
   /** Feedback records, one per feedback call (`FEEDBACK_STREAM`). */
   readonly feedbackStream: firehose.CfnDeliveryStream;
   readonly workGroup: athena.CfnWorkGroup;
+  readonly queryResults: s3.Bucket;
   readonly databaseName: string;
   readonly tableName = 'requests';
   readonly feedbackTableName = 'feedback';
@@ -87,7 +89,7 @@ export class RequestLogs extends Construct {
     this.table('Table', this.tableName, requestsPrefix, requestLogRecordSchema).node.addDependency(database);
     this.table('FeedbackTable', this.feedbackTableName, feedbackPrefix, feedbackRecordSchema).node.addDependency(database);
 
-    const results = new SecureBucket(this, 'QueryResults', {
+    this.queryResults = new SecureBucket(this, 'QueryResults', {
       accessLogs,
       lifecycleRules: [{ expiration: Duration.days(30) }],
     }).bucket;
@@ -99,12 +101,12 @@ export class RequestLogs extends Construct {
         enforceWorkGroupConfiguration: true,
         publishCloudWatchMetricsEnabled: true,
         resultConfiguration: {
-          outputLocation: `s3://${results.bucketName}/results/`,
+          outputLocation: `s3://${this.queryResults.bucketName}/${resultsPrefix}`,
           encryptionConfiguration: { encryptionOption: 'SSE_S3' },
         },
       },
     });
-    for (const [name, query] of Object.entries(namedQueries(this.databaseName, this.tableName))) {
+    for (const [name, query] of Object.entries(namedQueries())) {
       const named = new athena.CfnNamedQuery(this, `Query${name.replace(/(^|-)(\w)/g, (_, __, c: string) => c.toUpperCase())}`, {
         name: `switchboard-${name}`,
         database: this.databaseName,
@@ -176,5 +178,52 @@ export class RequestLogs extends Construct {
         },
       },
     });
+  }
+
+  /**
+   * What running analytics queries in the workgroup takes, and nothing more: Athena reads the
+   * Glue tables and the logs under the caller's credentials and writes its results there too.
+   * `scope` holds the grantee's policy, where its cdk-nag findings are acknowledged.
+   */
+  grantAnalytics(grantee: iam.IGrantable, scope: Construct): void {
+    const stack = Stack.of(this);
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution'],
+        resources: [stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.workGroup.name })],
+      }),
+      new iam.PolicyStatement({
+        actions: ['glue:GetDatabase', 'glue:GetTable', 'glue:GetPartition', 'glue:GetPartitions'],
+        resources: [
+          stack.formatArn({ service: 'glue', resource: 'catalog' }),
+          stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+          ...[this.tableName, this.feedbackTableName].map((table) => stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${table}` })),
+        ],
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [this.bucket.bucketArn, this.queryResults.bucketArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:ListBucket'],
+        resources: [this.bucket.bucketArn],
+        conditions: { StringLike: { 's3:prefix': [`${requestsPrefix}*`, `${feedbackPrefix}*`] } },
+      }),
+      new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [this.bucket.arnForObjects(`${requestsPrefix}*`), this.bucket.arnForObjects(`${feedbackPrefix}*`)] }),
+      new iam.PolicyStatement({ actions: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], resources: [this.queryResults.bucketArn] }),
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:ListMultipartUploadParts'],
+        resources: [this.queryResults.arnForObjects(`${resultsPrefix}*`)],
+      }),
+    ];
+    for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
+    const logicalId = (bucket: s3.Bucket) => stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket);
+    const objects = [
+      ...[requestsPrefix, feedbackPrefix].map((prefix) => `<${logicalId(this.bucket)}.Arn>/${prefix}*`),
+      `<${logicalId(this.queryResults)}.Arn>/${resultsPrefix}*`,
+    ];
+    for (const resource of objects) {
+      Validations.of(scope).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${resource}]`,
+        reason: 'Athena reads every object of the log prefixes a query spans and writes results under new keys: objects of one prefix.',
+      });
+    }
   }
 }

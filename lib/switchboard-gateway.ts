@@ -98,7 +98,7 @@ export class SwitchboardGateway extends Construct {
       requestLogs: this.requestLogs,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
     });
-    this.management = new ManagementApi(this, 'Management', tables);
+    this.management = new ManagementApi(this, 'Management', { ...tables, requestLogs: this.requestLogs });
 
     const webAclArn = props.waf && ('webAclArn' in props.waf ? props.waf.webAclArn : this.createWebAcl(props.waf.ratePer5Minutes));
     this.edge = new Edge(this, 'Edge', {

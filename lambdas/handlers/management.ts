@@ -1,5 +1,6 @@
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { secretsManagerReader } from '../adapters/secrets/secrets-manager-json.js';
+import { athenaAnalytics } from './analytics-env.js';
 import { deployedOriginGuard } from './deployed-runtime.js';
 import { dynamoDbClient, managementDeps, parseGatewayEnv } from './gateway-env.js';
 import { createManagementHandler } from './management-handler.js';
@@ -8,5 +9,6 @@ import { createManagementHandler } from './management-handler.js';
 export const handler = createManagementHandler(async () => {
   const env = parseGatewayEnv(process.env);
   const isFromOrigin = await deployedOriginGuard(secretsManagerReader(new SecretsManagerClient({ region: env.AWS_REGION })), process.env);
-  return { deps: managementDeps(env, dynamoDbClient(env)), isFromOrigin };
+  const analytics = athenaAnalytics(process.env);
+  return { deps: { ...managementDeps(env, dynamoDbClient(env)), ...(analytics ? { analytics } : {}) }, isFromOrigin };
 });

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { generateApiKey, newApiKeyRecord } from '../core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
+import { DuckDbAnalyticsEngine } from '../adapters/duckdb/duckdb-analytics-engine.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
 import {
   credentialsFromEnv,
@@ -88,8 +89,10 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
 
     const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(options.env));
     const router = createRouterHandler(async () => routerRuntime(env, deps)) as unknown as StreamingHandler;
+    // DuckDB over the request logs this server writes: the SQL Athena runs deployed.
+    const analytics = new DuckDbAnalyticsEngine(dataDir);
     const management = createManagementHandler(async () => ({
-      deps: managementDeps(env, dynamodb),
+      deps: { ...managementDeps(env, dynamodb), analytics },
     })) as unknown as BufferedHandler;
     const server = functionUrlServer((path) =>
       path.startsWith(managementPathPrefix)
@@ -114,6 +117,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         // Requests cut off above still settle their usage and log: written below, not lost.
         await settledWithin(server.invocationsSettled(), stopGraceMs);
         await Promise.all([deps.usage.flush(), deps.requestLog.flush()]);
+        await analytics.close();
         dynamodb.destroy();
         await dynamoDbLocal?.stop();
       },

@@ -11,6 +11,8 @@ import { requestLogRecordSchema } from '../../lambdas/core/request-log/request-l
 import { parseSwitchboardConfig } from '../../lib/config.js';
 import { glueColumns } from '../../lib/glue-columns.js';
 import { addSwitchboardStacks } from '../../lib/switchboard-app.js';
+import { portableSqlProblems } from '../../lambdas/core/analytics/portable-sql.js';
+import { namedQueries } from '../../lib/named-queries.js';
 import { actionsIn, statementsOf, synthesize } from './synth.js';
 
 const { home, eu, app } = synthesize();
@@ -180,7 +182,7 @@ describe('request logs', () => {
     );
   });
 
-  it('are queried in an encrypted Athena workgroup with named queries', () => {
+  it('are queried in an encrypted Athena workgroup with named queries compiled from analytics specs', () => {
     home.hasResourceProperties('AWS::Athena::WorkGroup', {
       WorkGroupConfiguration: Match.objectLike({
         EnforceWorkGroupConfiguration: true,
@@ -188,14 +190,45 @@ describe('request logs', () => {
       }),
     });
     const queries = Object.values(home.findResources('AWS::Athena::NamedQuery')).map(
-      (query) => (query as { Properties: { Name: string } }).Properties.Name,
+      (query) => (query as { Properties: { Name: string; QueryString: string; Database: string } }).Properties,
     );
-    expect(queries.sort()).toEqual([
+    expect(queries.map((query) => query.Name).sort()).toEqual([
+      'switchboard-cache-savings',
       'switchboard-errors-and-failovers',
       'switchboard-latency-by-model',
+      'switchboard-policy-distribution',
       'switchboard-spend-by-key',
       'switchboard-spend-by-model',
+      'switchboard-tool-calls',
     ]);
+    for (const query of queries) {
+      expect(query.QueryString).toBe(namedQueries()[query.Name.replace('switchboard-', '')]?.sql);
+      expect(portableSqlProblems(query.QueryString), query.Name).toEqual([]);
+      expect(query.Database).toBe('switchboard_us_east_1');
+    }
+  });
+
+  it('are readable by the management API for analytics, and by nothing it does not need', () => {
+    home.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard management'),
+      Timeout: 60,
+      Environment: { Variables: Match.objectLike({ ATHENA_WORKGROUP: 'switchboard-us-east-1', ATHENA_DATABASE: 'switchboard_us_east_1' }) },
+    });
+    const statements = statementsOf(home, 'Switchboard management');
+    const on = (prefix: string) => statements.filter((statement) => [statement.Action].flat().some((action) => action.startsWith(prefix)));
+    expect(on('athena:').map((statement) => JSON.stringify(statement.Resource))).toEqual([expect.stringContaining(':workgroup/switchboard-us-east-1')]);
+    expect(actionsIn(on('athena:')).sort()).toEqual(['athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StartQueryExecution', 'athena:StopQueryExecution']);
+    const glueResources = JSON.stringify(on('glue:').map((statement) => statement.Resource));
+    for (const resource of [':catalog"', ':database/switchboard_us_east_1"', ':table/switchboard_us_east_1/requests"', ':table/switchboard_us_east_1/feedback"']) {
+      expect(glueResources).toContain(resource);
+    }
+    expect(actionsIn(on('glue:')).every((action) => action.startsWith('glue:Get'))).toBe(true);
+    // The logs bucket: read under requests/ and feedback/ only; the results bucket: its results/.
+    const objectGrants = on('s3:').filter((statement) => JSON.stringify(statement.Resource).includes('/'));
+    expect(objectGrants.map((statement) => JSON.stringify(statement.Resource).match(/\/(\w+)\/\*/g))).toEqual([['/requests/*', '/feedback/*'], ['/results/*']]);
+    expect(actionsIn([objectGrants[0] ?? { Action: [], Resource: [] }])).toEqual(['s3:GetObject']);
+    const listing = on('s3:ListBucket').find((statement) => JSON.stringify(statement).includes('s3:prefix'));
+    expect(JSON.stringify(listing)).toContain('"requests/*","feedback/*"');
   });
 
   it('keep every bucket private, encrypted and TLS-only', () => {

@@ -2,6 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AthenaAnalyticsEngine } from '../../lambdas/adapters/athena/athena-analytics-engine.js';
+import type { AthenaAction, AthenaActions, AthenaSend } from '../../lambdas/adapters/athena/athena-send.js';
 import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
 import { requestLogSink } from '../../lambdas/handlers/request-log-env.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
@@ -216,5 +218,39 @@ describe('IAM roles against the calls the code makes', () => {
       ]),
     );
     expect(calls.filter((call) => !allowed(call))).toEqual([]);
+  });
+
+  it('allows every Athena call the management API makes, on its workgroup, with the reads Athena makes for it', async () => {
+    const actions = new Set<AthenaAction>();
+    // Athena's answers for a query that succeeds over two result pages, and for one that never ends.
+    const athena = (finishes: boolean): AthenaSend =>
+      (async <Action extends AthenaAction>(action: Action, input: AthenaActions[Action]['input']) => {
+        actions.add(action);
+        const page = (input as { NextToken?: string }).NextToken ? {} : { NextToken: 'next' };
+        const answers: Record<AthenaAction, object> = {
+          StartQueryExecution: { QueryExecutionId: 'q' },
+          GetQueryExecution: { QueryExecution: { Status: { State: finishes ? 'SUCCEEDED' : 'RUNNING' }, Statistics: { DataScannedInBytes: 1 } } },
+          GetQueryResults: { ResultSet: { Rows: [], ResultSetMetadata: { ColumnInfo: [] } }, ...page },
+          StopQueryExecution: {},
+        };
+        return answers[action] as AthenaActions[Action]['output'];
+      }) as AthenaSend;
+    let now = 0;
+    const options = { workGroup: 'w', database: 'd', deadlineMs: 1_000, clock: { now: () => now }, sleep: async (ms: number) => void (now += ms) };
+    await new AthenaAnalyticsEngine(athena(true), options).query('SELECT 1');
+    await new AthenaAnalyticsEngine(athena(false), options).query('SELECT 1').catch(() => undefined);
+    expect([...actions].sort()).toEqual(['GetQueryExecution', 'GetQueryResults', 'StartQueryExecution', 'StopQueryExecution']);
+
+    const stack = home;
+    if (!stack) throw new Error('no home stack');
+    const statements = statementsOf(stack, 'Switchboard management');
+    const allows = (action: string, resource: RegExp) =>
+      statements.some((statement) => [statement.Action].flat().includes(action) && [statement.Resource].flat().some((entry) => resource.test(JSON.stringify(entry))));
+    for (const action of actions) expect(allows(`athena:${action}`, /:workgroup\/switchboard-us-east-1/), action).toBe(true);
+    // Athena reads the tables' definitions and the logs, and writes its results, as the caller.
+    for (const table of ['requests', 'feedback']) expect(allows('glue:GetTable', new RegExp(`:table/switchboard_us_east_1/${table}`))).toBe(true);
+    expect(allows('glue:GetDatabase', /:database\/switchboard_us_east_1/)).toBe(true);
+    for (const prefix of ['requests', 'feedback']) expect(allows('s3:GetObject', new RegExp(`RequestLogsBucket.*/${prefix}/\\*`))).toBe(true);
+    expect(allows('s3:PutObject', /RequestLogsQueryResults.*\/results\/\*/)).toBe(true);
   });
 });

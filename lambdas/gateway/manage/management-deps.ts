@@ -1,4 +1,5 @@
 import type { Authenticator } from '../../core/auth/authenticator.js';
+import type { AnalyticsEngine } from '../../ports/analytics-engine.js';
 import type { ChatProvider } from '../../core/providers/provider.js';
 import type { DirectoryStore } from '../../ports/directory-store.js';
 import type { KeyStore } from '../../ports/key-store.js';
@@ -20,4 +21,6 @@ export interface ManagementDeps {
   /** The management API holds no provider secrets; present for the shared error path. */
   credentials: Readonly<Record<string, never>>;
   limits: { maxBodyBytes: number };
+  /** Where `POST /v1/manage/analytics` runs its SQL: Athena deployed, DuckDB locally; absent, it answers 503. */
+  analytics?: AnalyticsEngine;
 }

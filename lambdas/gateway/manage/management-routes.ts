@@ -1,4 +1,5 @@
 import { createRouter } from '../route-request.js';
+import { analyticsRoutes } from './analytics-routes.js';
 import type { ManagementDeps } from './management-deps.js';
 import { groupRoutes } from './group-routes.js';
 import { keyRoutes } from './key-routes.js';
@@ -6,4 +7,4 @@ import { orgRoutes } from './org-routes.js';
 import { policyRoutes } from './policy-routes.js';
 
 /** What the management Lambda serves, under /v1/manage. */
-export const routeManagementRequest = createRouter<ManagementDeps>({ ...policyRoutes, ...keyRoutes, ...groupRoutes, ...orgRoutes });
+export const routeManagementRequest = createRouter<ManagementDeps>({ ...policyRoutes, ...keyRoutes, ...groupRoutes, ...orgRoutes, ...analyticsRoutes });

@@ -24,7 +24,7 @@ function filesIn(folder: string): Record<string, string[]> {
 const linesIn = (folder: string) => Object.values(filesIn(folder)).flatMap((lines) => lines.filter(Boolean));
 
 describe('the local request log in JSON-lines files', () => {
-  it('writes requests and feedback under logs/<log>/year=/month=/day=/ of their UTC day, one schema record a line', async () => {
+  it('writes requests and feedback under <log>/year=/month=/day=/ of their UTC day, one schema record a line', async () => {
     const dir = dataDir();
     const sink = new JsonlRequestLogSink(dir);
     const first = requestLogRecord();
