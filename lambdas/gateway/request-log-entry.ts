@@ -33,7 +33,8 @@ export class RequestLogEntry {
   private policy: string | undefined;
   private usage: { usage: Usage; estimated: boolean } | undefined;
   private responseId: string | undefined;
-  private readonly toolCalls = new Set<string>();
+  /** One name per call, repeats kept (two forecasts are two calls), up to `maxToolCalls`. */
+  private readonly toolCalls: string[] = [];
   private finishReason: string | undefined;
   private failure: { type: string | null; code: string | null } | undefined;
   /** Set while the request holds an open ledger: its record waits for the usage. */
@@ -82,7 +83,7 @@ export class RequestLogEntry {
   completion(completion: ChatCompletion): void {
     this.responseId = completion.id;
     for (const choice of completion.choices) {
-      for (const call of choice.message.tool_calls ?? []) this.toolCalls.add(call.function.name.slice(0, maxText));
+      for (const call of choice.message.tool_calls ?? []) this.calledTool(call.function.name);
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
     }
   }
@@ -90,9 +91,14 @@ export class RequestLogEntry {
   chunk(chunk: ChatCompletionChunk): void {
     this.responseId ??= chunk.id || undefined;
     for (const choice of chunk.choices) {
-      for (const call of choice.delta.tool_calls ?? []) if (call.function?.name) this.toolCalls.add(call.function.name.slice(0, maxText));
+      // A streamed call names its tool once, in its first delta.
+      for (const call of choice.delta.tool_calls ?? []) if (call.function?.name) this.calledTool(call.function.name);
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
     }
+  }
+
+  private calledTool(name: string): void {
+    if (this.toolCalls.length < maxToolCalls) this.toolCalls.push(name.slice(0, maxText));
   }
 
   failed(error: unknown): void {
@@ -176,7 +182,7 @@ export class RequestLogEntry {
       cost_micros: cost(requestCostMicros),
       cost_without_cache_micros: cost(uncachedCostMicros),
       tools_offered: [...(asked?.toolsOffered ?? [])],
-      tool_calls: [...this.toolCalls],
+      tool_calls: this.toolCalls,
       finish_reason: this.finishReason ?? null,
       bytes_in: Buffer.byteLength(request.body),
       bytes_out: bytesOut,
@@ -186,6 +192,8 @@ export class RequestLogEntry {
 
 /** The longest text a record field holds (its schema's bound). */
 const maxText = 1_024;
+/** The most tool calls a record lists: an answer's calls are rarely more than a few. */
+const maxToolCalls = 128;
 
 function bounded(text: string | undefined): string | null {
   return text === undefined ? null : text.slice(0, maxText);

@@ -107,7 +107,7 @@ describe('the request log', () => {
       stream: true,
       response_id: 'chatcmpl-upstream-tools',
       tools_offered: ['get_forecast', 'get_time'],
-      tool_calls: ['get_forecast'],
+      tool_calls: ['get_forecast', 'get_forecast'],
       finish_reason: 'tool_calls',
       usage_estimated: false,
       input_tokens: upstreamUsage.prompt_tokens,

@@ -73,7 +73,7 @@ export const requestLogRecordSchema = z.object({
   cost_micros: count.nullable(),
   /** What the same tokens would have cost without caching (cache reads and writes at the input price). */
   cost_without_cache_micros: count.nullable(),
-  /** Names of the tools the request offered, and of those the answer called. */
+  /** Names of the tools the request offered; and the tool of each call the answer made (a tool called twice is listed twice). */
   tools_offered: z.array(text),
   tool_calls: z.array(text),
   finish_reason: text.nullable(),
