@@ -54,7 +54,8 @@ export async function openLedger(
   deps: GatewayDeps,
 ): Promise<Ledger> {
   const at = deps.clock.now();
-  const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region });
+  const tags = usageTags(facts.requesty);
+  const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region, userId: tags.userId });
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
   const reserved = capped.length === 0 ? 0 : worstCase(models, bound, deps);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
@@ -85,11 +86,12 @@ export async function openLedger(
           inputTokens: usage.prompt_tokens,
           outputTokens: usage.completion_tokens,
           totalTokens: usage.total_tokens,
-          ...usageTags(facts.requesty),
+          ...tags,
         },
         scopes.map((scope) => scope.counter),
         hold,
       );
+      deps.alerts.settled({ account, at, userId: tags.userId });
       return { cost, charged };
     },
     async release() {

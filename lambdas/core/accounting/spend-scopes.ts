@@ -35,7 +35,7 @@ export function spendScopes(
   const scopes: SpendScope[] = owners.map(({ owner, limit, label }) => ({ counter: { owner, period: month.id }, limit, label, resetsAt: month.end }));
   const prepaid = account.org.prepaidLimits?.[region];
   scopes.push({ counter: { owner: 'org', period: 'all' }, limit: prepaid, label: "The organisation's prepaid balance", resetsAt: undefined });
-  if (userId !== undefined) {
+  if (userId) {
     const users = [userOwner(userId), ...(account.group ? [groupUserOwner(account.group.id, userId)] : [])];
     scopes.push(...users.map((owner) => ({ counter: { owner, period: month.id }, limit: undefined, label: '', resetsAt: month.end })));
   }

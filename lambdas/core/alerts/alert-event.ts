@@ -3,6 +3,9 @@ import { z } from 'zod';
 import { alertPayloadSchema } from './alert-payload.js';
 import type { AlertMarker } from './crossed-alerts.js';
 
+/** The `source` of every event Switchboard puts on its alert bus (the stack's rule matches it). */
+export const alertEventSource = 'switchboard';
+
 /**
  * What travels from the router to the deliverer (as the `detail` of an EventBridge event, in
  * the SQS queue, in the dead letters): one announcement, for every webhook, or, once

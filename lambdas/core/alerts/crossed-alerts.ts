@@ -1,4 +1,6 @@
 import type { Counter } from '../../ports/usage-store.js';
+import type { Account } from '../accounting/account.js';
+import { billingPeriod } from '../accounting/periods.js';
 import { groupUserOwner, userOwner } from '../accounting/spend-scopes.js';
 import type { AlertRule, AlertType } from './alert-rules.js';
 
@@ -11,6 +13,21 @@ export interface SpendSubjects {
   group?: { id: string; name: string; limit?: number | undefined } | undefined;
   org: { name: string; limit?: number | undefined; prepaidLimit?: number | undefined };
   userId?: string | undefined;
+}
+
+/** The subjects of a request settled at `at` in `region` for `account`, naming `userId` or not. */
+export function spendSubjects(account: Account, at: number, region: string, userId: string | undefined): SpendSubjects {
+  const month = billingPeriod(at);
+  const { key, group, org } = account;
+  return {
+    region,
+    period: { id: month.id, end: month.end },
+    key: { id: key.id, name: key.name, limit: key.monthlyLimit },
+    group: group && { id: group.id, name: group.name, limit: group.monthlyLimit },
+    org: { name: org.name, limit: org.monthlyLimit, prepaidLimit: org.prepaidLimits?.[region] },
+    // An empty user id names no one (spendScopes counts no spend for it).
+    userId: userId || undefined,
+  };
 }
 
 /** What each subject has spent (micro-dollars), read after the request's usage was written. */
