@@ -48,7 +48,7 @@ export class WebhookDeliverer {
       }),
     );
     const lost = results.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
-    if (lost.length > 0) throw new AggregateError(lost, `${lost.length} failed deliveries of event ${event.id} could not be dead-lettered.`);
+    if (lost.length > 0) throw new AggregateError(lost, `${lost.length} failed deliveries of event ${event.id} could not be dead-lettered: ${String(lost[0])}`);
   }
 
   /** One attempt, no retry and no dead letter (`POST /v1/manage/webhook/{id}/test`); recorded as the webhook's latest delivery. */
