@@ -107,7 +107,14 @@ export class SwitchboardGateway extends Construct {
       ...(webAclArn ? { webAclArn } : {}),
     });
     this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
-    this.alerts = new Alerts(this, 'Alerts');
+    this.alerts = new Alerts(this, 'Alerts', {
+      directoryTable: this.directoryTable,
+      functions,
+      production,
+      webhookKey: shared.owner ? { create: `${props.name}-webhook-key`, replicaRegions: shared.replicaRegions } : { existing: `${shared.homeName}-webhook-key` },
+    });
+    this.alerts.connectRouter(this.router.function, this.directoryTable);
+    this.alerts.connectManagement(this.management.function, this.usageTable);
     this.alarms = new Alarms(this, 'Alarms', {
       router: this.router.function,
       deadLetters: this.alerts.deadLetters,
