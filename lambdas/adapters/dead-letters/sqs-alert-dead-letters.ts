@@ -24,7 +24,8 @@ export class SqsAlertDeadLetters implements AlertDeadLetters {
   constructor(
     private readonly sqs: SqsCall,
     private readonly queueUrl: string,
-    private readonly options: SqsAlertDeadLettersOptions = { visibilitySeconds: 60, maxMessages: 1_000 },
+    // A replay runs inside the management API's 30 s: 200 messages (each published and deleted) fit well.
+    private readonly options: SqsAlertDeadLettersOptions = { visibilitySeconds: 60, maxMessages: 200 },
   ) {}
 
   get description(): string {
