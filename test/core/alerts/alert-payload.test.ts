@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { alertPayloadSchema, renderAlertPayload, testPayload } from '../../../lambdas/core/alerts/alert-payload.js';
 import type { AlertRule } from '../../../lambdas/core/alerts/alert-rules.js';
-import { crossedAlerts, type SpendSubjects, type Spends } from '../../../lambdas/core/alerts/crossed-alerts.js';
+import { crossedAlerts, type Spends } from '../../../lambdas/core/alerts/crossed-alerts.js';
 import { slackMessage } from '../../../lambdas/core/alerts/slack-message.js';
+import { subjects } from './spend-subjects.js';
 
-const subjects: SpendSubjects = {
-  region: 'us-east-1',
-  period: { id: '2026-11', end: Date.UTC(2026, 11, 1) },
-  key: { id: 'key_a', name: 'batch jobs', limit: 100_000_000 },
-  group: { id: 'grp_e', name: 'Engineering', limit: 500_000_000 },
-  org: { name: 'org_abc123', limit: 1_000_000_000, prepaidLimit: 300_000_000 },
-  userId: 'alice@company.com',
-};
 const spends: Spends = { key: 95_000_000, group: 460_000_000, org: 950_000_000, orgEver: 212_500_000, user: 60_000_000, userInGroup: 60_000_000 };
 
 function payloadOf(type: AlertRule['type'], threshold: number, extra: Partial<AlertRule> = {}, admins: string[] = []) {
