@@ -58,7 +58,7 @@ export class Alarms extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       props.deadLetters.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }).createAlarm(this, 'AlertDeadLetters', {
-        alarmDescription: 'Alert events could not be delivered and wait in the dead-letter queue',
+        alarmDescription: 'Alert events could not be delivered and wait in the dead-letter queue: replay them with POST /v1/manage/webhook/{id}/replay (README, Alerts)',
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,

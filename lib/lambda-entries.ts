@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 export const lambdaEntries = {
   router: fileURLToPath(new URL('../lambdas/handlers/router.ts', import.meta.url)),
   management: fileURLToPath(new URL('../lambdas/handlers/management.ts', import.meta.url)),
+  alertDelivery: fileURLToPath(new URL('../lambdas/handlers/alert-delivery.ts', import.meta.url)),
 } as const;
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -18,7 +18,7 @@ export interface ManagementApiProps extends GatewayTables {
 
 /** The management API Lambda (`/v1/manage/...`) and its buffered function URL. */
 export class ManagementApi extends Construct {
-  readonly function: lambda.IFunction;
+  readonly function: lambda.Function;
   readonly functionUrl: lambda.FunctionUrl;
 
   constructor(scope: Construct, id: string, props: ManagementApiProps) {

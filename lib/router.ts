@@ -29,7 +29,7 @@ export interface RouterProps extends GatewayTables {
 
 /** The streaming router Lambda and its function URL. */
 export class Router extends Construct {
-  readonly function: lambda.IFunction;
+  readonly function: lambda.Function;
   readonly functionUrl: lambda.FunctionUrl;
 
   constructor(scope: Construct, id: string, props: RouterProps) {

@@ -108,7 +108,14 @@ export class SwitchboardGateway extends Construct {
       ...(props.domain ? { domain: props.domain } : {}),
       ...(webAclArn ? { webAclArn } : {}),
     });
-    this.alerts = new Alerts(this, 'Alerts');
+    this.alerts = new Alerts(this, 'Alerts', {
+      directoryTable: this.directoryTable,
+      functions,
+      production,
+      webhookKey: shared.owner ? { create: `${props.name}-webhook-key`, replicaRegions: shared.replicaRegions } : { existing: `${shared.homeName}-webhook-key` },
+    });
+    this.alerts.connectRouter(this.router.function, this.directoryTable);
+    this.alerts.connectManagement(this.management.function, this.usageTable);
     this.alarms = new Alarms(this, 'Alarms', {
       router: this.router.function,
       deadLetters: this.alerts.deadLetters,

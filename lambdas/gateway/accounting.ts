@@ -56,7 +56,8 @@ export async function openLedger(
   deps: GatewayDeps,
 ): Promise<Ledger> {
   const at = deps.clock.now();
-  const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region });
+  const tags = usageTags(facts.requesty);
+  const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region, userId: tags.userId });
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
   const reserved = capped.length === 0 ? 0 : worstCase(models, bound, deps);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
@@ -89,11 +90,12 @@ export async function openLedger(
           totalTokens: usage.total_tokens,
           cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
           ...(facts.modelRequested === undefined ? {} : { modelRequested: facts.modelRequested }),
-          ...usageTags(facts.requesty),
+          ...tags,
         },
         scopes.map((scope) => scope.counter),
         hold,
       );
+      deps.alerts.settled({ account, at, userId: tags.userId });
       return { cost, charged };
     },
     async release() {

@@ -8,6 +8,7 @@ import type { BedrockRuntime } from '../ports/bedrock-runtime.js';
 import type { HttpClient } from '../ports/http-client.js';
 import type { RequestLogSink } from '../ports/request-log-sink.js';
 import type { UsageStore } from '../ports/usage-store.js';
+import type { AlertWatch } from './alerts/alert-watch.js';
 
 /**
  * A provider whose configuration could not be loaded (its secret unreadable or invalid): it
@@ -32,6 +33,8 @@ export interface GatewayDeps {
   /** The organisation and groups: limits and approved models. */
   directory: DirectoryLookup;
   usage: UsageStore;
+  /** Spend alerts: told of each settled request, evaluated and announced after the response. */
+  alerts: AlertWatch;
   /** Where each request's record goes once its response has ended. */
   requestLog: RequestLogSink;
   /** Request headers recorded into `extra` (see capturedHeaders). */

@@ -21,6 +21,7 @@ import { defaultCapturedHeaders } from '../core/request-log/captured-headers.js'
 import type { FunctionRuntime } from './function-url-runtime.js';
 import { requestLogEnvSchema, requestLogSink } from './request-log-env.js';
 import { usageDeadLetters } from './usage-dead-letters-env.js';
+import { alertManagement, alertPipeline, alertWatch, type AlertPipeline } from './alerts-env.js';
 
 const milliseconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const flag = z
@@ -61,6 +62,15 @@ export const gatewayEnvSchema = z.object({
     .transform((list) => (list.trim() === 'none' ? [] : list.split(',').map((name) => name.trim()).filter(Boolean))),
   /** Where unwritable usage goes: see usageDeadLetters. */
   USAGE_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+  /** Alerts (see alerts-env.ts and the README's Alerts): the bus, the dead letters, the key webhook secrets are sealed with. */
+  ALERT_EVENT_BUS_NAME: z.string().min(1).optional(),
+  ALERT_DEAD_LETTER_QUEUE_URL: z.url().optional(),
+  WEBHOOK_KEY_SECRET_ARN: z.string().min(1).optional(),
+  SWITCHBOARD_WEBHOOK_KEY: z.string().min(32).optional(),
+  /** Lets webhooks go to this machine (http or https, loopback addresses): `npm start` only, never the stacks. */
+  SWITCHBOARD_WEBHOOKS_ALLOW_LOOPBACK: flag,
+  SWITCHBOARD_WEBHOOK_TIMEOUT_MS: milliseconds(15_000),
+  SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(0).default(2_000),
   SWITCHBOARD_DATA_DIR: z.string().min(1).optional(),
   /** Where request-log records go: see requestLogSink. */
   ...requestLogEnvSchema.shape,
@@ -160,7 +170,10 @@ export function gatewayDeps(
   env: GatewayEnv,
   dynamodb: DynamoDBClient,
   credentials: GatewayDeps['credentials'],
+  alerts: AlertPipeline = alertPipeline(env, dynamodb),
 ): GatewayDeps {
+  const directory = new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE);
+  const usage = new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) });
   return {
     authenticator: authenticator(env, dynamodb),
     // Bedrock runs models without an @region in the gateway's own region.
@@ -174,13 +187,9 @@ export function gatewayDeps(
       env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
       env.SWITCHBOARD_STORE_STALE_MS,
     ),
-    directory: cachedDirectoryLookup(
-      new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE),
-      systemClock,
-      env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
-      env.SWITCHBOARD_STORE_STALE_MS,
-    ),
-    usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) }),
+    directory: cachedDirectoryLookup(directory, systemClock, env.SWITCHBOARD_POLICY_CACHE_TTL_MS, env.SWITCHBOARD_STORE_STALE_MS),
+    usage,
+    alerts: alertWatch(env, dynamodb, alerts, usage, directory),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     capturedHeaders: env.SWITCHBOARD_CAPTURE_HEADERS,
     requestLog: requestLogSink(env, dynamodb),
@@ -222,27 +231,34 @@ function usageWrites(env: GatewayEnv): UsageWrites {
 
 /**
  * The router's runtime: its dependencies and the work left for after each response: the request
- * log always, usage when it is written after the response. Both start together; a failed usage
- * write still fails the invocation, once the log is written.
+ * log always; when usage is written after the response, that write, then the request's spend
+ * alerts (judged on the spend just written, published on the bus). Log and spend start together;
+ * a failed usage write still fails the invocation, once the log is written.
  */
 export function routerRuntime(env: GatewayEnv, deps: GatewayDeps): FunctionRuntime<GatewayDeps> {
   const usageAfterResponse = env.SWITCHBOARD_USAGE_WRITES === 'after-response';
+  const spend = async () => {
+    if (!usageAfterResponse) return;
+    await deps.usage.flush();
+    await deps.alerts.flush();
+  };
   return {
     deps,
     afterResponse: async () => {
-      const [usage] = await Promise.allSettled([usageAfterResponse ? deps.usage.flush() : undefined, deps.requestLog.flush()]);
+      const [usage] = await Promise.allSettled([spend(), deps.requestLog.flush()]);
       if (usage.status === 'rejected') throw usage.reason;
     },
   };
 }
 
-export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient): ManagementDeps {
+export function managementDeps(env: GatewayEnv, dynamodb: DynamoDBClient, alerts: AlertPipeline = alertPipeline(env, dynamodb)): ManagementDeps {
   return {
     authenticator: authenticator(env, dynamodb),
     policies: new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
     keys: new DynamoDbKeyStore(dynamodb, env.KEYS_TABLE),
     usage: new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE),
     directory: new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE),
+    alerts: alertManagement(env, dynamodb, alerts),
     dailyCounters: env.SWITCHBOARD_DAILY_COUNTERS,
     region: env.AWS_REGION,
     providers: chatProviders,

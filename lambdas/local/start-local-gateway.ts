@@ -14,6 +14,7 @@ import {
   parseGatewayEnv,
   routerRuntime,
 } from '../handlers/gateway-env.js';
+import { alertPipeline } from '../handlers/alerts-env.js';
 import { createManagementHandler } from '../handlers/management-handler.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
 import type { KeyKind } from '../ports/key-store.js';
@@ -49,6 +50,8 @@ const localUsageWritesEveryMs = 50;
  * DynamoDB Local is a JVM sharing this machine, and stalls for seconds when the machine is busy,
  * where DynamoDB answers in milliseconds: its calls get more room before they count as an outage.
  */
+/** Locally webhooks may go to this machine, so a receiver can be tried out (never in the stacks). */
+const localWebhooks = { SWITCHBOARD_WEBHOOKS_ALLOW_LOOPBACK: 'true' };
 const localStoreLimits = {
   SWITCHBOARD_STORE_CONNECT_TIMEOUT_MS: '5000',
   SWITCHBOARD_STORE_TIMEOUT_MS: '5000',
@@ -76,6 +79,7 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
       // A long-running server can batch usage writes; stop() writes what waits.
       SWITCHBOARD_USAGE_WRITES: String(localUsageWritesEveryMs),
       ...localStoreLimits,
+      ...localWebhooks,
       ...options.env,
       DYNAMODB_ENDPOINT: options.env.DYNAMODB_ENDPOINT || dynamoDbLocal?.endpoint,
       // Usage that cannot be written waits in a file there (dead-letters/usage.jsonl) for replay.
@@ -87,12 +91,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const createdDevKey = await registerKey(keys, 'api', options.env.SWITCHBOARD_DEV_KEY);
     const createdAdminKey = await registerKey(keys, 'management', options.env.SWITCHBOARD_ADMIN_KEY);
 
-    const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(options.env));
+    // One in-process alert pipeline: the router's announcements and the management API's replays deliver alike.
+    const alerts = alertPipeline(env, dynamodb);
+    const deps = gatewayDeps(env, dynamodb, credentialsFromEnv(options.env), alerts);
     const router = createRouterHandler(async () => routerRuntime(env, deps)) as unknown as StreamingHandler;
     // DuckDB over the request logs this server writes: the SQL Athena runs deployed.
     const analytics = new DuckDbAnalyticsEngine(dataDir);
     const management = createManagementHandler(async () => ({
-      deps: { ...managementDeps(env, dynamodb), analytics },
+      deps: { ...managementDeps(env, dynamodb, alerts), analytics },
     })) as unknown as BufferedHandler;
     const server = functionUrlServer((path) =>
       path.startsWith(managementPathPrefix)
@@ -117,6 +123,8 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
         // Requests cut off above still settle their usage and log: written below, not lost.
         await settledWithin(server.invocationsSettled(), stopGraceMs);
         await Promise.all([deps.usage.flush(), deps.requestLog.flush()]);
+        // Alerts are judged on the spend just written.
+        await deps.alerts.flush();
         await analytics.close();
         dynamodb.destroy();
         await dynamoDbLocal?.stop();

@@ -1,17 +1,30 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import type { Context, SQSEvent } from 'aws-lambda';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AthenaAnalyticsEngine } from '../../lambdas/adapters/athena/athena-analytics-engine.js';
 import type { AthenaAction, AthenaActions, AthenaSend } from '../../lambdas/adapters/athena/athena-send.js';
 import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
+import { createAlertDeliveryHandler } from '../../lambdas/handlers/alert-delivery-handler.js';
+import { alertPipeline } from '../../lambdas/handlers/alerts-env.js';
+import { dynamoDbClient, parseGatewayEnv } from '../../lambdas/handlers/gateway-env.js';
 import { requestLogSink } from '../../lambdas/handlers/request-log-env.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
+import { MeteredOpenAIUpstream } from '../support/metered-openai-upstream.js';
+import { MockEventBridge } from '../support/mock-eventbridge.js';
 import { MockFirehose } from '../support/mock-firehose.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
+import { MockSecretsManager } from '../support/mock-secrets-manager.js';
+import { MockSqs } from '../support/mock-sqs.js';
 import { feedbackRecord, requestLogRecord } from '../support/request-log-records.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
+import { WebhookReceiver } from '../support/webhook-receiver.js';
 import { statementsOf, synthesize } from './synth.js';
 
 /**
@@ -20,7 +33,7 @@ import { statementsOf, synthesize } from './synth.js';
  * delivers to a local double, must be allowed by their roles in the synthesized stack: a call
  * the role does not allow would fail only once deployed.
  */
-type Call = { table: 'keys' | 'policies' | 'usage' | 'directory'; index?: string; action: string };
+type Call = { table: 'keys' | 'policies' | 'usage' | 'directory'; index?: string; action: string; partition?: string };
 
 const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
@@ -65,7 +78,26 @@ function callsOf(operation: string, input: Record<string, unknown>): Call[] {
   if (operation === 'BatchGetItem' || operation === 'BatchWriteItem') {
     return Object.keys(input.RequestItems as object).map((table) => ({ table: tableOf(table), action: operation }));
   }
-  return [{ table: tableOf(input.TableName), action: operation, ...(input.IndexName ? { index: String(input.IndexName) } : {}) }];
+  const partition = partitionOf(input);
+  return [
+    { table: tableOf(input.TableName), action: operation, ...(input.IndexName ? { index: String(input.IndexName) } : {}), ...(partition === undefined ? {} : { partition }) },
+  ];
+}
+
+/** The partition key value a single-item call or a query names (for roles limited by dynamodb:LeadingKeys). */
+function partitionOf(input: Record<string, unknown>): string | undefined {
+  type Values = Record<string, { S?: string }>;
+  const item = (input.Key ?? input.Item) as Values | undefined;
+  if (item?.pk?.S !== undefined) return item.pk.S;
+  const placeholder = /#pk = (:\w+)/.exec(String(input.KeyConditionExpression ?? ''))?.[1];
+  return placeholder ? (input.ExpressionAttributeValues as Values | undefined)?.[placeholder]?.S : undefined;
+}
+
+/** Whether a statement's dynamodb:LeadingKeys condition, if it has one, lets the call's partition through. */
+function leadingKeysAllow(statement: { Condition?: unknown }, partition: string | undefined): boolean {
+  const patterns = (statement.Condition as { 'ForAllValues:StringLike'?: { 'dynamodb:LeadingKeys'?: string[] } } | undefined)?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+  if (!patterns) return true;
+  return partition !== undefined && patterns.some((pattern) => new RegExp(`^${pattern.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replaceAll('*', '.*')}$`).test(partition));
 }
 
 function allowedBy(role: string): (call: Call) => boolean {
@@ -78,7 +110,8 @@ function allowedBy(role: string): (call: Call) => boolean {
       const onIndex = (resource: string) => resource.includes(`/index/${call.index}`);
       return (
         [statement.Action].flat().includes(`dynamodb:${call.action}`) &&
-        resources.some((resource) => resource.includes(logicalId[call.table]) && (call.index ? onIndex(resource) : !resource.includes('/index/')))
+        resources.some((resource) => resource.includes(logicalId[call.table]) && (call.index ? onIndex(resource) : !resource.includes('/index/'))) &&
+        leadingKeysAllow(statement, call.partition)
       );
     });
 }
@@ -123,7 +156,7 @@ describe('IAM roles against the calls the code makes', () => {
     const allowed = allowedBy('Switchboard router');
     expect(calls.filter((call) => !allowed(call))).toEqual([]);
     // The scenario reached every kind of write and read the usage store has.
-    expect(calls).toEqual(
+    expect(calls.map(({ partition: _, ...call }) => call)).toEqual(
       expect.arrayContaining([
         { table: 'usage', action: 'UpdateItem' },
         { table: 'usage', action: 'GetItem' },
@@ -253,4 +286,155 @@ describe('IAM roles against the calls the code makes', () => {
     for (const prefix of ['requests', 'feedback']) expect(allows('s3:GetObject', new RegExp(`RequestLogsBucket.*/${prefix}/\\*`))).toBe(true);
     expect(allows('s3:PutObject', /RequestLogsQueryResults.*\/results\/\*/)).toBe(true);
   });
+});
+
+/** A call to EventBridge, SQS or Secrets Manager, by the logical id of the resource it names. */
+type ServiceCall = { action: string; resource: string };
+
+describe('IAM roles against the alert pipeline as deployed', () => {
+  const eventBridge = new MockEventBridge();
+  const sqs = new MockSqs('alert-dead-letters');
+  const secrets = new MockSecretsManager();
+  const receiver = new WebhookReceiver();
+  const metered = new MeteredOpenAIUpstream(1_000);
+  const webhookKeyArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:switchboard-webhook-key-AbCdEf';
+  const sends = [EventBridgeClient, SQSClient, SecretsManagerClient].map((client) => [client, client.prototype.send] as const);
+  let serviceCalls: ServiceCall[] | undefined;
+
+  beforeAll(async () => {
+    const [bridgeUrl, , secretsUrl] = await Promise.all([eventBridge.start(), sqs.start(), secrets.start()]);
+    secrets.set(webhookKeyArn, JSON.stringify({ key: 'k'.repeat(64) }));
+    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', bridgeUrl);
+    vi.stubEnv('AWS_ENDPOINT_URL_SQS', new URL(sqs.queueUrl).origin);
+    vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', secretsUrl);
+    for (const [client, original] of sends) {
+      client.prototype.send = function (this: unknown, command: { input: Record<string, unknown>; constructor: { name: string } }, ...rest: unknown[]) {
+        serviceCalls?.push(...serviceCallsOf(command.constructor.name.replace(/Command$/, ''), command.input));
+        return (original as (...args: unknown[]) => unknown).call(this, command, ...rest);
+      } as never;
+    }
+  });
+  afterAll(async () => {
+    for (const [client, original] of sends) client.prototype.send = original as never;
+    vi.unstubAllEnvs();
+    await Promise.all([eventBridge.stop(), sqs.stop(), secrets.stop(), receiver.stop(), metered.stop()]);
+  });
+
+  function serviceCallsOf(operation: string, input: Record<string, unknown>): ServiceCall[] {
+    if (operation === 'PutEvents') {
+      return (input.Entries as { EventBusName: string }[]).map((entry) => ({ action: 'events:PutEvents', resource: entry.EventBusName === 'switchboard-alerts' ? 'GatewayAlertsBus' : entry.EventBusName }));
+    }
+    if (operation === 'GetSecretValue') return [{ action: 'secretsmanager:GetSecretValue', resource: input.SecretId === webhookKeyArn ? 'GatewayAlertsWebhookKey' : String(input.SecretId) }];
+    return [{ action: `sqs:${operation}`, resource: input.QueueUrl === sqs.queueUrl ? 'GatewayAlertsDeadLetters' : String(input.QueueUrl) }];
+  }
+
+  function serviceAllowedBy(role: string): (call: ServiceCall) => boolean {
+    const stack = home;
+    if (!stack) throw new Error('no home stack');
+    return (call) =>
+      statementsOf(stack, role).some(
+        (statement) => [statement.Action].flat().includes(call.action) && [statement.Resource].flat().some((resource) => JSON.stringify(resource).includes(call.resource)),
+      );
+  }
+
+  /** Every AWS call `work` makes: DynamoDB's and the other services', without repeats. */
+  async function recordedAll(work: () => Promise<void>): Promise<{ dynamodb: Call[]; services: ServiceCall[] }> {
+    serviceCalls = [];
+    const dynamodb = await recorded(work);
+    const services = [...new Map(serviceCalls.map((call) => [JSON.stringify(call), call])).values()];
+    serviceCalls = undefined;
+    return { dynamodb, services };
+  }
+
+  it('allows every EventBridge, SQS, Secrets Manager and DynamoDB call of the router, the delivery Lambda and the management API', async () => {
+    const env = {
+      KEYS_TABLE: `keys-${randomUUID()}`,
+      POLICIES_TABLE: `policies-${randomUUID()}`,
+      USAGE_TABLE: `usage-${randomUUID()}`,
+      DIRECTORY_TABLE: `directory-${randomUUID()}`,
+      ALERT_EVENT_BUS_NAME: 'switchboard-alerts',
+      ALERT_DEAD_LETTER_QUEUE_URL: sqs.queueUrl,
+      WEBHOOK_KEY_SECRET_ARN: webhookKeyArn,
+      SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '1',
+      SWITCHBOARD_POLICY_CACHE_TTL_MS: '50',
+    };
+    const deployed = await startTestGateway({ ...env, OPENAI_BASE_URL: await metered.start() });
+    const deployedManage = manageClient(deployed.url);
+    receiver.answer = () => 503;
+    const receiverUrl = await receiver.start();
+    try {
+      let webhookId = '';
+      let key = '';
+      const management = await recordedAll(async () => {
+        webhookId = String((await deployedManage('POST', '/webhook', { url: `${receiverUrl}/down` })).json.id);
+        const group = String((await deployedManage('POST', '/group', { name: 'alerted', monthly_limit: 0.01 })).json.id);
+        await deployedManage('POST', `/group/${group}/member`, { user_id: 'ann', role: 'admin' });
+        key = String((await deployedManage('POST', '/apikey', { name: 'alerted', group_id: group })).json.key);
+        await deployedManage('POST', '/alert', { type: 'group.budget.exceeded_percent', threshold: 1, group_id: group });
+        await deployedManage('POST', '/alert', { type: 'user.budget.exceeded_absolute', threshold: 0.000001 });
+        await deployedManage('POST', '/alert', { type: 'org.balance.below_absolute', threshold: 5 });
+        await deployedManage('POST', '/org', { balance: 5 });
+      });
+
+      const router = await recordedAll(async () => {
+        await new OpenAI({ baseURL: `${deployed.url}/v1`, apiKey: key, maxRetries: 0 }).chat.completions.create({
+          model: 'openai/gpt-4o-mini',
+          messages: hello,
+          requesty: { user_id: 'ann' },
+        } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+        await deployed.deps.alerts.flush();
+      });
+      // The group's, the user's and the balance alert.
+      expect(eventBridge.accepted).toHaveLength(3);
+
+      // The Lambda receives from the queue what the rule put there: the events, as EventBridge envelopes.
+      const records = eventBridge.accepted.map((entry, index) => ({ messageId: `m${index}`, body: JSON.stringify({ source: entry.Source, detail: JSON.parse(entry.Detail) }) }));
+      const handler = createAlertDeliveryHandler(async () => {
+        const parsed = parseGatewayEnv({ ...env, DYNAMODB_ENDPOINT: deployed.dynamoDbEndpoint, SWITCHBOARD_WEBHOOKS_ALLOW_LOOPBACK: 'true' });
+        return alertPipeline(parsed, dynamoDbClient(parsed)).deliverer;
+      });
+      const delivery = await recordedAll(async () => {
+        expect(await handler({ Records: records } as unknown as SQSEvent, {} as Context)).toEqual({ batchItemFailures: [] });
+      });
+      expect(sqs.messages.length).toBe(records.length);
+
+      const replay = await recordedAll(async () => {
+        expect((await deployedManage('POST', `/webhook/${webhookId}/replay`)).json).toMatchObject({ replayed: records.length });
+        await deployedManage('POST', `/webhook/${webhookId}/test`);
+        await deployedManage('GET', '/webhook');
+      });
+
+      for (const [role, calls] of [
+        ['Switchboard management', [management, replay]],
+        ['Switchboard router', [router]],
+        ['Switchboard alert delivery', [delivery]],
+      ] as const) {
+        const dynamodb = calls.flatMap((entry) => entry.dynamodb);
+        const services = calls.flatMap((entry) => entry.services);
+        expect(dynamodb.filter((call) => !allowedBy(role)(call)), role).toEqual([]);
+        expect(services.filter((call) => !serviceAllowedBy(role)(call)), role).toEqual([]);
+      }
+      // The scenario reached every call the pipeline makes.
+      expect(router.services).toEqual([{ action: 'events:PutEvents', resource: 'GatewayAlertsBus' }]);
+      expect(router.dynamodb).toEqual(expect.arrayContaining([{ table: 'directory', action: 'Query', partition: 'alerts' }, expect.objectContaining({ table: 'directory', action: 'Query', partition: expect.stringMatching(/^group#/) })]));
+      expect(delivery.services).toEqual(
+        expect.arrayContaining([
+          { action: 'sqs:SendMessage', resource: 'GatewayAlertsDeadLetters' },
+          { action: 'secretsmanager:GetSecretValue', resource: 'GatewayAlertsWebhookKey' },
+        ]),
+      );
+      expect(delivery.dynamodb).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'directory', action: 'PutItem', partition: 'webhook-deliveries' })]));
+      expect([...management.services, ...replay.services]).toEqual(
+        expect.arrayContaining([
+          { action: 'secretsmanager:GetSecretValue', resource: 'GatewayAlertsWebhookKey' },
+          { action: 'sqs:ReceiveMessage', resource: 'GatewayAlertsDeadLetters' },
+          { action: 'sqs:DeleteMessage', resource: 'GatewayAlertsDeadLetters' },
+          { action: 'events:PutEvents', resource: 'GatewayAlertsBus' },
+        ]),
+      );
+      expect(management.dynamodb).toEqual(expect.arrayContaining([expect.objectContaining({ table: 'usage', action: 'UpdateItem', partition: expect.stringMatching(/^alert#/) })]));
+    } finally {
+      await deployed.stop();
+    }
+  }, 120_000);
 });

@@ -26,7 +26,7 @@ export function synthesize(context: unknown = {}): Synthesized {
   return { home: template('Switchboard'), eu: template('SwitchboardEu'), app };
 }
 
-type Statement = { Action: string | string[]; Resource: unknown };
+type Statement = { Action: string | string[]; Resource: unknown; Condition?: unknown };
 
 /** The IAM statements of the role of the function whose description starts with `prefix`. */
 export function statementsOf(template: Template, prefix: string): Statement[] {

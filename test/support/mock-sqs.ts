@@ -9,10 +9,10 @@ interface Message {
 }
 
 /**
- * A local stand-in for SQS's JSON protocol (SendMessage, ReceiveMessage, DeleteMessage) with
- * one queue, `<base>/000000000000/<name>`. A received message stays hidden until deleted,
- * unless `redeliver` is set (then every receive hands out every message, as a queue whose
- * visibility timeout passed would).
+ * A local stand-in for SQS's JSON protocol (SendMessage, ReceiveMessage, DeleteMessage,
+ * ChangeMessageVisibility) with one queue, `<base>/000000000000/<name>`. A received message
+ * stays hidden until deleted or made visible again (visibility 0), unless `redeliver` is set
+ * (then every receive hands out every message, as a queue whose visibility timeout passed would).
  */
 export class MockSqs extends MockUpstream {
   readonly messages: Message[] = [];
@@ -20,9 +20,13 @@ export class MockSqs extends MockUpstream {
   queueUrl = '';
   private nextId = 0;
 
+  constructor(private readonly queueName = 'usage-dead-letters') {
+    super();
+  }
+
   override async start(): Promise<string> {
     const base = await super.start();
-    this.queueUrl = `${base}/000000000000/usage-dead-letters`;
+    this.queueUrl = `${base}/000000000000/${this.queueName}`;
     return base;
   }
 
@@ -45,6 +49,11 @@ export class MockSqs extends MockUpstream {
       const visible = this.messages.filter((message) => this.redeliver || message.receipt === undefined).slice(0, Number(request.body.MaxNumberOfMessages ?? 1));
       for (const message of visible) message.receipt = `r-${message.id}-${this.nextId++}`;
       return reply(200, { Messages: visible.map((message) => ({ MessageId: message.id, ReceiptHandle: message.receipt, Body: message.body, MD5OfBody: md5(message.body) })) });
+    }
+    if (action === 'ChangeMessageVisibility') {
+      const message = this.messages.find((candidate) => candidate.receipt === request.body.ReceiptHandle);
+      if (message && Number(request.body.VisibilityTimeout) === 0) message.receipt = undefined;
+      return reply(200, {});
     }
     if (action === 'DeleteMessage') {
       const index = this.messages.findIndex((message) => message.receipt === request.body.ReceiptHandle);

@@ -202,11 +202,11 @@ export class DynamoDbDirectoryStore implements DirectoryStore {
   }
 }
 
-function docAttributes(doc: unknown, version: number): Item {
+export function docAttributes(doc: unknown, version: number): Item {
   return { doc: { S: JSON.stringify(doc) }, version: { N: String(version) } };
 }
 
-function parseDoc<T>(item: Item, schema: z.ZodType<T>): T {
+export function parseDoc<T>(item: Item, schema: z.ZodType<T>): T {
   return schema.parse(JSON.parse(item.doc?.S ?? 'null'));
 }
 

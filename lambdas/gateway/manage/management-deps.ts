@@ -1,5 +1,6 @@
 import type { Authenticator } from '../../core/auth/authenticator.js';
 import type { AnalyticsEngine } from '../../ports/analytics-engine.js';
+import type { AlertManagement } from '../alerts/alert-management.js';
 import type { ChatProvider } from '../../core/providers/provider.js';
 import type { DirectoryStore } from '../../ports/directory-store.js';
 import type { KeyStore } from '../../ports/key-store.js';
@@ -13,6 +14,8 @@ export interface ManagementDeps {
   keys: KeyStore;
   usage: UsageStore;
   directory: DirectoryStore;
+  /** Webhooks and alerts. */
+  alerts: AlertManagement;
   /** Whether the router counts spend per day too (then keys, groups and the org show today's). */
   dailyCounters: boolean;
   /** The region whose spend this management API sees (spend is counted per region). */

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { microsToDollars } from '../../core/catalog/request-cost.js';
 import type { OrgChanges, OrgSettings } from '../../ports/directory-store.js';
 import { jsonResponse } from '../gateway-http.js';
+import { rearmBalanceAlerts } from './alert-routes.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
@@ -39,6 +40,8 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
         ...(body.default_key_limit === undefined ? {} : { defaultKeyLimit: limitMicros(body.default_key_limit) }),
         ...(balance === undefined ? {} : { prepaidLimits: withRegion(current.prepaidLimits, deps.region, balance === null ? undefined : spentEver + toMicros(balance)) }),
       }));
+      const prepaid = org.prepaidLimits?.[deps.region];
+      if (balance !== undefined && balance !== null && prepaid !== undefined) await rearmBalanceAlerts(deps, prepaid, prepaid - spentEver);
       return jsonResponse(200, await publicOrg(deps, org));
     },
   },
