@@ -59,15 +59,7 @@ export async function sendVariedTraffic(targets: TrafficTargets): Promise<Told[]
           { headers: { 'X-OpenWebUI-User-Email': `${users[i % users.length]}@example.com`, 'X-Title': 'Traffic' } },
         )
         .withResponse();
-      return {
-        requestId: response.headers.get('x-request-id') ?? '',
-        cost: Number(response.headers.get('x-switchboard-cost') ?? 0),
-        inputTokens: data.usage?.prompt_tokens ?? 0,
-        outputTokens: data.usage?.completion_tokens ?? 0,
-        cachedTokens: data.usage?.prompt_tokens_details?.cached_tokens ?? 0,
-        toolCalls: data.choices[0]?.message.tool_calls?.length ?? 0,
-        ok: true,
-      };
+      return toldByCompletion(data, response);
     });
   }
   for (let i = 0; i < 12; i++) {
@@ -135,15 +127,7 @@ export async function sendVariedTraffic(targets: TrafficTargets): Promise<Told[]
   for (let i = 0; i < 4; i++) {
     await timed(async () => {
       const { data, response } = await openai.chat.completions.create({ model: targets.failoverPolicy, messages: [{ role: 'user', content: `Fail over ${i}` }] }).withResponse();
-      return {
-        requestId: response.headers.get('x-request-id') ?? '',
-        cost: Number(response.headers.get('x-switchboard-cost') ?? 0),
-        inputTokens: data.usage?.prompt_tokens ?? 0,
-        outputTokens: data.usage?.completion_tokens ?? 0,
-        cachedTokens: data.usage?.prompt_tokens_details?.cached_tokens ?? 0,
-        toolCalls: 0,
-        ok: true,
-      };
+      return toldByCompletion(data, response);
     });
   }
   for (const model of ['openai/error-400', 'openai/error-429', 'policy/no-such-policy']) {
@@ -156,4 +140,17 @@ export async function sendVariedTraffic(targets: TrafficTargets): Promise<Told[]
     });
   }
   return told;
+}
+
+/** What a JSON chat answer told its client: the cost header, the usage and the tool calls. */
+function toldByCompletion(data: OpenAI.ChatCompletion, response: Response): Omit<Told, 'durationMs'> {
+  return {
+    requestId: response.headers.get('x-request-id') ?? '',
+    cost: Number(response.headers.get('x-switchboard-cost') ?? 0),
+    inputTokens: data.usage?.prompt_tokens ?? 0,
+    outputTokens: data.usage?.completion_tokens ?? 0,
+    cachedTokens: data.usage?.prompt_tokens_details?.cached_tokens ?? 0,
+    toolCalls: data.choices[0]?.message.tool_calls?.length ?? 0,
+    ok: true,
+  };
 }
