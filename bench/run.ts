@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureErrorFailover, measureHangFailover } from './failover.js';
 import { runLoad, type LoadResult } from './load.js';
+import { requestLogCpuMicros } from './request-log-cpu.js';
 
 /**
  * `npm run bench`: direct-to-upstream, a bare pass-through proxy and the gateway, measured in one
@@ -222,6 +223,17 @@ async function measureRequestLog(gateway: Server, json: Record<string, string>):
     }
     console.log('');
   }
+  // The same cost as CPU time in one process, which a busy machine slows without skewing.
+  const baseline = (await measureVariants(gateway, variants.slice(0, 1), json, 16)).get('no log');
+  const own = await requestLogCpuMicros();
+  for (const [name, micros] of [['files', own.files], ['Firehose', own.firehose]] as const) {
+    console.log(
+      `  → the log's whole CPU, to ${name}: ${format(micros, 1)} µs per request (target < 20 µs), ` +
+        `${format((100 * micros) / (baseline?.cpuMicros ?? Number.NaN), 1)}% of the router's ${format(baseline?.cpuMicros ?? Number.NaN, 0)} µs per request: ` +
+        `the throughput it costs a CPU-bound router (target < 3%)`,
+    );
+  }
+  console.log('');
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
