@@ -1,7 +1,7 @@
 import type { Account } from '../core/accounting/account.js';
 import { spendScopes, type SpendScope } from '../core/accounting/spend-scopes.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
-import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { pricedEntry } from '../core/catalog/priced-entry.js';
 import { microsToDollars, requestCostMicros } from '../core/catalog/request-cost.js';
 import { GatewayError, StoreUnavailableError } from '../core/errors.js';
 import type { Usage } from '../core/schemas/openai-chat-response.js';
@@ -76,6 +76,7 @@ export async function openLedger(
       if (closed) throw new Error('A request is settled once.');
       closed = true;
       const cost = costMicros(model, usage, deps);
+      if (cost === undefined) warnUnpriced(model);
       const charged = cost ?? 0;
       // The answer is the client's either way: usage that cannot be written goes to the store's dead letters.
       await deps.usage.settle(
@@ -130,16 +131,16 @@ export async function releaseAfter(error: unknown, ledger: Ledger): Promise<void
 
 /** A request's cost in micro-dollars from the answering model's catalog prices; undefined when not priced. */
 export function costMicros(model: string, usage: Usage, deps: GatewayDeps): number | undefined {
-  const entry = catalogEntry(model);
+  const entry = pricedEntry(model, deps.unpricedModelPrice);
   return entry && requestCostMicros(usage, entry, deps.markup);
 }
 
 function worstCase(models: readonly string[], bound: UsageBound, deps: GatewayDeps): number {
   let most = 0;
   for (const model of models) {
-    const entry = catalogEntry(model);
+    const entry = pricedEntry(model, deps.unpricedModelPrice);
     if (!entry) {
-      throw new GatewayError(400, 'model_not_priced', `${model} is not in the catalog, so a request under a spend limit cannot use it.`, {
+      throw new GatewayError(400, 'model_not_priced', unpricedMessage(model), {
         param: 'model',
         type: 'invalid_request_error',
       });
@@ -147,6 +148,23 @@ function worstCase(models: readonly string[], bound: UsageBound, deps: GatewayDe
     most = Math.max(most, requestCostMicros(bound(model, entry), entry, deps.markup));
   }
   return most;
+}
+
+const warnedUnpriced = new Set<string>();
+
+/** Usage of a model without a price is recorded at $0: said in the log, once per model and instance, so it is never silent. */
+function warnUnpriced(model: string): void {
+  if (warnedUnpriced.has(model) || warnedUnpriced.size > 1_000) return;
+  warnedUnpriced.add(model);
+  console.warn(`${model} has no price in the model catalog: its usage is recorded at $0. ${unpricedHowTo}`);
+}
+
+const unpricedHowTo =
+  'Add its prices to lambdas/core/catalog/data/catalog-overrides.json (or refresh the catalog with npm run refresh-catalog), ' +
+  'or set SWITCHBOARD_UNPRICED_MODEL_PRICE to price unknown models.';
+
+function unpricedMessage(model: string): string {
+  return `${model} has no price in the model catalog, so a request under a spend limit cannot use it. ${unpricedHowTo}`;
 }
 
 /** A limit applies and the store cannot be asked whether the request fits: refuse rather than serve unchecked. */

@@ -1,3 +1,4 @@
+import type { Pricing } from '../core/catalog/catalog-schema.js';
 import type { Authenticator } from '../core/auth/authenticator.js';
 import type { ProviderCredentials } from '../core/providers/provider.js';
 import type { DirectoryLookup } from '../core/accounting/directory-lookup.js';
@@ -50,6 +51,8 @@ export interface GatewayDeps {
   limits: GatewayLimits;
   /** Added to the catalog's prices: 0 for self-hosting at cost, 0.05 for Requesty's 5%. */
   markup: number;
+  /** The price of models the catalog does not know (`SWITCHBOARD_UNPRICED_MODEL_PRICE`); without it they are refused under a limit. */
+  unpricedModelPrice?: Pricing;
 }
 
 export interface GatewayLimits {

@@ -6,13 +6,21 @@ import { GatewayError } from '../core/errors.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
+import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js';
 
 /**
  * GET /v1/models: the catalog models the key may call, in OpenAI's list format, each with its
- * context window, capabilities and prices per million tokens, as Requesty's model list shows them.
+ * context window, capabilities, prices per million tokens and regions, as Requesty's model list
+ * shows them; `?provider=`, `?capability=`, `?region=` and `?type=` filter it.
  */
 export async function listModels(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  const models = await approvedModels(request, deps);
+  const parsed = modelFilterSchema.safeParse(request.query);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const param = String(issue?.path[0] ?? 'query');
+    throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
+  }
+  const models = (await approvedModels(request, deps)).filter((entry) => passesFilter(entry, parsed.data));
   return jsonResponse(200, { object: 'list', data: models.map(modelObject) });
 }
 
@@ -35,9 +43,11 @@ function modelObject(entry: CatalogEntry) {
     // OpenAI's release time of the model; the catalog does not track it.
     created: 0,
     owned_by: entry.id.slice(0, entry.id.indexOf('/')),
+    type: entry.type,
     context_window: entry.context_window,
     max_output_tokens: entry.max_output_tokens,
     capabilities: entry.capabilities,
     pricing: entry.pricing,
+    regions: entry.regions,
   };
 }

@@ -1,4 +1,4 @@
-import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { pricedEntry } from '../core/catalog/priced-entry.js';
 import { requestCostMicros, uncachedCostMicros } from '../core/catalog/request-cost.js';
 import { GatewayError } from '../core/errors.js';
 import type { RequestLogAttempt, RequestLogRecord } from '../core/request-log/request-log-record.js';
@@ -144,7 +144,7 @@ export class RequestLogEntry {
     const headers = request.headers;
     const requesty = asked?.requesty;
     const details = usage?.usage.prompt_tokens_details as { cached_tokens?: number; cache_creation_tokens?: number } | null | undefined;
-    const entry = served ? catalogEntry(served.model) : undefined;
+    const entry = served ? pricedEntry(served.model, deps.unpricedModelPrice) : undefined;
     // Charged as the ledger charged it: nothing without usage, null when the model is not priced.
     const cost = (price: typeof requestCostMicros) => (usage ? (entry ? price(usage.usage, entry, deps.markup) : null) : 0);
     return {

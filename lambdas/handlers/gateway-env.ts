@@ -1,3 +1,4 @@
+import { parseDefaultPrice } from '../core/catalog/priced-entry.js';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { z } from 'zod';
 import { Authenticator } from '../core/auth/authenticator.js';
@@ -53,6 +54,7 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_BREAKER_THRESHOLD: z.coerce.number().int().positive().default(5),
   SWITCHBOARD_BREAKER_COOLDOWN_MS: milliseconds(30_000),
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
+  SWITCHBOARD_UNPRICED_MODEL_PRICE: z.string().optional(),
   SWITCHBOARD_EU_ONLY: flag,
   SWITCHBOARD_DAILY_COUNTERS: flag,
   /** Request headers recorded into `extra`, comma-separated; `none` records none. */
@@ -202,6 +204,7 @@ export function gatewayDeps(
       latency: new LatencyStats(),
     },
     markup: env.SWITCHBOARD_MARKUP,
+    ...(env.SWITCHBOARD_UNPRICED_MODEL_PRICE ? { unpricedModelPrice: parseDefaultPrice(env.SWITCHBOARD_UNPRICED_MODEL_PRICE) } : {}),
     random: Math.random,
     sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     limits: {

@@ -23,10 +23,12 @@ describe('GET /v1/models', () => {
       object: 'model',
       created: 0,
       owned_by: 'anthropic',
+      type: 'chat',
       context_window: 200_000,
       max_output_tokens: 64_000,
       capabilities: { tools: true, vision: true, reasoning: true, caching: true, structured_output: true },
       pricing: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
+      regions: ['us'],
     });
   });
 
@@ -35,6 +37,29 @@ describe('GET /v1/models', () => {
     expect(await client.models.retrieve('openai/gpt-4o-mini')).toMatchObject({ id: 'openai/gpt-4o-mini', object: 'model', owned_by: 'openai' });
     const missing = await client.models.retrieve('openai/not-a-model').catch((error: unknown) => error);
     expect(missing).toMatchObject({ status: 404, code: 'model_not_found' });
+  });
+
+  it('filters by provider, capability, type and region, and refuses an unknown capability with a param', async () => {
+    const list = async (query: string) => {
+      const response = await fetch(`${gateway.url}/v1/models?${query}`, { headers: { authorization: `Bearer ${testKey}` } });
+      return { status: response.status, body: (await response.json()) as { data: { id: string; type: string; capabilities: Record<string, boolean>; regions: string[] }[]; error?: { param: string } } };
+    };
+    const anthropic = await list('provider=anthropic');
+    expect(anthropic.body.data.length).toBeGreaterThan(5);
+    expect(anthropic.body.data.every((model) => model.id.startsWith('anthropic/'))).toBe(true);
+    const reasoningTools = await list('provider=openai,google&capability=reasoning,tools');
+    expect(reasoningTools.body.data.map((model) => model.id)).toEqual(expect.arrayContaining(['openai/gpt-5', 'google/gemini-2.5-pro']));
+    expect(reasoningTools.body.data.every((model) => model.capabilities.reasoning && model.capabilities.tools)).toBe(true);
+    expect(reasoningTools.body.data.map((model) => model.id)).not.toContain('openai/gpt-4o');
+    const embeddings = await list('type=embedding');
+    expect(embeddings.body.data.map((model) => model.id)).toEqual(expect.arrayContaining(['openai/text-embedding-3-small', 'mock/embed']));
+    expect(embeddings.body.data.every((model) => model.type === 'embedding')).toBe(true);
+    const eu = await list('region=eu-central-1&provider=bedrock,mistral,anthropic');
+    expect(eu.body.data.map((model) => model.id)).toEqual(expect.arrayContaining(['bedrock/claude-sonnet-4-5', 'mistral/mistral-large']));
+    expect(eu.body.data.map((model) => model.id)).not.toContain('anthropic/claude-sonnet-4-5');
+    const bad = await list('capability=telepathy');
+    expect(bad.status).toBe(400);
+    expect(bad.body.error?.param).toBe('capability');
   });
 
   it('needs an API key', async () => {

@@ -1,12 +1,12 @@
 import type { Usage } from '../schemas/openai-chat-response.js';
-import type { CatalogEntry } from './catalog-schema.js';
+import type { CatalogEntry, Pricing } from './catalog-schema.js';
 
 /**
  * The cost of a request in integer micro-dollars, from the usage the provider reported and the
- * catalog's prices. A price in dollars per million tokens is a price in micro-dollars per token,
- * so no division is needed. Cached reads and cache writes have their own prices (the input
+ * catalog's prices (a long-context tier's when the prompt passes it). A price in dollars per
+ * million tokens is a price in micro-dollars per token. Cached reads and cache writes have their own prices (the input
  * price where the catalog has none); reasoning tokens are part of completion tokens, at the
- * output price. `markup` is a fraction (0.05 for 5%); the total is rounded up to a whole
+ * output price unless the catalog prices them apart. `markup` is a fraction (0.05 for 5%); the total is rounded up to a whole
  * micro-dollar.
  */
 export function requestCostMicros(usage: Usage, entry: CatalogEntry, markup: number): number {
@@ -14,18 +14,29 @@ export function requestCostMicros(usage: Usage, entry: CatalogEntry, markup: num
   const cacheRead = details.cached_tokens ?? 0;
   const cacheWrite = details.cache_creation_tokens ?? 0;
   const freshInput = Math.max(0, usage.prompt_tokens - cacheRead - cacheWrite);
-  const { input, output, cache_read: cacheReadPrice, cache_write: cacheWritePrice } = entry.pricing;
-  // Integers throughout: nano-dollars per token (prices have at most three decimals) and basis
+  const prices = pricesFor(entry.pricing, usage.prompt_tokens);
+  const reasoningPrice = entry.pricing.reasoning ?? null;
+  const reasoningTokens =
+    reasoningPrice === null ? 0 : Math.min(usage.completion_tokens, (usage.completion_tokens_details as { reasoning_tokens?: number } | undefined)?.reasoning_tokens ?? 0);
+  // Integers throughout: pico-dollars per token (prices have at most six decimals) and basis
   // points of markup, so that 1,000 tokens at $0.15 is exactly 150 micro-dollars.
-  const nanos = (tokens: number, price: number) => BigInt(tokens) * BigInt(Math.round(price * 1000));
+  const picos = (tokens: number, price: number) => BigInt(tokens) * BigInt(Math.round(price * 1_000_000));
   const raw =
-    nanos(freshInput, input) +
-    nanos(cacheRead, cacheReadPrice ?? input) +
-    nanos(cacheWrite, cacheWritePrice ?? input) +
-    nanos(usage.completion_tokens, output);
+    picos(freshInput, prices.input) +
+    picos(cacheRead, prices.cache_read ?? prices.input) +
+    picos(cacheWrite, prices.cache_write ?? prices.input) +
+    picos(usage.completion_tokens - reasoningTokens, prices.output) +
+    picos(reasoningTokens, reasoningPrice ?? prices.output);
   const withMarkup = raw * BigInt(10_000 + Math.round(markup * 10_000));
-  const divisor = 10_000n * 1_000n;
+  const divisor = 10_000n * 1_000_000n;
   return Number((withMarkup + divisor - 1n) / divisor);
+}
+
+/** The token prices a request of `promptTokens` pays: the last long-context tier it passes, else the base prices. */
+function pricesFor(pricing: Pricing, promptTokens: number): Omit<Pricing, 'tiers' | 'reasoning'> {
+  let prices: Omit<Pricing, 'tiers' | 'reasoning'> = pricing;
+  for (const tier of pricing.tiers ?? []) if (promptTokens > tier.above_input_tokens) prices = tier;
+  return prices;
 }
 
 /** Micro-dollars as the US-dollar number the public API uses. */
@@ -35,5 +46,8 @@ export function microsToDollars(micros: number): number {
 
 /** What the same usage would have cost with no cache: cache reads and writes at the input price. */
 export function uncachedCostMicros(usage: Usage, entry: CatalogEntry, markup: number): number {
-  return requestCostMicros(usage, { ...entry, pricing: { ...entry.pricing, cache_read: null, cache_write: null } }, markup);
+  const { tiers, ...base } = entry.pricing;
+  const pricing: Pricing = { ...base, cache_read: null, cache_write: null };
+  if (tiers) pricing.tiers = tiers.map((tier) => ({ ...tier, cache_read: null, cache_write: null }));
+  return requestCostMicros(usage, { ...entry, pricing }, markup);
 }
