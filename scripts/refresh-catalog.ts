@@ -11,6 +11,7 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { genaiPricesFileSchema, type GenaiPricesFile, type GenaiProvider } from '../lambdas/core/catalog/genai-prices-schema.js';
@@ -34,7 +35,10 @@ function packageDir(args: readonly string[]): string {
   }
   const require = createRequire(import.meta.url);
   try {
-    return dirname(require.resolve(`${packageName}/package.json`));
+    // The package exports only its code: its folder is the nearest above the entry holding a package.json.
+    let dir = dirname(require.resolve(packageName));
+    while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+    return dir;
   } catch {
     throw new Error(`${packageName} is not installed: add it as a dev dependency, or pass --package <dir> of an unpacked copy.`);
   }

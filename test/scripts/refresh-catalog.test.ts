@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -10,15 +9,6 @@ import marketJson from '../../lambdas/core/catalog/data/genai-prices.json' with 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const fixturePackage = join(root, 'test/fixtures/genai-prices/package');
 const run = promisify(execFile);
-
-const installed = (() => {
-  try {
-    createRequire(import.meta.url).resolve('@pydantic/genai-prices/package.json');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 describe('npm run refresh-catalog', () => {
   it('reads a package in genai-prices’ format offline, for the providers the overrides name, keeping only what the catalog reads', async () => {
@@ -41,7 +31,7 @@ describe('npm run refresh-catalog', () => {
     expect((failed as { stderr: string }).stderr).toMatch(/differs from @pydantic\/genai-prices@0\.0\.0-fixture: run npm run refresh-catalog/);
   }, 60_000);
 
-  it.runIf(installed)('the committed data is what the installed package gives', async () => {
+  it('the committed data is what the installed package gives (a dev dependency)', async () => {
     const script = join(root, 'scripts/refresh-catalog.ts');
     const { stdout } = await run(process.execPath, ['--import', 'tsx', script, '--check'], { cwd: root });
     expect(stdout).toContain(marketJson.source.version);
