@@ -10,7 +10,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 
-export type Endpoint = 'chat' | 'messages' | 'embeddings';
+export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses';
 
 /** What the request asked for, once its body is read. */
 export interface AskedFor {
@@ -33,6 +33,8 @@ export class RequestLogEntry {
   private policy: string | undefined;
   private usage: { usage: Usage; estimated: boolean } | undefined;
   private responseId: string | undefined;
+  /** The id the route gave its answer itself (a Responses API `resp_…`), over the provider's. */
+  private ownAnswerId: string | undefined;
   /** One name per call, repeats kept (two forecasts are two calls), up to `maxToolCalls`. */
   private readonly toolCalls: string[] = [];
   private finishReason: string | undefined;
@@ -53,6 +55,11 @@ export class RequestLogEntry {
 
   askedFor(asked: AskedFor): void {
     this.asked = asked;
+  }
+
+  /** The answer goes out under this id, whatever the provider called it. */
+  answerId(id: string): void {
+    this.ownAnswerId = id;
   }
 
   /** Routing's report of each call, as it ends. */
@@ -149,7 +156,7 @@ export class RequestLogEntry {
     const cost = (price: typeof requestCostMicros) => (usage ? (entry ? price(usage.usage, entry, deps.markup) : null) : 0);
     return {
       request_id: request.requestId,
-      response_id: this.responseId ?? null,
+      response_id: this.ownAnswerId ?? this.responseId ?? null,
       timestamp: new Date(this.startedAt).toISOString(),
       region: deps.region,
       endpoint: this.endpoint,

@@ -4,7 +4,8 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
  * A local stand-in for the Gemini API (streamGenerateContent?alt=sse and batchEmbedContents). A
- * request declaring functions gets a call of the first with `{"city": "Paris"}`; any other
+ * request declaring functions gets a call of the first with `{"city": "Paris"}` (unless its last
+ * turn carries the function's result: then text); any other
  * gets "Hello from Gemini!", streamed in two parts. A stream for model `truncated` ends before
  * the part that carries `finishReason`. `echo-key-*` models quote the key sent (mock-echo-key.ts).
  */
@@ -18,7 +19,10 @@ export class MockGeminiUpstream extends MockUpstream {
       return void res.end(JSON.stringify({ embeddings: requests.map((_, i) => ({ values: [i, 0.5, 0.25] })) }));
     }
     const tools = body.tools as Array<{ functionDeclarations: Array<{ name: string }> }> | undefined;
-    const tool = tools?.[0]?.functionDeclarations[0]?.name;
+    const contents = Array.isArray(body.contents) ? (body.contents as Array<{ parts?: Array<Record<string, unknown>> }>) : [];
+    // Once the last turn carries the function's result, the model answers in text.
+    const answered = contents.at(-1)?.parts?.some((part) => 'functionResponse' in part) === true;
+    const tool = answered ? undefined : tools?.[0]?.functionDeclarations[0]?.name;
     const usageMetadata = { promptTokenCount: 11, candidatesTokenCount: 5, totalTokenCount: 16, cachedContentTokenCount: 3 };
     const parts = tool ? [[{ functionCall: { name: tool, args: { city: 'Paris' } } }]] : [[{ text: 'Hello ' }], [{ text: 'from Gemini!' }]];
     const responses = parts.map((partList, i) => ({

@@ -33,7 +33,8 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * A last message containing `behave:<name>` makes the request behave as the model `<name>`.
  * - `echo-key-error`, `echo-key-partial`, `echo-key-midstream`: quote the key sent (mock-echo-key.ts).
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
- * id and name first, then the arguments in pieces.
+ * id and name first, then the arguments in pieces; when its last message is a tool's result,
+ * it gets the normal reply instead, as a model answers once its tools have.
  */
 export class MockOpenAIUpstream extends MockUpstream {
   private gate: { promise: Promise<void>; open: () => void } = newGate();
@@ -87,7 +88,7 @@ export class MockOpenAIUpstream extends MockUpstream {
       res.writeHead(200, { 'content-type': 'text/event-stream', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
       return misbehave(res, model);
     }
-    if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model);
+    if (Array.isArray(body.tools) && body.tools.length > 0 && !answersToolResult(body)) return sendToolCalls(res, model);
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (model === 'reset-after-head') {
@@ -119,6 +120,12 @@ function behaviourAskedFor(body: Record<string, unknown>): string | undefined {
   const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
   const last = messages.at(-1)?.content;
   return typeof last === 'string' ? /behave:(\S+)/.exec(last)?.[1] : undefined;
+}
+
+/** The last message is a tool's result: the model answers in text rather than calling again. */
+function answersToolResult(body: Record<string, unknown>): boolean {
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown }>) : [];
+  return messages.at(-1)?.role === 'tool';
 }
 
 /** The answers of the models that misbehave once the head is sent (see the class comment). */
