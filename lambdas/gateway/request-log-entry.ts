@@ -10,7 +10,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 
-export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses';
+export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses' | 'images' | 'transcriptions';
 
 /** What the request asked for, once its body is read. */
 export interface AskedFor {
@@ -31,7 +31,7 @@ export class RequestLogEntry {
   private asked: AskedFor | undefined;
   private served: { model: string; policy: string | undefined; firstTokenAt: number } | undefined;
   private policy: string | undefined;
-  private usage: { usage: Usage; estimated: boolean } | undefined;
+  private usage: { usage: Usage; estimated: boolean; pieceCost?: number } | undefined;
   private responseId: string | undefined;
   /** The id the route gave its answer itself (a Responses API `resp_…`), over the provider's. */
   private ownAnswerId: string | undefined;
@@ -81,7 +81,7 @@ export class RequestLogEntry {
   }
 
   /** The ledger closed: settled with `usage` (the provider's, or the gateway's estimate), or released. */
-  ledgerClosed(settled: { usage: Usage; estimated: boolean } | undefined): void {
+  ledgerClosed(settled: { usage: Usage; estimated: boolean; pieceCost?: number } | undefined): void {
     if (settled) this.usage = settled;
     this.ledgerOpen = false;
     this.writeWhenDone();
@@ -153,7 +153,9 @@ export class RequestLogEntry {
     const details = usage?.usage.prompt_tokens_details as { cached_tokens?: number; cache_creation_tokens?: number } | null | undefined;
     const entry = served ? catalogEntry(served.model) : undefined;
     // Charged as the ledger charged it: nothing without usage, null when the model is not priced.
-    const cost = (price: typeof requestCostMicros) => (usage ? (entry ? price(usage.usage, entry, deps.markup) : null) : 0);
+    // Images and audio are priced by the piece, with no cache to save on.
+    const cost = (price: typeof requestCostMicros) =>
+      usage ? (usage.pieceCost ?? (entry ? price(usage.usage, entry, deps.markup) : null)) : 0;
     return {
       request_id: request.requestId,
       response_id: this.ownAnswerId ?? this.responseId ?? null,
