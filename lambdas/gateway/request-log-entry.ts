@@ -193,7 +193,7 @@ export class RequestLogEntry {
       tools_offered: [...(asked?.toolsOffered ?? [])],
       tool_calls: this.toolCalls,
       finish_reason: this.finishReason ?? null,
-      bytes_in: Buffer.byteLength(request.body),
+      bytes_in: request.bodyBytes?.length ?? Buffer.byteLength(request.body),
       bytes_out: bytesOut,
     };
   }

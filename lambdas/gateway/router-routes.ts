@@ -1,3 +1,4 @@
+import { audioTranscriptions } from './audio-transcriptions.js';
 import { chatCompletions } from './chat-completions.js';
 import { embeddings } from './embeddings.js';
 import { feedback } from './feedback.js';
@@ -16,6 +17,7 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/messages': { POST: messages },
   '/v1/responses': { POST: responses },
   '/v1/images/generations': { POST: imagesGenerations },
+  '/v1/audio/transcriptions': { POST: audioTranscriptions },
   '/v1/models': { GET: listModels },
   '/v1/models/:id*': { GET: getModel },
   '/v1/feedback/:id': { POST: feedback },
