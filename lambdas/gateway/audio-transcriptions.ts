@@ -11,7 +11,7 @@ import { loggedRoute } from './logged-route.js';
 import { toOpenAIError } from './openai-error-body.js';
 import { respondInTime } from './respond-in-time.js';
 import { routedHeaders, runRouted } from './run-routed.js';
-import { readTranscriptionForm } from './transcription-form.js';
+import { readTranscriptionForm } from './read-transcription-form.js';
 
 /**
  * The fewest bytes a second of speech takes (4 kbit/s, below any codec's speech setting): a file
