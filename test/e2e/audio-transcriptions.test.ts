@@ -1,10 +1,9 @@
 import OpenAI, { toFile } from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream, mockAudioSeconds, mockTranscript } from '../support/mock-openai-upstream.js';
-import { recordRequestLog } from '../support/recording-request-log.js';
+import { loggedRecord, recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 const openaiUpstream = new MockOpenAIUpstream();
@@ -36,10 +35,7 @@ beforeEach(() => {
 const audio = Buffer.alloc(32_000, 0xff);
 const speech = () => toFile(audio, 'speech.mp3', { type: 'audio/mpeg' });
 
-async function recordOf(requestId: string | null): Promise<RequestLogRecord> {
-  await vi.waitFor(() => expect(log.records.filter((record) => record.request_id === requestId)).toHaveLength(1), { timeout: 10_000 });
-  return log.records.find((record) => record.request_id === requestId) as RequestLogRecord;
-}
+const recordOf = (requestId: string | null) => loggedRecord(log, requestId);
 
 describe('POST /v1/audio/transcriptions with the OpenAI SDK', () => {
   it('transcribes with whisper-1, charged by the minute from the duration the answer tells', async () => {

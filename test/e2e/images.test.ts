@@ -1,11 +1,10 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockGeminiUpstream, mockGeminiImage } from '../support/mock-gemini-upstream.js';
 import { MockOpenAIUpstream, mockImageBase64, mockImageUsage } from '../support/mock-openai-upstream.js';
-import { recordRequestLog } from '../support/recording-request-log.js';
+import { loggedRecord, recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 const openaiUpstream = new MockOpenAIUpstream();
@@ -34,10 +33,7 @@ beforeEach(() => {
   log.records.length = 0;
 });
 
-async function recordOf(requestId: string | null): Promise<RequestLogRecord> {
-  await vi.waitFor(() => expect(log.records.filter((record) => record.request_id === requestId)).toHaveLength(1), { timeout: 10_000 });
-  return log.records.find((record) => record.request_id === requestId) as RequestLogRecord;
-}
+const recordOf = (requestId: string | null) => loggedRecord(log, requestId);
 
 async function limitedClient(monthlyLimit: number): Promise<{ id: string; client: OpenAI }> {
   const { json } = await manage('POST', '/apikey', { name: 'images', monthly_limit: monthlyLimit });

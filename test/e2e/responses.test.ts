@@ -1,12 +1,11 @@
 import OpenAI from 'openai';
 import type { ResponseInputItem, ResponseStreamEvent, Tool } from 'openai/resources/responses/responses';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { anthropicThinking, MockAnthropicUpstream } from '../support/mock-anthropic-upstream.js';
 import { MockGeminiUpstream } from '../support/mock-gemini-upstream.js';
 import { MockOpenAIUpstream, upstreamReply, upstreamUsage } from '../support/mock-openai-upstream.js';
-import { recordRequestLog } from '../support/recording-request-log.js';
+import { loggedRecord, recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
 const openaiUpstream = new MockOpenAIUpstream();
@@ -44,10 +43,7 @@ const forecastTool: Tool = {
   strict: false,
 };
 
-async function recordOf(requestId: string | null): Promise<RequestLogRecord> {
-  await vi.waitFor(() => expect(log.records.filter((record) => record.request_id === requestId)).toHaveLength(1), { timeout: 10_000 });
-  return log.records.find((record) => record.request_id === requestId) as RequestLogRecord;
-}
+const recordOf = (requestId: string | null) => loggedRecord(log, requestId);
 
 /** Plays a function-tool round trip: the model calls, the caller answers every call, the model replies in text. */
 async function roundTrip(model: string, stream: boolean): Promise<{ calls: OpenAI.Responses.ResponseFunctionToolCall[]; reply: OpenAI.Responses.Response }> {
