@@ -18,9 +18,11 @@ export interface Ledger {
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
    * (undefined, and nothing charged, when the model is not priced). `estimated`: the usage is the
-   * gateway's estimate of a cut answer, not the provider's report. Never fails.
+   * gateway's estimate of a cut answer, not the provider's report. `pieceCost`: the cost of an
+   * answer priced by the piece (images, seconds of audio), in micro-dollars, instead of the
+   * catalog's token prices. Never fails.
    */
-  settle(model: string, usage: Usage, estimated?: boolean): Promise<{ cost: number | undefined; charged: number }>;
+  settle(model: string, usage: Usage, estimated?: boolean, pieceCost?: number): Promise<{ cost: number | undefined; charged: number }>;
   /** Gives the reservation back: the request served nothing. Does nothing after settling. */
   release(): Promise<void>;
   /** `x-switchboard-budget-remaining`: the tightest limit's room, after `charged` if settled. */
@@ -42,6 +44,12 @@ const reservationLifetimeMs = 20 * 60_000;
 export type UsageBound = (model: string, entry: CatalogEntry) => Usage;
 
 /**
+ * For answers priced by the piece rather than by token (images, seconds of audio): the most the
+ * request can cost on `model`, in micro-dollars with markup; undefined when `model` has no such price.
+ */
+export type PieceBound = (model: string) => number | undefined;
+
+/**
  * Opens a request's ledger before any provider is called. When a limit applies (the key's, its
  * group's, the organisation's monthly or prepaid budget), the most the request can cost is
  * reserved on all of them at once, so no limit is passed however many requests run together;
@@ -54,12 +62,13 @@ export async function openLedger(
   bound: UsageBound,
   facts: RequestFacts,
   deps: GatewayDeps,
+  pieceBound?: PieceBound,
 ): Promise<Ledger> {
   const at = deps.clock.now();
   const tags = usageTags(facts.requesty);
   const scopes = spendScopes(account, at, { daily: deps.dailyCounters, region: deps.region, userId: tags.userId });
   const capped = scopes.flatMap((scope) => (scope.limit === undefined ? [] : [{ ...scope.counter, limit: scope.limit }]));
-  const reserved = capped.length === 0 ? 0 : worstCase(models, bound, deps);
+  const reserved = capped.length === 0 ? 0 : worstCase(models, bound, deps, pieceBound);
   const hold: Hold | undefined = capped.length === 0 ? undefined : { requestId: facts.requestId, amount: reserved, counters: capped };
   const committed = hold ? await reserve(hold, capped, scopes, at, deps).catch(failClosed) : undefined;
   // When the reservation did not tell, read while the provider works, for the remaining-budget header.
@@ -72,10 +81,10 @@ export async function openLedger(
   let closed = false;
 
   return {
-    async settle(model, usage) {
+    async settle(model, usage, _estimated, pieceCost) {
       if (closed) throw new Error('A request is settled once.');
       closed = true;
-      const cost = costMicros(model, usage, deps);
+      const cost = pieceCost ?? costMicros(model, usage, deps);
       if (cost === undefined) warnUnpriced(model);
       const charged = cost ?? 0;
       // The answer is the client's either way: usage that cannot be written goes to the store's dead letters.
@@ -135,9 +144,20 @@ export function costMicros(model: string, usage: Usage, deps: GatewayDeps): numb
   return entry && requestCostMicros(usage, entry, deps.markup);
 }
 
-function worstCase(models: readonly string[], bound: UsageBound, deps: GatewayDeps): number {
+function worstCase(models: readonly string[], bound: UsageBound, deps: GatewayDeps, pieceBound: PieceBound | undefined): number {
   let most = 0;
   for (const model of models) {
+    if (pieceBound) {
+      const micros = pieceBound(model);
+      if (micros === undefined) {
+        throw new GatewayError(400, 'model_not_priced', `${model} has no price in the gateway's image and audio prices (media-prices.ts), so a request under a spend limit cannot use it.`, {
+          param: 'model',
+          type: 'invalid_request_error',
+        });
+      }
+      most = Math.max(most, micros);
+      continue;
+    }
     const entry = pricedEntry(model, deps.unpricedModelPrice);
     if (!entry) {
       throw new GatewayError(400, 'model_not_priced', unpricedMessage(model), {

@@ -6,6 +6,8 @@ export interface GatewayRequest {
   headers: Record<string, string | undefined>;
   query: Record<string, string | undefined>;
   body: string;
+  /** The body's bytes, when it came base64-encoded (binary, as multipart uploads): `body` is then lossy. */
+  bodyBytes?: Buffer;
   requestId: string;
   /** Aborted when the client goes away, from the moment the request arrived. */
   clientSignal?: AbortSignal;

@@ -23,6 +23,11 @@ export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema
       type: 'invalid_request_error',
     });
   }
+  return parseValue(json, schema);
+}
+
+/** Checks an already decoded value (a form's fields, say) against a schema, as `parseBody` does. */
+export function parseValue<Schema extends z.ZodType>(json: unknown, schema: Schema): z.infer<Schema> {
   const result = schema.safeParse(json);
   if (result.success) return result.data;
   const issue = result.error.issues[0] && mostSpecific(result.error.issues[0]);

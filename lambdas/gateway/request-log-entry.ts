@@ -10,7 +10,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 
-export type Endpoint = 'chat' | 'messages' | 'embeddings';
+export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses' | 'images' | 'transcriptions';
 
 /** What the request asked for, once its body is read. */
 export interface AskedFor {
@@ -31,8 +31,10 @@ export class RequestLogEntry {
   private asked: AskedFor | undefined;
   private served: { model: string; policy: string | undefined; firstTokenAt: number } | undefined;
   private policy: string | undefined;
-  private usage: { usage: Usage; estimated: boolean } | undefined;
+  private usage: { usage: Usage; estimated: boolean; pieceCost?: number } | undefined;
   private responseId: string | undefined;
+  /** The id the route gave its answer itself (a Responses API `resp_…`), over the provider's. */
+  private ownAnswerId: string | undefined;
   /** One name per call, repeats kept (two forecasts are two calls), up to `maxToolCalls`. */
   private readonly toolCalls: string[] = [];
   private finishReason: string | undefined;
@@ -55,6 +57,11 @@ export class RequestLogEntry {
     this.asked = asked;
   }
 
+  /** The answer goes out under this id, whatever the provider called it. */
+  answerId(id: string): void {
+    this.ownAnswerId = id;
+  }
+
   /** Routing's report of each call, as it ends. */
   readonly attempt = (call: AttemptReport): void => {
     this.attempts.push({ model: call.model, status: call.status, error_code: bounded(call.errorCode), first_token_ms: call.firstByteMs ?? null });
@@ -74,7 +81,7 @@ export class RequestLogEntry {
   }
 
   /** The ledger closed: settled with `usage` (the provider's, or the gateway's estimate), or released. */
-  ledgerClosed(settled: { usage: Usage; estimated: boolean } | undefined): void {
+  ledgerClosed(settled: { usage: Usage; estimated: boolean; pieceCost?: number } | undefined): void {
     if (settled) this.usage = settled;
     this.ledgerOpen = false;
     this.writeWhenDone();
@@ -146,10 +153,12 @@ export class RequestLogEntry {
     const details = usage?.usage.prompt_tokens_details as { cached_tokens?: number; cache_creation_tokens?: number } | null | undefined;
     const entry = served ? pricedEntry(served.model, deps.unpricedModelPrice) : undefined;
     // Charged as the ledger charged it: nothing without usage, null when the model is not priced.
-    const cost = (price: typeof requestCostMicros) => (usage ? (entry ? price(usage.usage, entry, deps.markup) : null) : 0);
+    // Images and audio are priced by the piece, with no cache to save on.
+    const cost = (price: typeof requestCostMicros) =>
+      usage ? (usage.pieceCost ?? (entry ? price(usage.usage, entry, deps.markup) : null)) : 0;
     return {
       request_id: request.requestId,
-      response_id: this.responseId ?? null,
+      response_id: this.ownAnswerId ?? this.responseId ?? null,
       timestamp: new Date(this.startedAt).toISOString(),
       region: deps.region,
       endpoint: this.endpoint,
@@ -184,7 +193,7 @@ export class RequestLogEntry {
       tools_offered: [...(asked?.toolsOffered ?? [])],
       tool_calls: this.toolCalls,
       finish_reason: this.finishReason ?? null,
-      bytes_in: Buffer.byteLength(request.body),
+      bytes_in: request.bodyBytes?.length ?? Buffer.byteLength(request.body),
       bytes_out: bytesOut,
     };
   }

@@ -76,7 +76,7 @@ async function dispatch<Deps extends RoutingDeps>(
       headers: { allow: Object.keys(route.methods).join(', ') },
     });
   }
-  if (Buffer.byteLength(request.body) > deps.limits.maxBodyBytes) {
+  if ((request.bodyBytes?.length ?? Buffer.byteLength(request.body)) > deps.limits.maxBodyBytes) {
     throw new GatewayError(
       413,
       'payload_too_large',

@@ -1,8 +1,11 @@
+import { audioTranscriptions } from './audio-transcriptions.js';
 import { chatCompletions } from './chat-completions.js';
 import { embeddings } from './embeddings.js';
 import { feedback } from './feedback.js';
 import { getModel, listModels } from './list-models.js';
+import { imagesGenerations } from './images.js';
 import { messages } from './messages/messages.js';
+import { responses } from './responses/responses.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse } from './gateway-http.js';
 import { createRouter } from './route-request.js';
@@ -12,6 +15,9 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/chat/completions': { POST: chatCompletions },
   '/v1/embeddings': { POST: embeddings },
   '/v1/messages': { POST: messages },
+  '/v1/responses': { POST: responses },
+  '/v1/images/generations': { POST: imagesGenerations },
+  '/v1/audio/transcriptions': { POST: audioTranscriptions },
   '/v1/models': { GET: listModels },
   '/v1/models/:id*': { GET: getModel },
   '/v1/feedback/:id': { POST: feedback },

@@ -8,7 +8,7 @@ import type { Attempt } from '../core/routing/plan-attempts.js';
 import { runAttempts, type RunContext, type TryResult } from '../core/routing/run-attempts.js';
 import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { openLedger, releaseAfter, type Ledger, type UsageBound } from './accounting.js';
+import { openLedger, releaseAfter, type Ledger, type PieceBound, type UsageBound } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { planRoute } from './plan-route.js';
 import type { RequestLogEntry } from './request-log-entry.js';
@@ -24,6 +24,8 @@ export interface RoutedRequest<T> {
   mode: LatencyMode;
   /** The most an answer of each candidate model can use: what the budget holds. */
   bound: UsageBound;
+  /** Set for answers priced by the piece (images, audio): the most each candidate can cost, instead of `bound`. */
+  pieceBound?: PieceBound;
   /** Aborted when the client goes away: no further attempt starts, the running one is cancelled. */
   clientSignal: AbortSignal | undefined;
   /** One try of one model; throws its failure. */
@@ -55,7 +57,7 @@ export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps)
   const route = await planRoute(request.model, account, stickiness, request.mode, deps);
   request.log.routedBy(route.policy);
   const facts = { requestId: request.requestId, requesty: request.requesty, modelRequested: request.model };
-  const ledger = loggedLedger(await openLedger(account, route.attempts.map((attempt) => attempt.model), request.bound, facts, deps), request.log);
+  const ledger = loggedLedger(await openLedger(account, route.attempts.map((attempt) => attempt.model), request.bound, facts, deps, request.pieceBound), request.log);
   try {
     const outcome = await runAttempts(
       route.attempts,
@@ -79,11 +81,11 @@ function loggedLedger(ledger: Ledger, log: RequestLogEntry): Ledger {
   log.ledgerOpened();
   return {
     ...ledger,
-    async settle(model, usage, estimated = false) {
+    async settle(model, usage, estimated = false, pieceCost) {
       try {
-        return await ledger.settle(model, usage, estimated);
+        return await ledger.settle(model, usage, estimated, pieceCost);
       } finally {
-        log.ledgerClosed({ usage, estimated });
+        log.ledgerClosed({ usage, estimated, ...(pieceCost === undefined ? {} : { pieceCost }) });
       }
     },
     async release() {

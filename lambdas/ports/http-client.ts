@@ -4,6 +4,8 @@ export interface HttpRequest {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string;
+  /** A binary body (a multipart upload), sent instead of `body`. */
+  bodyBytes?: Uint8Array;
   /** Cancels the call; absent where nothing can cancel it. */
   signal?: AbortSignal;
   /** Longest wait for the connection and the response head: what a hung provider is detected by. */

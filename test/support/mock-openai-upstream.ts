@@ -5,7 +5,8 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
  * A local stand-in for api.openai.com speaking its real wire format: chat answers are streamed
- * (SSE; the gateway always asks for a stream), embeddings and errors are JSON. The request's
+ * (SSE; the gateway always asks for a stream), embeddings, images and errors are JSON,
+ * transcriptions in the format asked for (see `sendImages`, `sendTranscription`). The request's
  * `model` picks the behaviour:
  * - anything else: a normal reply ("Hello from upstream!" in three stream chunks);
  * - `gated-stream`: the first token, then the rest only after `releaseGate()`;
@@ -33,7 +34,8 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
  * A last message containing `behave:<name>` makes the request behave as the model `<name>`.
  * - `echo-key-error`, `echo-key-partial`, `echo-key-midstream`: quote the key sent (mock-echo-key.ts).
  * A request offering tools gets two parallel calls of the first tool, streamed as OpenAI does:
- * id and name first, then the arguments in pieces.
+ * id and name first, then the arguments in pieces; when its last message is a tool's result,
+ * it gets the normal reply instead, as a model answers once its tools have.
  */
 export class MockOpenAIUpstream extends MockUpstream {
   private gate: { promise: Promise<void>; open: () => void } = newGate();
@@ -65,6 +67,8 @@ export class MockOpenAIUpstream extends MockUpstream {
 
   protected async answer({ body }: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
+    if (req.url?.endsWith('/images/generations')) return sendImages(res, body);
+    if (req.url?.endsWith('/audio/transcriptions')) return sendTranscription(res, body);
     const model = behaviourAskedFor(body) ?? String(body.model);
     const stream = body.stream === true;
     const echo = echoKeyMode(model);
@@ -87,7 +91,7 @@ export class MockOpenAIUpstream extends MockUpstream {
       res.writeHead(200, { 'content-type': 'text/event-stream', ...(model === 'gzip-bomb' ? { 'content-encoding': 'gzip' } : {}) });
       return misbehave(res, model);
     }
-    if (Array.isArray(body.tools) && body.tools.length > 0) return sendToolCalls(res, model);
+    if (Array.isArray(body.tools) && body.tools.length > 0 && !answersToolResult(body)) return sendToolCalls(res, model);
 
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     if (model === 'reset-after-head') {
@@ -119,6 +123,12 @@ function behaviourAskedFor(body: Record<string, unknown>): string | undefined {
   const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
   const last = messages.at(-1)?.content;
   return typeof last === 'string' ? /behave:(\S+)/.exec(last)?.[1] : undefined;
+}
+
+/** The last message is a tool's result: the model answers in text rather than calling again. */
+function answersToolResult(body: Record<string, unknown>): boolean {
+  const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown }>) : [];
+  return messages.at(-1)?.role === 'tool';
 }
 
 /** The answers of the models that misbehave once the head is sent (see the class comment). */
@@ -234,4 +244,64 @@ function sendToolCalls(res: ServerResponse, model: string): void {
   chunk({}, 'tool_calls');
   res.write(sse({ ...base, object: 'chat.completion.chunk', choices: [], usage: upstreamUsage }));
   res.end('data: [DONE]\n\n');
+}
+
+/** A 1x1 transparent PNG, base64. */
+export const mockImageBase64 = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==';
+export const mockImageUsage = { input_tokens: 9, output_tokens: 272, total_tokens: 281, input_tokens_details: { text_tokens: 9, image_tokens: 0 } };
+
+/**
+ * n images: gpt-image models answer b64_json with usage and the quality and size they chose
+ * (`medium`, `1024x1024` for `auto`), as OpenAI does; other models a URL, or b64_json when asked.
+ * `error-<status>` models fail like chat.
+ */
+function sendImages(res: ServerResponse, body: Record<string, unknown>): void {
+  const model = String(body.model);
+  const errorStatus = /^error-(\d{3})$/.exec(model);
+  if (errorStatus) return sendError(res, Number(errorStatus[1]));
+  const gptImage = model.startsWith('gpt-image');
+  const data = Array.from({ length: Number(body.n ?? 1) }, (_, i) =>
+    gptImage || body.response_format === 'b64_json' ? { b64_json: mockImageBase64 } : { url: `https://images.example/${i}.png`, revised_prompt: String(body.prompt) },
+  );
+  const chosen = (value: unknown, fallback: string) => (value === undefined || value === 'auto' ? fallback : String(value));
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(
+    JSON.stringify({
+      created: 1_700_000_000,
+      data,
+      ...(gptImage ? { quality: chosen(body.quality, 'medium'), size: chosen(body.size, '1024x1024'), output_format: 'png', usage: mockImageUsage } : {}),
+    }),
+  );
+}
+
+export const mockTranscript = 'Hello from the audio.';
+export const mockAudioSeconds = 42.5;
+
+/**
+ * A transcript of the uploaded file in the format asked for: `json` (with whisper-1's duration
+ * usage, when the model is whisper-1), `verbose_json` (with `duration`), `text`, `srt`, `vtt`.
+ */
+function sendTranscription(res: ServerResponse, body: Record<string, unknown>): void {
+  const model = String(body.model);
+  const format = String(body.response_format ?? 'json');
+  const errorStatus = /^error-(\d{3})$/.exec(model);
+  if (errorStatus) return sendError(res, Number(errorStatus[1]));
+  if (!body.file) {
+    res.writeHead(400, { 'content-type': 'application/json' });
+    return void res.end(JSON.stringify({ error: { message: 'No file.', type: 'invalid_request_error', param: 'file', code: null } }));
+  }
+  const cue = (separator: string) => `00:00:00${separator}000 --> 00:00:42${separator}500`;
+  const answers: Record<string, [string, string]> = {
+    json: ['application/json', JSON.stringify({ text: mockTranscript, ...(model === 'whisper-1' ? { usage: { type: 'duration', seconds: Math.ceil(mockAudioSeconds) } } : {}) })],
+    verbose_json: [
+      'application/json',
+      JSON.stringify({ task: 'transcribe', language: 'english', duration: mockAudioSeconds, text: mockTranscript, segments: [{ id: 0, start: 0, end: mockAudioSeconds, text: mockTranscript }] }),
+    ],
+    text: ['text/plain; charset=utf-8', `${mockTranscript}\n`],
+    srt: ['text/plain; charset=utf-8', `1\n${cue(',')}\n${mockTranscript}\n\n`],
+    vtt: ['text/plain; charset=utf-8', `WEBVTT\n\n${cue('.')}\n${mockTranscript}\n\n`],
+  };
+  const [contentType, text] = answers[format] ?? answers.json ?? ['', ''];
+  res.writeHead(200, { 'content-type': contentType });
+  res.end(text);
 }

@@ -8,7 +8,8 @@ export interface RecordedRequest {
 }
 
 /**
- * A local HTTP stand-in for a provider: records each JSON request, then lets the subclass
+ * A local HTTP stand-in for a provider: records each JSON request (a multipart one as its fields,
+ * each file as `{ filename, type, size, text }`), then lets the subclass
  * answer it in that provider's wire format, and notes each answer the gateway closed early.
  */
 export abstract class MockUpstream {
@@ -47,12 +48,24 @@ export abstract class MockUpstream {
     });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks);
     const request = {
       path: decodeURIComponent(req.url ?? ''),
       headers: req.headers,
-      body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      body: req.headers['content-type']?.startsWith('multipart/form-data')
+        ? await formFields(raw, req.headers['content-type'])
+        : (JSON.parse(raw.toString('utf8')) as Record<string, unknown>),
     };
     this.requests.push(request);
     await this.answer(request, req, res);
   }
+}
+
+async function formFields(body: Buffer, contentType: string): Promise<Record<string, unknown>> {
+  const form = await new Request('http://mock.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of form) {
+    fields[name] = typeof value === 'string' ? value : { filename: value.name, type: value.type, size: value.size, text: await value.text() };
+  }
+  return fields;
 }

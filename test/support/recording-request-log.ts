@@ -1,3 +1,4 @@
+import { expect, vi } from 'vitest';
 import { feedbackRecordSchema, type FeedbackRecord } from '../../lambdas/core/request-log/feedback-record.js';
 import { requestLogRecordSchema, type RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
@@ -16,4 +17,10 @@ export function recordRequestLog(gateway: LocalGateway): { records: RequestLogRe
     },
   });
   return kept;
+}
+
+/** The one record of the request `requestId` among those kept, once it has been written. */
+export async function loggedRecord(kept: { records: RequestLogRecord[] }, requestId: string | null): Promise<RequestLogRecord> {
+  await vi.waitFor(() => expect(kept.records.filter((record) => record.request_id === requestId)).toHaveLength(1), { timeout: 10_000 });
+  return kept.records.find((record) => record.request_id === requestId) as RequestLogRecord;
 }

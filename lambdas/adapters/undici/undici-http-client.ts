@@ -22,7 +22,7 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
     const pending = request(upstream.url, {
       method: upstream.method,
       headers: upstream.headers,
-      body: upstream.body,
+      body: upstream.bodyBytes ?? upstream.body,
       ...(controller ? { signal: controller.signal } : {}),
       dispatcher: agent,
       // undici's own timer is coarse (up to a second late): it only reclaims the connection;

@@ -7,7 +7,7 @@ import { maxErrorBodyBytes } from './upstream-limits.js';
 export interface UpstreamRequest {
   url: string;
   headers: Record<string, string>;
-  body: string;
+  body: string | Uint8Array;
 }
 
 /** Reads what a provider's error body says; the status and headers classify it (upstream-error.ts). */
@@ -29,7 +29,7 @@ export async function callUpstream(
       url: request.url,
       method: 'POST',
       headers: request.headers,
-      body: request.body,
+      ...(typeof request.body === 'string' ? { body: request.body } : { bodyBytes: request.body }),
       ...(call.signal ? { signal: call.signal } : {}),
       headersTimeoutMs: call.headersTimeoutMs,
       idleTimeoutMs: call.idleTimeoutMs,

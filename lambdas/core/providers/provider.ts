@@ -4,6 +4,8 @@ import type { HttpClient } from '../../ports/http-client.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
 import type { ChatCompletionChunk } from '../schemas/openai-chat-response.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
+import type { ImagesRequest, ImagesResponse } from '../schemas/openai-images.js';
+import type { TranscriptionAnswer, TranscriptionRequest } from '../schemas/openai-transcriptions.js';
 
 export interface ProviderCredentials {
   apiKey?: string;
@@ -46,4 +48,8 @@ export interface ChatProvider {
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
   /** Absent for providers without embedding models. */
   embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
+  /** Absent for providers without image models: OpenAI's images API shape, whatever the upstream. */
+  generateImages?(request: ImagesRequest, call: ProviderCall): Promise<ImagesResponse>;
+  /** Absent for providers without speech-to-text models. */
+  transcribe?(request: TranscriptionRequest, call: ProviderCall): Promise<TranscriptionAnswer>;
 }

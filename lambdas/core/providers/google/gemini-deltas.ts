@@ -5,15 +5,18 @@ type Delta = ChatCompletionChunk['choices'][number]['delta'];
 type ToolCallDelta = NonNullable<Delta['tool_calls']>[number];
 
 /**
- * One streamed candidate → OpenAI deltas for its choice: reasoning, text, then tool calls
+ * One streamed candidate → OpenAI deltas for its choice: reasoning, text, images, then tool calls
  * numbered from `nextToolIndex`. Gemini sends each function call whole, in one part.
  */
 export function deltasOf(candidate: GeminiCandidate, nextToolIndex: number): { deltas: Delta[]; tools: number } {
   let text = '';
   let reasoning = '';
   const toolCalls: ToolCallDelta[] = [];
+  const images: Array<{ type: 'image_url'; image_url: { url: string } }> = [];
   for (const part of candidate.content?.parts ?? []) {
-    if (part.functionCall) {
+    if (part.inlineData && !part.thought) {
+      images.push({ type: 'image_url', image_url: { url: `data:${part.inlineData.mimeType};base64,${part.inlineData.data}` } });
+    } else if (part.functionCall) {
       const index = nextToolIndex + toolCalls.length;
       toolCalls.push({
         index,
@@ -30,6 +33,8 @@ export function deltasOf(candidate: GeminiCandidate, nextToolIndex: number): { d
   const deltas: Delta[] = [];
   if (reasoning) deltas.push({ reasoning_content: reasoning });
   if (text) deltas.push({ content: text });
+  // Generated images as Requesty and OpenRouter return them: `message.images`, data URLs.
+  if (images.length > 0) deltas.push({ images });
   for (const call of toolCalls) deltas.push({ tool_calls: [call] });
   return { deltas, tools: toolCalls.length };
 }

@@ -4,6 +4,7 @@ import { readJson, upstreamEvents } from '../read-upstream-body.js';
 import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { geminiEventsToChunks } from './gemini-events-to-chunks.js';
+import { fromGeminiImageResponses, toGeminiImageRequest } from './gemini-images.js';
 import { geminiEmbeddingsSchema } from './gemini-wire.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
@@ -50,6 +51,13 @@ export function geminiProvider(id = 'google'): ChatProvider {
       // The Gemini API reports no token count for embeddings: this is an estimate (4 characters a token).
       const estimatedTokens = texts.reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
       return embeddingsList(parsed.data.embeddings.map((embedding) => embedding.values), call.model, estimatedTokens, request.encoding_format);
+    },
+    async generateImages(request, call) {
+      const body = toGeminiImageRequest(request);
+      const answers = await Promise.all(Array.from({ length: request.n ?? 1 }, async () => readJson(id, await send(call, 'generateContent', body))));
+      const images = fromGeminiImageResponses(answers, request, Math.floor(call.clock.now() / 1000));
+      if (!images) throw malformedResponse(id);
+      return images;
     },
     async stream(request, call) {
       const response = await send(call, 'streamGenerateContent?alt=sse', toGeminiRequest(request));

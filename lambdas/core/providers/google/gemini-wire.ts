@@ -8,6 +8,8 @@ const partSchema = z
     text: z.string().optional(),
     thought: z.boolean().optional(),
     functionCall: z.object({ name: z.string(), args: z.record(z.string(), z.unknown()).optional(), id: z.string().optional() }).loose().optional(),
+    /** A generated image (image models): https://ai.google.dev/gemini-api/docs/image-generation */
+    inlineData: z.object({ mimeType: z.string(), data: z.string() }).loose().optional(),
   })
   .loose();
 

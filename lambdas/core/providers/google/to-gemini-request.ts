@@ -37,6 +37,7 @@ export function toGeminiRequest(request: ChatCompletionRequest): Record<string, 
     ...(format?.type === 'json_schema'
       ? { responseMimeType: 'application/json', ...(format.json_schema.schema ? { responseJsonSchema: format.json_schema.schema } : {}) }
       : {}),
+    ...responseModalities(request),
     ...(effort && effort !== 'none' ? { thinkingConfig: { thinkingBudget: thinkingBudgets[effort] ?? 8192, includeThoughts: true } } : {}),
   };
   const tools = (request.tools ?? []).flatMap((tool) =>
@@ -109,4 +110,11 @@ function inline(url: string, what: string): Part {
   const data = parseDataUrl(url);
   if (!data) throw unsupportedParameter('messages', `Gemini needs the ${what} inline, as a base64 data URL.`);
   return { inlineData: { mimeType: data.mediaType, data: data.data } };
+}
+
+/** OpenAI's `modalities` (["text", "image"]): image models answer with images where asked. */
+function responseModalities(request: ChatCompletionRequest): { responseModalities?: string[] } {
+  const modalities = (request as { modalities?: unknown }).modalities;
+  if (!Array.isArray(modalities) || modalities.length === 0) return {};
+  return { responseModalities: modalities.filter((modality): modality is string => typeof modality === 'string').map((modality) => modality.toUpperCase()) };
 }

@@ -1,7 +1,10 @@
 import { embeddingsResponseSchema } from '../../schemas/openai-embeddings.js';
 import { callUpstream } from '../call-upstream.js';
-import { readJson, upstreamEvents } from '../read-upstream-body.js';
-import { malformedResponse } from '../upstream-error.js';
+import { imagesResponseSchema } from '../../schemas/openai-images.js';
+import { readBodyText, readJson, upstreamEvents } from '../read-upstream-body.js';
+import { malformedResponse, oversizedResponse, transportError } from '../upstream-error.js';
+import { maxResponseBytes } from '../upstream-limits.js';
+import { transcriptionForm } from './transcription-form.js';
 import { GatewayError } from '../../errors.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
@@ -12,18 +15,18 @@ import { toOpenAIRequest } from './to-openai-request.js';
 /** Any host that speaks OpenAI's chat completions API, configured by a preset. */
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatProvider {
   const { id } = preset;
-  const send = (call: ProviderCall, operation: Operation, body: string) =>
+  const send = (call: ProviderCall, operation: Operation, body: string | { bytes: Uint8Array; contentType: string }) =>
     callUpstream(
       id,
       {
         url: operationUrl(preset, call, operation),
         headers: {
-          'content-type': 'application/json',
-          // Chat is always streamed (the gateway assembles JSON answers); embeddings come whole.
-          accept: operation === 'chat/completions' ? 'text/event-stream' : 'application/json',
+          'content-type': typeof body === 'string' ? 'application/json' : body.contentType,
+          // Chat is always streamed (the gateway assembles JSON answers); the rest comes whole.
+          accept: operation === 'chat/completions' ? 'text/event-stream' : operation === 'audio/transcriptions' ? '*/*' : 'application/json',
           ...authHeaders(preset, call.credentials.apiKey),
         },
-        body,
+        body: typeof body === 'string' ? body : body.bytes,
       },
       call,
       readOpenAIErrorBody,
@@ -42,6 +45,22 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       if (!embeddings.success) throw malformedResponse(id);
       return embeddings.data;
     },
+    // https://platform.openai.com/docs/api-reference/images/create
+    async generateImages(request, call) {
+      const { requesty: _requesty, ...body } = request;
+      const images = imagesResponseSchema.safeParse(await readJson(id, await send(call, 'images/generations', JSON.stringify({ ...body, model: call.model }))));
+      if (!images.success) throw malformedResponse(id);
+      return images.data;
+    },
+    // https://platform.openai.com/docs/api-reference/audio/createTranscription
+    async transcribe(request, call) {
+      const response = await send(call, 'audio/transcriptions', await transcriptionForm(request, call.model));
+      const text = await readBodyText(response.body, maxResponseBytes).catch((error: unknown) => {
+        throw transportError(id, error);
+      });
+      if (text === undefined) throw oversizedResponse(id, 'response', maxResponseBytes);
+      return { contentType: response.headers['content-type'] ?? 'application/json', body: text };
+    },
     async stream(request, call) {
       const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model));
       return openAIStreamChunks(id, upstreamEvents(id, response));
@@ -49,7 +68,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
   };
 }
 
-type Operation = 'chat/completions' | 'embeddings';
+type Operation = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions';
 
 function operationUrl(preset: OpenAICompatiblePreset, call: ProviderCall, operation: Operation): string {
   const baseUrl = call.credentials.baseUrl ?? preset.defaultBaseUrl;
