@@ -25,11 +25,13 @@ export function problemWith(method: string, target: string, response: ObservedRe
   if (method === 'HEAD') return undefined;
   if (status >= 400) return errorProblem(method, target, response);
   if (response.contentType.includes('text/event-stream')) {
-    return isMessagesRoute(method, target) ? anthropicStreamProblem(response.body) : openAIStreamProblem(response.body);
+    if (isMessagesRoute(method, target)) return anthropicStreamProblem(response.body);
+    return isResponsesRoute(method, target) ? responsesStreamProblem(response.body) : openAIStreamProblem(response.body);
   }
   const json = parsed(response.body);
   if (json === undefined) return `a ${status} whose body is not JSON: ${excerpt(response.body)}`;
-  if (isRecord(json) && ('error' in json || json.type === 'error')) return `a ${status} carrying an error: ${excerpt(response.body)}`;
+  // A Responses API object always has `error`, null when it succeeded.
+  if (isRecord(json) && ((json.error !== undefined && json.error !== null) || json.type === 'error')) return `a ${status} carrying an error: ${excerpt(response.body)}`;
   return undefined;
 }
 
@@ -70,6 +72,10 @@ function isMessagesRoute(method: string, target: string): boolean {
   return method === 'POST' && routePath(target) === '/v1/messages';
 }
 
+function isResponsesRoute(method: string, target: string): boolean {
+  return method === 'POST' && routePath(target) === '/v1/responses';
+}
+
 interface OpenAIError {
   error: { message: string; type: string; code: string | null; param: string | null };
 }
@@ -107,6 +113,18 @@ function openAIStreamProblem(body: string): string | undefined {
     if (!isRecord(json)) return `a stream event that is not a JSON object: ${excerpt(payload)}`;
     if ('error' in json) return `a stream that failed: ${excerpt(payload)}`;
   }
+  return undefined;
+}
+
+/** Every event JSON, no error or failed response, and `response.completed` (or `.incomplete`) last. */
+function responsesStreamProblem(body: string): string | undefined {
+  const all = events(body);
+  for (const event of all) {
+    if (event.name === 'error' || event.name === 'response.failed') return `a stream that failed: ${excerpt(event.data.join('\n'))}`;
+    if (event.data.some((payload) => !isRecord(parsed(payload)))) return `a stream event that is not a JSON object: ${excerpt(event.data.join('\n'))}`;
+  }
+  const last = all.at(-1)?.name;
+  if (last !== 'response.completed' && last !== 'response.incomplete') return `a stream that does not end with response.completed: ${excerpt(body.slice(-300))}`;
   return undefined;
 }
 

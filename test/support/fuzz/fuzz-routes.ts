@@ -116,6 +116,52 @@ const embeddingsBody = fc.record(
   { requiredKeys: ['model', 'input'] },
 );
 
+const responsesBody = fc.record(
+  {
+    model: fc.constantFrom(...chatModels),
+    input: fc.oneof(
+      text,
+      fc.array(fc.record({ role: fc.constantFrom('user', 'assistant', 'system', 'developer'), content: text }), { minLength: 1, maxLength: 3 }),
+      fc.constant<FuzzValue>([
+        { type: 'function_call', call_id: 'call_1', name: 'get_weather', arguments: '{"city":"Paris"}' },
+        { type: 'function_call_output', call_id: 'call_1', output: 'sunny' },
+      ]),
+    ),
+    instructions: text,
+    stream: fc.boolean(),
+    max_output_tokens: fc.integer({ min: 1, max: 64 }),
+    tools: fc.constant<FuzzValue>([{ type: 'function', name: 'get_weather', parameters: { type: 'object', properties: { city: { type: 'string' } } } }]),
+    reasoning: fc.record({ effort: fc.constantFrom('low', 'medium', 'high') }),
+    requesty,
+  },
+  { requiredKeys: ['model', 'input'] },
+);
+
+const imagesBody = fc.record(
+  {
+    model: fc.constantFrom('openai/gpt-image-1', 'openai/dall-e-3', 'google/gemini-2.5-flash-image', 'mock/echo', 'nope/x'),
+    prompt: text,
+    n: fc.integer({ min: 1, max: 3 }),
+    size: fc.constantFrom('1024x1024', '1536x1024', 'auto', '7x7'),
+    response_format: fc.constantFrom('b64_json', 'url'),
+    requesty,
+  },
+  { requiredKeys: ['model', 'prompt'] },
+);
+
+const analyticsBody = fc.record(
+  {
+    start: isoTime,
+    end: isoTime,
+    metrics: fc.subarray(['requests', 'cost', 'latency_p95', 'error_rate', 'share', 'tool_calls', 'projected_month_end_cost'], { minLength: 1 }),
+    group_by: fc.subarray(['model', 'provider', 'api_key', 'user', 'tag', 'tool', 'extra.team', 'feedback.rating']),
+    filters: fc.dictionary(fc.constantFrom('model', 'user', 'extra.team'), fc.array(fc.oneof(name, fc.constant('*'), fc.constant(null)), { maxLength: 2 }), { maxKeys: 2 }),
+    resolution: fc.constantFrom('hour', 'day', 'week', 'month'),
+    format: fc.constantFrom('json', 'csv'),
+  },
+  { requiredKeys: ['start', 'end', 'metrics'] },
+);
+
 const policyBody = fc.oneof(
   fc.record({
     name: fc.oneof(name, fc.constant(fixture.policy)),
@@ -165,6 +211,8 @@ const chatRoutes: FuzzRoute[] = [
   { method: 'POST', path: '/v1/chat/completions', auth: 'api', body: chatBody },
   { method: 'POST', path: '/v1/messages', auth: 'api', body: messagesBody },
   { method: 'POST', path: '/v1/embeddings', auth: 'api', body: embeddingsBody },
+  { method: 'POST', path: '/v1/responses', auth: 'api', body: responsesBody },
+  { method: 'POST', path: '/v1/images/generations', auth: 'api', body: imagesBody },
   { method: 'GET', path: '/v1/models', auth: 'api' },
   { method: 'GET', path: '/v1/models/:model', auth: 'api' },
   { method: 'POST', path: '/v1/feedback/:request', auth: 'api', body: feedbackBody },
@@ -221,6 +269,7 @@ const groupRoutes: FuzzRoute[] = [
 
 const orgAndPolicyRoutes: FuzzRoute[] = [
   { method: 'GET', path: '/v1/manage/org', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/analytics', auth: 'management', body: analyticsBody },
   {
     method: 'POST',
     path: '/v1/manage/org',
