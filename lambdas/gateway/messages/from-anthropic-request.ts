@@ -35,7 +35,7 @@ export function fromAnthropicRequest(request: AnthropicMessagesRequest): ChatCom
       : {}),
     ...(choice ? { tool_choice: toolChoice(choice) } : {}),
     ...(choice?.disable_parallel_tool_use ? { parallel_tool_calls: false } : {}),
-    ...(request.thinking?.type === 'enabled' ? { reasoning_effort: effortFor(request.thinking.budget_tokens) } : {}),
+    ...(request.thinking?.type === 'enabled' ? { reasoning_effort: String(request.thinking.budget_tokens) } : {}),
     ...(request.metadata?.user_id ? { user: request.metadata.user_id } : {}),
     ...(request.requesty ? { requesty: request.requesty } : {}),
   };
@@ -47,13 +47,6 @@ function toolChoice(choice: NonNullable<AnthropicMessagesRequest['tool_choice']>
   if (choice.type === 'auto') return 'auto';
   if (!choice.name) throw new GatewayError(400, 'invalid_request', 'tool_choice of type "tool" needs a name.', { param: 'tool_choice' });
   return { type: 'function', function: { name: choice.name } };
-}
-
-/** Budgets at or under the gateway's own effort budgets map back to that effort. */
-function effortFor(budget: number): 'low' | 'medium' | 'high' {
-  if (budget <= 2048) return 'low';
-  if (budget <= 8192) return 'medium';
-  return 'high';
 }
 
 function assistantMessage(blocks: AnthropicContentBlock[]): ChatMessage {

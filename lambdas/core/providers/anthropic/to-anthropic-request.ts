@@ -1,4 +1,6 @@
 import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { catalogEntry } from '../../catalog/model-catalog.js';
+import { thinkingPlan } from '../reasoning-budget.js';
 import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 
 type Block = Record<string, unknown>;
@@ -16,6 +18,7 @@ export interface AnthropicTranslation {
 // Anthropic requires max_tokens; OpenAI callers rarely send it.
 const defaultMaxTokens = 4096;
 // https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking (minimum budget 1024)
+// `min` and `max` and budget strings follow Requesty's table (reasoning-budget.ts).
 const thinkingBudgets: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 32768 };
 
 /**
@@ -35,8 +38,7 @@ export function toAnthropicRequest(request: ChatCompletionRequest, model: string
   const structuredOutputTool = format?.type === 'json_schema' ? String(format.json_schema.name) : undefined;
   if (format?.type === 'json_object') system.push('Respond with a single JSON object and nothing else.');
 
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens;
-  const thinking = thinkingFor(request, maxTokens);
+  const { maxTokens, thinking } = thinkingFor(request, model);
   const tools = [
     ...(request.tools ?? []).flatMap((tool) =>
       tool.type === 'function'
@@ -72,15 +74,21 @@ function refuseUnsupported(request: ChatCompletionRequest): void {
   }
 }
 
-function thinkingFor(request: ChatCompletionRequest, maxTokens: number): Block | undefined {
-  const effort = request.reasoning_effort;
-  if (!effort || effort === 'none') return undefined;
+function thinkingFor(request: ChatCompletionRequest, model: string): { maxTokens: number; thinking: Block | undefined } {
+  const requestedMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const plan = thinkingPlan(request.reasoning_effort, {
+    budgets: thinkingBudgets,
+    requestedMaxTokens,
+    defaultMaxTokens,
+    modelMaxTokens: catalogEntry(`anthropic/${model}`)?.max_output_tokens,
+    budgetWithinMaxTokens: true,
+  });
+  if (!plan) return { maxTokens: requestedMaxTokens ?? defaultMaxTokens, thinking: undefined };
   if (request.temperature != null && request.temperature !== 1) {
     throw unsupportedParameter('temperature', 'Anthropic models cannot take a temperature while reasoning.');
   }
-  const budget = Math.min(thinkingBudgets[effort] ?? 8192, maxTokens - 1);
-  if (budget < 1024) throw unsupportedParameter('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
-  return { type: 'enabled', budget_tokens: budget };
+  if (plan.budget < 1024) throw unsupportedParameter('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
+  return { maxTokens: plan.maxTokens, thinking: { type: 'enabled', budget_tokens: plan.budget } };
 }
 
 function toolChoiceFor(request: ChatCompletionRequest, structuredOutputTool: string | undefined): Record<string, unknown> {

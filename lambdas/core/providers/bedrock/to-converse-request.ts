@@ -1,4 +1,5 @@
 import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { thinkingPlan } from '../reasoning-budget.js';
 import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 
 type Block = Record<string, unknown>;
@@ -36,9 +37,16 @@ export function toConverseRequest(request: ChatCompletionRequest): { input: Reco
     ),
     ...(format?.type === 'json_schema' ? [toolSpec(String(format.json_schema.name), format.json_schema.description ?? 'Return the answer.', format.json_schema.schema)] : []),
   ];
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
-  const effort = request.reasoning_effort;
-  const budget = effort && effort !== 'none' ? thinkingBudgets[effort] : undefined;
+  const requestedMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const plan = thinkingPlan(request.reasoning_effort, {
+    budgets: thinkingBudgets,
+    requestedMaxTokens,
+    defaultMaxTokens: requestedMaxTokens ?? 4096,
+    modelMaxTokens: undefined,
+    budgetWithinMaxTokens: true,
+  });
+  const budget = plan?.budget;
+  const maxTokens = plan ? plan.maxTokens : requestedMaxTokens;
   const inferenceConfig = {
     ...(maxTokens != null ? { maxTokens } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
