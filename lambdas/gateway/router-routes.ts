@@ -2,6 +2,7 @@ import { chatCompletions } from './chat-completions.js';
 import { embeddings } from './embeddings.js';
 import { feedback } from './feedback.js';
 import { getModel, listModels } from './list-models.js';
+import { countTokens } from './messages/count-tokens.js';
 import { messages } from './messages/messages.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse } from './gateway-http.js';
@@ -12,6 +13,7 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/chat/completions': { POST: chatCompletions },
   '/v1/embeddings': { POST: embeddings },
   '/v1/messages': { POST: messages },
+  '/v1/messages/count_tokens': { POST: countTokens },
   '/v1/models': { GET: listModels },
   '/v1/models/:id*': { GET: getModel },
   '/v1/feedback/:id': { POST: feedback },

@@ -1,10 +1,9 @@
 import { chatUsageBound, deliveredUsageEstimate, measurePrompt, type PromptMeasure } from '../core/accounting/usage-bound.js';
-import { microsToDollars } from '../core/catalog/request-cost.js';
 import { CompletionAssembler } from '../core/providers/assemble-completion.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
 import type { ChatCompletion, Usage } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { costMicros } from './accounting.js';
+import { settledUsageFields } from './settled-usage-fields.js';
 import { openAnswer, outputChars, type OpenedAnswer, type OpenedStream } from './open-answer.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest } from './gateway-http.js';
@@ -62,11 +61,12 @@ async function completeChat(body: ChatCompletionRequest, routing: Routing, promp
   const usage = completion.usage ?? deliveredUsageEstimate(prompt, { outputChars: completion.choices.reduce((sum, choice) => sum + outputChars(choice.message), 0) });
   const { cost, charged } = await routed.ledger.settle(routed.model, usage, !completion.usage);
   const headers = { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders(charged)) };
-  if (cost === undefined || !completion.usage) return { kind: 'complete', completion, headers };
+  const fields = cost === undefined || !completion.usage ? undefined : settledUsageFields(routed.model, completion.usage, cost, deps);
+  if (!fields || !completion.usage) return { kind: 'complete', completion, headers };
   return {
     kind: 'complete',
-    completion: { ...completion, usage: { ...completion.usage, cost: microsToDollars(cost) } },
-    headers: { ...headers, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) },
+    completion: { ...completion, usage: { ...completion.usage, ...fields.usage } },
+    headers: { ...headers, ...fields.headers },
   };
 }
 
@@ -134,8 +134,8 @@ export function streamAccount(routed: Pick<Routed<unknown>, 'ledger' | 'model'>,
             continue;
           }
           usage = item.usage;
-          const cost = costMicros(routed.model, item.usage, deps);
-          yield cost === undefined ? item : { ...item, usage: { ...item.usage, cost: microsToDollars(cost) } };
+          const fields = settledUsageFields(routed.model, item.usage, undefined, deps);
+          yield fields ? { ...item, usage: { ...item.usage, ...fields.usage } } : item;
         }
       } catch (error) {
         // A failure after the first token: the client is told in the stream, the log here.

@@ -1,4 +1,6 @@
 import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { cacheControlOf } from '../cache-control.js';
+import { withCacheBreakpoints } from './cache-breakpoints.js';
 import { catalogEntry } from '../../catalog/model-catalog.js';
 import { thinkingPlan } from '../reasoning-budget.js';
 import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
@@ -27,16 +29,16 @@ const thinkingBudgets: Record<string, number> = { minimal: 1024, low: 2048, medi
  */
 export function toAnthropicRequest(request: ChatCompletionRequest, model: string): { body: Record<string, unknown>; translation: AnthropicTranslation } {
   refuseUnsupported(request);
-  const system: string[] = [];
+  const system: Block[] = [];
   const turns: AnthropicTurn[] = [];
   for (const message of request.messages) {
-    if (isInstruction(message)) system.push(textOf(message.content));
+    if (isInstruction(message)) system.push(...systemBlocks(message.content));
     else appendTurn(turns, toTurn(message), (turn) => turn.content);
   }
 
   const format = request.response_format;
   const structuredOutputTool = format?.type === 'json_schema' ? String(format.json_schema.name) : undefined;
-  if (format?.type === 'json_object') system.push('Respond with a single JSON object and nothing else.');
+  if (format?.type === 'json_object') system.push(text('Respond with a single JSON object and nothing else.'));
 
   const { maxTokens, thinking } = thinkingFor(request, model);
   const tools = [
@@ -54,7 +56,8 @@ export function toAnthropicRequest(request: ChatCompletionRequest, model: string
     max_tokens: maxTokens,
     messages: turns,
     stream: true,
-    ...(system.length > 0 ? { system: system.join('\n\n') } : {}),
+    // A plain string unless the client marked a cache breakpoint in it.
+    ...(system.length > 0 ? { system: system.some((block) => block.cache_control) ? system : system.map((block) => block.text).join('\n\n') } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { top_p: request.top_p } : {}),
     ...(request.stop != null ? { stop_sequences: [request.stop].flat() } : {}),
@@ -63,7 +66,12 @@ export function toAnthropicRequest(request: ChatCompletionRequest, model: string
     ...(thinking ? { thinking } : {}),
     ...(request.user ? { metadata: { user_id: request.user } } : {}),
   };
+  if (request.requesty?.auto_cache === true) withCacheBreakpoints(body);
   return { body, translation: { structuredOutputTool } };
+}
+
+function systemBlocks(content: string | ReadonlyArray<{ type: string; text: string }>): Block[] {
+  return typeof content === 'string' ? [text(content)] : content.map((part) => ({ ...text(part.text), ...cacheControlOf(part) }));
 }
 
 function refuseUnsupported(request: ChatCompletionRequest): void {
@@ -117,7 +125,17 @@ function toTurn(message: Exclude<ChatMessage, InstructionMessage>): AnthropicTur
       return { role: 'assistant', content };
     }
     case 'tool':
-      return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }] };
+      return {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: message.tool_call_id,
+            content: textOf(message.content),
+            ...(typeof message.content === 'string' ? {} : cacheControlOf(message.content.find((part) => 'cache_control' in cacheControlOf(part)))),
+          },
+        ],
+      };
     case 'function':
       throw unsupportedParameter('messages', 'The deprecated "function" role is not supported for Anthropic models; use tools.');
   }
@@ -126,9 +144,9 @@ function toTurn(message: Exclude<ChatMessage, InstructionMessage>): AnthropicTur
 function userBlock(part: UserContentPart): Block {
   switch (part.type) {
     case 'text':
-      return text(part.text);
+      return { ...text(part.text), ...cacheControlOf(part) };
     case 'image_url':
-      return { type: 'image', source: source(part.image_url.url) };
+      return { type: 'image', source: source(part.image_url.url), ...cacheControlOf(part) };
     case 'file':
       if (!part.file.file_data) throw unsupportedParameter('messages', 'Anthropic needs file contents (file_data), not a file_id.');
       return { type: 'document', source: source(part.file.file_data), ...(part.file.filename ? { title: part.file.filename } : {}) };
