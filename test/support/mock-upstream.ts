@@ -5,6 +5,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
+  /** The body's text as it arrived. */
+  raw: string;
 }
 
 /**
@@ -47,10 +49,12 @@ export abstract class MockUpstream {
     });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
     const request = {
       path: decodeURIComponent(req.url ?? ''),
       headers: req.headers,
-      body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>,
+      body: JSON.parse(raw) as Record<string, unknown>,
+      raw,
     };
     this.requests.push(request);
     await this.answer(request, req, res);
