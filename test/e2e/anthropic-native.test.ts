@@ -43,7 +43,8 @@ const weatherTool: Anthropic.Tool = {
   input_schema: { type: 'object', properties: { location: { type: 'string' }, unit: { type: 'string' } } },
   cache_control: { type: 'ephemeral' },
 };
-const firstTurn: Anthropic.MessageCreateParamsNonStreaming = {
+// top_k is Anthropic's sampling parameter; this SDK's types no longer list it.
+const firstTurn: Anthropic.MessageCreateParamsNonStreaming & { top_k: number } = {
   model: 'anthropic/claude-sonnet-4-5',
   max_tokens: 16_000,
   top_k: 40,
@@ -164,7 +165,8 @@ describe('/v1/messages to an Anthropic-protocol target, untranslated', () => {
       .create({ model: 'openai/gpt-4o-mini', max_tokens: 100, messages: [{ role: 'user', content: 'Hi' }], tools: [{ type: 'web_search_20250305', name: 'web_search' }] })
       .catch((error: unknown) => error);
     expect(refused).toMatchObject({ status: 400, error: { error: { type: 'invalid_request_error', message: expect.stringContaining('tools[0].type') } } });
-    const topK = await client.messages.create({ model: 'openai/gpt-4o-mini', max_tokens: 100, top_k: 5, messages: [{ role: 'user', content: 'Hi' }] }).catch((error: unknown) => error);
+    const withTopK = { model: 'openai/gpt-4o-mini', max_tokens: 100, top_k: 5, messages: [{ role: 'user' as const, content: 'Hi' }] };
+    const topK = await client.messages.create(withTopK).catch((error: unknown) => error);
     expect(topK).toMatchObject({ status: 400 });
   });
 });
