@@ -12,7 +12,7 @@ import { requestLogCpuMicros } from './request-log-cpu.js';
  * run on this machine; the gateway is reported as ratios to the baselines.
  */
 const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
-/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, accounting, request-log, failover). */
+/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, native-messages, accounting, request-log, failover). */
 const sections = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !sections || sections.includes(section);
 /** Tokens per bench stream; the upstream reads the same variable. */
@@ -317,6 +317,7 @@ async function main(): Promise<void> {
   }
 
   if (runs('translation')) await measureTranslation(gateway, json, body);
+  if (runs('native-messages')) await measureNativeMessages(gateway, json, body);
   if (runs('accounting')) await measureAccounting(gateway, json);
   if (runs('request-log')) await measureRequestLog(gateway, json);
   if (runs('failover')) await measureFailover(gateway, upstream);
@@ -347,6 +348,47 @@ async function measureTranslation(gateway: Server, json: Record<string, string>,
       `  → Anthropic→OpenAI translation: ${format((translated.cpuMicros - passThrough.cpuMicros) / streamChunks)} µs CPU per chunk over ` +
         `OpenAI pass-through (${format(translated.cpuMicros / passThrough.cpuMicros)}x its CPU per stream; throughput ` +
         `${format((100 * translated.perSecond) / passThrough.perSecond, 0)}%)\n`,
+    );
+  }
+}
+
+/**
+ * The Anthropic-native /v1/messages path (Anthropic's events passed through, only the control
+ * events read) against the OpenAI pass-through on /v1/chat/completions: the same streams of
+ * `streamChunks` tokens, CPU per request. Target: no more than the OpenAI pass-through.
+ */
+async function measureNativeMessages(gateway: Server, json: Record<string, string>, body: (model: string, stream: boolean) => string): Promise<void> {
+  console.log(`Anthropic-native /v1/messages vs OpenAI pass-through (whole streams of ${streamChunks} tokens, concurrency 16)`);
+  const paths = [
+    { name: 'openai pass-thru', path: '/v1/chat/completions', body: body('openai/gpt-bench', true) },
+    {
+      name: 'anthropic native',
+      path: '/v1/messages',
+      body: JSON.stringify({ model: 'anthropic/claude-bench', stream: true, max_tokens: 16, messages: [{ role: 'user', content: 'Say hello in five words.' }] }),
+    },
+  ];
+  const results = new Map<string, Measurement>();
+  for (const { name, path, body: requestBody } of paths) {
+    const cpuBefore = cpuSeconds(gateway.pid);
+    const load = await runLoad({
+      origin: gateway.origin,
+      path,
+      headers: { ...json, authorization: `Bearer ${key}`, 'anthropic-version': '2023-06-01' },
+      body: requestBody,
+      concurrency: 16,
+      durationMs,
+      firstByte: false,
+    });
+    const result = { ...load, cpuMicros: ((cpuSeconds(gateway.pid) - cpuBefore) * 1e6) / load.requests };
+    results.set(name, result);
+    console.log(row(name, result));
+  }
+  const openai = results.get('openai pass-thru');
+  const native = results.get('anthropic native');
+  if (openai && native) {
+    console.log(
+      `  → Anthropic native: ${format(native.cpuMicros / openai.cpuMicros)}x the OpenAI pass-through's CPU per request ` +
+        `(target ≤ 1x); throughput ${format((100 * native.perSecond) / openai.perSecond, 0)}%\n`,
     );
   }
 }

@@ -7,13 +7,14 @@ import { parseBody } from './parse-body.js';
 import { loggedRoute, toolNames } from './logged-route.js';
 import { respondInTime, type EarlyStart } from './respond-in-time.js';
 import { runChat } from './run-chat.js';
+import { withDefaultAutoCache } from '../core/providers/default-auto-cache.js';
 import { withCapturedHeaders } from '../core/request-log/captured-headers.js';
 
 /** POST /v1/chat/completions */
 export function chatCompletions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   return loggedRoute(request, deps, 'chat', toOpenAIError, async ({ key, log, failure }) => {
     const parsed = parseBody(request.body, chatCompletionRequestSchema);
-    const body = { ...parsed, requesty: withCapturedHeaders(parsed.requesty, request.headers, deps.capturedHeaders) };
+    const body = { ...parsed, requesty: withCapturedHeaders(withDefaultAutoCache(parsed.requesty, request.headers), request.headers, deps.capturedHeaders) };
     log.askedFor({ model: body.model, stream: body.stream === true, requesty: body.requesty, toolsOffered: toolNames(body) });
     const work = runChat(body, key, log, request, deps).then(
       (outcome): GatewayResponse =>

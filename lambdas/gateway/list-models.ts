@@ -3,6 +3,8 @@ import { accountOf } from '../core/accounting/directory-lookup.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { modelCatalog } from '../core/catalog/model-catalog.js';
 import { GatewayError } from '../core/errors.js';
+import { listedDefaultAliases } from '../core/routing/model-aliases.js';
+import { policyNameOf } from '../core/routing/policy-schema.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
@@ -20,20 +22,44 @@ export async function listModels(request: GatewayRequest, deps: GatewayDeps): Pr
     const param = String(issue?.path[0] ?? 'query');
     throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
   }
-  const models = (await approvedModels(request, deps)).filter((entry) => passesFilter(entry, parsed.data));
-  return jsonResponse(200, { object: 'list', data: models.map(modelObject) });
+  const { models, aliases } = await approvedModels(request, deps);
+  // Aliases name no provider, capability or region of their own: a filtered list leaves them out.
+  const filtered = Object.values(parsed.data).some((value) => value !== undefined);
+  return jsonResponse(200, { object: 'list', data: [...models.filter((entry) => passesFilter(entry, parsed.data)).map(modelObject), ...(filtered ? [] : aliases)] });
 }
 
 /** GET /v1/models/{provider/model}: one of those, or 404 as OpenAI answers an unknown model. */
 export async function getModel(request: GatewayRequest, deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayResponse> {
-  const entry = (await approvedModels(request, deps)).find((candidate) => candidate.id === params.id);
+  const { models, aliases } = await approvedModels(request, deps);
+  const alias = aliases.find((candidate) => candidate.id === params.id);
+  if (alias) return jsonResponse(200, alias);
+  const entry = models.find((candidate) => candidate.id === params.id);
   if (!entry) throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
   return jsonResponse(200, modelObject(entry));
 }
 
-async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<CatalogEntry[]> {
+async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<{ models: CatalogEntry[]; aliases: AliasObject[] }> {
   const account = await accountOf(await deps.authenticator.authenticate(presentedKey(request.headers)), deps.directory);
-  return modelCatalog.filter((entry) => isApproved(entry.id, account));
+  const models = modelCatalog.filter((entry) => isApproved(entry.id, account));
+  // The organisation's aliases override the defaults of the same name; an alias to a model the key may not use is not shown.
+  const named = { ...listedDefaultAliases(), ...account.org.modelAliases };
+  const aliases = Object.entries(named)
+    .filter(([, target]) => policyNameOf(target) !== undefined || isApproved(target, account))
+    .map(([id, target]) => aliasObject(id, target));
+  return { models, aliases };
+}
+
+interface AliasObject {
+  id: string;
+  object: 'model';
+  created: number;
+  owned_by: string;
+  /** The `provider/model` or `policy/<name>` the alias sends requests to. */
+  alias_for: string;
+}
+
+function aliasObject(id: string, target: string): AliasObject {
+  return { id, object: 'model', created: 0, owned_by: 'alias', alias_for: target };
 }
 
 function modelObject(entry: CatalogEntry) {

@@ -6,12 +6,15 @@ import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.
 import type { ChatCompletionChunk } from '../core/schemas/openai-chat-response.js';
 import type { GatewayDeps } from './gateway-config.js';
 
-/** An answer whose first token has come: the chunks up to it, the rest to read, and its cancellation. */
-export interface OpenedAnswer {
-  lead: ChatCompletionChunk[];
-  rest: AsyncIterator<ChatCompletionChunk>;
+/** A stream whose first token has come: the items up to it, the rest to read, and its cancellation. */
+export interface OpenedStream<T> {
+  lead: T[];
+  rest: AsyncIterator<T>;
   cancel: () => void;
 }
+
+/** An answer whose first token has come: the chunks up to it, the rest to read, and its cancellation. */
+export type OpenedAnswer = OpenedStream<ChatCompletionChunk>;
 
 /**
  * One attempt at a chat answer, as a stream: the provider's response head must come within the
@@ -19,24 +22,39 @@ export interface OpenedAnswer {
  * usage) within the first-token limit; chunks before it (the role announcement) are held back,
  * so nothing of a failed attempt reaches the client and the next model can still be tried.
  */
-export async function openAnswer(
+export function openAnswer(
   provider: ChatProvider,
   request: ChatCompletionRequest,
   call: ProviderCall,
   attempt: Attempt,
   deps: GatewayDeps,
 ): Promise<TryResult<OpenedAnswer>> {
+  return openStream(provider.id, (signal) => provider.stream(request, { ...call, signal }), carriesContent, call, attempt, deps);
+}
+
+/**
+ * Opens any provider stream the same way: `start` is called with the attempt's signal; items
+ * are read, within the first-token limit, up to the first that `isContent` accepts.
+ */
+export async function openStream<T>(
+  providerId: string,
+  start: (signal: AbortSignal) => Promise<AsyncIterable<T>>,
+  isContent: (item: T) => boolean,
+  call: ProviderCall,
+  attempt: Attempt,
+  deps: GatewayDeps,
+): Promise<TryResult<OpenedStream<T>>> {
   const abort = new AbortController();
   const cancel = () => abort.abort();
   const limitMs = attempt.firstTokenTimeoutMs ?? deps.limits.firstTokenTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const chunks = await provider.stream(request, { ...call, signal: call.signal ? AbortSignal.any([call.signal, abort.signal]) : abort.signal });
-    const rest = chunks[Symbol.asyncIterator]();
+    const items = await start(call.signal ? AbortSignal.any([call.signal, abort.signal]) : abort.signal);
+    const rest = items[Symbol.asyncIterator]();
     const silent = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(firstTokenTimeout(provider.id, limitMs)), limitMs);
+      timer = setTimeout(() => reject(firstTokenTimeout(providerId, limitMs)), limitMs);
     });
-    const lead: ChatCompletionChunk[] = [];
+    const lead: T[] = [];
     for (;;) {
       const reading = rest.next();
       // A read abandoned at the limit fails once its stream is cancelled: nobody waits for it.
@@ -44,7 +62,7 @@ export async function openAnswer(
       const next = await Promise.race([reading, silent]);
       if (next.done) break;
       lead.push(next.value);
-      if (carriesContent(next.value)) break;
+      if (isContent(next.value)) break;
     }
     return { value: { lead, rest, cancel }, firstByteAt: deps.clock.now() };
   } catch (error) {

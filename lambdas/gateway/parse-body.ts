@@ -10,6 +10,14 @@ export const maxJsonDepth = 128;
 
 /** Parses a JSON body against a schema; the first problem becomes a 400 naming its `param`. */
 export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema): z.infer<Schema> {
+  return parseBodyWithRaw(body, schema).data;
+}
+
+/**
+ * As parseBody, with the JSON as the client sent it besides: what a pass-through forwards, so
+ * field order and values reach the upstream exactly as they came, whatever the schema reshapes.
+ */
+export function parseBodyWithRaw<Schema extends z.ZodType>(body: string, schema: Schema): { data: z.infer<Schema>; raw: unknown } {
   if (jsonNestsDeeperThan(body, maxJsonDepth)) {
     throw new GatewayError(400, 'invalid_request', `The request body nests arrays and objects deeper than ${maxJsonDepth} levels.`, {
       type: 'invalid_request_error',
@@ -23,7 +31,7 @@ export function parseBody<Schema extends z.ZodType>(body: string, schema: Schema
       type: 'invalid_request_error',
     });
   }
-  return parseValue(json, schema);
+  return { data: parseValue(json, schema), raw: json };
 }
 
 /** Checks an already decoded value (a form's fields, say) against a schema, as `parseBody` does. */

@@ -3,6 +3,7 @@ import { isApproved } from '../core/accounting/approved-models.js';
 import { planAttempts, type Attempt } from '../core/routing/plan-attempts.js';
 import { resolvePolicyTree } from '../core/routing/policy-resolver.js';
 import { policyNameOf } from '../core/routing/policy-schema.js';
+import { resolveModelAlias } from '../core/routing/model-aliases.js';
 import type { LatencyMode } from '../core/routing/latency-stats.js';
 import { GatewayError } from '../core/errors.js';
 import { findChatProvider } from '../core/providers/registry.js';
@@ -15,28 +16,30 @@ export interface Route {
 }
 
 /**
+ * The requested model is first resolved through the organisation's aliases (model-aliases.ts).
  * `provider/model` is one attempt; `policy/<name>` is planned from the policy tree. Models the
  * account may not use (not approved; on an EU-only gateway, run outside the EU) are dropped, and
  * a request left with none is refused.
  */
 export async function planRoute(
-  model: string,
+  requested: string,
   account: Account,
   stickinessKey: string,
   mode: LatencyMode,
   deps: GatewayDeps,
 ): Promise<Route> {
-  const policy = policyNameOf(model);
+  const target = resolveModelAlias(requested, account.org.modelAliases);
+  const policy = policyNameOf(target);
   const planned =
-    policy === undefined ? [{ model, retries: 0 }] : await planPolicy(policy, account.key.id, stickinessKey, mode, deps);
+    policy === undefined ? [{ model: target, retries: 0 }] : await planPolicy(policy, account.key.id, stickinessKey, mode, deps);
   const approved = planned.filter((attempt) => isApproved(attempt.model, account));
   if (approved.length === 0) {
-    throw notAllowed(`${model} is not approved for this key; ask an administrator to approve it for the organisation or the key's group.`);
+    throw notAllowed(`${target} is not approved for this key; ask an administrator to approve it for the organisation or the key's group.`);
   }
   if (!deps.limits.euOnly) return { attempts: approved, policy };
   const attempts = approved.filter((attempt) => runsInEu(attempt.model, deps));
   if (attempts.length === 0) {
-    throw notAllowed(`${model}: this gateway serves only models whose inference runs in the EU (for example mock/echo).`);
+    throw notAllowed(`${target}: this gateway serves only models whose inference runs in the EU (for example mock/echo).`);
   }
   return { attempts, policy };
 }

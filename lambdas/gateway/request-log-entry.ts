@@ -10,7 +10,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
 
-export type Endpoint = 'chat' | 'messages' | 'embeddings' | 'responses' | 'images' | 'transcriptions';
+export type Endpoint = 'chat' | 'messages' | 'count_tokens' | 'embeddings' | 'responses' | 'images' | 'transcriptions';
 
 /** What the request asked for, once its body is read. */
 export interface AskedFor {
@@ -102,6 +102,13 @@ export class RequestLogEntry {
       for (const call of choice.delta.tool_calls ?? []) if (call.function?.name) this.calledTool(call.function.name);
       if (choice.finish_reason) this.finishReason = choice.finish_reason;
     }
+  }
+
+  /** What an answer passed through in Anthropic's own format said (the native /v1/messages path), as it is read. */
+  nativeAnswer(seen: { id?: string; toolCall?: string; finishReason?: string }): void {
+    if (seen.id) this.responseId ??= seen.id;
+    if (seen.toolCall) this.calledTool(seen.toolCall);
+    if (seen.finishReason) this.finishReason = seen.finishReason;
   }
 
   private calledTool(name: string): void {

@@ -4,6 +4,7 @@ import { embeddings } from './embeddings.js';
 import { feedback } from './feedback.js';
 import { getModel, listModels } from './list-models.js';
 import { imagesGenerations } from './images.js';
+import { countTokens } from './messages/count-tokens.js';
 import { messages } from './messages/messages.js';
 import { responses } from './responses/responses.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -18,6 +19,7 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   '/v1/responses': { POST: responses },
   '/v1/images/generations': { POST: imagesGenerations },
   '/v1/audio/transcriptions': { POST: audioTranscriptions },
+  '/v1/messages/count_tokens': { POST: countTokens },
   '/v1/models': { GET: listModels },
   '/v1/models/:id*': { GET: getModel },
   '/v1/feedback/:id': { POST: feedback },

@@ -1,11 +1,10 @@
 import { chatUsageBound, deliveredUsageEstimate, measurePrompt, type PromptMeasure } from '../core/accounting/usage-bound.js';
-import { microsToDollars } from '../core/catalog/request-cost.js';
 import { CompletionAssembler } from '../core/providers/assemble-completion.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
-import type { ChatCompletion, ChatCompletionChunk, Usage } from '../core/schemas/openai-chat-response.js';
+import type { ChatCompletion, Usage } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
-import { costMicros } from './accounting.js';
-import { openAnswer, outputChars, type OpenedAnswer } from './open-answer.js';
+import { settledUsageFields } from './settled-usage-fields.js';
+import { openAnswer, outputChars, type OpenedAnswer, type OpenedStream } from './open-answer.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest } from './gateway-http.js';
 import { keepAlive, withKeepAlive, type StreamItem } from './keep-alive.js';
@@ -50,18 +49,10 @@ async function completeChat(body: ChatCompletionRequest, routing: Routing, promp
     {
       ...routing,
       mode: 'complete',
-      tryModel: async (provider, call, attempt) => {
-        const { value: answer } = await openAnswer(provider, body, call, attempt, deps);
-        try {
-          const assembler = new CompletionAssembler();
-          for (const chunk of answer.lead) assembler.add(chunk);
-          for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) assembler.add(next.value);
-          return { value: assembler.completion(), firstByteAt: deps.clock.now() };
-        } catch (error) {
-          answer.cancel();
-          throw error;
-        }
-      },
+      tryModel: async (provider, call, attempt) => ({
+        value: await readCompletion((await openAnswer(provider, body, call, attempt, deps)).value),
+        firstByteAt: deps.clock.now(),
+      }),
     },
     deps,
   );
@@ -70,11 +61,12 @@ async function completeChat(body: ChatCompletionRequest, routing: Routing, promp
   const usage = completion.usage ?? deliveredUsageEstimate(prompt, { outputChars: completion.choices.reduce((sum, choice) => sum + outputChars(choice.message), 0) });
   const { cost, charged } = await routed.ledger.settle(routed.model, usage, !completion.usage);
   const headers = { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders(charged)) };
-  if (cost === undefined || !completion.usage) return { kind: 'complete', completion, headers };
+  const fields = cost === undefined || !completion.usage ? undefined : settledUsageFields(routed.model, completion.usage, cost, deps);
+  if (!fields || !completion.usage) return { kind: 'complete', completion, headers };
   return {
     kind: 'complete',
-    completion: { ...completion, usage: { ...completion.usage, cost: microsToDollars(cost) } },
-    headers: { ...headers, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) },
+    completion: { ...completion, usage: { ...completion.usage, ...fields.usage } },
+    headers: { ...headers, ...fields.headers },
   };
 }
 
@@ -96,7 +88,20 @@ async function streamChat(body: ChatCompletionRequest, routing: Routing, prompt:
   };
 }
 
-async function* chunksOf(answer: OpenedAnswer): AsyncGenerator<ChatCompletionChunk> {
+/** An opened answer read to its end, as one completion (a failure cancels it and is thrown). */
+export async function readCompletion(answer: OpenedAnswer): Promise<ChatCompletion> {
+  try {
+    const assembler = new CompletionAssembler();
+    for (const chunk of answer.lead) assembler.add(chunk);
+    for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) assembler.add(next.value);
+    return assembler.completion();
+  } catch (error) {
+    answer.cancel();
+    throw error;
+  }
+}
+
+export async function* chunksOf<T>(answer: OpenedStream<T>): AsyncGenerator<T> {
   yield* answer.lead;
   for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) yield next.value;
 }
@@ -107,7 +112,7 @@ async function* chunksOf(answer: OpenedAnswer): AsyncGenerator<ChatCompletionChu
  * provider failed or stopped early), with an estimate of what was delivered that errs low.
  * The usage chunk also carries the cost (`usage.cost`, in dollars), as OpenRouter's does.
  */
-function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, log: RequestLogEntry, deps: GatewayDeps) {
+export function streamAccount(routed: Pick<Routed<unknown>, 'ledger' | 'model'>, prompt: PromptMeasure, log: RequestLogEntry, deps: GatewayDeps) {
   let usage: Usage | undefined;
   let delivered = 0;
   let settled: Promise<unknown> | undefined;
@@ -129,8 +134,8 @@ function streamAccount(routed: Routed<OpenedAnswer>, prompt: PromptMeasure, log:
             continue;
           }
           usage = item.usage;
-          const cost = costMicros(routed.model, item.usage, deps);
-          yield cost === undefined ? item : { ...item, usage: { ...item.usage, cost: microsToDollars(cost) } };
+          const fields = settledUsageFields(routed.model, item.usage, undefined, deps);
+          yield fields ? { ...item, usage: { ...item.usage, ...fields.usage } } : item;
         }
       } catch (error) {
         // A failure after the first token: the client is told in the stream, the log here.

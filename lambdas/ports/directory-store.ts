@@ -15,6 +15,8 @@ export interface OrgSettings {
   prepaidLimits?: Record<string, number>;
   /** Models every key may call (`provider/model` or `provider/*`); absent means every model. */
   approvedModels?: string[];
+  /** Bare model names (`claude-sonnet-4-5`, `fast`) → `provider/model` or `policy/<name>`. */
+  modelAliases?: Record<string, string>;
 }
 
 export type OrgChanges = { [K in keyof OrgSettings]?: OrgSettings[K] | null };

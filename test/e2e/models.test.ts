@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { modelCatalog } from '../../lambdas/core/catalog/model-catalog.js';
+import { listedDefaultAliases } from '../../lambdas/core/routing/model-aliases.js';
 import { chatProviders } from '../../lambdas/core/providers/registry.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -17,7 +18,8 @@ describe('GET /v1/models', () => {
     const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
     const models = [];
     for await (const model of client.models.list()) models.push(model);
-    expect(models.map((model) => model.id)).toEqual(modelCatalog.map((entry) => entry.id));
+    // The catalog, then the aliases (by default, each Claude model's bare name).
+    expect(models.map((model) => model.id)).toEqual([...modelCatalog.map((entry) => entry.id), ...Object.keys(listedDefaultAliases())]);
     expect(models.find((model) => model.id === 'anthropic/claude-sonnet-4-5')).toEqual({
       id: 'anthropic/claude-sonnet-4-5',
       object: 'model',

@@ -5,6 +5,8 @@ export interface RecordedRequest {
   path: string;
   headers: IncomingMessage['headers'];
   body: Record<string, unknown>;
+  /** The body's text as it arrived. */
+  raw: string;
 }
 
 /**
@@ -48,13 +50,15 @@ export abstract class MockUpstream {
     });
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks);
+    const bytes = Buffer.concat(chunks);
+    const raw = bytes.toString('utf8');
     const request = {
       path: decodeURIComponent(req.url ?? ''),
       headers: req.headers,
       body: req.headers['content-type']?.startsWith('multipart/form-data')
-        ? await formFields(raw, req.headers['content-type'])
-        : (JSON.parse(raw.toString('utf8')) as Record<string, unknown>),
+        ? await formFields(bytes, req.headers['content-type'])
+        : (JSON.parse(raw) as Record<string, unknown>),
+      raw,
     };
     this.requests.push(request);
     await this.answer(request, req, res);

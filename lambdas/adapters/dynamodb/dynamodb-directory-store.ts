@@ -36,6 +36,7 @@ const orgSchema = z.object({
   defaultKeyLimit: micros.optional(),
   prepaidLimits: z.record(z.string(), micros).optional(),
   approvedModels: z.array(z.string()).optional(),
+  modelAliases: z.record(z.string(), z.string()).optional(),
 }) satisfies z.ZodType<OrgSettings>;
 const groupSchema = z.object({
   id: z.string(),

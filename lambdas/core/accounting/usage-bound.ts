@@ -61,17 +61,22 @@ export function measurePrompt(request: ChatCompletionRequest, requestBytes: numb
  * cost more than plain input.
  */
 export function chatUsageBound(request: ChatCompletionRequest, prompt: PromptMeasure, model: string, entry: CatalogEntry): Usage {
+  return usageBound(prompt, { maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined, choices: request.n ?? 1 }, model, entry);
+}
+
+/** The same bound for any request: its prompt, its output cap (if any) and how many answers it asks for. */
+export function usageBound(prompt: PromptMeasure, output: { maxTokens: number | undefined; choices: number }, model: string, entry: CatalogEntry): Usage {
   const fromSize = prompt.textBytes + promptOverheadTokens + prompt.images * maxImageTokens;
   const input = prompt.otherMedia > 0 ? entry.context_window : Math.min(fromSize, entry.context_window);
-  const requested = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const requested = output.maxTokens;
   const provider = model.slice(0, model.indexOf('/'));
   const perChoice =
     requested === undefined ? entry.max_output_tokens : requested + (thinkingBeyondMaxTokens.has(provider) ? entry.max_output_tokens : 0);
-  const output = perChoice * (request.n ?? 1);
+  const outputTokens = perChoice * output.choices;
   return {
     prompt_tokens: input,
-    completion_tokens: output,
-    total_tokens: input + output,
+    completion_tokens: outputTokens,
+    total_tokens: input + outputTokens,
     prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: input },
   };
 }

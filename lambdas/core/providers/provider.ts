@@ -3,6 +3,7 @@ import type { BedrockRuntime } from '../../ports/bedrock-runtime.js';
 import type { HttpClient } from '../../ports/http-client.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
 import type { ChatCompletionChunk } from '../schemas/openai-chat-response.js';
+import type { SseEvent } from '../sse/parse-sse.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
 import type { ImagesRequest, ImagesResponse } from '../schemas/openai-images.js';
 import type { TranscriptionAnswer, TranscriptionRequest } from '../schemas/openai-transcriptions.js';
@@ -35,6 +36,18 @@ export interface ProviderCall {
   deadlineAt: number;
 }
 
+/**
+ * A provider that speaks Anthropic's Messages API natively: /v1/messages requests go through
+ * untranslated. Bodies are Anthropic's JSON (the model already the upstream's name); `headers`
+ * are the `anthropic-*` headers to forward (version, beta).
+ */
+export interface AnthropicProtocol {
+  /** Resolves once the upstream has accepted the request (as `stream` does); yields its SSE events as they come. */
+  streamMessages(body: string, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
+  /** POST /v1/messages/count_tokens: the upstream's JSON answer. */
+  countTokens(body: string, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<unknown>;
+}
+
 export interface ChatProvider {
   readonly id: string;
   /** Whether the provider serves this model; absent when any name may be valid upstream. */
@@ -46,6 +59,8 @@ export interface ChatProvider {
    * ProviderError that routing can fail over on before anything reaches the client.
    */
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
+  /** Present for providers that speak Anthropic's Messages API (anthropic-protocol.ts). */
+  anthropicProtocol?: AnthropicProtocol;
   /** Absent for providers without embedding models. */
   embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
   /** Absent for providers without image models: OpenAI's images API shape, whatever the upstream. */

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { toolCallSchema } from './openai-chat-response.js';
 import { modelIdSchema } from './model-id-field.js';
+import { reasoningEffortSchema } from './reasoning-effort.js';
 import { requestyExtensionSchema } from './requesty-extension.js';
 
 // https://platform.openai.com/docs/api-reference/chat/create
@@ -133,7 +134,7 @@ export const chatCompletionRequestSchema = z
     tool_choice: toolChoice.optional(),
     parallel_tool_calls: z.boolean().optional(),
     response_format: responseFormat.optional(),
-    reasoning_effort: z.enum(['none', 'minimal', 'low', 'medium', 'high', 'xhigh']).nullish(),
+    reasoning_effort: reasoningEffortSchema.nullish(),
     requesty: requestyExtensionSchema.optional(),
   })
   .loose();

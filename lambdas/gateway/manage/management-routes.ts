@@ -1,4 +1,5 @@
 import { createRouter } from '../route-request.js';
+import { aliasRoutes } from './alias-routes.js';
 import { analyticsRoutes } from './analytics-routes.js';
 import { alertRoutes } from './alert-routes.js';
 import type { ManagementDeps } from './management-deps.js';
@@ -17,4 +18,5 @@ export const routeManagementRequest = createRouter<ManagementDeps>({
   ...analyticsRoutes,
   ...webhookRoutes,
   ...alertRoutes,
+  ...aliasRoutes,
 });

@@ -57,6 +57,9 @@ export const policyRoutes: RouteTable<ManagementDeps> = {
       if (users.length > 0) {
         throw new GatewayError(409, 'policy_in_use', `policy/${name} is used by ${users.map((p) => `policy/${p.name}`).join(', ')}.`);
       }
+      const aliases = scope.kind === 'org' ? Object.entries((await deps.directory.org()).modelAliases ?? {}) : [];
+      const aliasedBy = aliases.filter(([, target]) => target === `${policyModelPrefix}${name}`).map(([alias]) => alias);
+      if (aliasedBy.length > 0) throw new GatewayError(409, 'policy_in_use', `policy/${name} is the target of the alias ${aliasedBy.join(', ')}.`);
       if (!(await deps.policies.delete(scope, storableName(name)))) throw notFound(name);
       return jsonResponse(200, { name, deleted: true });
     },

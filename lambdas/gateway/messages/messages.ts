@@ -1,39 +1,31 @@
 import { withCapturedHeaders } from '../../core/request-log/captured-headers.js';
 import { anthropicMessagesRequestSchema } from '../../core/schemas/anthropic-messages-request.js';
 import { jsonStart } from '../chat-completions.js';
-import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
+import type { GatewayDeps } from '../gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
-import { parseBody } from '../parse-body.js';
-import { loggedRoute, toolNames } from '../logged-route.js';
+import { parseBodyWithRaw } from '../parse-body.js';
+import { loggedRoute } from '../logged-route.js';
 import { respondInTime, type EarlyStart } from '../respond-in-time.js';
 import { errorResponse } from '../route-request.js';
-import { runChat } from '../run-chat.js';
 import { toAnthropicError } from './anthropic-error-body.js';
-import { encodeAnthropicStream } from './encode-anthropic-stream.js';
-import { fromAnthropicRequest } from './from-anthropic-request.js';
-import { toAnthropicMessage } from './to-anthropic-message.js';
+import { runMessages } from './run-messages.js';
 
 /**
  * POST /v1/messages: Anthropic's Messages API on top of the same keys, routing and providers,
- * answering (errors included) in Anthropic's shapes.
+ * answering (errors included) in Anthropic's shapes; Anthropic-protocol targets get the request
+ * untranslated (run-messages.ts).
  */
 export async function messages(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   try {
     return await loggedRoute(request, deps, 'messages', toAnthropicError, async ({ key, log, failure }) => {
-      const body = parseBody(request.body, anthropicMessagesRequestSchema);
-      const translated = fromAnthropicRequest(body);
-      const chat = { ...translated, requesty: withCapturedHeaders(translated.requesty, request.headers, deps.capturedHeaders) };
-      log.askedFor({ model: body.model, stream: body.stream === true, requesty: chat.requesty, toolsOffered: toolNames(chat) });
-      const work = runChat(chat, key, log, request, deps).then(
+      const { data, raw } = parseBodyWithRaw(request.body, anthropicMessagesRequestSchema);
+      const body = { ...data, requesty: withCapturedHeaders(data.requesty, request.headers, deps.capturedHeaders) };
+      log.askedFor({ model: body.model, stream: body.stream === true, requesty: body.requesty, toolsOffered: (body.tools ?? []).map((tool) => tool.name) });
+      const work = runMessages(body, raw as Record<string, unknown>, key, log, request, deps).then(
         (outcome): GatewayResponse =>
           outcome.kind === 'complete'
-            ? jsonResponse(200, toAnthropicMessage(outcome.completion, body.model), outcome.headers)
-            : {
-                status: 200,
-                headers: { ...sseHeaders, ...outcome.headers },
-                body: encodeAnthropicStream(outcome.items, body.model, knownSecrets(deps)),
-                cancel: outcome.cancel,
-              },
+            ? jsonResponse(200, outcome.message, outcome.headers)
+            : { status: 200, headers: { ...sseHeaders, ...outcome.headers }, body: outcome.body, cancel: outcome.cancel },
         failure,
       );
       return respondInTime(work, body.stream ? anthropicStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);

@@ -1,6 +1,7 @@
 import { callUpstream } from '../call-upstream.js';
 import { upstreamEvents } from '../read-upstream-body.js';
 import type { ChatProvider } from '../provider.js';
+import { anthropicNativeCalls } from './anthropic-native-calls.js';
 import { anthropicEventsToChunks } from './anthropic-events-to-chunks.js';
 import { readAnthropicErrorBody } from './read-anthropic-error-body.js';
 import { toAnthropicRequest } from './to-anthropic-request.js';
@@ -33,5 +34,6 @@ export function anthropicProvider(id = 'anthropic'): ChatProvider {
       );
       return anthropicEventsToChunks(id, upstreamEvents(id, response), translation, Math.floor(call.clock.now() / 1000));
     },
+    anthropicProtocol: anthropicNativeCalls(id),
   };
 }

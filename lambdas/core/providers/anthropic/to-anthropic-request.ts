@@ -1,4 +1,8 @@
 import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { cacheControlOf } from '../cache-control.js';
+import { withCacheBreakpoints } from './cache-breakpoints.js';
+import { catalogEntry } from '../../catalog/model-catalog.js';
+import { thinkingPlan } from '../reasoning-budget.js';
 import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 
 type Block = Record<string, unknown>;
@@ -16,6 +20,7 @@ export interface AnthropicTranslation {
 // Anthropic requires max_tokens; OpenAI callers rarely send it.
 const defaultMaxTokens = 4096;
 // https://docs.anthropic.com/en/docs/build-with-claude/extended-thinking (minimum budget 1024)
+// `min` and `max` and budget strings follow Requesty's table (reasoning-budget.ts).
 const thinkingBudgets: Record<string, number> = { minimal: 1024, low: 2048, medium: 8192, high: 16384, xhigh: 32768 };
 
 /**
@@ -24,19 +29,18 @@ const thinkingBudgets: Record<string, number> = { minimal: 1024, low: 2048, medi
  */
 export function toAnthropicRequest(request: ChatCompletionRequest, model: string): { body: Record<string, unknown>; translation: AnthropicTranslation } {
   refuseUnsupported(request);
-  const system: string[] = [];
+  const system: Block[] = [];
   const turns: AnthropicTurn[] = [];
   for (const message of request.messages) {
-    if (isInstruction(message)) system.push(textOf(message.content));
+    if (isInstruction(message)) system.push(...systemBlocks(message.content));
     else appendTurn(turns, toTurn(message), (turn) => turn.content);
   }
 
   const format = request.response_format;
   const structuredOutputTool = format?.type === 'json_schema' ? String(format.json_schema.name) : undefined;
-  if (format?.type === 'json_object') system.push('Respond with a single JSON object and nothing else.');
+  if (format?.type === 'json_object') system.push(text('Respond with a single JSON object and nothing else.'));
 
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens ?? defaultMaxTokens;
-  const thinking = thinkingFor(request, maxTokens);
+  const { maxTokens, thinking } = thinkingFor(request, model);
   const tools = [
     ...(request.tools ?? []).flatMap((tool) =>
       tool.type === 'function'
@@ -52,7 +56,8 @@ export function toAnthropicRequest(request: ChatCompletionRequest, model: string
     max_tokens: maxTokens,
     messages: turns,
     stream: true,
-    ...(system.length > 0 ? { system: system.join('\n\n') } : {}),
+    // A plain string unless the client marked a cache breakpoint in it.
+    ...(system.length > 0 ? { system: system.some((block) => block.cache_control) ? system : system.map((block) => block.text).join('\n\n') } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { top_p: request.top_p } : {}),
     ...(request.stop != null ? { stop_sequences: [request.stop].flat() } : {}),
@@ -61,7 +66,12 @@ export function toAnthropicRequest(request: ChatCompletionRequest, model: string
     ...(thinking ? { thinking } : {}),
     ...(request.user ? { metadata: { user_id: request.user } } : {}),
   };
+  if (request.requesty?.auto_cache === true) withCacheBreakpoints(body);
   return { body, translation: { structuredOutputTool } };
+}
+
+function systemBlocks(content: string | ReadonlyArray<{ type: string; text: string }>): Block[] {
+  return typeof content === 'string' ? [text(content)] : content.map((part) => ({ ...text(part.text), ...cacheControlOf(part) }));
 }
 
 function refuseUnsupported(request: ChatCompletionRequest): void {
@@ -72,15 +82,21 @@ function refuseUnsupported(request: ChatCompletionRequest): void {
   }
 }
 
-function thinkingFor(request: ChatCompletionRequest, maxTokens: number): Block | undefined {
-  const effort = request.reasoning_effort;
-  if (!effort || effort === 'none') return undefined;
+function thinkingFor(request: ChatCompletionRequest, model: string): { maxTokens: number; thinking: Block | undefined } {
+  const requestedMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const plan = thinkingPlan(request.reasoning_effort, {
+    budgets: thinkingBudgets,
+    requestedMaxTokens,
+    defaultMaxTokens,
+    modelMaxTokens: catalogEntry(`anthropic/${model}`)?.max_output_tokens,
+    budgetWithinMaxTokens: true,
+  });
+  if (!plan) return { maxTokens: requestedMaxTokens ?? defaultMaxTokens, thinking: undefined };
   if (request.temperature != null && request.temperature !== 1) {
     throw unsupportedParameter('temperature', 'Anthropic models cannot take a temperature while reasoning.');
   }
-  const budget = Math.min(thinkingBudgets[effort] ?? 8192, maxTokens - 1);
-  if (budget < 1024) throw unsupportedParameter('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
-  return { type: 'enabled', budget_tokens: budget };
+  if (plan.budget < 1024) throw unsupportedParameter('max_tokens', 'Reasoning on Anthropic needs max_tokens above 1024.');
+  return { maxTokens: plan.maxTokens, thinking: { type: 'enabled', budget_tokens: plan.budget } };
 }
 
 function toolChoiceFor(request: ChatCompletionRequest, structuredOutputTool: string | undefined): Record<string, unknown> {
@@ -109,7 +125,17 @@ function toTurn(message: Exclude<ChatMessage, InstructionMessage>): AnthropicTur
       return { role: 'assistant', content };
     }
     case 'tool':
-      return { role: 'user', content: [{ type: 'tool_result', tool_use_id: message.tool_call_id, content: textOf(message.content) }] };
+      return {
+        role: 'user',
+        content: [
+          {
+            type: 'tool_result',
+            tool_use_id: message.tool_call_id,
+            content: textOf(message.content),
+            ...(typeof message.content === 'string' ? {} : cacheControlOf(message.content.find((part) => 'cache_control' in cacheControlOf(part)))),
+          },
+        ],
+      };
     case 'function':
       throw unsupportedParameter('messages', 'The deprecated "function" role is not supported for Anthropic models; use tools.');
   }
@@ -118,9 +144,9 @@ function toTurn(message: Exclude<ChatMessage, InstructionMessage>): AnthropicTur
 function userBlock(part: UserContentPart): Block {
   switch (part.type) {
     case 'text':
-      return text(part.text);
+      return { ...text(part.text), ...cacheControlOf(part) };
     case 'image_url':
-      return { type: 'image', source: source(part.image_url.url) };
+      return { type: 'image', source: source(part.image_url.url), ...cacheControlOf(part) };
     case 'file':
       if (!part.file.file_data) throw unsupportedParameter('messages', 'Anthropic needs file contents (file_data), not a file_id.');
       return { type: 'document', source: source(part.file.file_data), ...(part.file.filename ? { title: part.file.filename } : {}) };

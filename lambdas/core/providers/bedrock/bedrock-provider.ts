@@ -9,6 +9,7 @@ import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
 import { converseEventsToChunks } from './converse-events-to-chunks.js';
 import { mapBedrockError } from './map-bedrock-error.js';
+import { cachesOnBedrock, withCachePoints } from './cache-points.js';
 import { toConverseRequest } from './to-converse-request.js';
 
 /** Where models run when neither the model id nor the gateway names a region. */
@@ -60,7 +61,7 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
       const events = await runtime
         .converseStream({
           region: target.region,
-          input: { ...input, modelId: target.modelId },
+          input: { ...(request.requesty?.auto_cache === true && cachesOnBedrock(target.modelId) ? withCachePoints(input) : input), modelId: target.modelId },
           ...limitsOf(call),
           ...(call.signal ? { signal: call.signal } : {}),
         })

@@ -1,4 +1,7 @@
 import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
+import { anyCacheControl, cacheControlOf } from '../cache-control.js';
+import { cachePoint } from './cache-points.js';
+import { thinkingPlan } from '../reasoning-budget.js';
 import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 
 type Block = Record<string, unknown>;
@@ -21,7 +24,7 @@ export function toConverseRequest(request: ChatCompletionRequest): { input: Reco
   const system: Block[] = [];
   const turns: Turn[] = [];
   for (const message of request.messages) {
-    if (isInstruction(message)) system.push({ text: textOf(message.content) });
+    if (isInstruction(message)) system.push({ text: textOf(message.content) }, ...(anyCacheControl(message.content) ? [cachePoint] : []));
     else appendTurn(turns, toTurn(message), (turn) => turn.content);
   }
   const format = request.response_format;
@@ -36,9 +39,16 @@ export function toConverseRequest(request: ChatCompletionRequest): { input: Reco
     ),
     ...(format?.type === 'json_schema' ? [toolSpec(String(format.json_schema.name), format.json_schema.description ?? 'Return the answer.', format.json_schema.schema)] : []),
   ];
-  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
-  const effort = request.reasoning_effort;
-  const budget = effort && effort !== 'none' ? thinkingBudgets[effort] : undefined;
+  const requestedMaxTokens = request.max_completion_tokens ?? request.max_tokens ?? undefined;
+  const plan = thinkingPlan(request.reasoning_effort, {
+    budgets: thinkingBudgets,
+    requestedMaxTokens,
+    defaultMaxTokens: requestedMaxTokens ?? 4096,
+    modelMaxTokens: undefined,
+    budgetWithinMaxTokens: true,
+  });
+  const budget = plan?.budget;
+  const maxTokens = plan ? plan.maxTokens : requestedMaxTokens;
   const inferenceConfig = {
     ...(maxTokens != null ? { maxTokens } : {}),
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
@@ -74,7 +84,10 @@ function toolChoice(request: ChatCompletionRequest): Block | undefined {
 function toTurn(message: Exclude<ChatMessage, InstructionMessage>): Turn {
   switch (message.role) {
     case 'user':
-      return { role: 'user', content: typeof message.content === 'string' ? [{ text: message.content }] : message.content.map(userBlock) };
+      return {
+        role: 'user',
+        content: typeof message.content === 'string' ? [{ text: message.content }] : message.content.flatMap((part) => [userBlock(part), ...('cache_control' in cacheControlOf(part) ? [cachePoint] : [])]),
+      };
     case 'assistant': {
       const content: Block[] = [];
       const said = textOf(message.content ?? '');

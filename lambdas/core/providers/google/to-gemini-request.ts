@@ -1,3 +1,4 @@
+import { thinkingPlan } from '../reasoning-budget.js';
 import { appendTurn, isInstruction, parseDataUrl, parseToolArguments, textOf, unsupportedParameter } from '../message-parts.js';
 import type { ChatCompletionRequest, ChatMessage, InstructionMessage, UserContentPart } from '../../schemas/openai-chat-request.js';
 
@@ -8,7 +9,7 @@ interface Content {
 }
 
 // https://ai.google.dev/gemini-api/docs/thinking#set-budget
-const thinkingBudgets: Record<string, number> = { minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 32768 };
+const thinkingBudgets: Record<string, number> = { minimal: 512, low: 1024, medium: 8192, high: 24576, xhigh: 32768, max: 32768 };
 
 /** OpenAI chat request → Gemini GenerateContentRequest, the body streamGenerateContent takes. */
 export function toGeminiRequest(request: ChatCompletionRequest): Record<string, unknown> {
@@ -21,7 +22,14 @@ export function toGeminiRequest(request: ChatCompletionRequest): Record<string, 
     else appendTurn(contents, toContent(message, toolNames), (content) => content.parts);
   }
   const format = request.response_format;
-  const effort = request.reasoning_effort;
+  // Gemini bills thoughts apart from the output cap; `max` is its largest budget.
+  const thinking = thinkingPlan(request.reasoning_effort, {
+    budgets: thinkingBudgets,
+    requestedMaxTokens: undefined,
+    defaultMaxTokens: 0,
+    modelMaxTokens: undefined,
+    budgetWithinMaxTokens: false,
+  });
   const generationConfig = {
     ...(request.temperature != null ? { temperature: request.temperature } : {}),
     ...(request.top_p != null ? { topP: request.top_p } : {}),
@@ -38,7 +46,7 @@ export function toGeminiRequest(request: ChatCompletionRequest): Record<string, 
       ? { responseMimeType: 'application/json', ...(format.json_schema.schema ? { responseJsonSchema: format.json_schema.schema } : {}) }
       : {}),
     ...responseModalities(request),
-    ...(effort && effort !== 'none' ? { thinkingConfig: { thinkingBudget: thinkingBudgets[effort] ?? 8192, includeThoughts: true } } : {}),
+    ...(thinking ? { thinkingConfig: { thinkingBudget: thinking.budget, includeThoughts: true } } : {}),
   };
   const tools = (request.tools ?? []).flatMap((tool) =>
     tool.type === 'function'

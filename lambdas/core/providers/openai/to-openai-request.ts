@@ -1,3 +1,4 @@
+import { effortLevel } from '../reasoning-budget.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat-request.js';
 
 /**
@@ -9,5 +10,6 @@ import type { ChatCompletionRequest } from '../../schemas/openai-chat-request.js
  */
 export function toOpenAIRequest(request: ChatCompletionRequest, model: string): string {
   const { requesty: _requesty, ...body } = request;
-  return JSON.stringify({ ...body, model, stream: true, stream_options: { ...body.stream_options, include_usage: true } });
+  const effort = body.reasoning_effort ? { reasoning_effort: effortLevel(body.reasoning_effort) } : {};
+  return JSON.stringify({ ...body, ...effort, model, stream: true, stream_options: { ...body.stream_options, include_usage: true } });
 }

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
+
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/providers/anthropic/${name}`, import.meta.url), 'utf8');
+
+/** What count_tokens answers, for every request. */
+export const countedTokens = 2_095;
+
+/**
+ * api.anthropic.com played from recorded-shape fixtures (test/fixtures/providers/anthropic):
+ * a request offering a server tool (web search) gets `web-search.sse.txt`; one whose last turn
+ * returns a tool result gets `tool-result-answer.sse.txt`; any other `thinking-tool-use.sse.txt`
+ * (thinking with a signature, text, a tool call). count_tokens answers `countedTokens`; model
+ * `overloaded` answers 529 as Anthropic does. Each request is recorded with its raw body.
+ */
+export class MockAnthropicFixtureUpstream extends MockUpstream {
+  protected answer({ path, body }: RecordedRequest, _req: IncomingMessage, res: ServerResponse): void {
+    if (path === '/v1/messages/count_tokens') {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ input_tokens: countedTokens }));
+    }
+    if (body.model === 'overloaded') {
+      res.writeHead(529, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } }));
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.end(fixture(fixtureFor(body)));
+  }
+}
+
+function fixtureFor(body: Record<string, unknown>): string {
+  const tools = (body.tools ?? []) as Array<{ type?: string }>;
+  if (tools.some((tool) => tool.type?.startsWith('web_search'))) return 'web-search.sse.txt';
+  const messages = body.messages as Array<{ role: string; content: unknown }>;
+  const last = messages.at(-1);
+  const returnsResult = Array.isArray(last?.content) && (last.content as Array<{ type: string }>).some((block) => block.type === 'tool_result');
+  return returnsResult ? 'tool-result-answer.sse.txt' : 'thinking-tool-use.sse.txt';
+}
