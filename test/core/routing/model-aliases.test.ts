@@ -6,7 +6,8 @@ describe('model aliases', () => {
     expect(resolveModelAlias('claude-sonnet-4-5', undefined)).toBe('anthropic/claude-sonnet-4-5');
     expect(resolveModelAlias('claude-haiku-4-5-20251001', undefined)).toBe('anthropic/claude-haiku-4-5');
     // Not catalogued undated: the dated name is what Anthropic knows.
-    expect(defaultAliasTarget('claude-3-5-sonnet-20241022')).toBe('anthropic/claude-3-5-sonnet-20241022');
+    expect(defaultAliasTarget('claude-future-9-20300101')).toBe('anthropic/claude-future-9-20300101');
+    expect(defaultAliasTarget('claude-3-5-sonnet-20241022')).toBe('anthropic/claude-3-5-sonnet');
   });
 
   it('drops the [1m] marker from bare and prefixed names', () => {
