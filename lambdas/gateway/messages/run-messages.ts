@@ -217,16 +217,22 @@ async function* passThrough(
       }
       // The lead was read when the attempt opened.
       const type = seen++ < answer.lead.length ? (item.event ?? '') : watch.see(item);
-      yield type === 'message_delta' ? withUsageFields(item, account.fields()) : encoded(item);
+      // The upstream's own error, told as the gateway tells any: its text may quote a secret.
+      if (type === 'error' && watch.failure) yield errorEvent(watch.failure, deps);
+      else yield type === 'message_delta' ? withUsageFields(item, account.fields()) : encoded(item);
     }
     if (watch.failure) log.failed(watch.failure);
     else if (!watch.stopped) throw streamEndedEarly(watch.provider);
   } catch (error) {
     log.failed(error);
-    yield `event: error\ndata: ${JSON.stringify(toAnthropicError(error, knownSecrets(deps)).body)}\n\n`;
+    yield errorEvent(error, deps);
   } finally {
     await account.settle();
   }
+}
+
+function errorEvent(error: unknown, deps: GatewayDeps): string {
+  return `event: error\ndata: ${JSON.stringify(toAnthropicError(error, knownSecrets(deps)).body)}\n\n`;
 }
 
 function withUsageFields(event: SseEvent, fields: UsageCostFields | undefined): string {
