@@ -1,3 +1,4 @@
+import { requirePermission } from '../core/auth/key-permissions.js';
 import { isApproved } from '../core/accounting/approved-models.js';
 import { accountOf } from '../core/accounting/directory-lookup.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
@@ -32,7 +33,10 @@ export async function getModel(request: GatewayRequest, deps: GatewayDeps, param
 }
 
 async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<CatalogEntry[]> {
-  const account = await accountOf(await deps.authenticator.authenticate(presentedKey(request.headers)), deps.directory);
+  const key = await deps.authenticator.authenticate(presentedKey(request.headers));
+  // Listing models is reading: `completions: read` is enough.
+  requirePermission(key, 'completions', 'read');
+  const account = await accountOf(key, deps.directory);
   return modelCatalog.filter((entry) => isApproved(entry.id, account));
 }
 
