@@ -4,6 +4,8 @@ import { accountOf } from '../core/accounting/directory-lookup.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { modelCatalog } from '../core/catalog/model-catalog.js';
 import { GatewayError } from '../core/errors.js';
+import { policyModelPrefix, type Policy } from '../core/routing/policy-schema.js';
+import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
@@ -12,7 +14,8 @@ import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js
 /**
  * GET /v1/models: the catalog models the key may call, in OpenAI's list format, each with its
  * context window, capabilities, prices per million tokens and regions, as Requesty's model list
- * shows them; `?provider=`, `?capability=`, `?region=` and `?type=` filter it.
+ * shows them, then the routing policies it may call; `?provider=`, `?capability=`, `?region=`
+ * and `?type=` filter it.
  */
 export async function listModels(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const parsed = modelFilterSchema.safeParse(request.query);
@@ -21,23 +24,47 @@ export async function listModels(request: GatewayRequest, deps: GatewayDeps): Pr
     const param = String(issue?.path[0] ?? 'query');
     throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
   }
-  const models = (await approvedModels(request, deps)).filter((entry) => passesFilter(entry, parsed.data));
-  return jsonResponse(200, { object: 'list', data: models.map(modelObject) });
+  const { key, models } = await approvedModels(request, deps);
+  const listed = models.filter((entry) => passesFilter(entry, parsed.data));
+  // Policies too, as Requesty lists them: with no filter, or asked for as `?provider=policy`.
+  const filters = Object.values(parsed.data).filter((value) => value !== undefined);
+  const withPolicies = filters.length === 0 || (filters.length === 1 && parsed.data.provider?.includes('policy') === true);
+  const policies = withPolicies ? await policiesOf(key, deps) : [];
+  return jsonResponse(200, { object: 'list', data: [...listed.map(modelObject), ...policies.map(policyObject)] });
 }
 
-/** GET /v1/models/{provider/model}: one of those, or 404 as OpenAI answers an unknown model. */
+/** GET /v1/models/{provider/model} (or `policy/<name>`): one of those, or 404 as OpenAI answers an unknown model. */
 export async function getModel(request: GatewayRequest, deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayResponse> {
-  const entry = (await approvedModels(request, deps)).find((candidate) => candidate.id === params.id);
-  if (!entry) throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
-  return jsonResponse(200, modelObject(entry));
+  const { key, models } = await approvedModels(request, deps);
+  const entry = models.find((candidate) => candidate.id === params.id);
+  if (entry) return jsonResponse(200, modelObject(entry));
+  const policy = (await policiesOf(key, deps)).find((candidate) => `${policyModelPrefix}${candidate.name}` === params.id);
+  if (policy) return jsonResponse(200, policyObject(policy));
+  throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
 }
 
-async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<CatalogEntry[]> {
+async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<{ key: ApiKeyRecord; models: CatalogEntry[] }> {
   const key = await deps.authenticator.authenticate(presentedKey(request.headers));
   // Listing models is reading: `completions: read` is enough.
   requirePermission(key, 'completions', 'read');
   const account = await accountOf(key, deps.directory);
-  return modelCatalog.filter((entry) => isApproved(entry.id, account));
+  return { key, models: modelCatalog.filter((entry) => isApproved(entry.id, account)) };
+}
+
+function policiesOf(key: ApiKeyRecord, deps: GatewayDeps): Promise<Policy[]> {
+  return deps.policyListing ? deps.policyListing(key.id) : Promise.resolve([]);
+}
+
+/** A routing policy as a model of the list: callable as `policy/<name>`, with the models it routes to. */
+function policyObject(policy: Policy) {
+  return {
+    id: `${policyModelPrefix}${policy.name}`,
+    object: 'model',
+    created: 0,
+    owned_by: policy.api_key_id === undefined ? 'organization' : 'api_key',
+    type: 'policy',
+    policy: { type: policy.type, models: policy.models.map((entry) => entry.model) },
+  };
 }
 
 function modelObject(entry: CatalogEntry) {
