@@ -64,6 +64,8 @@ export class Router extends Construct {
         resources: [props.keysTable.tableArn, props.policiesTable.tableArn, props.directoryTable.tableArn],
       }),
     );
+    // `GET /v1/models` lists a key's policies and the organisation's: a query per scope.
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [props.policiesTable.tableArn] }));
     // Usage items are only ever updated (reservations and settlements are conditional updates,
     // alone or in transactions); counters are read one at a time (releasing dead reservations)
     // or in a batch (the remaining-budget header). test/cdk/iam-covers-calls.test.ts checks this

@@ -1,3 +1,4 @@
+import { requirePermission } from '../core/auth/key-permissions.js';
 import { GatewayError } from '../core/errors.js';
 import type { FeedbackRecord } from '../core/request-log/feedback-record.js';
 import { feedbackIdSchema, feedbackRequestSchema } from '../core/schemas/feedback-request.js';
@@ -22,6 +23,8 @@ import { presentedKey } from './presented-key.js';
  */
 export async function feedback(request: GatewayRequest, deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayResponse> {
   const key = await deps.authenticator.authenticate(presentedKey(request.headers));
+  // Feedback is on the key's own model calls: it takes the permission to make them.
+  requirePermission(key, 'completions', 'write');
   const requestId = feedbackIdSchema.safeParse(params.id ?? '');
   if (!requestId.success) {
     throw new GatewayError(400, 'invalid_request', `Invalid request id in the path: ${requestId.error.issues[0]?.message ?? ''}.`, {

@@ -2,7 +2,7 @@ import type { Pricing } from '../core/catalog/catalog-schema.js';
 import type { Authenticator } from '../core/auth/authenticator.js';
 import type { ProviderCredentials } from '../core/providers/provider.js';
 import type { DirectoryLookup } from '../core/accounting/directory-lookup.js';
-import type { PolicyLookup } from '../core/routing/policy-resolver.js';
+import type { PolicyListing, PolicyLookup } from '../core/routing/policy-resolver.js';
 import type { RoutingState } from '../core/routing/run-attempts.js';
 import type { Clock } from '../ports/clock.js';
 import type { BedrockRuntime } from '../ports/bedrock-runtime.js';
@@ -31,6 +31,8 @@ export interface GatewayDeps {
   bedrock: BedrockRuntime;
   clock: Clock;
   policies: PolicyLookup;
+  /** The policies a key may call, listed by `GET /v1/models`; absent, it lists none. */
+  policyListing?: PolicyListing;
   /** The organisation and groups: limits and approved models. */
   directory: DirectoryLookup;
   usage: UsageStore;

@@ -1,10 +1,12 @@
+import { requirePermission } from '../core/auth/key-permissions.js';
 import { isApproved } from '../core/accounting/approved-models.js';
 import { accountOf } from '../core/accounting/directory-lookup.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { modelCatalog } from '../core/catalog/model-catalog.js';
 import { GatewayError } from '../core/errors.js';
 import { listedDefaultAliases } from '../core/routing/model-aliases.js';
-import { policyNameOf } from '../core/routing/policy-schema.js';
+import { policyModelPrefix, policyNameOf, type Policy } from '../core/routing/policy-schema.js';
+import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
@@ -13,7 +15,8 @@ import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js
 /**
  * GET /v1/models: the catalog models the key may call, in OpenAI's list format, each with its
  * context window, capabilities, prices per million tokens and regions, as Requesty's model list
- * shows them; `?provider=`, `?capability=`, `?region=` and `?type=` filter it.
+ * shows them, then the routing policies it may call; `?provider=`, `?capability=`, `?region=`
+ * and `?type=` filter it.
  */
 export async function listModels(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const parsed = modelFilterSchema.safeParse(request.query);
@@ -22,31 +25,40 @@ export async function listModels(request: GatewayRequest, deps: GatewayDeps): Pr
     const param = String(issue?.path[0] ?? 'query');
     throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
   }
-  const { models, aliases } = await approvedModels(request, deps);
+  const { key, models, aliases } = await approvedModels(request, deps);
+  const listed = models.filter((entry) => passesFilter(entry, parsed.data));
+  // Policies too, as Requesty lists them: with no filter, or asked for as `?provider=policy`.
   // Aliases name no provider, capability or region of their own: a filtered list leaves them out.
-  const filtered = Object.values(parsed.data).some((value) => value !== undefined);
-  return jsonResponse(200, { object: 'list', data: [...models.filter((entry) => passesFilter(entry, parsed.data)).map(modelObject), ...(filtered ? [] : aliases)] });
+  const filters = Object.values(parsed.data).filter((value) => value !== undefined);
+  const withPolicies = filters.length === 0 || (filters.length === 1 && parsed.data.provider?.includes('policy') === true);
+  const policies = withPolicies ? await policiesOf(key, deps) : [];
+  return jsonResponse(200, { object: 'list', data: [...listed.map(modelObject), ...policies.map(policyObject), ...(filters.length === 0 ? aliases : [])] });
 }
 
-/** GET /v1/models/{provider/model}: one of those, or 404 as OpenAI answers an unknown model. */
+/** GET /v1/models/{provider/model} (or `policy/<name>`): one of those, or 404 as OpenAI answers an unknown model. */
 export async function getModel(request: GatewayRequest, deps: GatewayDeps, params: Readonly<Record<string, string>>): Promise<GatewayResponse> {
-  const { models, aliases } = await approvedModels(request, deps);
+  const { key, models, aliases } = await approvedModels(request, deps);
+  const entry = models.find((candidate) => candidate.id === params.id);
+  if (entry) return jsonResponse(200, modelObject(entry));
   const alias = aliases.find((candidate) => candidate.id === params.id);
   if (alias) return jsonResponse(200, alias);
-  const entry = models.find((candidate) => candidate.id === params.id);
-  if (!entry) throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
-  return jsonResponse(200, modelObject(entry));
+  const policy = (await policiesOf(key, deps)).find((candidate) => `${policyModelPrefix}${candidate.name}` === params.id);
+  if (policy) return jsonResponse(200, policyObject(policy));
+  throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
 }
 
-async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<{ models: CatalogEntry[]; aliases: AliasObject[] }> {
-  const account = await accountOf(await deps.authenticator.authenticate(presentedKey(request.headers)), deps.directory);
+async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<{ key: ApiKeyRecord; models: CatalogEntry[]; aliases: AliasObject[] }> {
+  const key = await deps.authenticator.authenticate(presentedKey(request.headers));
+  // Listing models is reading: `completions: read` is enough.
+  requirePermission(key, 'completions', 'read');
+  const account = await accountOf(key, deps.directory);
   const models = modelCatalog.filter((entry) => isApproved(entry.id, account));
   // The organisation's aliases override the defaults of the same name; an alias to a model the key may not use is not shown.
   const named = { ...listedDefaultAliases(), ...account.org.modelAliases };
   const aliases = Object.entries(named)
     .filter(([, target]) => policyNameOf(target) !== undefined || isApproved(target, account))
     .map(([id, target]) => aliasObject(id, target));
-  return { models, aliases };
+  return { key, models, aliases };
 }
 
 interface AliasObject {
@@ -60,6 +72,22 @@ interface AliasObject {
 
 function aliasObject(id: string, target: string): AliasObject {
   return { id, object: 'model', created: 0, owned_by: 'alias', alias_for: target };
+}
+
+function policiesOf(key: ApiKeyRecord, deps: GatewayDeps): Promise<Policy[]> {
+  return deps.policyListing ? deps.policyListing(key.id) : Promise.resolve([]);
+}
+
+/** A routing policy as a model of the list: callable as `policy/<name>`, with the models it routes to. */
+function policyObject(policy: Policy) {
+  return {
+    id: `${policyModelPrefix}${policy.name}`,
+    object: 'model',
+    created: 0,
+    owned_by: policy.api_key_id === undefined ? 'organization' : 'api_key',
+    type: 'policy',
+    policy: { type: policy.type, models: policy.models.map((entry) => entry.model) },
+  };
 }
 
 function modelObject(entry: CatalogEntry) {

@@ -1,3 +1,4 @@
+import { requirePermission } from '../core/auth/key-permissions.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -19,8 +20,9 @@ export interface LoggedRequest {
 
 /**
  * A route whose every authenticated request leaves one request-log record: the key is checked
- * (a request without a valid key is refused unlogged: it belongs to no one), then `serve` runs,
- * and the answer, success or failure, is written to the log once its response has ended.
+ * (a request without a valid key is refused unlogged: it belongs to no one), then `serve` runs
+ * if the key's `completions` permission allows model calls, and the answer, success or failure,
+ * is written to the log once its response has ended.
  */
 export async function loggedRoute(
   request: GatewayRequest,
@@ -35,7 +37,11 @@ export async function loggedRoute(
     log.failed(error);
     return errorResponse(error, request, deps, shape);
   };
-  const response = await serve({ key, log, failure }).catch(failure);
+  const permitted = async () => {
+    requirePermission(key, 'completions', 'write');
+    return serve({ key, log, failure });
+  };
+  const response = await permitted().catch(failure);
   return log.finish(response);
 }
 

@@ -14,7 +14,7 @@ import { openAICompatiblePresets } from '../core/providers/openai/openai-compati
 import { chatProviders } from '../core/providers/registry.js';
 import { CircuitBreaker } from '../core/routing/circuit-breaker.js';
 import { LatencyStats } from '../core/routing/latency-stats.js';
-import { cachedPolicyLookup } from '../core/routing/policy-resolver.js';
+import { cachedPolicyListing, cachedPolicyLookup } from '../core/routing/policy-resolver.js';
 import { cachedDirectoryLookup } from '../core/accounting/directory-lookup.js';
 import type { ManagementDeps } from '../gateway/manage/management-deps.js';
 import { systemClock } from '../ports/clock.js';
@@ -176,6 +176,7 @@ export function gatewayDeps(
 ): GatewayDeps {
   const directory = new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE);
   const usage = new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) });
+  const policies = new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE);
   return {
     authenticator: authenticator(env, dynamodb),
     // Bedrock runs models without an @region in the gateway's own region.
@@ -183,12 +184,8 @@ export function gatewayDeps(
     http: undiciHttpClient(),
     bedrock: sdkBedrockRuntime(),
     clock: systemClock,
-    policies: cachedPolicyLookup(
-      new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE),
-      systemClock,
-      env.SWITCHBOARD_POLICY_CACHE_TTL_MS,
-      env.SWITCHBOARD_STORE_STALE_MS,
-    ),
+    policies: cachedPolicyLookup(policies, systemClock, env.SWITCHBOARD_POLICY_CACHE_TTL_MS, env.SWITCHBOARD_STORE_STALE_MS),
+    policyListing: cachedPolicyListing(policies, systemClock, env.SWITCHBOARD_POLICY_CACHE_TTL_MS, env.SWITCHBOARD_STORE_STALE_MS),
     directory: cachedDirectoryLookup(directory, systemClock, env.SWITCHBOARD_POLICY_CACHE_TTL_MS, env.SWITCHBOARD_STORE_STALE_MS),
     usage,
     alerts: alertWatch(env, dynamodb, alerts, usage, directory),

@@ -1,3 +1,5 @@
+import type { KeyPermissions } from '../core/auth/key-permissions.js';
+
 /** API keys call models; management keys call the management API. Neither works as the other. */
 export type KeyKind = 'api' | 'management';
 
@@ -18,6 +20,8 @@ export interface ApiKeyRecord {
   monthlyLimit?: number;
   /** The group whose budget and approved models the key shares. */
   groupId?: string;
+  /** Requesty's `manage` and `completions` permissions of an API key; absent: the defaults (see key-permissions.ts). */
+  permissions?: KeyPermissions;
   createdAt: number;
 }
 
@@ -30,6 +34,7 @@ export interface KeyChanges {
   disabled?: boolean;
   /** `null` takes the key out of its group. */
   groupId?: string | null;
+  permissions?: KeyPermissions;
 }
 
 export interface KeyPage {

@@ -52,6 +52,19 @@ describe('DynamoDbKeyStore on DynamoDB Local', () => {
     expect(await store.update(record.id, 'api', { disabled: false })).toBeUndefined();
   });
 
+  it("stores a key's permissions, changes them, and reads a key stored without them as having none set", async () => {
+    const record = { ...newApiKeyRecord(generateApiKey(), 'permitted', 7), permissions: { manage: 'read' as const, completions: 'none' as const } };
+    await store.putIfAbsent(record);
+    expect(await store.findByHash(record.keyHash)).toEqual(record);
+    expect(await store.update(record.id, 'api', { permissions: { manage: 'write', completions: 'write' } })).toEqual({
+      ...record,
+      permissions: { manage: 'write', completions: 'write' },
+    });
+    const plain = newApiKeyRecord(generateApiKey(), 'plain', 8);
+    await store.putIfAbsent(plain);
+    expect((await store.findById(plain.id))?.permissions).toBeUndefined();
+  });
+
   it('creating the tables twice is harmless', async () => {
     await expect(ensureTables(client, { keys: table, policies: `${table}-policies`, usage: `${table}-usage`, directory: `${table}-directory` })).resolves.toBeUndefined();
   });

@@ -9,6 +9,7 @@ import {
   type AttributeValue,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import { keyPermissionsSchema, type KeyPermissions } from '../../core/auth/key-permissions.js';
 import type { ApiKeyRecord, KeyChanges, KeyKind, KeyPage, KeyStore } from '../../ports/key-store.js';
 import { conditionHeld } from './condition-held.js';
 import { decodeCursor, encodeCursor } from './dynamodb-cursor.js';
@@ -67,6 +68,7 @@ export class DynamoDbKeyStore implements KeyStore {
     const set: string[] = [];
     const remove: string[] = [];
     const values: Item = {};
+    const names: Record<string, string> = { '#hash': keysTableSchema.partitionKey };
     if (changes.labels !== undefined) {
       set.push('labels = :labels');
       values[':labels'] = labelsItem(changes.labels);
@@ -85,6 +87,11 @@ export class DynamoDbKeyStore implements KeyStore {
       set.push('monthly_limit_micros = :limit');
       values[':limit'] = { N: String(changes.monthlyLimit) };
     }
+    if (changes.permissions !== undefined) {
+      set.push('#permissions = :permissions');
+      values[':permissions'] = permissionsItem(changes.permissions);
+      names['#permissions'] = 'permissions';
+    }
     if (changes.groupId === null) remove.push('group_id');
     else if (changes.groupId !== undefined) {
       set.push('group_id = :group');
@@ -98,7 +105,7 @@ export class DynamoDbKeyStore implements KeyStore {
           Key: { [keysTableSchema.partitionKey]: { S: current.keyHash } },
           UpdateExpression: [set.length ? `SET ${set.join(', ')}` : '', remove.length ? `REMOVE ${remove.join(', ')}` : ''].join(' ').trim(),
           ConditionExpression: 'attribute_exists(#hash)',
-          ExpressionAttributeNames: { '#hash': keysTableSchema.partitionKey },
+          ExpressionAttributeNames: names,
           ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
           ReturnValues: 'ALL_NEW',
         }),
@@ -178,6 +185,7 @@ function toItem(record: ApiKeyRecord): Item {
     ...(record.expiresAt === undefined ? {} : { expires_at: { N: String(record.expiresAt) } }),
     ...(record.monthlyLimit === undefined ? {} : { monthly_limit_micros: { N: String(record.monthlyLimit) } }),
     ...(record.groupId === undefined ? {} : { group_id: { S: record.groupId } }),
+    ...(record.permissions === undefined ? {} : { permissions: permissionsItem(record.permissions) }),
   };
 }
 
@@ -185,6 +193,7 @@ function fromItem(item: Item): ApiKeyRecord {
   const expiresAt = item.expires_at?.N;
   const monthlyLimit = item.monthly_limit_micros?.N;
   const groupId = item.group_id?.S;
+  const permissions = keyPermissionsSchema.safeParse({ manage: item.permissions?.M?.manage?.S, completions: item.permissions?.M?.completions?.S });
   return {
     id: item.key_id?.S ?? '',
     kind: item.kind?.S === 'management' ? 'management' : 'api',
@@ -197,7 +206,15 @@ function fromItem(item: Item): ApiKeyRecord {
     ...(expiresAt === undefined ? {} : { expiresAt: Number(expiresAt) }),
     ...(monthlyLimit === undefined ? {} : { monthlyLimit: Number(monthlyLimit) }),
     ...(groupId === undefined ? {} : { groupId }),
+    ...(item.permissions === undefined ? {} : { permissions: permissions.success ? permissions.data : noPermissions }),
   };
+}
+
+/** What a key whose stored permissions cannot be read may do: nothing, rather than the defaults. */
+const noPermissions: KeyPermissions = { manage: 'none', completions: 'none' };
+
+function permissionsItem(permissions: KeyPermissions): AttributeValue {
+  return { M: { manage: { S: permissions.manage }, completions: { S: permissions.completions } } };
 }
 
 function labelsItem(labels: Record<string, string>): AttributeValue {

@@ -4,12 +4,24 @@ import { microsToDollars } from '../catalog/request-cost.js';
 export type Resolution = 'hour' | 'day' | 'week' | 'month';
 
 /** What a report can group by, besides `extra.<field>` (a requesty.extra field). */
-export const usageDimensions = ['model', 'model_served', 'model_requested', 'provider', 'api_key', 'user'] as const;
+export const usageDimensions = [
+  'model',
+  'model_served',
+  'model_requested',
+  'provider',
+  'api_key',
+  'user',
+  // Requesty's names (https://docs.requesty.ai/api-reference/endpoint/manage-org-get-usage) for the same.
+  'model_used',
+  'provider_used',
+  'api_key_id',
+  'user_id',
+] as const;
 
 /**
- * `model` and `model_served`: the model that answered; `model_requested`: what the client asked
- * for (a policy, say); `provider`: the answering model's provider; `api_key`: the key's id;
- * `user`: requesty.user_id.
+ * `model`, `model_served` and `model_used`: the model that answered; `model_requested`: what the
+ * client asked for (a policy, say); `provider` and `provider_used`: the answering model's
+ * provider; `api_key` and `api_key_id`: the key's id; `user` and `user_id`: requesty.user_id.
  */
 export type UsageDimension = (typeof usageDimensions)[number] | `extra.${string}`;
 
@@ -90,14 +102,18 @@ function valueOf(row: UsageRow, dimension: UsageDimension): string | null {
   switch (dimension) {
     case 'model':
     case 'model_served':
+    case 'model_used':
       return row.model;
     case 'model_requested':
       return row.modelRequested ?? null;
     case 'provider':
+    case 'provider_used':
       return row.model.includes('/') ? row.model.slice(0, row.model.indexOf('/')) : null;
     case 'api_key':
+    case 'api_key_id':
       return row.keyId;
     case 'user':
+    case 'user_id':
       return row.userId ?? null;
     default: {
       // Own fields only: `extra.constructor` names a field, not what every object inherits.

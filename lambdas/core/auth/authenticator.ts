@@ -30,8 +30,11 @@ export class Authenticator {
     this.cache = new TtlCache(options.cacheTtlMs, options.cacheMaxEntries, options.staleIfErrorMs);
   }
 
-  /** Resolves the key to its record if it exists, is enabled, unexpired and of the given kind. */
-  async authenticate(presentedKey: string | undefined, kind: KeyKind = 'api'): Promise<ApiKeyRecord> {
+  /**
+   * Resolves the key to its record if it exists, is enabled, unexpired and of the given kind
+   * (`any`: either, for the management API, which API keys with the `manage` permission reach too).
+   */
+  async authenticate(presentedKey: string | undefined, kind: KeyKind | 'any' = 'api'): Promise<ApiKeyRecord> {
     if (!presentedKey) {
       throw new GatewayError(
         401,
@@ -42,8 +45,8 @@ export class Authenticator {
     }
     const record = await this.lookup(hashApiKey(presentedKey));
     const now = this.options.clock.now();
-    if (!record || record.kind !== kind) {
-      const what = kind === 'api' ? 'API key' : 'management key';
+    if (!record || (kind !== 'any' && record.kind !== kind)) {
+      const what = { api: 'API key', management: 'management key', any: 'key' }[kind];
       throw new GatewayError(401, 'invalid_api_key', `Invalid ${what}.`, { type: 'authentication_error' });
     }
     if (record.disabled) {

@@ -60,3 +60,18 @@ export function cachedPolicyLookup(store: PolicyStore, clock: Clock, ttlMs: numb
   return async (name, apiKeyId) =>
     (apiKeyId ? await read({ kind: 'key', apiKeyId }, name) : undefined) ?? read({ kind: 'org' }, name);
 }
+
+/** The policies one API key may call by `policy/<name>`: its own, then the organisation's of other names. */
+export type PolicyListing = (apiKeyId: string) => Promise<Policy[]>;
+
+/** A PolicyListing over a store, each scope's list cached as single policies are (see cachedPolicyLookup). */
+export function cachedPolicyListing(store: PolicyStore, clock: Clock, ttlMs: number, staleIfErrorMs = 0): PolicyListing {
+  const cache = new TtlCache<Policy[]>(ttlMs, 1_000, staleIfErrorMs);
+  const read = (scope: PolicyScope) =>
+    cache.through(scope.kind === 'org' ? 'org' : `key#${scope.apiKeyId}`, clock, () => store.listScope(scope));
+  return async (apiKeyId) => {
+    const [own, org] = await Promise.all([read({ kind: 'key', apiKeyId }), read({ kind: 'org' })]);
+    const ownNames = new Set(own.map((policy) => policy.name));
+    return [...own, ...org.filter((policy) => !ownNames.has(policy.name))];
+  };
+}

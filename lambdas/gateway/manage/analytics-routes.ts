@@ -15,7 +15,8 @@ import { authorizeManagement } from './management-request.js';
 export const analyticsRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/analytics': {
     POST: async (request, deps) => {
-      await authorizeManagement(request, deps);
+      // A report reads: an API key with `manage: read` may run it.
+      await authorizeManagement(request, deps, 'read');
       const spec = parseBody(request.body, analyticsSpecSchema);
       if (!deps.analytics) throw new GatewayError(503, 'analytics_unavailable', 'This deployment has no analytics engine configured (ATHENA_WORKGROUP, ATHENA_DATABASE).');
       const report = await analyticsReport(spec, deps.analytics, Date.now());

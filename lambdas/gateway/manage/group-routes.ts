@@ -2,29 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { GatewayError } from '../../core/errors.js';
 import type { GroupChanges, GroupMember, GroupRecord } from '../../ports/directory-store.js';
-import { jsonResponse } from '../gateway-http.js';
+import { jsonResponse, type GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
 import type { ManagementDeps } from './management-deps.js';
 import { authorizeManagement, maxIdLength, parseQuery, pathId } from './management-request.js';
-import { checkModelList, currentSpends, dollarLimitSchema, dollarsOrNull, limitMicros, listQuerySchema, modelListSchema, toMicros, type SpendView } from './management-schemas.js';
+import { checkModelList, currentSpends, dollarsOrNull, limitMicros, listQuerySchema, modelListSchema, monthlyLimitSchema, toMicros, type SpendView } from './management-schemas.js';
 
 const nameSchema = z.string().min(1).max(128);
 const descriptionSchema = z.string().max(1024);
 const roleSchema = z.enum(['admin', 'member']);
+const userIdSchema = z.string().min(1).max(maxIdLength.member);
 
 const createGroupSchema = z
   .object({
     name: nameSchema,
     description: descriptionSchema.optional(),
-    monthly_limit: dollarLimitSchema.optional(),
+    monthly_limit: monthlyLimitSchema.optional(),
     models: modelListSchema.optional(),
   })
   .strict();
 
 /**
  * Groups and their members: `/v1/manage/group[/<id>[/limit|/models|/member[/<user_id>]]]`,
- * documented in the README. A group's budget caps the spend of its keys together; its models
+ * documented in the README; Requesty's shapes are answered alongside ours. A group's budget caps the spend of its keys together; its models
  * add to the organisation's approved ones for its keys.
  */
 export const groupRoutes: RouteTable<ManagementDeps> = {
@@ -35,7 +36,8 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
       const page = await deps.directory.listGroups(query.limit, query.cursor);
       const spends = await currentSpends(page.groups.map((group) => `group#${group.id}`), deps);
       const data = page.groups.map((group, index) => publicGroup(group, spends[index]));
-      return jsonResponse(200, { data, next_cursor: page.nextCursor ?? null });
+      // `groups`: the same list under Requesty's name.
+      return jsonResponse(200, { data, groups: data, next_cursor: page.nextCursor ?? null });
     },
     POST: async (request, deps) => {
       await authorizeManagement(request, deps);
@@ -49,7 +51,8 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
         ...(body.monthly_limit == null ? {} : { monthlyLimit: toMicros(body.monthly_limit) }),
       };
       await deps.directory.createGroup(group);
-      return jsonResponse(201, { ...(await shownGroup(deps, group)), members: [] });
+      // `group_id`: the id as Requesty's create answers it.
+      return jsonResponse(201, { ...(await shownGroup(deps, group)), members: [], group_id: group.id });
     },
   },
   '/v1/manage/group/:id': {
@@ -76,7 +79,7 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/group/:id/limit': {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: dollarLimitSchema }).strict());
+      const { monthly_limit: limit } = parseBody(request.body, z.object({ monthly_limit: monthlyLimitSchema }).strict());
       return updated(deps, id, { monthlyLimit: limitMicros(limit) });
     },
   },
@@ -90,7 +93,7 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/group/:id/member': {
     POST: async (request, deps, { id = '' }) => {
       await authorizeManagement(request, deps);
-      const body = parseBody(request.body, z.object({ user_id: z.string().min(1).max(maxIdLength.member), role: roleSchema.default('member') }).strict());
+      const body = parseBody(request.body, z.object({ user_id: userIdSchema, role: roleSchema.default('member') }).strict());
       await existing(deps, id);
       const member: GroupMember = { userId: body.user_id, role: body.role, addedAt: Date.now() };
       if (!(await deps.directory.addMember(id, member))) {
@@ -100,22 +103,48 @@ export const groupRoutes: RouteTable<ManagementDeps> = {
       }
       return jsonResponse(201, publicMember(member));
     },
+    // The member named in the body, as REST clients written for Requesty's member pages send it.
+    PUT: updateMemberNamedInBody,
+    PATCH: updateMemberNamedInBody,
+    DELETE: async (request, deps, { id = '' }) => {
+      await authorizeManagement(request, deps);
+      const { user_id: userId } = parseBody(request.body, z.object({ user_id: userIdSchema }).strict());
+      return removeMember(deps, id, userId);
+    },
   },
   '/v1/manage/group/:id/member/:userId': {
-    POST: async (request, deps, { id = '', userId = '' }) => {
-      await authorizeManagement(request, deps);
-      const { role } = parseBody(request.body, z.object({ role: roleSchema }).strict());
-      const member = await deps.directory.updateMember(...memberPath(id, userId), role);
-      if (!member) throw memberNotFound(id, userId);
-      return jsonResponse(200, publicMember(member));
-    },
+    POST: updateMemberInPath,
+    PUT: updateMemberInPath,
+    PATCH: updateMemberInPath,
     DELETE: async (request, deps, { id = '', userId = '' }) => {
       await authorizeManagement(request, deps);
-      if (!(await deps.directory.removeMember(...memberPath(id, userId)))) throw memberNotFound(id, userId);
-      return jsonResponse(200, { group_id: id, user_id: userId, deleted: true });
+      return removeMember(deps, id, userId);
     },
   },
 };
+
+async function updateMemberInPath(request: GatewayRequest, deps: ManagementDeps, { id = '', userId = '' }: Readonly<Record<string, string>>) {
+  await authorizeManagement(request, deps);
+  const { role } = parseBody(request.body, z.object({ role: roleSchema }).strict());
+  return updateMember(deps, id, userId, role);
+}
+
+async function updateMemberNamedInBody(request: GatewayRequest, deps: ManagementDeps, { id = '' }: Readonly<Record<string, string>>) {
+  await authorizeManagement(request, deps);
+  const { user_id: userId, role } = parseBody(request.body, z.object({ user_id: userIdSchema, role: roleSchema }).strict());
+  return updateMember(deps, id, userId, role);
+}
+
+async function updateMember(deps: ManagementDeps, groupId: string, userId: string, role: GroupMember['role']) {
+  const member = await deps.directory.updateMember(...memberPath(groupId, userId), role);
+  if (!member) throw memberNotFound(groupId, userId);
+  return jsonResponse(200, publicMember(member));
+}
+
+async function removeMember(deps: ManagementDeps, groupId: string, userId: string) {
+  if (!(await deps.directory.removeMember(...memberPath(groupId, userId)))) throw memberNotFound(groupId, userId);
+  return jsonResponse(200, { group_id: groupId, user_id: userId, deleted: true });
+}
 
 function publicGroup(group: GroupRecord, spend: SpendView | undefined) {
   return {

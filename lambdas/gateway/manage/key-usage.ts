@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { UsageReport, usageDimensions, type Resolution, type UsageDimension } from '../../core/accounting/usage-report.js';
+import { UsageReport, usageDimensions, type Resolution, type UsageBucket, type UsageDimension } from '../../core/accounting/usage-report.js';
+import { microsToDollars } from '../../core/catalog/request-cost.js';
 import { GatewayError } from '../../core/errors.js';
 import type { GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
@@ -21,9 +22,15 @@ const groupBySchema = z.array(dimensionSchema).max(maxGroupBy);
 
 const fields = {
   start: z.iso.datetime({ offset: true }),
-  end: z.iso.datetime({ offset: true }),
+  /** Omitted: a day after `start`, as on Requesty. */
+  end: z.iso.datetime({ offset: true }).optional(),
   resolution: z.enum(['hour', 'day', 'week', 'month']).default('day'),
 };
+
+/** `end`, or Requesty's default: 24 hours after `start`. */
+function withEnd<Query extends { start: string; end?: string | undefined }>(query: Query): Query & { end: string } {
+  return { ...query, end: query.end ?? new Date(Date.parse(query.start) + 86_400_000).toISOString() };
+}
 
 interface UsageQuery {
   start: string;
@@ -47,6 +54,7 @@ function rangeProblems(query: UsageQuery, ctx: z.RefinementCtx): void {
 const bodySchema = z
   .object({ ...fields, group_by: groupBySchema.default([]) })
   .strict()
+  .transform(withEnd)
   .superRefine(rangeProblems);
 
 /**
@@ -63,6 +71,7 @@ const queryParamsSchema = z
       .pipe(groupBySchema),
   })
   .strict()
+  .transform(withEnd)
   .superRefine(rangeProblems);
 
 /**
@@ -97,6 +106,67 @@ export async function keyUsage(request: GatewayRequest, keyId: string, deps: Man
     end: new Date(query.end).toISOString(),
     resolution: query.resolution,
     group_by: query.group_by,
-    usage: report.result(),
+    usage: withRequestyCounts(report.result()),
+  };
+}
+
+/** Each period and group also counts its requests as Requesty names them, `completions_requests`. */
+function withRequestyCounts(usage: Record<string, UsageBucket>) {
+  return Object.fromEntries(
+    Object.entries(usage).map(([period, bucket]) => [
+      period,
+      {
+        ...bucket,
+        completions_requests: bucket.requests,
+        ...(bucket.grouped_data ? { grouped_data: bucket.grouped_data.map((group) => ({ ...group, completions_requests: group.requests })) } : {}),
+      },
+    ]),
+  );
+}
+
+const dateSchema = z.iso.date();
+
+/**
+ * Requesty's older usage call, `GET /v1/manage/apikey/<id>?start_date=2025-01-01&end_date=2025-01-31`
+ * (https://docs.requesty.ai/api-reference/endpoint/manage-api-key-get-usage): UTC days from
+ * `start_date` up to (not including) `end_date`, by default tomorrow.
+ */
+const dateQuerySchema = z
+  .object({ start_date: dateSchema, end_date: dateSchema.optional() })
+  .strict()
+  .transform((query) => {
+    const start = Date.parse(`${query.start_date}T00:00:00Z`);
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    const end = Date.parse(`${query.end_date ?? tomorrow}T00:00:00Z`);
+    return { start, end, start_date: query.start_date, end_date: query.end_date ?? tomorrow };
+  })
+  .superRefine((query, ctx) => {
+    if (query.end <= query.start) ctx.addIssue({ code: 'custom', message: 'end_date must be after start_date', path: ['end_date'] });
+    else if (query.end - query.start > maxSpanDays * 86_400_000) ctx.addIssue({ code: 'custom', message: `the range spans at most ${maxSpanDays} days`, path: ['end_date'] });
+  });
+
+/** Whether a `GET /v1/manage/apikey/<id>` asks for usage (Requesty's older call) rather than the key. */
+export function isDateUsageQuery(query: GatewayRequest['query']): boolean {
+  return query.start_date !== undefined || query.end_date !== undefined;
+}
+
+/** The key's totals over whole UTC days, in Requesty's shape (`completions_requests`, `spend`), with tokens besides. */
+export async function keyUsageByDates(query: GatewayRequest['query'], keyId: string, deps: ManagementDeps) {
+  const range = parseQuery(query, dateQuerySchema);
+  // Summed in micro-dollars, turned into dollars once, so the spend is exact.
+  const totals = { cost: 0, requests: 0, inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+  // Usage is kept per hour: the last hour before `end_date` is the last one counted.
+  for await (const row of deps.usage.usage(keyId, range.start, range.end - 1)) {
+    for (const field of Object.keys(totals) as (keyof typeof totals)[]) totals[field] += row[field];
+  }
+  return {
+    key_id: keyId,
+    start_date: range.start_date,
+    end_date: range.end_date,
+    completions_requests: totals.requests,
+    spend: microsToDollars(totals.cost),
+    input_tokens: totals.inputTokens,
+    output_tokens: totals.outputTokens,
+    total_tokens: totals.totalTokens,
   };
 }

@@ -1,12 +1,35 @@
 import type { z } from 'zod';
+import { permissionsOf, requirePermission, type PermissionLevel } from '../../core/auth/key-permissions.js';
 import { GatewayError } from '../../core/errors.js';
+import type { ApiKeyRecord } from '../../ports/key-store.js';
 import type { GatewayRequest } from '../gateway-http.js';
 import { presentedKey } from '../presented-key.js';
 import type { ManagementDeps } from './management-deps.js';
 
-/** Every management call needs a management key; API keys are refused. */
-export async function authorizeManagement(request: GatewayRequest, deps: ManagementDeps): Promise<void> {
-  await deps.authenticator.authenticate(presentedKey(request.headers), 'management');
+/**
+ * Every management call needs a management key, or (as on Requesty) an API key given the
+ * `manage` permission: `read` for reading (GETs, usage and analytics reports), `write` for the
+ * rest. An API key without it is no credential here (401); one with too little gets 403.
+ * Resolves with the caller's key.
+ */
+export async function authorizeManagement(
+  request: GatewayRequest,
+  deps: ManagementDeps,
+  needed: PermissionLevel = request.method === 'GET' ? 'read' : 'write',
+): Promise<ApiKeyRecord> {
+  const caller = await authenticateCaller(request, deps);
+  if (permissionsOf(caller).manage === 'none') {
+    throw new GatewayError(401, 'invalid_api_key', 'Invalid management key: use a management key, or an API key given the "manage" permission.', {
+      type: 'authentication_error',
+    });
+  }
+  requirePermission(caller, 'manage', needed);
+  return caller;
+}
+
+/** The calling key, management or API, whatever its permissions (for what any key may ask about itself). */
+export function authenticateCaller(request: GatewayRequest, deps: ManagementDeps): Promise<ApiKeyRecord> {
+  return deps.authenticator.authenticate(presentedKey(request.headers), 'any');
 }
 
 export function parseQuery<Schema extends z.ZodType>(query: GatewayRequest['query'], schema: Schema): z.infer<Schema> {

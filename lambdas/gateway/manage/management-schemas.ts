@@ -5,8 +5,32 @@ import { GatewayError } from '../../core/errors.js';
 import { unknownModelReason } from '../../core/providers/known-model.js';
 import type { ManagementDeps } from './management-deps.js';
 
-/** US dollars at the API (integer micro-dollars inside); null removes the limit. */
-export const dollarLimitSchema = z.number().min(0).max(1_000_000_000).nullable();
+const maxDollars = 1_000_000_000;
+
+/**
+ * US dollars at the API (integer micro-dollars inside): a JSON number or, as Requesty writes its
+ * decimals, a decimal string (`"12.50"`).
+ */
+export const dollarsSchema = z
+  .union([
+    z.number(),
+    z
+      .string()
+      .trim()
+      .regex(/^\d{1,10}(\.\d{1,12})?$/, 'must be a number of dollars, as a number or a decimal string such as "12.50"')
+      .transform(Number),
+  ])
+  .pipe(z.number().min(0).max(maxDollars));
+
+/** A limit in dollars; null removes the limit. */
+export const dollarLimitSchema = dollarsSchema.nullable();
+
+/**
+ * A key's or group's monthly limit, where (as Requesty documents for both) 0 means no limit,
+ * like null. Other limits (the organisation's, its default for keys, its balance) keep 0 as a
+ * cap of $0, the safe reading where Requesty says nothing.
+ */
+export const monthlyLimitSchema = dollarLimitSchema.transform((dollars) => (dollars === 0 ? null : dollars));
 
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(50),
