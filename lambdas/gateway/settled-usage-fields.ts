@@ -1,4 +1,4 @@
-import { catalogEntry } from '../core/catalog/model-catalog.js';
+import { pricedEntry } from '../core/catalog/priced-entry.js';
 import { microsToDollars, requestCostMicros, uncachedCostMicros } from '../core/catalog/request-cost.js';
 import type { Usage } from '../core/schemas/openai-chat-response.js';
 import type { GatewayDeps } from './gateway-config.js';
@@ -19,9 +19,9 @@ export function settledUsageFields(
   model: string,
   usage: Usage,
   cost: number | undefined,
-  deps: Pick<GatewayDeps, 'markup'>,
+  deps: Pick<GatewayDeps, 'markup' | 'unpricedModelPrice'>,
 ): { usage: UsageCostFields; headers: Record<string, string> } | undefined {
-  const entry = catalogEntry(model);
+  const entry = pricedEntry(model, deps.unpricedModelPrice);
   if (!entry) return undefined;
   const micros = cost ?? requestCostMicros(usage, entry, deps.markup);
   const savings = uncachedCostMicros(usage, entry, deps.markup) - micros;
