@@ -6,7 +6,7 @@ import { GatewayError } from '../core/errors.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
-import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js';
+import { modelFilterSchema, passesFilter, type ModelFilter } from '../core/catalog/model-filter.js';
 
 /**
  * GET /v1/models: the catalog models the key may call, in OpenAI's list format, each with its
@@ -14,13 +14,8 @@ import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js
  * shows them; `?provider=`, `?capability=`, `?region=` and `?type=` filter it.
  */
 export async function listModels(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  const parsed = modelFilterSchema.safeParse(request.query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = String(issue?.path[0] ?? 'query');
-    throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
-  }
-  const models = (await approvedModels(request, deps)).filter((entry) => passesFilter(entry, parsed.data));
+  const filter = parseModelFilter(request.query);
+  const models = (await approvedModels(request, deps)).filter((entry) => passesFilter(entry, filter));
   return jsonResponse(200, { object: 'list', data: models.map(modelObject) });
 }
 
@@ -31,12 +26,22 @@ export async function getModel(request: GatewayRequest, deps: GatewayDeps, param
   return jsonResponse(200, modelObject(entry));
 }
 
+/** The `?provider=&capability=&type=&region=` filters, or 400 naming the one at fault. */
+export function parseModelFilter(query: Readonly<Record<string, string | undefined>>): ModelFilter {
+  const parsed = modelFilterSchema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = String(issue?.path[0] ?? 'query');
+  throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
+}
+
 async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<CatalogEntry[]> {
   const account = await accountOf(await deps.authenticator.authenticate(presentedKey(request.headers)), deps.directory);
   return modelCatalog.filter((entry) => isApproved(entry.id, account));
 }
 
-function modelObject(entry: CatalogEntry) {
+/** One catalog entry in OpenAI's model-object shape, with our catalog fields. */
+export function modelObject(entry: CatalogEntry) {
   return {
     id: entry.id,
     object: 'model',
