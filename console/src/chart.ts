@@ -44,7 +44,7 @@ export function TimeChart({ title, times, series }: ChartProps) {
             ...(line.format ? { value: (_: uPlot, value: number | null) => line.format?.(value) ?? String(value) } : {}),
           })),
         ],
-        axes: [{}, { size: 70 }],
+        axes: [{}, { size: 80, ...(series[0]?.format ? { values: (_: uPlot, splits: number[]) => splits.map((split) => series[0]?.format?.(split) ?? String(split)) } : {}) }],
         scales: { x: { time: true } },
         legend: { live: false },
       },

@@ -58,3 +58,11 @@ export function labelsText(labels: Record<string, string> | undefined): string {
     .map(([name, value]) => `${name}=${value}`)
     .join(', ');
 }
+
+/** Every UTC hour or day bucket (unix seconds) from `fromMs` to `toMs`, so quiet periods chart as 0. */
+export function buckets(fromMs: number, toMs: number, step: 'hour' | 'day'): number[] {
+  const size = step === 'hour' ? 3_600_000 : 86_400_000;
+  const times: number[] = [];
+  for (let at = Math.floor(fromMs / size) * size; at <= toMs; at += size) times.push(at / 1000);
+  return times;
+}

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { TimeChart } from '../chart.js';
-import { count, dateTime, dollars, dollarsOrNull, labelsText, parseLabels, periodSeconds } from '../format.js';
+import { buckets, count, dateTime, dollars, dollarsOrNull, labelsText, parseLabels, periodSeconds } from '../format.js';
 import { href, navigate } from '../route.js';
 import type { ApiKey, Group, Page, UsagePeriod } from '../types.js';
 import { Card, ErrorMessage, Field, Status, useSubmit } from '../ui.js';
@@ -111,19 +111,23 @@ function KeyDetail({ apiKey, onChanged }: { apiKey: ApiKey; onChanged: () => voi
 
 function KeyUsage({ path }: { path: string }) {
   const [resolution, setResolution] = useState<keyof typeof usageWindows>('day');
-  const usage = useLoad(() => {
-    const end = new Date();
-    const start = new Date(end.getTime() - usageWindows[resolution].ms);
-    return api<{ usage: Record<string, UsagePeriod> }>('POST', `${path}/usage`, { start: start.toISOString(), end: end.toISOString(), resolution });
+  const usage = useLoad(async () => {
+    const end = Date.now();
+    const start = end - usageWindows[resolution].ms;
+    const answer = await api<{ usage: Record<string, UsagePeriod> }>('POST', `${path}/usage`, {
+      start: new Date(start).toISOString(),
+      end: new Date(end).toISOString(),
+      resolution,
+    });
+    return { ...answer, times: buckets(start, end, resolution) };
   }, [path, resolution]);
   const chart = useMemo(() => {
-    const periods = Object.entries(usage.data?.usage ?? {});
+    const byPeriod = new Map(Object.entries(usage.data?.usage ?? {}).map(([period, entry]) => [periodSeconds(period), entry]));
+    const times = usage.data?.times ?? [];
     return {
-      times: periods.map(([period]) => periodSeconds(period)),
-      series: [
-        { label: 'Requests', values: periods.map(([, entry]) => entry.requests), format: count },
-        { label: 'Spend (USD)', values: periods.map(([, entry]) => entry.spend), format: dollars },
-      ],
+      times,
+      requests: [{ label: 'Requests', values: times.map((time) => byPeriod.get(time)?.requests ?? 0), format: count }],
+      spend: [{ label: 'Spend (USD)', values: times.map((time) => byPeriod.get(time)?.spend ?? 0), format: dollars }],
     };
   }, [usage.data]);
   return html`<${Card} title="Usage">
@@ -135,6 +139,9 @@ function KeyUsage({ path }: { path: string }) {
       )}
     </fieldset>
     <${ErrorMessage} error=${usage.error} />
-    <div data-testid="key-usage"><${TimeChart} title="Usage of this key" times=${chart.times} series=${chart.series} /></div>
+    <div class="charts" data-testid="key-usage">
+      <${TimeChart} title="Requests of this key" times=${chart.times} series=${chart.requests} />
+      <${TimeChart} title="Spend of this key" times=${chart.times} series=${chart.spend} />
+    </div>
   <//>`;
 }

@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useMemo } from 'preact/hooks';
 import { api } from '../api.js';
 import { TimeChart } from '../chart.js';
-import { count, dollars, isoDay, milliseconds, monthStart, percent, periodSeconds } from '../format.js';
+import { buckets, count, dollars, isoDay, milliseconds, monthStart, percent, periodSeconds } from '../format.js';
 import type { AnalyticsAnswer, Organisation } from '../types.js';
 import { Card, ErrorMessage, TableWrap } from '../ui.js';
 import { useLoad } from '../use-load.js';
@@ -18,11 +18,12 @@ export function OverviewPage() {
   const top = useLoad(() => analytics({ ...month, metrics: ['requests', 'cost', 'latency_p95'], group_by: ['model'], limit: 5 }));
   const row = totals.data?.rows[0];
   const chart = useMemo(() => {
-    const rows = daily.data?.rows ?? [];
+    const byPeriod = new Map((daily.data?.rows ?? []).map((entry) => [periodSeconds(String(entry.period)), entry]));
+    const times = daily.data ? buckets(Date.now() - 29 * 86_400_000, Date.now(), 'day') : [];
     return {
-      times: rows.map((entry) => periodSeconds(String(entry.period))),
-      requests: [{ label: 'Requests', values: rows.map((entry) => Number(entry.requests ?? 0)), format: count }],
-      cost: [{ label: 'Spend (USD)', values: rows.map((entry) => Number(entry.cost ?? 0)), format: dollars }],
+      times,
+      requests: [{ label: 'Requests', values: times.map((time) => Number(byPeriod.get(time)?.requests ?? 0)), format: count }],
+      cost: [{ label: 'Spend (USD)', values: times.map((time) => Number(byPeriod.get(time)?.cost ?? 0)), format: dollars }],
     };
   }, [daily.data]);
   return html`<h1>Overview</h1>

@@ -27,7 +27,7 @@ export function PoliciesPage() {
   const policies = useLoad(() => api<Page<Policy>>('GET', '/policy?limit=100'));
   const [editing, setEditing] = useState<Policy | 'new' | undefined>();
   return html`<h1>Policies</h1>
-    <p class="lead">Call a policy with <code>model: "policy/&lt;name&gt;"</code>. Changes apply within seconds.</p>
+    <p class="lead">Call a policy with <code>${'model: "policy/<name>"'}</code>. Changes apply within seconds.</p>
     <div class="actions"><button type="button" onClick=${() => setEditing('new')}>New policy</button></div>
     ${editing
       ? html`<${PolicyEditor}
