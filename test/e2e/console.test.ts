@@ -125,7 +125,7 @@ describe.skipIf(!chromiumPath && !process.env.CI)('the web console in headless C
 
     await open('API keys', 'API keys');
     await page.getByRole('link', { name: 'console-e2e' }).click();
-    await page.getByTestId('key-usage').locator('canvas').waitFor();
+    await page.getByTestId('key-usage').locator('canvas').first().waitFor();
     expect(Number((await page.getByTestId('key-spend').textContent())?.replace(/[^0-9.]/g, ''))).toBeGreaterThan(0);
     await shot('key');
 
@@ -196,7 +196,9 @@ describe.skipIf(!chromiumPath && !process.env.CI)('the web console in headless C
         await shot('overview-390');
       }
     }
-    // Keyboard: the skip link is the first stop, and moves focus into the page.
+    // Keyboard: from a fresh load, the skip link is the first stop, and moves focus into the page.
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Overview' }).waitFor();
     await page.keyboard.press('Tab');
     expect(await page.evaluate('document.activeElement?.textContent')).toBe('Skip to content');
     await page.keyboard.press('Enter');
