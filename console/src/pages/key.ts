@@ -4,9 +4,10 @@ import { api } from '../api.js';
 import { TimeChart } from '../chart.js';
 import { buckets, count, dateTime, dollars, dollarsOrNull, labelsText, parseLabels, periodSeconds } from '../format.js';
 import { href, navigate } from '../route.js';
-import type { ApiKey, Group, Page, UsagePeriod } from '../types.js';
+import type { ApiKey, UsagePeriod } from '../types.js';
 import { Card, ErrorMessage, Field, Status, useSubmit } from '../ui.js';
 import { useLoad } from '../use-load.js';
+import { GroupField } from './group-field.js';
 
 type Input = { id: string; describedBy?: string; invalid: boolean };
 const value = (event: Event) => (event.target as HTMLInputElement).value;
@@ -31,7 +32,6 @@ function KeyDetail({ apiKey, onChanged }: { apiKey: ApiKey; onChanged: () => voi
   const [expires, setExpires] = useState(apiKey.expires_at ? apiKey.expires_at.slice(0, 16) : '');
   const [groupId, setGroupId] = useState(apiKey.group_id ?? '');
   const [confirming, setConfirming] = useState(false);
-  const groups = useLoad(() => api<Page<Group>>('GET', '/group?limit=100'));
   const errorFor = (param: string) => (submit.error?.param === param ? submit.error.message : undefined);
   const save = (what: string, suffix: string, body: unknown) => (event?: Event) => {
     event?.preventDefault();
@@ -82,12 +82,7 @@ function KeyDetail({ apiKey, onChanged }: { apiKey: ApiKey; onChanged: () => voi
       <//>
       <${Card} title="Group">
         <form onSubmit=${save('Group', '/group', { group_id: groupId === '' ? null : groupId })}>
-          <${Field} label="Group" error=${errorFor('group_id')}>
-            ${({ id, describedBy }: Input) => html`<select id=${id} value=${groupId} aria-describedby=${describedBy} onChange=${(event: Event) => setGroupId(value(event))}>
-              <option value="">No group</option>
-              ${(groups.data?.data ?? []).map((group) => html`<option value=${group.id}>${group.name}</option>`)}
-            </select>`}
-          <//>
+          <${GroupField} value=${groupId} error=${errorFor('group_id')} onChange=${setGroupId} />
           <button type="submit" disabled=${submit.busy}>Save group</button>
         </form>
       <//>

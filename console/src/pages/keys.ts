@@ -3,9 +3,10 @@ import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { dateTime, dollars, dollarsOrNull, labelsText, parseLabels } from '../format.js';
 import { href } from '../route.js';
-import type { ApiKey, Group, Page } from '../types.js';
+import type { ApiKey, Page } from '../types.js';
 import { Card, ErrorMessage, Field, TableWrap, useSubmit } from '../ui.js';
 import { useLoad } from '../use-load.js';
+import { GroupField } from './group-field.js';
 import { SecretOnce } from './secret-once.js';
 
 type Input = { id: string; describedBy?: string; invalid: boolean };
@@ -57,7 +58,6 @@ function CreateKey({ onCreated }: { onCreated: (key: ApiKey & { key: string }) =
   const [labels, setLabels] = useState('');
   const [expires, setExpires] = useState('');
   const [groupId, setGroupId] = useState('');
-  const groups = useLoad(() => api<Page<Group>>('GET', '/group?limit=100'));
   const submit = useSubmit();
   const errorFor = (param: string) => (submit.error?.param === param ? submit.error.message : undefined);
   async function create(event: Event) {
@@ -88,12 +88,7 @@ function CreateKey({ onCreated }: { onCreated: (key: ApiKey & { key: string }) =
       <${Field} label="Expires (your local time)" hint="Empty: never." error=${errorFor('expires_at')}>
         ${({ id, describedBy, invalid }: Input) => html`<input id=${id} type="datetime-local" value=${expires} aria-describedby=${describedBy} aria-invalid=${invalid} onInput=${(event: Event) => setExpires(value(event))} />`}
       <//>
-      <${Field} label="Group" error=${errorFor('group_id')}>
-        ${({ id, describedBy }: Input) => html`<select id=${id} value=${groupId} aria-describedby=${describedBy} onChange=${(event: Event) => setGroupId(value(event))}>
-          <option value="">No group</option>
-          ${(groups.data?.data ?? []).map((group) => html`<option value=${group.id}>${group.name}</option>`)}
-        </select>`}
-      <//>
+      <${GroupField} value=${groupId} error=${errorFor('group_id')} onChange=${setGroupId} />
       <div class="actions">
         <button type="submit" disabled=${submit.busy}>${submit.busy ? 'Creating…' : 'Create key'}</button>
       </div>
