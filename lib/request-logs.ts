@@ -30,6 +30,8 @@ const dayPartitions = 'year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timest
  */
 export class RequestLogs extends Construct {
   readonly bucket: s3.Bucket;
+  /** Receives the S3 access logs of this construct's buckets, and of any other bucket given it. */
+  readonly accessLogs: s3.Bucket;
   /** Request-log records, one per request (`REQUEST_LOG_STREAM`). */
   readonly deliveryStream: firehose.CfnDeliveryStream;
   /** Feedback records, one per feedback call (`FEEDBACK_STREAM`). */
@@ -42,9 +44,10 @@ export class RequestLogs extends Construct {
 
   constructor(scope: Construct, id: string, props: RequestLogsProps) {
     super(scope, id);
-    const accessLogs = new SecureBucket(this, 'AccessLogs', {
+    this.accessLogs = new SecureBucket(this, 'AccessLogs', {
       lifecycleRules: [{ expiration: Duration.days(90) }],
     }).bucket;
+    const accessLogs = this.accessLogs;
     this.bucket = new SecureBucket(this, 'Logs', {
       accessLogs,
       lifecycleRules: [

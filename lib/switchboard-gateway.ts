@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { directoryTableSchema, keysTableSchema, policiesTableSchema, usageTableSchema } from '../lambdas/adapters/dynamodb/table-names.js';
 import { Alarms } from './alarms.js';
 import { Alerts } from './alerts.js';
+import { ConsoleSite } from './console-site.js';
 import { Edge } from './edge.js';
 import { GatewayTable } from './gateway-table.js';
 import { ManagementApi } from './management-api.js';
@@ -55,6 +56,7 @@ export class SwitchboardGateway extends Construct {
   readonly router: Router;
   readonly management: ManagementApi;
   readonly edge: Edge;
+  readonly consoleSite: ConsoleSite;
   readonly requestLogs: RequestLogs;
   readonly alerts: Alerts;
   readonly alarms: Alarms;
@@ -100,11 +102,13 @@ export class SwitchboardGateway extends Construct {
     });
     this.management = new ManagementApi(this, 'Management', { ...tables, requestLogs: this.requestLogs });
 
+    this.consoleSite = new ConsoleSite(this, 'Console', { accessLogs: this.requestLogs.accessLogs });
     const webAclArn = props.waf && ('webAclArn' in props.waf ? props.waf.webAclArn : this.createWebAcl(props.waf.ratePer5Minutes));
     this.edge = new Edge(this, 'Edge', {
       routerUrl: this.router.functionUrl,
       managementUrl: this.management.functionUrl,
       originSecret: origin.secret,
+      consoleBucket: this.consoleSite.bucket,
       ...(props.domain ? { domain: props.domain } : {}),
       ...(webAclArn ? { webAclArn } : {}),
     });
@@ -138,6 +142,7 @@ export class SwitchboardGateway extends Construct {
   private outputs(): void {
     const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
     output('Endpoint', `https://${this.edge.distribution.distributionDomainName}`, 'Base URL for SDKs (OpenAI: append /v1)');
+    output('ConsoleUrl', `https://${this.edge.distribution.distributionDomainName}/console/`, 'The web console: sign in with a management key');
     output('KeysTableName', this.keysTable.tableName, 'API and management keys');
     output('PoliciesTableName', this.policiesTable.tableName, 'Routing policies');
     output('DirectoryTableName', this.directoryTable.tableName, 'Organisation settings, groups and members');

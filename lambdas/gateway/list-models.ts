@@ -10,7 +10,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
-import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js';
+import { modelFilterSchema, passesFilter, type ModelFilter } from '../core/catalog/model-filter.js';
 
 /**
  * GET /v1/models: the catalog models the key may call, in OpenAI's list format, each with its
@@ -19,18 +19,13 @@ import { modelFilterSchema, passesFilter } from '../core/catalog/model-filter.js
  * and `?type=` filter it.
  */
 export async function listModels(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  const parsed = modelFilterSchema.safeParse(request.query);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const param = String(issue?.path[0] ?? 'query');
-    throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
-  }
+  const filter = parseModelFilter(request.query);
   const { key, models, aliases } = await approvedModels(request, deps);
-  const listed = models.filter((entry) => passesFilter(entry, parsed.data));
+  const listed = models.filter((entry) => passesFilter(entry, filter));
   // Policies too, as Requesty lists them: with no filter, or asked for as `?provider=policy`.
   // Aliases name no provider, capability or region of their own: a filtered list leaves them out.
-  const filters = Object.values(parsed.data).filter((value) => value !== undefined);
-  const withPolicies = filters.length === 0 || (filters.length === 1 && parsed.data.provider?.includes('policy') === true);
+  const filters = Object.values(filter).filter((value) => value !== undefined);
+  const withPolicies = filters.length === 0 || (filters.length === 1 && filter.provider?.includes('policy') === true);
   const policies = withPolicies ? await policiesOf(key, deps) : [];
   return jsonResponse(200, { object: 'list', data: [...listed.map(modelObject), ...policies.map(policyObject), ...(filters.length === 0 ? aliases : [])] });
 }
@@ -45,6 +40,15 @@ export async function getModel(request: GatewayRequest, deps: GatewayDeps, param
   const policy = (await policiesOf(key, deps)).find((candidate) => `${policyModelPrefix}${candidate.name}` === params.id);
   if (policy) return jsonResponse(200, policyObject(policy));
   throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
+}
+
+/** The `?provider=&capability=&type=&region=` filters, or 400 naming the one at fault. */
+export function parseModelFilter(query: Readonly<Record<string, string | undefined>>): ModelFilter {
+  const parsed = modelFilterSchema.safeParse(query);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const param = String(issue?.path[0] ?? 'query');
+  throw new GatewayError(400, 'invalid_request', `Invalid ${param} filter: ${issue?.message ?? 'not understood'}.`, { param });
 }
 
 async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promise<{ key: ApiKeyRecord; models: CatalogEntry[]; aliases: AliasObject[] }> {
@@ -90,7 +94,8 @@ function policyObject(policy: Policy) {
   };
 }
 
-function modelObject(entry: CatalogEntry) {
+/** One catalog entry in OpenAI's model-object shape, with our catalog fields. */
+export function modelObject(entry: CatalogEntry) {
   return {
     id: entry.id,
     object: 'model',

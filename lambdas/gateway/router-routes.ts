@@ -26,4 +26,6 @@ export const routeRouterRequest = createRouter<GatewayDeps>({
   // Requesty's examples post feedback to `https://api.requesty.ai/feedback/{id}`: the same, for drop-in clients.
   '/feedback/:id': { POST: feedback },
   '/healthz': { GET: async () => jsonResponse(200, { status: 'ok' }) },
+  // The web console's address, served from its own bucket (lib/edge.ts), locally too.
+  '/': { GET: async () => ({ status: 302, headers: { location: '/console/', 'cache-control': 'no-store' }, body: '' }) },
 });

@@ -19,6 +19,7 @@ import { createManagementHandler } from '../handlers/management-handler.js';
 import { createRouterHandler } from '../handlers/router-handler.js';
 import type { KeyKind } from '../ports/key-store.js';
 import { superviseDynamoDbLocal, type DynamoDbLocal } from './dynamodb-local.js';
+import { consoleOrigin, isConsolePath } from './console-origin.js';
 import { ensureTables } from './ensure-tables.js';
 import { functionUrlServer, type BufferedHandler } from './function-url-server.js';
 import type { StreamingHandler } from './lambda-streaming-shim.js';
@@ -100,10 +101,14 @@ export async function startLocalGateway(options: LocalGatewayOptions): Promise<L
     const management = createManagementHandler(async () => ({
       deps: { ...managementDeps(env, dynamodb, alerts), analytics },
     })) as unknown as BufferedHandler;
+    // The console's static files, as CloudFront serves them from their bucket when deployed.
+    const consoleFiles = consoleOrigin() as BufferedHandler;
     const server = functionUrlServer((path) =>
       path.startsWith(managementPathPrefix)
         ? { invokeMode: 'BUFFERED', handler: management }
-        : { invokeMode: 'RESPONSE_STREAM', handler: router },
+        : isConsolePath(path)
+          ? { invokeMode: 'BUFFERED', handler: consoleFiles }
+          : { invokeMode: 'RESPONSE_STREAM', handler: router },
     );
     const port = Number(options.env.PORT || 8787);
     await new Promise<void>((resolve, reject) => {

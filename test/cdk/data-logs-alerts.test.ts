@@ -340,8 +340,15 @@ describe('checks and synthesis', () => {
     const bundling = new App({ outdir });
     const [stack] = addSwitchboardStacks(bundling, parseSwitchboardConfig({ stacks: ['home'] }));
     const assembly = bundling.synth();
-    const assets = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.') && !name.endsWith('.json'));
+    const all = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.') && !name.endsWith('.json'));
+    // Besides CDK's own prebuilt BucketDeployment handler and its AWS CLI layer:
+    const assets = all.filter((asset) => existsSync(join(assembly.directory, asset, 'index.js')));
     expect(assets).toHaveLength(3);
+    // The web console, built by the same esbuild: its index and its hashed script and styles.
+    const site = all.find((asset) => existsSync(join(assembly.directory, asset, 'index.html')));
+    const siteAssets = readdirSync(join(assembly.directory, site ?? 'missing', 'assets'));
+    expect(siteAssets).toHaveLength(2);
+    expect(siteAssets).toEqual(expect.arrayContaining([expect.stringMatching(/^main-\w+\.css$/), expect.stringMatching(/^main-\w+\.js$/)]));
     const bundles = assets.map((asset) => readFileSync(join(assembly.directory, asset, 'index.js'), 'utf8'));
     // The router and the management API check the origin header; the alert deliverer answers SQS batches.
     expect(bundles.filter((bundle) => bundle.includes('x-origin-verify'))).toHaveLength(2);

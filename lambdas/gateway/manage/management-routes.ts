@@ -5,6 +5,7 @@ import { alertRoutes } from './alert-routes.js';
 import type { ManagementDeps } from './management-deps.js';
 import { groupRoutes } from './group-routes.js';
 import { keyRoutes } from './key-routes.js';
+import { modelRoutes } from './model-routes.js';
 import { orgRoutes } from './org-routes.js';
 import { policyRoutes } from './policy-routes.js';
 import { webhookRoutes } from './webhook-routes.js';
@@ -19,4 +20,5 @@ export const routeManagementRequest = createRouter<ManagementDeps>({
   ...webhookRoutes,
   ...alertRoutes,
   ...aliasRoutes,
+  ...modelRoutes,
 });
