@@ -28,6 +28,8 @@ function fakeInvoke(answer: { chunks?: Uint8Array[]; error?: Error; streamError?
   return { api, calls };
 }
 
+async function* emptyEvents(): AsyncGenerator<never> {}
+
 const body = { model: 'bedrock/claude-haiku-4-5', max_tokens: 100, stream: true, messages: [{ role: 'user', content: 'Hi' }], top_k: 5 };
 
 describe('Claude on Bedrock through the Anthropic-native path', () => {
@@ -58,7 +60,7 @@ describe('Claude on Bedrock through the Anthropic-native path', () => {
     const delta = { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'Hi' } };
     const { api } = fakeInvoke({ chunks: [encode(start), encode(delta)] });
     const events = await native?.streamMessages(body, {}, providerCall({ model: 'claude-haiku-4-5', bedrock: api }));
-    const { received, error } = await collectUntilError(events ?? []);
+    const { received, error } = await collectUntilError(events ?? emptyEvents());
     expect(error).toBeUndefined();
     expect(received).toEqual([
       { event: 'message_start', data: JSON.stringify(start) },
@@ -74,7 +76,7 @@ describe('Claude on Bedrock through the Anthropic-native path', () => {
 
     const inStream = new ConverseCallError(200, 'ModelStreamErrorException', 'The model stopped.');
     const events = await native?.streamMessages(body, {}, providerCall({ model: 'claude-haiku-4-5', bedrock: fakeInvoke({ chunks: [encode({ type: 'ping' })], streamError: inStream }).api }));
-    const { received, error } = await collectUntilError(events ?? []);
+    const { received, error } = await collectUntilError(events ?? emptyEvents());
     expect(received).toHaveLength(1);
     expect(error).toMatchObject({ kind: 'server', status: 502, type: 'ModelStreamErrorException' });
   });
