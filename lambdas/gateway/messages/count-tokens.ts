@@ -24,8 +24,9 @@ const estimatedDocumentTokens = 3_000;
 /**
  * POST /v1/messages/count_tokens. The model (alias, policy: its first model) is resolved as for
  * /v1/messages; Anthropic's API counts exactly, upstream, with the request as it came. Any
- * other target (Claude on Bedrock included) gets the gateway's estimate, marked `"estimated": true`: four bytes of
- * the request's text a token, 1,600 tokens an image and 3,000 a document. Nothing is charged.
+ * other target (Claude on Bedrock included) gets the gateway's estimate, marked
+ * `"estimated": true`: four bytes of the request's text a token, 1,600 tokens an image and
+ * 3,000 a document. Nothing is charged.
  */
 export async function countTokens(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   try {
