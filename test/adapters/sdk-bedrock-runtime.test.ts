@@ -105,6 +105,14 @@ describe('InvokeModelWithResponseStream on the SDK Bedrock runtime', () => {
     expect(error).toBeInstanceOf(ConverseCallError);
     expect(error).toMatchObject({ exceptionName: 'ThrottlingException', message: 'Too many tokens, please wait before trying again.' });
   });
+
+  it('fails with the exception a stream sends after its first chunks, as Bedrock’s, with the stream’s status', async () => {
+    const { received, error } = await collectUntilError(await runtime.invokeModelStream(invoke('us.anthropic.claude-fails-midway')));
+    expect(received.length).toBeGreaterThan(1);
+    // Such a frame comes without response metadata: read as the 200 stream's, it keeps its name.
+    expect(error).toBeInstanceOf(ConverseCallError);
+    expect(error).toMatchObject({ status: 200, exceptionName: 'ModelStreamErrorException', message: 'The model stopped answering.' });
+  });
 });
 
 describe('limitedBody', () => {

@@ -185,6 +185,24 @@ describe('/v1/messages to Claude on Bedrock, untranslated (InvokeModelWithRespon
     }
   });
 
+  it('ends a stream Bedrock fails after its first byte with an error event, never silently', async () => {
+    const stream = client.messages.stream({ ...firstTurn, model: 'bedrock/anthropic.claude-fails-midway-v1:0' });
+    const thinking: string[] = [];
+    stream.on('thinking', (delta) => thinking.push(delta));
+    const failed = await stream.finalMessage().catch((error: unknown) => error);
+    expect(thinking.join('')).toBe('The user wants the weather; I should call the tool.');
+    expect(failed).toMatchObject({ error: { type: 'error', error: { type: 'api_error', message: expect.stringContaining('The model stopped answering.') } } });
+    const { response } = await stream.withResponse();
+    expect(await loggedRecord(log, response.headers.get('x-request-id'))).toMatchObject({ status: 200, error_code: expect.any(String) });
+  });
+
+  it('estimates count_tokens for Claude on Bedrock, which Bedrock does not count through this API', async () => {
+    const counted = (await client.messages.countTokens({ model: 'bedrock/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x'.repeat(400) }] })) as { input_tokens: number; estimated?: boolean };
+    expect(counted.estimated).toBe(true);
+    expect(counted.input_tokens).toBeGreaterThanOrEqual(100);
+    expect(upstream.requests).toEqual([]);
+  });
+
   it('adds auto_cache’s breakpoints to the body Bedrock receives', async () => {
     const plain = { model: 'bedrock/claude-haiku-4-5', max_tokens: 100, system: 'Be brief.', messages: [{ role: 'user' as const, content: 'Weather in Paris?' }] };
     await client.messages.create({ ...plain, requesty: { auto_cache: true } } as Anthropic.MessageCreateParamsNonStreaming);

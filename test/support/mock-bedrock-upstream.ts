@@ -21,8 +21,9 @@ export const invocationMetrics = { inputTokenCount: 472, outputTokenCount: 89, i
  * InvokeModelWithResponseStream (a Claude model's Messages body) answers the events of the
  * Anthropic fixture MockAnthropicFixtureUpstream would (test/fixtures/providers/anthropic), each
  * as one `chunk` frame's bytes, with Bedrock's invocation metrics on `message_stop`; a model id
- * containing `stream-throttled` gets a throttlingException frame before any chunk, and one
- * containing `throttled` a 429.
+ * containing `stream-throttled` gets a throttlingException frame before any chunk, one
+ * containing `throttled` a 429, and one containing `fails-midway` a modelStreamErrorException
+ * frame after the first content block's chunks.
  */
 export class MockBedrockUpstream extends MockUpstream {
   private readonly codec = new EventStreamCodec(toUtf8, fromUtf8);
@@ -77,7 +78,7 @@ export class MockBedrockUpstream extends MockUpstream {
       res.writeHead(429, { 'content-type': 'application/json', 'x-amzn-errortype': 'ThrottlingException:http://internal.amazon.com/coral/com.amazon.bedrock/' });
       return void res.end(JSON.stringify({ message: 'Too many requests, please wait before trying again.' }));
     }
-    if (req.url?.endsWith('/invoke-with-response-stream')) return this.answerInvokeStream(body, res);
+    if (req.url?.endsWith('/invoke-with-response-stream')) return this.answerInvokeStream(body, res, modelId.includes('fails-midway'));
     if (req.url?.endsWith('/invoke')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ embedding: [String(body.inputText).length, 1, 0], inputTextTokenCount: 4 }));
@@ -101,7 +102,7 @@ export class MockBedrockUpstream extends MockUpstream {
     res.end();
   }
 
-  private answerInvokeStream(body: Record<string, unknown>, res: ServerResponse): void {
+  private answerInvokeStream(body: Record<string, unknown>, res: ServerResponse, failMidway: boolean): void {
     res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
     const events = fixture(fixtureFor(body))
       .split('\n')
@@ -109,6 +110,9 @@ export class MockBedrockUpstream extends MockUpstream {
       .map((line) => line.slice('data: '.length));
     for (const data of events) {
       const event = JSON.parse(data) as { type: string };
+      if (failMidway && event.type === 'content_block_stop') {
+        return void res.end(this.exception('modelStreamErrorException', 'The model stopped answering.'));
+      }
       const json = event.type === 'message_stop' ? JSON.stringify({ ...event, 'amazon-bedrock-invocationMetrics': invocationMetrics }) : data;
       res.write(this.frame('chunk', { bytes: Buffer.from(json).toString('base64') }));
     }

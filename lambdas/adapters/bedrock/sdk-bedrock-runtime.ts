@@ -171,9 +171,11 @@ async function* emptyStream<T>(): AsyncGenerator<T> {}
 function toCallError(error: unknown): unknown {
   if (error instanceof HttpTransportError || error instanceof BedrockResponseError) return error;
   if (error instanceof BedrockRuntimeServiceException) {
-    // An exception frame in a stream has no status of its own: 200, the stream's, for which
-    // map-bedrock-error gives it its kind's (a throttlingException frame is a 429).
-    return new ConverseCallError(error.$metadata.httpStatusCode ?? 200, error.name, error.message);
+    // An exception frame in a stream has no status of its own (nor, past the first frame, any
+    // $metadata, whatever the SDK's types say): 200, the stream's, for which map-bedrock-error
+    // gives it its kind's (a throttlingException frame is a 429).
+    const metadata = error.$metadata as { httpStatusCode?: number } | undefined;
+    return new ConverseCallError(metadata?.httpStatusCode ?? 200, error.name, error.message);
   }
   if (!(error instanceof Error)) return error;
   if (error.name === 'AbortError') return new HttpTransportError('aborted', 'The request was cancelled.', { cause: error });
