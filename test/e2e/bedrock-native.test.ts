@@ -2,6 +2,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
+import { toolResultAnswer } from '../support/mock-anthropic-fixture-upstream.js';
 import { invocationMetrics, MockBedrockUpstream } from '../support/mock-bedrock-upstream.js';
 import { loggedRecord, recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -98,11 +99,8 @@ describe('/v1/messages to Claude on Bedrock, untranslated (InvokeModelWithRespon
     stream.on('thinking', (delta) => thinking.push(delta));
     stream.on('streamEvent', (event) => events.push(event));
     const second = await stream.finalMessage();
-    expect(thinking.join('')).toBe('It is 18 degrees in Paris.');
-    expect(second.content).toEqual([
-      { type: 'thinking', thinking: 'It is 18 degrees in Paris.', signature: 'ErUBCkYIBxgCIkB2answer==' },
-      { type: 'text', text: 'It is 18 °C and sunny in Paris.' },
-    ]);
+    expect(thinking.join('')).toBe(toolResultAnswer.thinking);
+    expect(second.content).toEqual(toolResultAnswer.content);
     expect(second.stop_reason).toBe('end_turn');
     // Bedrock's own additions to an event reach the client as they came.
     expect(events.at(-1)).toEqual({ type: 'message_stop', 'amazon-bedrock-invocationMetrics': invocationMetrics });

@@ -4,6 +4,15 @@ import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 export const fixture = (name: string) => readFileSync(new URL(`../fixtures/providers/anthropic/${name}`, import.meta.url), 'utf8');
 
+/** tool-result-answer.sse.txt as a client assembles it: its thinking (streamed in deltas) and its content. */
+export const toolResultAnswer = {
+  thinking: 'It is 18 degrees in Paris.',
+  content: [
+    { type: 'thinking', thinking: 'It is 18 degrees in Paris.', signature: 'ErUBCkYIBxgCIkB2answer==' },
+    { type: 'text', text: 'It is 18 °C and sunny in Paris.' },
+  ],
+};
+
 /** What count_tokens answers, for every request. */
 export const countedTokens = 2_095;
 
