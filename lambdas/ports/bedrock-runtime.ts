@@ -1,7 +1,8 @@
 /**
  * The Bedrock runtime, as the core sees it: ConverseStream requests and events in their JSON
- * shape (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html)
- * and InvokeModel JSON bodies, validated by the provider. adapters/bedrock implements it with
+ * shape (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html),
+ * InvokeModel JSON bodies, and InvokeModelWithResponseStream's payload parts as bytes, validated
+ * by the provider. adapters/bedrock implements it with
  * the AWS SDK.
  */
 export interface BedrockCallLimits {
@@ -27,6 +28,14 @@ export interface InvokeModelCall extends BedrockCallLimits {
   body: Record<string, unknown>;
 }
 
+export interface InvokeModelStreamCall extends BedrockCallLimits {
+  region: string;
+  modelId: string;
+  /** The model's own JSON request body, sent as it is. */
+  body: string;
+  signal?: AbortSignal;
+}
+
 export interface BedrockRuntime {
   /**
    * Resolves once Bedrock has accepted the request; yields ConverseStream events. Stopping the
@@ -35,6 +44,14 @@ export interface BedrockRuntime {
   converseStream(call: ConverseCall): Promise<AsyncIterable<unknown>>;
   /** The model's JSON response body (embedding models have no Converse form). */
   invokeModel(call: InvokeModelCall): Promise<unknown>;
+  /**
+   * InvokeModelWithResponseStream
+   * (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModelWithResponseStream.html):
+   * resolves once Bedrock has accepted the request; yields each `chunk` event's bytes (the
+   * model's own stream events, one a chunk for Claude). An exception event fails the iteration
+   * with a ConverseCallError; stopping early releases the connection.
+   */
+  invokeModelStream(call: InvokeModelStreamCall): Promise<AsyncIterable<Uint8Array>>;
 }
 
 /** Bedrock refused or failed a call; `name` is its exception name (ThrottlingException...). */

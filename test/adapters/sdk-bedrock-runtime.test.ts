@@ -2,10 +2,10 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limitedBody } from '../../lambdas/adapters/bedrock/limited-body.js';
 import { sdkBedrockRuntime } from '../../lambdas/adapters/bedrock/sdk-bedrock-runtime.js';
-import { BedrockResponseError, type BedrockRuntime, type ConverseCall } from '../../lambdas/ports/bedrock-runtime.js';
+import { BedrockResponseError, ConverseCallError, type BedrockRuntime, type ConverseCall, type InvokeModelStreamCall } from '../../lambdas/ports/bedrock-runtime.js';
 import { HttpTransportError } from '../../lambdas/ports/http-client.js';
 import { collect, collectUntilError } from '../support/collect.js';
-import { MockBedrockUpstream } from '../support/mock-bedrock-upstream.js';
+import { invocationMetrics, MockBedrockUpstream } from '../support/mock-bedrock-upstream.js';
 
 const upstream = new MockBedrockUpstream();
 let runtime: BedrockRuntime;
@@ -69,6 +69,49 @@ describe('the SDK Bedrock runtime held to its limits', () => {
   it('still maps Bedrock exceptions to their status and name', async () => {
     const error = await runtime.converseStream(call('throttled')).catch((thrown: unknown) => thrown);
     expect(error).toMatchObject({ status: 429, exceptionName: 'ThrottlingException' });
+  });
+});
+
+describe('InvokeModelWithResponseStream on the SDK Bedrock runtime', () => {
+  const body = JSON.stringify({ max_tokens: 100, messages: [{ role: 'user', content: 'Weather in Paris?' }], anthropic_version: 'bedrock-2023-05-31' });
+  const invoke = (modelId: string): InvokeModelStreamCall => ({
+    region: 'eu-central-1',
+    modelId,
+    body,
+    headersTimeoutMs: 10_000,
+    idleTimeoutMs: 10_000,
+    deadlineAt: Date.now() + 30_000,
+  });
+
+  it('sends the body as it is and yields each chunk’s bytes: one Anthropic event a chunk', async () => {
+    const chunks = await collect(await runtime.invokeModelStream(invoke('eu.anthropic.claude-sonnet-4-5-20250929-v1:0')));
+    const events = chunks.map((bytes) => JSON.parse(new TextDecoder().decode(bytes)) as { type: string });
+    expect(events[0]).toMatchObject({ type: 'message_start', message: { id: 'msg_01Aq9w938a90dw8q' } });
+    expect(events.at(-1)).toEqual({ type: 'message_stop', 'amazon-bedrock-invocationMetrics': invocationMetrics });
+    const sent = upstream.requests.at(-1);
+    expect(sent?.path).toBe('/model/eu.anthropic.claude-sonnet-4-5-20250929-v1:0/invoke-with-response-stream');
+    expect(sent?.raw).toBe(body);
+    expect(String(sent?.headers.authorization)).toContain('/eu-central-1/bedrock/aws4_request');
+  });
+
+  it('fails with Bedrock’s exception, refused at once or sent as the stream’s first frame', async () => {
+    const refused = await runtime.invokeModelStream(invoke('us.anthropic.claude-throttled')).catch((thrown: unknown) => thrown);
+    expect(refused).toMatchObject({ status: 429, exceptionName: 'ThrottlingException' });
+    // The SDK reads the first frame before it resolves, so the exception may come from either.
+    const { received, error } = await runtime
+      .invokeModelStream(invoke('us.anthropic.claude-stream-throttled'))
+      .then(collectUntilError, (thrown: unknown) => ({ received: [], error: thrown }));
+    expect(received).toEqual([]);
+    expect(error).toBeInstanceOf(ConverseCallError);
+    expect(error).toMatchObject({ exceptionName: 'ThrottlingException', message: 'Too many tokens, please wait before trying again.' });
+  });
+
+  it('fails with the exception a stream sends after its first chunks, as Bedrock’s, with the stream’s status', async () => {
+    const { received, error } = await collectUntilError(await runtime.invokeModelStream(invoke('us.anthropic.claude-fails-midway')));
+    expect(received.length).toBeGreaterThan(1);
+    // Such a frame comes without response metadata: read as the 200 stream's, it keeps its name.
+    expect(error).toBeInstanceOf(ConverseCallError);
+    expect(error).toMatchObject({ status: 200, exceptionName: 'ModelStreamErrorException', message: 'The model stopped answering.' });
   });
 });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { RequestLogRecord } from '../../lambdas/core/request-log/request-log-record.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
-import { countedTokens, MockAnthropicFixtureUpstream } from '../support/mock-anthropic-fixture-upstream.js';
+import { countedTokens, MockAnthropicFixtureUpstream, toolResultAnswer } from '../support/mock-anthropic-fixture-upstream.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -88,11 +88,8 @@ describe('/v1/messages to an Anthropic-protocol target, untranslated', () => {
     const thinking: string[] = [];
     stream.on('thinking', (delta) => thinking.push(delta));
     const second = await stream.finalMessage();
-    expect(thinking.join('')).toBe('It is 18 degrees in Paris.');
-    expect(second.content).toEqual([
-      { type: 'thinking', thinking: 'It is 18 degrees in Paris.', signature: 'ErUBCkYIBxgCIkB2answer==' },
-      { type: 'text', text: 'It is 18 °C and sunny in Paris.' },
-    ]);
+    expect(thinking.join('')).toBe(toolResultAnswer.thinking);
+    expect(second.content).toEqual(toolResultAnswer.content);
     expect(second.stop_reason).toBe('end_turn');
     expect(upstream.requests[1]?.raw).toBe(JSON.stringify(asSentUpstream(secondTurn)));
   });

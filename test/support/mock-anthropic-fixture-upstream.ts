@@ -2,7 +2,16 @@ import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/providers/anthropic/${name}`, import.meta.url), 'utf8');
+export const fixture = (name: string) => readFileSync(new URL(`../fixtures/providers/anthropic/${name}`, import.meta.url), 'utf8');
+
+/** tool-result-answer.sse.txt as a client assembles it: its thinking (streamed in deltas) and its content. */
+export const toolResultAnswer = {
+  thinking: 'It is 18 degrees in Paris.',
+  content: [
+    { type: 'thinking', thinking: 'It is 18 degrees in Paris.', signature: 'ErUBCkYIBxgCIkB2answer==' },
+    { type: 'text', text: 'It is 18 °C and sunny in Paris.' },
+  ],
+};
 
 /** What count_tokens answers, for every request. */
 export const countedTokens = 2_095;
@@ -29,7 +38,8 @@ export class MockAnthropicFixtureUpstream extends MockUpstream {
   }
 }
 
-function fixtureFor(body: Record<string, unknown>): string {
+/** The fixture a Messages request is answered with (see MockAnthropicFixtureUpstream). */
+export function fixtureFor(body: Record<string, unknown>): string {
   const tools = (body.tools ?? []) as Array<{ type?: string }>;
   if (tools.some((tool) => tool.type?.startsWith('web_search'))) return 'web-search.sse.txt';
   const messages = body.messages as Array<{ role: string; content: unknown }>;

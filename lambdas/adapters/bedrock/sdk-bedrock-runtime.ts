@@ -4,7 +4,9 @@ import {
   BedrockRuntimeServiceException,
   ConverseStreamCommand,
   InvokeModelCommand,
+  InvokeModelWithResponseStreamCommand,
   type ConverseStreamCommandInput,
+  type ResponseStream,
 } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { MiddlewareStack } from '@smithy/types';
@@ -50,7 +52,36 @@ export function sdkBedrockRuntime(): BedrockRuntime {
         throw new BedrockResponseError('malformed', 'Bedrock returned a body that is not JSON.', { cause: error });
       }
     },
+    invokeModelStream: async (call) => {
+      const command = new InvokeModelWithResponseStreamCommand({
+        modelId: call.modelId,
+        contentType: 'application/json',
+        accept: 'application/json',
+        body: call.body,
+      });
+      const limited = limitedCall(call, command);
+      const response = await limited.run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
+      return mapEventErrors(payloadBytes(response.body ?? emptyStream()), limited.release);
+    },
   };
+}
+
+/**
+ * The `chunk` events' bytes. An exception the stream names as an event (rather than as an
+ * exception frame, which the SDK throws itself) fails it the same way.
+ */
+async function* payloadBytes(events: AsyncIterable<ResponseStream>): AsyncGenerator<Uint8Array> {
+  for await (const event of events) {
+    if (event.chunk) {
+      if (event.chunk.bytes) yield event.chunk.bytes;
+      continue;
+    }
+    const [member, exception] = Object.entries(event).find(([, value]) => value !== undefined) ?? [];
+    if (!member) continue;
+    const message = (exception as { message?: unknown }).message;
+    // In a 200 stream: map-bedrock-error gives it the status of its kind.
+    throw new ConverseCallError(200, member.charAt(0).toUpperCase() + member.slice(1), typeof message === 'string' ? message : member);
+  }
 }
 
 interface LimitedCall {
@@ -122,7 +153,7 @@ function isHttpResponse(response: unknown): response is { headers: Record<string
 }
 
 /** Classifies errors met while reading events; a stream left early has its connection dropped. */
-async function* mapEventErrors(events: AsyncIterable<unknown>, release: () => void): AsyncGenerator<unknown> {
+async function* mapEventErrors<T>(events: AsyncIterable<T>, release: () => void): AsyncGenerator<T> {
   let finished = false;
   try {
     yield* events;
@@ -135,12 +166,16 @@ async function* mapEventErrors(events: AsyncIterable<unknown>, release: () => vo
   }
 }
 
-async function* emptyStream(): AsyncGenerator<unknown> {}
+async function* emptyStream<T>(): AsyncGenerator<T> {}
 
 function toCallError(error: unknown): unknown {
   if (error instanceof HttpTransportError || error instanceof BedrockResponseError) return error;
   if (error instanceof BedrockRuntimeServiceException) {
-    return new ConverseCallError(error.$metadata.httpStatusCode ?? 500, error.name, error.message);
+    // An exception frame in a stream has no status of its own (nor, past the first frame, any
+    // $metadata, whatever the SDK's types say): 200, the stream's, for which map-bedrock-error
+    // gives it its kind's (a throttlingException frame is a 429).
+    const metadata = error.$metadata as { httpStatusCode?: number } | undefined;
+    return new ConverseCallError(metadata?.httpStatusCode ?? 200, error.name, error.message);
   }
   if (!(error instanceof Error)) return error;
   if (error.name === 'AbortError') return new HttpTransportError('aborted', 'The request was cancelled.', { cause: error });

@@ -38,14 +38,19 @@ export interface ProviderCall {
 
 /**
  * A provider that speaks Anthropic's Messages API natively: /v1/messages requests go through
- * untranslated. Bodies are Anthropic's JSON (the model already the upstream's name); `headers`
- * are the `anthropic-*` headers to forward (version, beta).
+ * untranslated. `headers` are the `anthropic-*` headers to forward (version, beta).
  */
 export interface AnthropicProtocol {
-  /** Resolves once the upstream has accepted the request (as `stream` does); yields its SSE events as they come. */
-  streamMessages(body: string, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
-  /** POST /v1/messages/count_tokens: the upstream's JSON answer. */
-  countTokens(body: string, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<unknown>;
+  /** Whether `model` speaks it (on Bedrock, Claude does); absent when every model of the provider does. */
+  speaks?(model: string): boolean;
+  /**
+   * `body` is the client's Messages request as it came, less the gateway's own fields; the
+   * upstream's call names the model its own way. Resolves once the upstream has accepted the
+   * request (as `stream` does); yields Anthropic's stream events as they come.
+   */
+  streamMessages(body: Readonly<Record<string, unknown>>, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
+  /** POST /v1/messages/count_tokens (the model already the upstream's name): the upstream's JSON answer. Absent where the upstream cannot count. */
+  countTokens?(body: string, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<unknown>;
 }
 
 export interface ChatProvider {
@@ -59,7 +64,7 @@ export interface ChatProvider {
    * ProviderError that routing can fail over on before anything reaches the client.
    */
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
-  /** Present for providers that speak Anthropic's Messages API (anthropic-protocol.ts). */
+  /** Present for providers that speak Anthropic's Messages API, for all models or some (native-protocol.ts). */
   anthropicProtocol?: AnthropicProtocol;
   /** Absent for providers without embedding models. */
   embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;

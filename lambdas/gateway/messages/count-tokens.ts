@@ -1,6 +1,7 @@
 import { accountOf } from '../../core/accounting/directory-lookup.js';
 import { measureAnthropicPrompt } from '../../core/accounting/anthropic-prompt-measure.js';
 import { parseModelId } from '../../core/providers/model-id.js';
+import { anthropicProtocolFor } from '../../core/providers/native-protocol.js';
 import { chatProviderFor } from '../../core/providers/registry.js';
 import { withoutLongContext } from '../../core/routing/model-aliases.js';
 import { anthropicCountTokensRequestSchema } from '../../core/schemas/anthropic-messages-request.js';
@@ -22,9 +23,10 @@ const estimatedDocumentTokens = 3_000;
 
 /**
  * POST /v1/messages/count_tokens. The model (alias, policy: its first model) is resolved as for
- * /v1/messages; an Anthropic-protocol target counts exactly, upstream, with the request as it
- * came. Any other target gets the gateway's estimate, marked `"estimated": true`: four bytes of
- * the request's text a token, 1,600 tokens an image and 3,000 a document. Nothing is charged.
+ * /v1/messages; Anthropic's API counts exactly, upstream, with the request as it came. Any
+ * other target (Claude on Bedrock included) gets the gateway's estimate, marked
+ * `"estimated": true`: four bytes of the request's text a token, 1,600 tokens an image and
+ * 3,000 a document. Nothing is charged.
  */
 export async function countTokens(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   try {
@@ -37,9 +39,9 @@ export async function countTokens(request: GatewayRequest, deps: GatewayDeps): P
       const target = route.attempts[0]?.model ?? body.model;
       const { provider: providerId, model } = parseModelId(target);
       const provider = chatProviderFor(providerId, target);
-      const native = provider.anthropicProtocol;
+      const native = anthropicProtocolFor(provider, model);
       const headers = { 'x-request-id': request.requestId, 'x-switchboard-model': target };
-      if (!native) {
+      if (!native?.countTokens) {
         log.answeredBy(target, deps.clock.now());
         const prompt = measureAnthropicPrompt(body, Buffer.byteLength(request.body));
         const tokens = Math.ceil(prompt.textBytes / 4) + prompt.images * estimatedImageTokens + prompt.otherMedia * estimatedDocumentTokens;

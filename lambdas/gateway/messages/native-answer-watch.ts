@@ -1,5 +1,6 @@
 import { malformedResponse, upstreamError } from '../../core/providers/upstream-error.js';
 import { toFinishReason } from '../../core/providers/anthropic/anthropic-usage.js';
+import { anthropicEventType } from '../../core/providers/anthropic/anthropic-event-type.js';
 import { anthropicStreamEventSchema, type AnthropicUsage } from '../../core/providers/anthropic/anthropic-wire.js';
 import { anthropicErrorStatus } from '../../core/providers/anthropic/read-anthropic-error-body.js';
 import type { ProviderError } from '../../core/errors.js';
@@ -36,7 +37,7 @@ export class NativeAnswerWatch {
 
   /** Reads an event; returns its type. */
   see(event: SseEvent): string {
-    const type = event.event ?? typeOfData(event.data);
+    const type = event.event ?? anthropicEventType(event.data);
     if (!readEvents.has(type)) {
       if (type === 'content_block_delta') this.deltaChars += Math.max(0, event.data.length - deltaFrameChars);
       return type;
@@ -72,7 +73,7 @@ export class NativeAnswerWatch {
 
 /** Whether an event starts the answer: a content block, its delta, or the end (a stream may be empty). */
 export function startsContent(event: SseEvent): boolean {
-  const type = event.event ?? typeOfData(event.data);
+  const type = event.event ?? anthropicEventType(event.data);
   return type === 'content_block_start' || type === 'content_block_delta' || type === 'message_delta' || type === 'message_stop' || type === 'error';
 }
 
@@ -91,16 +92,4 @@ export function parseEvent(provider: string, data: string) {
   const parsed = anthropicStreamEventSchema.safeParse(json);
   if (!parsed.success) throw malformedResponse(provider);
   return parsed.data;
-}
-
-/** Anthropic names each event in its `event:` line; without one, the type is read from the data. */
-function typeOfData(data: string): string {
-  const match = /^\s*\{\s*"type"\s*:\s*"([a-z_]+)"/.exec(data);
-  if (match?.[1]) return match[1];
-  try {
-    const type = (JSON.parse(data) as { type?: unknown }).type;
-    return typeof type === 'string' ? type : '';
-  } catch {
-    return '';
-  }
 }

@@ -1,14 +1,13 @@
 /**
- * The body an Anthropic-protocol target receives for a /v1/messages request: the client's JSON
- * as it came (field order, thinking signatures, cache_control, server tools, betas' fields),
- * with only the upstream's model name, `stream` (the gateway always streams, to notice a hung
- * or thinking provider in time and fail over), and without the gateway's own `requesty` field.
+ * The request an Anthropic-protocol target receives for /v1/messages: the client's JSON as it
+ * came (field order, thinking signatures, cache_control, server tools, betas' fields), without
+ * the gateway's own `requesty` field, after `edit` (auto_cache's breakpoints). Each target then
+ * sets the model and streaming its own way (anthropic-native-calls.ts, bedrock-native-calls.ts).
  */
-export function nativeMessagesBody(raw: Readonly<Record<string, unknown>>, model: string, edit?: (body: Record<string, unknown>) => void): string {
+export function nativeMessagesBody(raw: Readonly<Record<string, unknown>>, edit?: (body: Record<string, unknown>) => void): Record<string, unknown> {
   const { requesty: _requesty, ...body } = raw;
-  const upstream: Record<string, unknown> = { ...body, model, stream: true };
-  edit?.(upstream);
-  return JSON.stringify(upstream);
+  edit?.(body);
+  return body;
 }
 
 /** What count_tokens takes (https://docs.anthropic.com/en/api/messages-count-tokens); it refuses other fields. */

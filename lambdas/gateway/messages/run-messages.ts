@@ -1,6 +1,7 @@
 import { measureAnthropicPrompt } from '../../core/accounting/anthropic-prompt-measure.js';
 import { deliveredUsageEstimate, usageBound, type PromptMeasure } from '../../core/accounting/usage-bound.js';
 import { toOpenAIUsage } from '../../core/providers/anthropic/anthropic-usage.js';
+import { anthropicProtocolFor } from '../../core/providers/native-protocol.js';
 import type { ChatProvider, ProviderCall } from '../../core/providers/provider.js';
 import { streamEndedEarly } from '../../core/providers/upstream-error.js';
 import { withoutLongContext } from '../../core/routing/model-aliases.js';
@@ -40,7 +41,8 @@ type Whole = { kind: 'native'; message: Record<string, unknown> } | { kind: 'tra
 
 /**
  * Routes a Messages request like any other (aliases, policies, limits, failover), choosing per
- * attempt: a target that speaks Anthropic's protocol gets the client's request as it came and
+ * attempt: a target that speaks Anthropic's protocol (Anthropic's API, or Claude on Bedrock
+ * through InvokeModelWithResponseStream) gets the client's request as it came and
  * its events go back as they came (only the control events are read, for the log and the
  * ledger); any other gets the request translated (what cannot be carried is a 400 naming it).
  */
@@ -56,16 +58,17 @@ export async function runMessages(
   const headers = forwardedAnthropicHeaders(request.headers, withoutLongContext(body.model).longContext);
   const autoCache = body.requesty?.auto_cache === true;
   let translated: ChatCompletionRequest | undefined;
+  let upstream: Record<string, unknown> | undefined;
   const open = async (provider: ChatProvider, call: ProviderCall, attempt: Attempt): Promise<TryResult<Opened>> => {
-    const native = provider.anthropicProtocol;
+    const native = anthropicProtocolFor(provider, call.model);
     if (!native) {
       translated ??= fromAnthropicRequest(body);
       const { value, firstByteAt } = await openAnswer(provider, translated, call, attempt, deps);
       return { value: { kind: 'translated', answer: value }, firstByteAt };
     }
-    const upstream = nativeMessagesBody(raw, call.model, autoCache ? withCacheBreakpoints : undefined);
+    const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined));
     const watch = new NativeAnswerWatch(provider.id, log, deps.clock);
-    const { value, firstByteAt } = await openStream(provider.id, (signal) => native.streamMessages(upstream, headers, { ...call, signal }), startsContent, call, attempt, deps);
+    const { value, firstByteAt } = await openStream(provider.id, (signal) => native.streamMessages(sent, headers, { ...call, signal }), startsContent, call, attempt, deps);
     // An error before the answer started is the attempt failing: the next model can still be tried.
     for (const event of value.lead) watch.see(event);
     if (watch.failure) {

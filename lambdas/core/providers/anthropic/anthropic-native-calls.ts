@@ -13,7 +13,9 @@ export const anthropicApiVersion = '2023-06-01';
 export function anthropicNativeCalls(id: string): AnthropicProtocol {
   return {
     async streamMessages(body, headers, call) {
-      const response = await callUpstream(id, upstreamRequest('/v1/messages', body, headers, call, 'text/event-stream'), call, readAnthropicErrorBody);
+      // The gateway always streams, to notice a hung or thinking provider in time and fail over.
+      const upstream = JSON.stringify({ ...body, model: call.model, stream: true });
+      const response = await callUpstream(id, upstreamRequest('/v1/messages', upstream, headers, call, 'text/event-stream'), call, readAnthropicErrorBody);
       return upstreamEvents(id, response);
     },
     async countTokens(body, headers, call) {

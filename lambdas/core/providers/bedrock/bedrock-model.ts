@@ -22,6 +22,15 @@ export function bedrockModel(model: string, defaultRegion: string): BedrockModel
   return { region, modelId: foundation ? `${geographyOf(region)}.${foundation}` : name };
 }
 
+/**
+ * Whether a Bedrock model id (foundation model, inference profile, or either's ARN) is Claude,
+ * which takes Anthropic's Messages body through InvokeModel
+ * (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages.html).
+ */
+export function isClaudeOnBedrock(modelId: string): boolean {
+  return /(^|[./])anthropic\.claude-/.test(modelId);
+}
+
 /** The cross-region inference geographies Bedrock prefixes profile ids with. */
 export const bedrockGeographies = ['us', 'eu', 'apac'] as const;
 

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../errors.js';
-import type { BedrockCallLimits, BedrockRuntime } from '../../../ports/bedrock-runtime.js';
 import { malformedResponse } from '../upstream-error.js';
-import type { ChatProvider, ProviderCall } from '../provider.js';
-import { bedrockModel, type BedrockModel } from './bedrock-model.js';
+import type { ChatProvider } from '../provider.js';
+import { bedrockModel } from './bedrock-model.js';
+import { fallbackRegion, limitsOf, mapStreamErrors, runtimeFor } from './bedrock-call.js';
+import { bedrockNativeCalls } from './bedrock-native-calls.js';
 import { titanEmbeddingSchema } from './bedrock-wire.js';
 import { embeddingsList } from '../../schemas/openai-embeddings.js';
 import { textInputs } from '../embedding-inputs.js';
@@ -12,22 +12,10 @@ import { mapBedrockError } from './map-bedrock-error.js';
 import { cachesOnBedrock, withCachePoints } from './cache-points.js';
 import { toConverseRequest } from './to-converse-request.js';
 
-/** Where models run when neither the model id nor the gateway names a region. */
-const fallbackRegion = 'us-east-1';
-
-/** The Bedrock runtime the gateway injected, and the region and model id the call targets. */
-function runtimeFor(call: ProviderCall): { runtime: BedrockRuntime; target: BedrockModel } {
-  if (!call.bedrock) throw new GatewayError(503, 'provider_not_configured', 'Bedrock is not configured on this gateway.');
-  return { runtime: call.bedrock, target: bedrockModel(call.model, call.credentials.region ?? fallbackRegion) };
-}
-
-function limitsOf(call: ProviderCall): BedrockCallLimits {
-  return { headersTimeoutMs: call.headersTimeoutMs, idleTimeoutMs: call.idleTimeoutMs, deadlineAt: call.deadlineAt };
-}
-
 /**
  * AWS Bedrock in the region the model id names: chat through the ConverseStream API (the gateway
- * assembles JSON answers itself), embeddings through InvokeModel.
+ * assembles JSON answers itself), embeddings through InvokeModel, and /v1/messages to Claude
+ * natively, through InvokeModelWithResponseStream.
  */
 export function bedrockProvider(id = 'bedrock'): ChatProvider {
   return {
@@ -69,13 +57,6 @@ export function bedrockProvider(id = 'bedrock'): ChatProvider {
       const created = Math.floor(call.clock.now() / 1000);
       return mapStreamErrors(id, converseEventsToChunks(id, events, translation, call.model, `chatcmpl-${randomUUID()}`, created));
     },
+    anthropicProtocol: bedrockNativeCalls(id),
   };
-}
-
-async function* mapStreamErrors<T>(provider: string, source: AsyncIterable<T>): AsyncGenerator<T> {
-  try {
-    yield* source;
-  } catch (error) {
-    throw mapBedrockError(provider, error);
-  }
 }

@@ -29,6 +29,9 @@ function fakeConverse(answer: { events?: unknown[]; error?: Error; streamError?:
     async invokeModel() {
       throw new Error('not used by chat');
     },
+    async invokeModelStream() {
+      throw new Error('not used by chat');
+    },
   };
   return { api, calls };
 }
