@@ -70,7 +70,7 @@ describe('vertex/* through the openai client', () => {
       const plain = await client.chat.completions.create({ model, messages: ask, tools });
       const streamed = await client.chat.completions.stream({ model, messages: ask, tools }).finalChatCompletion();
       expect(plain.choices[0]?.finish_reason, model).toBe('tool_calls');
-      expect(plain.choices[0]?.message.tool_calls?.[0]?.function, model).toEqual({ name: 'get_forecast', arguments: args });
+      expect(plain.choices[0]?.message.tool_calls?.[0], model).toMatchObject({ type: 'function', function: { name: 'get_forecast', arguments: args } });
       expect(streamed.choices[0]?.message.tool_calls, model).toEqual(plain.choices[0]?.message.tool_calls);
     }
   });
