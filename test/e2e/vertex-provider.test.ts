@@ -87,6 +87,16 @@ describe('vertex/* through the openai client', () => {
     expect(listed.regions).toContain('eu');
   });
 
+  it('embeds through :predict, one text a call, with the token count Vertex reports', async () => {
+    const callsBefore = upstream.modelRequests().length;
+    const embeddings = await client.embeddings.create({ model: 'vertex/gemini-embedding-001@europe-west4', input: ['one two three', 'four five'], dimensions: 256 });
+    expect(embeddings.data.map((item) => item.embedding)).toEqual([[13, 0.5, 256], [9, 0.5, 256]]);
+    expect(embeddings.usage).toEqual({ prompt_tokens: 5, total_tokens: 5 });
+    const calls = upstream.modelRequests().slice(callsBefore);
+    expect(calls.map((call) => call.path)).toEqual(Array(2).fill('/v1/projects/switchboard-test/locations/europe-west4/publishers/google/models/gemini-embedding-001:predict'));
+    expect(calls[0]?.body).toEqual({ instances: [{ content: 'one two three' }], parameters: { outputDimensionality: 256 } });
+  });
+
   it('buys a new access token once when Vertex refuses the cached one with 401, and answers', async () => {
     const issuedBefore = upstream.issued.length;
     const callsBefore = upstream.modelRequests().length;

@@ -11,7 +11,8 @@ const modelPath = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(go
  * issues tokens for assertions signed by `publicKey`'s private key. Model calls need a token it
  * issued and still honours (`revokeTokens` ends them all, as an expired or revoked token is
  * refused); Gemini models answer as MockGeminiUpstream, Claude models as MockAnthropicUpstream
- * (given a body that has `anthropic_version` and no `model`). Model `rate-limited` answers 429
+ * (given a body that has `anthropic_version` and no `model`); `:predict` embeds its one
+ * instance as `[length, 0.5, dimensions]` counting a token per word. Model `rate-limited` answers 429
  * with `Retry-After: 7`.
  */
 export class MockVertexUpstream extends MockUpstream {
@@ -48,6 +49,7 @@ export class MockVertexUpstream extends MockUpstream {
       }
       return this.anthropic.respond({ ...request, body: { ...request.body, model } }, req, res);
     }
+    if (method === 'predict') return predictEmbedding(request.body, res);
     if (method !== 'streamGenerateContent' || query !== '?alt=sse') return googleError(res, 400, 'INVALID_ARGUMENT', `Unsupported method ${method}${query ?? ''}.`);
     return this.gemini.respond(request, req, res);
   }
@@ -70,4 +72,13 @@ export class MockVertexUpstream extends MockUpstream {
 function googleError(res: ServerResponse, code: number, status: string, message: string, headers: Record<string, string> = {}): void {
   res.writeHead(code, { 'content-type': 'application/json', ...headers });
   res.end(JSON.stringify({ error: { code, message, status } }));
+}
+
+function predictEmbedding(body: Record<string, unknown>, res: ServerResponse): void {
+  const instances = body.instances as Array<{ content: string }>;
+  if (instances.length !== 1) return googleError(res, 400, 'INVALID_ARGUMENT', 'gemini-embedding-001 takes one instance a request.');
+  const content = instances[0]?.content ?? '';
+  const dimensions = (body.parameters as { outputDimensionality?: number } | undefined)?.outputDimensionality ?? 3072;
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ predictions: [{ embeddings: { values: [content.length, 0.5, dimensions], statistics: { token_count: content.split(' ').length, truncated: false } } }], metadata: { billableCharacterCount: content.length } }));
 }

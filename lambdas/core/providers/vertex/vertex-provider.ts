@@ -6,10 +6,14 @@ import { callUpstream } from '../call-upstream.js';
 import { geminiEventsToChunks } from '../google/gemini-events-to-chunks.js';
 import { toGeminiRequest } from '../google/to-gemini-request.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
-import { upstreamEvents } from '../read-upstream-body.js';
+import { readJson, upstreamEvents } from '../read-upstream-body.js';
+import { malformedResponse } from '../upstream-error.js';
+import { embeddingsList } from '../../schemas/openai-embeddings.js';
+import { textInputs } from '../embedding-inputs.js';
 import type { HttpResponse } from '../../../ports/http-client.js';
 import { AccessTokens } from './access-tokens.js';
 import { readVertexErrorBody } from './read-vertex-error-body.js';
+import { fromVertexEmbeddingResponse, toVertexEmbeddingRequest } from './vertex-embeddings.js';
 import { runsInEuRegion, vertexModelUrl, vertexTarget, type VertexTarget } from './vertex-target.js';
 
 /** Claude on Vertex: https://docs.anthropic.com/en/api/claude-on-vertex-ai */
@@ -19,7 +23,7 @@ const anthropicVertexVersion = 'vertex-2023-10-16';
  * Google Cloud's Vertex AI: Gemini models through Google's publisher endpoint
  * (streamGenerateContent, Gemini's own format) and Claude models through Anthropic's
  * (streamRawPredict, Anthropic's Messages format without `model`), each translated by its
- * provider's functions. Calls carry an OAuth access token of the configured service account.
+ * provider's functions; embeddings through `:predict`. Calls carry an OAuth access token of the configured service account.
  */
 export function vertexProvider(id = 'vertex'): ChatProvider {
   const tokens = new AccessTokens(id);
@@ -49,6 +53,16 @@ export function vertexProvider(id = 'vertex'): ChatProvider {
   return {
     id,
     runsInEu: (model, credentials) => runsInEuRegion(vertexTarget(model, credentials.region).region),
+    async embed(request, call) {
+      const target = vertexTarget(call.model, call.credentials.region);
+      const answers = await Promise.all(
+        textInputs(request, id).map(async (text) => fromVertexEmbeddingResponse(await readJson(id, await send(call, target, 'predict', toVertexEmbeddingRequest(text, request.dimensions))))),
+      );
+      const embeddings = answers.filter((answer) => answer !== undefined);
+      if (embeddings.length !== answers.length) throw malformedResponse(id);
+      const tokens = embeddings.reduce((sum, answer) => sum + answer.tokens, 0);
+      return embeddingsList(embeddings.map((answer) => answer.vector), call.model, tokens, request.encoding_format);
+    },
     async stream(request, call) {
       const target = vertexTarget(call.model, call.credentials.region);
       const created = Math.floor(call.clock.now() / 1000);
