@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
@@ -120,6 +121,40 @@ describe('vertex/* through the openai client', () => {
     expect(bad.status).toBe(400);
     expect(bad.param).toBe('model');
     expect(bad.message).toContain('"mars" is not a Vertex AI region');
+  });
+});
+
+describe('vertex/claude-* through the anthropic client (/v1/messages)', () => {
+  const anthropic = () => new Anthropic({ baseURL: gateway.url, apiKey: testKey, maxRetries: 0 });
+  const model = 'vertex/claude-sonnet-4-5@20250929@europe-west1';
+
+  it('passes the request through untranslated, streamed and not, less the model and with Vertex’s anthropic_version', async () => {
+    const message = await anthropic().messages.create(
+      { model, max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }], metadata: { user_id: 'u-1' } },
+      { headers: { 'anthropic-beta': 'context-1m-2025-08-07' } },
+    );
+    expect(message.content).toEqual([{ type: 'text', text: 'Bonjour from Claude!' }]);
+    const request = upstream.modelRequests().at(-1);
+    expect(request?.path).toBe('/v1/projects/switchboard-test/locations/europe-west1/publishers/anthropic/models/claude-sonnet-4-5@20250929:streamRawPredict');
+    expect(request?.body).toEqual({ max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }], metadata: { user_id: 'u-1' }, stream: true, anthropic_version: 'vertex-2023-10-16' });
+    expect(request?.headers['anthropic-beta']).toBe('context-1m-2025-08-07');
+    const streamed = await anthropic().messages.stream({ model, max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] }).finalMessage();
+    expect(streamed.content).toEqual(message.content);
+  });
+
+  it('counts tokens with Vertex’s count-tokens model, for the model asked about', async () => {
+    const counted = await anthropic().messages.countTokens({ model, messages: [{ role: 'user', content: 'Hi' }] });
+    const messages = [{ role: 'user', content: 'Hi' }];
+    expect(counted.input_tokens).toBe(Math.ceil(JSON.stringify(messages).length / 4));
+    const request = upstream.modelRequests().at(-1);
+    expect(request?.path).toBe('/v1/projects/switchboard-test/locations/europe-west1/publishers/anthropic/models/count-tokens:rawPredict');
+    expect(request?.body).toEqual({ model: 'claude-sonnet-4-5@20250929', messages, anthropic_version: 'vertex-2023-10-16' });
+  });
+
+  it('translates for a Gemini model on Vertex, which does not speak Anthropic’s protocol', async () => {
+    const message = await anthropic().messages.create({ model: 'vertex/gemini-2.5-flash@europe-west4', max_tokens: 256, messages: [{ role: 'user', content: 'Hi' }] });
+    expect(message.content).toEqual([{ type: 'text', text: 'Hello from Gemini!' }]);
+    expect(upstream.modelRequests().at(-1)?.path).toContain('/publishers/google/models/gemini-2.5-flash:streamGenerateContent');
   });
 });
 

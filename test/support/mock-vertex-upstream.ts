@@ -11,7 +11,8 @@ const modelPath = /^\/v1\/projects\/([^/]+)\/locations\/([^/]+)\/publishers\/(go
  * issues tokens for assertions signed by `publicKey`'s private key. Model calls need a token it
  * issued and still honours (`revokeTokens` ends them all, as an expired or revoked token is
  * refused); Gemini models answer as MockGeminiUpstream, Claude models as MockAnthropicUpstream
- * (given a body that has `anthropic_version` and no `model`); `:predict` embeds its one
+ * (given a body that has `anthropic_version` and no `model`), and Claude's `count-tokens`
+ * model counts 4 characters of the messages' JSON a token; `:predict` embeds its one
  * instance as `[length, 0.5, dimensions]` counting a token per word. Model `rate-limited` answers 429
  * with `Retry-After: 7`.
  */
@@ -43,6 +44,7 @@ export class MockVertexUpstream extends MockUpstream {
     if (!this.honoured.has(token)) return googleError(res, 401, 'UNAUTHENTICATED', 'Request had invalid authentication credentials. Expected OAuth 2 access token.');
     const [, , , publisher, model, method, query] = match;
     if (model === 'rate-limited') return googleError(res, 429, 'RESOURCE_EXHAUSTED', 'Quota exceeded for aiplatform.googleapis.com/generate_content_requests_per_minute.', { 'retry-after': '7' });
+    if (publisher === 'anthropic' && model === 'count-tokens' && method === 'rawPredict') return countTokens(request.body, res);
     if (publisher === 'anthropic') {
       if (method !== 'streamRawPredict' || request.body.anthropic_version !== 'vertex-2023-10-16' || 'model' in request.body) {
         return googleError(res, 400, 'INVALID_ARGUMENT', 'Claude on Vertex takes anthropic_version and no model in the body.');
@@ -81,4 +83,10 @@ function predictEmbedding(body: Record<string, unknown>, res: ServerResponse): v
   const dimensions = (body.parameters as { outputDimensionality?: number } | undefined)?.outputDimensionality ?? 3072;
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ predictions: [{ embeddings: { values: [content.length, 0.5, dimensions], statistics: { token_count: content.split(' ').length, truncated: false } } }], metadata: { billableCharacterCount: content.length } }));
+}
+
+function countTokens(body: Record<string, unknown>, res: ServerResponse): void {
+  if (body.anthropic_version !== 'vertex-2023-10-16' || typeof body.model !== 'string') return googleError(res, 400, 'INVALID_ARGUMENT', 'count-tokens takes anthropic_version and the model counted for.');
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify({ input_tokens: Math.ceil(JSON.stringify(body.messages).length / 4) }));
 }

@@ -66,6 +66,8 @@ export interface ChatProvider {
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
   /** Present for providers that speak Anthropic's Messages API (anthropic-protocol.ts). */
   anthropicProtocol?: AnthropicProtocol;
+  /** Whether `anthropicProtocol` serves this model; absent when it serves every model of the provider. */
+  speaksAnthropic?(model: string): boolean;
   /** Absent for providers without embedding models. */
   embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
   /** Absent for providers without image models: OpenAI's images API shape, whatever the upstream. */

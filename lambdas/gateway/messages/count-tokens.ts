@@ -37,7 +37,7 @@ export async function countTokens(request: GatewayRequest, deps: GatewayDeps): P
       const target = route.attempts[0]?.model ?? body.model;
       const { provider: providerId, model } = parseModelId(target);
       const provider = chatProviderFor(providerId, target);
-      const native = provider.anthropicProtocol;
+      const native = provider.speaksAnthropic?.(model) === false ? undefined : provider.anthropicProtocol;
       const headers = { 'x-request-id': request.requestId, 'x-switchboard-model': target };
       if (!native) {
         log.answeredBy(target, deps.clock.now());

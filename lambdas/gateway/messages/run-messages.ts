@@ -57,7 +57,7 @@ export async function runMessages(
   const autoCache = body.requesty?.auto_cache === true;
   let translated: ChatCompletionRequest | undefined;
   const open = async (provider: ChatProvider, call: ProviderCall, attempt: Attempt): Promise<TryResult<Opened>> => {
-    const native = provider.anthropicProtocol;
+    const native = provider.speaksAnthropic?.(call.model) === false ? undefined : provider.anthropicProtocol;
     if (!native) {
       translated ??= fromAnthropicRequest(body);
       const { value, firstByteAt } = await openAnswer(provider, translated, call, attempt, deps);
