@@ -21,7 +21,10 @@ export class ProviderSecrets extends Construct {
     this.secrets = Object.fromEntries(
       deployedProviders.map((provider) => {
         const secret = new secretsmanager.Secret(this, provider, {
-          description: `Switchboard credentials for provider "${provider}": {"apiKey": "...", "baseUrl"?: "...", "apiVersion"?: "..."}`,
+          description:
+            provider === 'vertex'
+              ? 'Switchboard credentials for provider "vertex": {"serviceAccount": {...key file...}, "project"?: "...", "region"?: "..."}'
+              : `Switchboard credentials for provider "${provider}": {"apiKey": "...", "baseUrl"?: "...", "apiVersion"?: "..."}`,
           // Not a secret: the empty object every provider secret starts as.
           secretStringValue: SecretValue.unsafePlainText('{}'),
           removalPolicy: RemovalPolicy.DESTROY,

@@ -80,5 +80,8 @@ export interface GatewayLimits {
 
 /** Every secret the gateway holds, so error messages can be scrubbed of them. */
 export function knownSecrets(deps: Pick<GatewayDeps, 'credentials'>): string[] {
-  return Object.values(deps.credentials).flatMap((credentials) => (credentials.apiKey ? [credentials.apiKey] : []));
+  return Object.values(deps.credentials).flatMap((credentials) => [
+    ...(credentials.apiKey ? [credentials.apiKey] : []),
+    ...(credentials.serviceAccount ? [credentials.serviceAccount.private_key] : []),
+  ]);
 }

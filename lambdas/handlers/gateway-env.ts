@@ -6,6 +6,8 @@ import { DynamoDbKeyStore } from '../adapters/dynamodb/dynamodb-key-store.js';
 import { sdkBedrockRuntime } from '../adapters/bedrock/sdk-bedrock-runtime.js';
 import { undiciHttpClient } from '../adapters/undici/undici-http-client.js';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
+import type { ProviderCredentials } from '../core/providers/provider.js';
+import { vertexCredentialsFromEnv } from './vertex-env.js';
 import { DynamoDbDirectoryStore } from '../adapters/dynamodb/dynamodb-directory-store.js';
 import { DynamoDbPolicyStore } from '../adapters/dynamodb/dynamodb-policy-store.js';
 import { DynamoDbUsageStore, type UsageWrites } from '../adapters/dynamodb/dynamodb-usage-store.js';
@@ -134,6 +136,7 @@ export const providerEnvPrefixes: Readonly<Record<string, string>> = {
   ...Object.fromEntries(openAICompatiblePresets.map((preset) => [preset.id, preset.envPrefix])),
   anthropic: 'ANTHROPIC',
   google: 'GEMINI',
+  vertex: 'VERTEX',
 };
 
 const providerEnvSchema = z.object({
@@ -145,7 +148,7 @@ const providerEnvSchema = z.object({
 /** Local mode: provider endpoints and keys from the conventional environment variables. */
 export function credentialsFromEnv(env: NodeJS.ProcessEnv): GatewayDeps['credentials'] {
   const value = (name: string) => (env[name] === '' ? undefined : env[name]);
-  return Object.fromEntries(
+  const credentials: Record<string, ProviderCredentials> = Object.fromEntries(
     Object.entries(providerEnvPrefixes).map(([provider, prefix]) => {
       const parsed = providerEnvSchema.safeParse({
         apiKey: value(`${prefix}_API_KEY`),
@@ -156,6 +159,7 @@ export function credentialsFromEnv(env: NodeJS.ProcessEnv): GatewayDeps['credent
       return [provider, Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined))];
     }),
   );
+  return { ...credentials, vertex: { ...credentials.vertex, ...vertexCredentialsFromEnv(env) } };
 }
 
 function authenticator(env: GatewayEnv, dynamodb: DynamoDBClient): Authenticator {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { parseJsonSecret } from '../adapters/secrets/parse-json-secret.js';
 import type { SecretReader } from '../adapters/secrets/secrets-manager-json.js';
 import type { ProviderCredentials } from '../core/providers/provider.js';
+import { serviceAccountSchema } from '../core/providers/vertex/service-account.js';
 import type { MisconfiguredProvider, ProviderSetup } from '../gateway/gateway-config.js';
 
 /**
@@ -13,6 +14,10 @@ const providerSecretSchema = z.strictObject({
   apiKey: z.string().min(1).optional(),
   baseUrl: z.url().optional(),
   apiVersion: z.string().min(1).optional(),
+  /** Vertex AI: a service-account key file's JSON, the project (else the key's), the default region. */
+  serviceAccount: serviceAccountSchema.optional(),
+  project: z.string().min(1).optional(),
+  region: z.string().min(1).optional(),
 });
 
 /** A provider that cannot be used, and the secret to blame. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadProviderCredentials } from '../../lambdas/handlers/load-provider-credentials.js';
+import { testServiceAccount } from '../support/test-service-account.js';
 
 const arn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:${name}-AbCdEf`;
 const canary = 'sk-canary-value-that-must-never-be-shown';
@@ -52,6 +53,21 @@ describe('loadProviderCredentials', () => {
     // Neither the reasons nor the account id in the ARN reach what a caller may see.
     expect(JSON.stringify(problems)).not.toContain(canary);
     for (const problem of problems) expect(problem.reason).not.toContain('123456789012');
+  });
+
+  it('reads Vertex’s service account, project and region, and names a broken key’s field, never its value', async () => {
+    const { account } = testServiceAccount('https://oauth2.googleapis.com/token');
+    const vertexSecrets: Record<string, string> = {
+      [arn('vertex')]: JSON.stringify({ serviceAccount: account, project: 'billed-project', region: 'europe-west4' }),
+      [arn('vertex-broken')]: JSON.stringify({ serviceAccount: { ...account, private_key: canary } }),
+    };
+    const { credentials, problems } = await loadProviderCredentials(
+      { vertex: arn('vertex'), broken: arn('vertex-broken') },
+      async (secretArn) => vertexSecrets[secretArn] ?? '{}',
+    );
+    expect(credentials.vertex).toMatchObject({ project: 'billed-project', region: 'europe-west4', serviceAccount: { client_email: account.client_email, private_key: account.private_key } });
+    expect(problems.map((problem) => problem.reason)).toEqual([expect.stringMatching(/invalid fields: serviceAccount\.private_key;/)]);
+    expect(JSON.stringify(problems)).not.toContain(canary);
   });
 
   it('loads nothing and reports nothing when no provider has a secret', async () => {

@@ -42,6 +42,11 @@ export abstract class MockUpstream {
 
   protected abstract answer(request: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> | void;
 
+  /** Answers a request another mock received, as this one would (a mock that hosts several protocols). */
+  respond(request: RecordedRequest, req: IncomingMessage, res: ServerResponse): Promise<void> | void {
+    return this.answer(request, req, res);
+  }
+
   private async receive(req: IncomingMessage, res: ServerResponse): Promise<void> {
     res.on('close', () => {
       if (res.writableFinished) return;
@@ -57,7 +62,9 @@ export abstract class MockUpstream {
       headers: req.headers,
       body: req.headers['content-type']?.startsWith('multipart/form-data')
         ? await formFields(bytes, req.headers['content-type'])
-        : (JSON.parse(raw) as Record<string, unknown>),
+        : req.headers['content-type']?.startsWith('application/x-www-form-urlencoded')
+          ? Object.fromEntries(new URLSearchParams(raw))
+          : (JSON.parse(raw) as Record<string, unknown>),
       raw,
     };
     this.requests.push(request);

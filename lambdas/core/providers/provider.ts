@@ -7,14 +7,19 @@ import type { SseEvent } from '../sse/parse-sse.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
 import type { ImagesRequest, ImagesResponse } from '../schemas/openai-images.js';
 import type { TranscriptionAnswer, TranscriptionRequest } from '../schemas/openai-transcriptions.js';
+import type { ServiceAccount } from './vertex/service-account.js';
 
 export interface ProviderCredentials {
   apiKey?: string;
   baseUrl?: string;
   /** Azure OpenAI's api-version. */
   apiVersion?: string;
-  /** Bedrock: the region models without an `@region` run in. */
+  /** Bedrock and Vertex: the region models without an `@region` run in. */
   region?: string;
+  /** Vertex: the service account whose access tokens the calls carry. */
+  serviceAccount?: ServiceAccount;
+  /** Vertex: the Google Cloud project billed (the service account's own when absent). */
+  project?: string;
 }
 
 /** Everything a provider call may touch, injected so adapters stay pure and testable. */

@@ -6,6 +6,7 @@ import { mockProvider } from './mock/mock-provider.js';
 import { openAICompatiblePresets } from './openai/openai-compatible-presets.js';
 import { openAICompatibleProvider } from './openai/openai-provider.js';
 import type { ChatProvider } from './provider.js';
+import { vertexProvider } from './vertex/vertex-provider.js';
 
 /** Adding a provider is one folder and one line here. */
 export const chatProviders: Readonly<Record<string, ChatProvider>> = {
@@ -13,6 +14,7 @@ export const chatProviders: Readonly<Record<string, ChatProvider>> = {
   anthropic: anthropicProvider('anthropic'),
   google: geminiProvider('google'),
   bedrock: bedrockProvider('bedrock'),
+  vertex: vertexProvider('vertex'),
   mock: mockProvider,
 };
 
