@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureErrorFailover, measureHangFailover } from './failover.js';
 import { measureLambdaBundle } from './lambda-bench.js';
+import { routerMemoryMb } from '../lib/lambda-entries.js';
 import { runLoad, type LoadResult } from './load.js';
 import { requestLogCpuMicros } from './request-log-cpu.js';
 
@@ -451,10 +452,15 @@ async function measureLambda(gateway: Server, upstream: Server): Promise<void> {
     );
   }
   const cpu = Math.max(warm.nonStreaming.cpuMicrosToResponseEnd, warm.streaming.cpuMicrosToResponseEnd);
-  const memory = Math.ceil((megabytesPerVcpu * cpu) / addedLatencyGoalMicros / 64) * 64;
+  // Beyond one vCPU a single-threaded Node process gains nothing: that is the most the rule picks.
+  const needed = Math.ceil((megabytesPerVcpu * cpu) / addedLatencyGoalMicros);
+  const memory = Math.min(megabytesPerVcpu, needed);
   console.log(
     `  → memory: ${format(cpu, 0)} µs of CPU before the response ends takes ${format(cpu / 1000, 2)} ms on a full vCPU (${megabytesPerVcpu} MB); ` +
-      `within the ${addedLatencyGoalMicros / 1000} ms added-latency goal from ${memory} MB up (lib/router.ts sets routerMemoryMb)\n`,
+      (needed <= megabytesPerVcpu
+        ? `within the ${addedLatencyGoalMicros / 1000} ms added-latency goal from ${memory} MB up`
+        : `the ${addedLatencyGoalMicros / 1000} ms added-latency goal is out of reach at any size, so one full vCPU, ${memory} MB`) +
+      ` (lib/router.ts routerMemoryMb: ${routerMemoryMb} MB)\n`,
   );
 }
 
