@@ -54,6 +54,8 @@ const firehose = new FirehoseRequestLogSink({
 await listen(coreServer({ ...gateway.deps, usage: noAccounting, requestLog: discardedRequestLog }), 'LOG_NONE');
 await listen(coreServer({ ...gateway.deps, usage: noAccounting }), 'LOG_FILES');
 await listen(coreServer({ ...gateway.deps, usage: noAccounting, requestLog: firehose }, () => firehose.flush()), 'LOG_FIREHOSE');
+// The Lambda-faithful bench (lambda-bench.ts) points the built bundle at this DynamoDB Local.
+console.log(`DYNAMODB_PORT=${new URL(gateway.dynamoDbEndpoint).port}`);
 // Last: the bench reads the other ports once it sees this one.
 console.log(`PORT=${new URL(gateway.url).port}`);
 process.on('SIGTERM', () => void gateway.stop().then(() => process.exit(0)));

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureErrorFailover, measureHangFailover } from './failover.js';
+import { measureLambdaBundle } from './lambda-bench.js';
+import { routerMemoryMb } from '../lib/lambda-entries.js';
 import { runLoad, type LoadResult } from './load.js';
 import { requestLogCpuMicros } from './request-log-cpu.js';
 
@@ -12,7 +14,7 @@ import { requestLogCpuMicros } from './request-log-cpu.js';
  * run on this machine; the gateway is reported as ratios to the baselines.
  */
 const durationMs = Number(process.env.BENCH_SECONDS ?? 3) * 1000;
-/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, native-messages, accounting, request-log, failover). */
+/** `BENCH_ONLY=accounting,failover` runs only those sections (latency, translation, native-messages, accounting, request-log, failover, lambda). */
 const sections = process.env.BENCH_ONLY?.split(',');
 const runs = (section: string) => !sections || sections.includes(section);
 /** Tokens per bench stream; the upstream reads the same variable. */
@@ -321,6 +323,7 @@ async function main(): Promise<void> {
   if (runs('accounting')) await measureAccounting(gateway, json);
   if (runs('request-log')) await measureRequestLog(gateway, json);
   if (runs('failover')) await measureFailover(gateway, upstream);
+  if (runs('lambda')) await measureLambda(gateway, upstream);
 }
 
 async function measureTranslation(gateway: Server, json: Record<string, string>, body: (model: string, stream: boolean) => string): Promise<void> {
@@ -412,6 +415,52 @@ async function measureFailover(gateway: Server, upstream: Server): Promise<void>
   console.log(
     `  primary hangs: request → the fallback's first byte: p50 ${format(afterHang.p50Ms)} ms, max ${format(afterHang.maxMs)} ms ` +
       `(response-head limit ${headersTimeoutMs} ms; detection overhead ${format(afterHang.maxMs - headersTimeoutMs)} ms at most)`,
+  );
+}
+
+/** Lambda gives a function one vCPU at 1,769 MB, and CPU in proportion to memory below that. */
+const megabytesPerVcpu = 1769;
+/** The most CPU time the router may add to a response on Lambda: the added-latency goal (1 ms p50). */
+const addedLatencyGoalMicros = 1000;
+
+/**
+ * The built router bundle invoked as Lambda invokes it (see lambda-bench.ts): cold start, and
+ * per invocation CPU, allocations and GC; then the memory size the CPU figure calls for.
+ */
+async function measureLambda(gateway: Server, upstream: Server): Promise<void> {
+  const processes = Number(process.env.BENCH_LAMBDA_PROCESSES ?? 5);
+  const figures = await measureLambdaBundle({
+    upstreamOrigin: upstream.origin,
+    dynamoDbEndpoint: `http://127.0.0.1:${gateway.extraPorts.DYNAMODB}`,
+    apiKey: key,
+    processes,
+    invocations: Number(process.env.BENCH_LAMBDA_INVOCATIONS ?? 300),
+  });
+  const { bundle, cold, warm } = figures;
+  console.log(`Lambda-faithful router (built bundle, event in, response stream out; ${figures.processes} fresh processes, medians)`);
+  console.log(`  bundle: ${format(bundle.bytes / 1024, 0)} KiB minified (source map ${format(bundle.mapBytes / 1024, 0)} KiB)`);
+  console.log(
+    `  cold start: bundle loaded in ${format(cold.loadMs, 1)} ms (${format(cold.loadCpuMs, 1)} ms CPU); first response, every client initialized, ` +
+      `${format(cold.firstResponseMs, 1)} ms after loading began (${format(cold.firstResponseCpuMs, 1)} ms CPU)`,
+  );
+  for (const [name, figure] of [['non-streaming', warm.nonStreaming], ['streaming', warm.streaming]] as const) {
+    console.log(
+      `  ${name.padEnd(13)} ${format(figure.cpuMicrosPerInvocation, 0).padStart(5)} µs CPU/invocation (${format(figure.systemCpuMicrosPerInvocation, 0)} µs of it in the kernel; ` +
+        `${format(figure.cpuMicrosToResponseEnd, 0)} µs until the response ended), ` +
+        `${format(figure.wallMsPerInvocation, 2)} ms wall, ${format(figure.allocatedKiBPerInvocation, 0)} KiB allocated, ` +
+        `${format(figure.gcPerInvocation, 3)} GCs (${format(figure.gcMicrosPerInvocation, 0)} µs), heap ${format(figure.heapUsedMiB, 0)} MiB, RSS ${format(figure.rssMiB, 0)} MiB`,
+    );
+  }
+  const cpu = Math.max(warm.nonStreaming.cpuMicrosToResponseEnd, warm.streaming.cpuMicrosToResponseEnd);
+  // Beyond one vCPU a single-threaded Node process gains nothing: that is the most the rule picks.
+  const needed = Math.ceil((megabytesPerVcpu * cpu) / addedLatencyGoalMicros);
+  const memory = Math.min(megabytesPerVcpu, needed);
+  console.log(
+    `  → memory: ${format(cpu, 0)} µs of CPU before the response ends takes ${format(cpu / 1000, 2)} ms on a full vCPU (${megabytesPerVcpu} MB); ` +
+      (needed <= megabytesPerVcpu
+        ? `within the ${addedLatencyGoalMicros / 1000} ms added-latency goal from ${memory} MB up`
+        : `the ${addedLatencyGoalMicros / 1000} ms added-latency goal is out of reach at any size, so one full vCPU, ${memory} MB`) +
+      ` (lib/router.ts routerMemoryMb: ${routerMemoryMb} MB)\n`,
   );
 }
 

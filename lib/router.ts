@@ -7,7 +7,7 @@ import { GatewayFunction, type FunctionOptions } from './gateway-function.js';
 import { tableEnvironment, type GatewayTables } from './gateway-tables.js';
 import { modelCatalog } from '../lambdas/core/catalog/model-catalog.js';
 import { bedrockFoundationModels, bedrockGeographies } from '../lambdas/core/providers/bedrock/bedrock-model.js';
-import { lambdaEntries } from './lambda-entries.js';
+import { lambdaEntries, routerMemoryMb } from './lambda-entries.js';
 import type { RequestLogs } from './request-logs.js';
 import type { UsageDeadLetters } from './usage-dead-letters.js';
 
@@ -39,8 +39,7 @@ export class Router extends Construct {
       ...(props.reservedConcurrency ? { reservedConcurrency: props.reservedConcurrency } : {}),
       entry: lambdaEntries.router,
       description: 'Switchboard router: OpenAI/Anthropic-compatible LLM gateway (response streaming)',
-      // Network-bound work; 1 GB gives a full vCPU share for JSON and TLS at the lowest latency.
-      memorySize: 1024,
+      memorySize: routerMemoryMb,
       // Long reasoning calls are allowed to finish; the client and CloudFront bound idle time.
       timeout: Duration.minutes(15),
       environment: {

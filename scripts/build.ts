@@ -1,27 +1,11 @@
-import { mkdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { build } from 'esbuild';
-import { lambdaBundling, lambdaEntries, projectRoot } from '../lib/lambda-entries.js';
+import { lambdaEntries } from '../lib/lambda-entries.js';
+import { buildLambda, type LambdaName } from './build-lambda.js';
 
 /**
  * `npm run build`: the Lambda bundles exactly as `cdk synth` makes them (see
  * lib/gateway-function.ts), written to dist/<name>/index.js for inspection and size checks.
  */
-for (const [name, entry] of Object.entries(lambdaEntries)) {
-  const outdir = join(projectRoot, 'dist', name);
-  mkdirSync(outdir, { recursive: true });
-  await build({
-    entryPoints: [entry],
-    outfile: join(outdir, 'index.js'),
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: lambdaBundling.target,
-    minify: lambdaBundling.minify,
-    sourcemap: lambdaBundling.sourceMap,
-    external: [...lambdaBundling.externalModules],
-    logLevel: 'warning',
-  });
-  const kib = Math.round(statSync(join(outdir, 'index.js')).size / 1024);
-  console.log(`${name}: dist/${name}/index.js (${kib} KiB)`);
+for (const name of Object.keys(lambdaEntries) as LambdaName[]) {
+  const { bytes, mapBytes } = await buildLambda(name);
+  console.log(`${name}: dist/${name}/index.js (${Math.round(bytes / 1024)} KiB; source map ${Math.round(mapBytes / 1024)} KiB)`);
 }
