@@ -78,8 +78,9 @@ function aliasObject(id: string, target: string): AliasObject {
   return { id, object: 'model', created: 0, owned_by: 'alias', alias_for: target };
 }
 
+/** The policies the key may call; none while the store cannot list them, so the model list is still served. */
 function policiesOf(key: ApiKeyRecord, deps: GatewayDeps): Promise<Policy[]> {
-  return deps.policyListing ? deps.policyListing(key.id) : Promise.resolve([]);
+  return deps.policyListing ? deps.policyListing(key.id).catch((): Policy[] => []) : Promise.resolve([]);
 }
 
 /** A routing policy as a model of the list: callable as `policy/<name>`, with the models it routes to. */
