@@ -117,7 +117,7 @@ function bedrockInvokeStatement(router: Construct, euOnly: boolean): iam.PolicyS
     });
   }
   return new iam.PolicyStatement({
-    actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream'],
+    actions: ['bedrock:InvokeModel', 'bedrock:InvokeModelWithResponseStream', 'bedrock:CountTokens'],
     resources: arns(stack.partition, stack.account),
   });
 }

@@ -52,6 +52,11 @@ export interface BedrockRuntime {
    * with a ConverseCallError; stopping early releases the connection.
    */
   invokeModelStream(call: InvokeModelStreamCall): Promise<AsyncIterable<Uint8Array>>;
+  /**
+   * CountTokens (https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html)
+   * of an InvokeModel body: the input tokens the same request would be charged.
+   */
+  countTokens(call: InvokeModelStreamCall): Promise<number>;
 }
 
 /** Bedrock refused or failed a call; `name` is its exception name (ThrottlingException...). */

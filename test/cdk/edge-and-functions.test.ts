@@ -119,6 +119,7 @@ describe('Bedrock access', () => {
   it('is limited to the catalog’s Bedrock models, with streaming, and to EU regions for the EU router', () => {
     const homeGrant = bedrockResources(home);
     expect(homeGrant).toContain('bedrock:InvokeModelWithResponseStream');
+    expect(homeGrant).toContain('bedrock:CountTokens');
     expect(homeGrant).toContain(':bedrock:*::foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0');
     expect(homeGrant).toContain(':inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0');
     expect(homeGrant).not.toMatch(/foundation-model\/\*/);

@@ -194,11 +194,14 @@ describe('/v1/messages to Claude on Bedrock, untranslated (InvokeModelWithRespon
     expect(await loggedRecord(log, response.headers.get('x-request-id'))).toMatchObject({ status: 200, error_code: expect.any(String) });
   });
 
-  it('estimates count_tokens for Claude on Bedrock, which Bedrock does not count through this API', async () => {
-    const counted = (await client.messages.countTokens({ model: 'bedrock/claude-sonnet-4-5', messages: [{ role: 'user', content: 'x'.repeat(400) }] })) as { input_tokens: number; estimated?: boolean };
-    expect(counted.estimated).toBe(true);
-    expect(counted.input_tokens).toBeGreaterThanOrEqual(100);
-    expect(upstream.requests).toEqual([]);
+  it("counts tokens for Claude on Bedrock with Bedrock's CountTokens of the body it would invoke", async () => {
+    const request = { model: 'bedrock/claude-sonnet-4-5', messages: [{ role: 'user' as const, content: 'x'.repeat(400) }] };
+    const counted = (await client.messages.countTokens(request)) as { input_tokens: number; estimated?: boolean };
+    const [call] = upstream.requests;
+    expect(call?.path).toMatch(/\/count-tokens$/);
+    const invoked = Buffer.from(String((call?.body.input as { invokeModel: { body: string } }).invokeModel.body), 'base64').toString('utf8');
+    expect(invoked).toBe(asSentToBedrock({ max_tokens: 1, ...request }, []));
+    expect(counted).toEqual({ input_tokens: Math.ceil(Buffer.byteLength(invoked) / 4) });
   });
 
   it('adds auto_cache’s breakpoints to the body Bedrock receives', async () => {

@@ -79,6 +79,12 @@ export class MockBedrockUpstream extends MockUpstream {
       return void res.end(JSON.stringify({ message: 'Too many requests, please wait before trying again.' }));
     }
     if (req.url?.endsWith('/invoke-with-response-stream')) return this.answerInvokeStream(body, res, modelId.includes('fails-midway'));
+    if (req.url?.endsWith('/count-tokens')) {
+      // CountTokens of an InvokeModel body (base64 in JSON): a token per four bytes of it.
+      const counted = Buffer.from(String((body.input as { invokeModel?: { body?: string } } | undefined)?.invokeModel?.body ?? ''), 'base64');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ inputTokens: Math.ceil(counted.length / 4) }));
+    }
     if (req.url?.endsWith('/invoke')) {
       res.writeHead(200, { 'content-type': 'application/json' });
       return void res.end(JSON.stringify({ embedding: [String(body.inputText).length, 1, 0], inputTextTokenCount: 4 }));

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import {
+  CountTokensCommand,
   BedrockRuntimeClient,
   BedrockRuntimeServiceException,
   ConverseStreamCommand,
@@ -62,6 +63,12 @@ export function sdkBedrockRuntime(): BedrockRuntime {
       const limited = limitedCall(call, command);
       const response = await limited.run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
       return mapEventErrors(payloadBytes(response.body ?? emptyStream()), limited.release);
+    },
+    countTokens: async (call) => {
+      const command = new CountTokensCommand({ modelId: call.modelId, input: { invokeModel: { body: new TextEncoder().encode(call.body) } } });
+      const response = await limitedCall(call, command).run((abortSignal) => clientFor(call.region).send(command, { abortSignal }));
+      if (typeof response.inputTokens !== 'number') throw new BedrockResponseError('malformed', 'Bedrock counted no input tokens.');
+      return response.inputTokens;
     },
   };
 }

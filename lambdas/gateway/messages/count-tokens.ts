@@ -52,6 +52,7 @@ export async function countTokens(request: GatewayRequest, deps: GatewayDeps): P
         model,
         credentials: usableCredentials(providerId, deps.credentials[providerId]),
         http: deps.http,
+        bedrock: deps.bedrock,
         clock: deps.clock,
         ...(request.clientSignal ? { signal: request.clientSignal } : {}),
         headersTimeoutMs: deps.limits.headersTimeoutMs,

@@ -16,6 +16,7 @@ function fakeInvoke(answer: { chunks?: Uint8Array[]; error?: Error; streamError?
   const api: BedrockRuntime = {
     converseStream: () => Promise.reject(new Error('not used natively')),
     invokeModel: () => Promise.reject(new Error('not used natively')),
+    countTokens: () => Promise.reject(new Error('not used by these tests')),
     async invokeModelStream(call) {
       calls.push(call);
       if (answer.error) throw answer.error;

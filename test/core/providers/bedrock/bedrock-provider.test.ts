@@ -26,6 +26,7 @@ function fakeConverse(answer: { events?: unknown[]; error?: Error; streamError?:
         if (answer.streamError) throw answer.streamError;
       })();
     },
+    countTokens: () => Promise.reject(new Error('not used by chat')),
     async invokeModel() {
       throw new Error('not used by chat');
     },
