@@ -1,5 +1,5 @@
 import { pricedEntry } from '../core/catalog/priced-entry.js';
-import { requestCostMicros, uncachedCostMicros } from '../core/catalog/request-cost.js';
+import { uncachedCostMicros } from '../core/catalog/request-cost.js';
 import { GatewayError } from '../core/errors.js';
 import type { RequestLogAttempt, RequestLogRecord } from '../core/request-log/request-log-record.js';
 import { userAgentFamily } from '../core/request-log/user-agent-family.js';
@@ -31,7 +31,7 @@ export class RequestLogEntry {
   private asked: AskedFor | undefined;
   private served: { model: string; policy: string | undefined; firstTokenAt: number } | undefined;
   private policy: string | undefined;
-  private usage: { usage: Usage; estimated: boolean; pieceCost?: number } | undefined;
+  private usage: SettledUsage | undefined;
   private responseId: string | undefined;
   /** The id the route gave its answer itself (a Responses API `resp_…`), over the provider's. */
   private ownAnswerId: string | undefined;
@@ -80,8 +80,8 @@ export class RequestLogEntry {
     this.ledgerOpen = true;
   }
 
-  /** The ledger closed: settled with `usage` (the provider's, or the gateway's estimate), or released. */
-  ledgerClosed(settled: { usage: Usage; estimated: boolean; pieceCost?: number } | undefined): void {
+  /** The ledger closed: settled with `usage` (the provider's, or the gateway's estimate) at `cost`, or released. */
+  ledgerClosed(settled: SettledUsage | undefined): void {
     if (settled) this.usage = settled;
     this.ledgerOpen = false;
     this.writeWhenDone();
@@ -158,11 +158,10 @@ export class RequestLogEntry {
     const headers = request.headers;
     const requesty = asked?.requesty;
     const details = usage?.usage.prompt_tokens_details as { cached_tokens?: number; cache_creation_tokens?: number } | null | undefined;
-    const entry = served ? pricedEntry(served.model, deps.unpricedModelPrice) : undefined;
     // Charged as the ledger charged it: nothing without usage, null when the model is not priced.
     // Images and audio are priced by the piece, with no cache to save on.
-    const cost = (price: typeof requestCostMicros) =>
-      usage ? (usage.pieceCost ?? (entry ? price(usage.usage, entry, deps.markup) : null)) : 0;
+    const entry = served && usage && usage.pieceCost === undefined ? pricedEntry(served.model, deps.unpricedModelPrice) : undefined;
+    const uncached = usage ? (usage.pieceCost ?? (entry ? uncachedCostMicros(usage.usage, entry, deps.markup) : null)) : 0;
     return {
       request_id: request.requestId,
       response_id: this.ownAnswerId ?? this.responseId ?? null,
@@ -195,8 +194,8 @@ export class RequestLogEntry {
       cache_write_tokens: details?.cache_creation_tokens ?? 0,
       reasoning_tokens: usage?.usage.completion_tokens_details?.reasoning_tokens ?? 0,
       usage_estimated: usage?.estimated ?? false,
-      cost_micros: cost(requestCostMicros),
-      cost_without_cache_micros: cost(uncachedCostMicros),
+      cost_micros: usage ? (usage.cost ?? null) : 0,
+      cost_without_cache_micros: uncached,
       tools_offered: [...(asked?.toolsOffered ?? [])],
       tool_calls: this.toolCalls,
       finish_reason: this.finishReason ?? null,
@@ -204,6 +203,15 @@ export class RequestLogEntry {
       bytes_out: bytesOut,
     };
   }
+}
+
+/** What a ledger settled: the usage, whether it is an estimate, and its cost (undefined: not priced). */
+export interface SettledUsage {
+  usage: Usage;
+  estimated: boolean;
+  cost: number | undefined;
+  /** Set when the answer was priced by the piece (images, audio), not by the token. */
+  pieceCost?: number;
 }
 
 /** The longest text a record field holds (its schema's bound). */

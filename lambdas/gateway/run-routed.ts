@@ -82,10 +82,14 @@ function loggedLedger(ledger: Ledger, log: RequestLogEntry): Ledger {
   return {
     ...ledger,
     async settle(model, usage, estimated = false, pieceCost) {
+      let cost: number | undefined;
       try {
-        return await ledger.settle(model, usage, estimated, pieceCost);
+        const settled = await ledger.settle(model, usage, estimated, pieceCost);
+        cost = settled.cost;
+        return settled;
       } finally {
-        log.ledgerClosed({ usage, estimated, ...(pieceCost === undefined ? {} : { pieceCost }) });
+        // The record holds the cost the ledger charged, not a second computation of it.
+        log.ledgerClosed({ usage, estimated, cost, ...(pieceCost === undefined ? {} : { pieceCost }) });
       }
     },
     async release() {
