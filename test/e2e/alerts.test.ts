@@ -25,6 +25,8 @@ const alertsMade: string[] = [];
 
 const tables = Object.fromEntries(['KEYS', 'POLICIES', 'USAGE', 'DIRECTORY'].map((name) => [`${name}_TABLE`, `${name.toLowerCase()}-alerts-${randomUUID()}`]));
 let gatewayEnv: NodeJS.ProcessEnv;
+/** How long the router keeps the organisation's settings (its balance among them). */
+const directoryCacheMs = 50;
 
 beforeAll(async () => {
   receiverUrl = await receiver.start();
@@ -35,7 +37,7 @@ beforeAll(async () => {
     // Retries 20, 40, 80 ms apart: the schedule is the deployed one, only shorter.
     SWITCHBOARD_WEBHOOK_RETRY_BASE_MS: '20',
     // Alerts created by a test apply to its next request.
-    SWITCHBOARD_POLICY_CACHE_TTL_MS: '50',
+    SWITCHBOARD_POLICY_CACHE_TTL_MS: String(directoryCacheMs),
   };
   gateway = await startTestGateway(gatewayEnv);
   manage = manageClient(gateway.url);
@@ -65,6 +67,12 @@ async function webhook(path: string, type: 'json' | 'slack' = 'json'): Promise<{
   expect(status).toBe(201);
   webhooksMade.push(String(json.id));
   return { id: String(json.id), secret: String(json.secret) };
+}
+
+/** Sets the prepaid balance, and waits until the router's cached settings have expired: its next request sees it. */
+async function setBalance(dollars: number | null): Promise<void> {
+  expect((await manage('POST', '/org', { balance: dollars })).status).toBe(200);
+  await new Promise((resolve) => setTimeout(resolve, 2 * directoryCacheMs));
 }
 
 async function alert(body: Record<string, unknown>): Promise<string> {
@@ -197,7 +205,7 @@ describe('spend alerts delivered to webhooks', () => {
   it('announce a low balance once, and again only after a top-up raised it above the threshold', async () => {
     const { secret } = await webhook('/balance');
     await alert({ type: 'org.balance.below_absolute', threshold: (cost * 1.5) / 1e6 });
-    await manage('POST', '/org', { balance: (cost * 2.2) / 1e6 });
+    await setBalance((cost * 2.2) / 1e6);
     const key = await apiKey({});
     try {
       await ask(key.key); // 1.2 requests' worth left: below 1.5
@@ -208,12 +216,12 @@ describe('spend alerts delivered to webhooks', () => {
       expect(signedBy(secret, low)).toBe(true);
       expect(payloadOf(low)).toMatchObject({ type: 'org.balance.below_absolute', data: { balance_threshold: ((cost * 1.5) / 1e6).toString(), current_balance: expect.stringMatching(/^0\.\d{2,}$/) } });
 
-      await manage('POST', '/org', { balance: (cost * 0.5) / 1e6 }); // topped up, but still below: not re-armed
+      await setBalance((cost * 0.5) / 1e6); // topped up, but still below: not re-armed
       await ask(key.key, { max_tokens: 1 });
       await gateway.deps.alerts.flush();
       expect(receiver.on('/balance')).toHaveLength(1);
 
-      await manage('POST', '/org', { balance: (cost * 3) / 1e6 }); // above the threshold again: re-armed
+      await setBalance((cost * 3) / 1e6); // above the threshold again: re-armed
       await ask(key.key);
       await gateway.deps.alerts.flush();
       await ask(key.key); // 1 request's worth left: below again
@@ -223,7 +231,7 @@ describe('spend alerts delivered to webhooks', () => {
       expect(events).toHaveLength(2);
       expect(new Set(events).size).toBe(2);
     } finally {
-      await manage('POST', '/org', { balance: null });
+      await setBalance(null);
     }
   }, 120_000);
 });
