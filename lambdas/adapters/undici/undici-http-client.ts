@@ -1,4 +1,4 @@
-import { Agent, errors, request } from 'undici';
+import { Agent, errors, request, type Dispatcher } from 'undici';
 import { HttpTransportError, type HttpClient, type HttpResponse } from '../../ports/http-client.js';
 
 /**
@@ -69,12 +69,26 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
   };
 }
 
-/** Leaving early (break, return, throw) ends the inner iteration, which destroys the body. */
-async function* mapBodyErrors(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+/**
+ * The body's bytes, transport errors classified. A reader that leaves early (a stream's end
+ * marker read, the body's own end not yet) would destroy the body, and Node makes that an
+ * AbortError whose stack it formats (with source maps: most of the cost) on every request.
+ * Instead the rest is let flow: a finished answer, all of it already received, ends within this
+ * turn of the event loop and keeps its connection for reuse; one that has not is destroyed
+ * then (a cancelled call is aborted by its signal anyway).
+ */
+async function* mapBodyErrors(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
+  let ended = false;
   try {
-    yield* body;
+    for await (const chunk of body.iterator({ destroyOnReturn: false }) as AsyncIterable<Uint8Array>) yield chunk;
+    ended = true;
   } catch (error) {
     throw toTransportError(error);
+  } finally {
+    if (!ended) {
+      body.resume();
+      setImmediate(() => body.readableEnded || body.destroy());
+    }
   }
 }
 
