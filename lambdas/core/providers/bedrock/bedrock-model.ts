@@ -31,6 +31,38 @@ export function isClaudeOnBedrock(modelId: string): boolean {
   return /(^|[./])anthropic\.claude-/.test(modelId);
 }
 
+/**
+ * AWS regions in EU member states. Europe is not the EU: London (eu-west-2) and Zurich
+ * (eu-central-2) are left out, like Vertex's London and Zurich (vertex-target.ts).
+ */
+const euRegions: ReadonlySet<string> = new Set(['eu-central-1', 'eu-west-1', 'eu-west-3', 'eu-north-1', 'eu-south-1', 'eu-south-2']);
+
+/**
+ * Whether inference for this model stays in the EU: the call goes to an EU region, and the model
+ * is that region's own or the EU cross-region inference profile (`eu.`), whose destinations are
+ * EU regions. Any other profile (`global.` routes worldwide), an application inference profile
+ * (which could copy any of them) or an ARN naming another region is not.
+ */
+export function runsInEuOnBedrock({ region, modelId }: BedrockModel): boolean {
+  if (!euRegions.has(region)) return false;
+  const arn = /^arn:aws:bedrock:([^:]*):[^:]*:([a-z-]+)\/(.+)$/.exec(modelId);
+  if (arn) {
+    const [, arnRegion = '', kind, id = ''] = arn;
+    if (kind === 'application-inference-profile') return false;
+    return (arnRegion === '' || arnRegion === region) && staysInRegionOrEu(id);
+  }
+  return staysInRegionOrEu(modelId);
+}
+
+/** An in-region model id (`anthropic.claude-…`, `amazon.nova-…`) or an `eu.` profile; not `us.`, `apac.`, `global.` and the like. */
+function staysInRegionOrEu(modelId: string): boolean {
+  const prefix = modelId.split('.', 1)[0] ?? '';
+  return prefix === 'eu' || !crossRegionPrefixes.has(prefix);
+}
+
+/** Prefixes of Bedrock's cross-region inference profiles (https://docs.aws.amazon.com/bedrock/latest/userguide/inference-profiles-support.html). */
+const crossRegionPrefixes: ReadonlySet<string> = new Set(['us', 'us-gov', 'eu', 'apac', 'jp', 'au', 'ca', 'global']);
+
 /** The cross-region inference geographies Bedrock prefixes profile ids with. */
 export const bedrockGeographies = ['us', 'eu', 'apac'] as const;
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { malformedResponse } from '../upstream-error.js';
 import type { ChatProvider } from '../provider.js';
-import { bedrockModel } from './bedrock-model.js';
+import { bedrockModel, runsInEuOnBedrock } from './bedrock-model.js';
 import { fallbackRegion, limitsOf, mapStreamErrors, runtimeFor } from './bedrock-call.js';
 import { bedrockNativeCalls } from './bedrock-native-calls.js';
 import { titanEmbeddingSchema } from './bedrock-wire.js';
@@ -20,7 +20,7 @@ import { toConverseRequest } from './to-converse-request.js';
 export function bedrockProvider(id = 'bedrock'): ChatProvider {
   return {
     id,
-    runsInEu: (model, credentials) => bedrockModel(model, credentials.region ?? fallbackRegion).region.startsWith('eu-'),
+    runsInEu: (model, credentials) => runsInEuOnBedrock(bedrockModel(model, credentials.region ?? fallbackRegion)),
     // Titan Text Embeddings: one InvokeModel call per input
     // (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-titan-embed-text.html).
     async embed(request, call) {

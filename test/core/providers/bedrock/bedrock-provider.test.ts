@@ -62,6 +62,22 @@ describe('bedrock model ids', () => {
     expect(provider.runsInEu('claude-sonnet-4-5@eu-central-1', {})).toBe(true);
     expect(provider.runsInEu('claude-sonnet-4-5', { region: 'us-east-1' })).toBe(false);
   });
+
+  it('run in the EU only in EU member states’ regions, on the region’s own models or the EU inference profile', () => {
+    const eu = (model: string) => provider.runsInEu(model, { region: 'us-east-1' });
+    expect(eu('claude-sonnet-4-5@eu-west-3')).toBe(true);
+    expect(eu('mistral.mistral-large-2402-v1:0@eu-west-1')).toBe(true);
+    expect(eu('eu.anthropic.claude-sonnet-4-5-20250929-v1:0@eu-north-1')).toBe(true);
+    expect(eu('arn:aws:bedrock:eu-central-1:123456789012:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0@eu-central-1')).toBe(true);
+    // London and Zurich are in Europe, not in the EU.
+    expect(eu('claude-sonnet-4-5@eu-west-2')).toBe(false);
+    expect(eu('claude-sonnet-4-5@eu-central-2')).toBe(false);
+    // A global profile called from Frankfurt may run anywhere.
+    expect(eu('global.anthropic.claude-sonnet-4-5-20250929-v1:0@eu-central-1')).toBe(false);
+    expect(eu('us.anthropic.claude-sonnet-4-5-20250929-v1:0@eu-central-1')).toBe(false);
+    expect(eu('arn:aws:bedrock:eu-central-1:123456789012:application-inference-profile/abc123@eu-central-1')).toBe(false);
+    expect(eu('arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2@eu-central-1')).toBe(false);
+  });
 });
 
 describe('bedrock provider', () => {
