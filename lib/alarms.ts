@@ -17,7 +17,7 @@ export interface AlarmsProps {
   email?: string;
 }
 
-/** Operational alarms (router errors and throttles, undeliverable alerts) sent to one SNS topic. */
+/** Operational alarms (router errors and throttles, undeliverable alerts, usage and request-log records not written) sent to one SNS topic. */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly topicKey: kms.Key;
@@ -72,9 +72,27 @@ export class Alarms extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      requestLogDropped(period).createAlarm(this, 'RequestLogDropped', {
+        alarmDescription: 'The router dropped request-log records (Firehose refused or was unreachable): analytics miss those requests; see the router log lines "request log records dropped"',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(notify);
   }
+}
+
+/** Request-log and feedback records the router dropped: the EMF metric of lambdas/adapters/request-log/dropped-records.ts. */
+function requestLogDropped(period: Duration): cloudwatch.MathExpression {
+  const dropped = (log: string) => new cloudwatch.Metric({ namespace: 'Switchboard', metricName: 'RequestLogDropped', dimensionsMap: { Log: log }, period, statistic: 'Sum' });
+  return new cloudwatch.MathExpression({
+    expression: 'FILL(requests, 0) + FILL(feedback, 0)',
+    usingMetrics: { requests: dropped('requests'), feedback: dropped('feedback') },
+    label: 'Request-log records dropped',
+    period,
+  });
 }
 
 /**

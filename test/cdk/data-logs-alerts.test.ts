@@ -263,10 +263,17 @@ describe('alerts and alarms', () => {
     home.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }) });
   });
 
-  it('alarm on router errors, throttles, undelivered alerts and unwritten usage to an encrypted SNS topic', () => {
+  it('alarm on router errors, throttles, undelivered alerts, unwritten usage and dropped request-log records to an encrypted SNS topic', () => {
     home.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(home.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmActions: unknown[] } }>;
-    expect(alarms).toHaveLength(4);
+    expect(alarms).toHaveLength(5);
+    home.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      AlarmDescription: Match.stringLikeRegexp('^The router dropped request-log records'),
+      Metrics: Match.arrayWith([
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: 'Switchboard', MetricName: 'RequestLogDropped', Dimensions: [{ Name: 'Log', Value: 'requests' }] } }) }),
+        Match.objectLike({ MetricStat: Match.objectLike({ Metric: { Namespace: 'Switchboard', MetricName: 'RequestLogDropped', Dimensions: [{ Name: 'Log', Value: 'feedback' }] } }) }),
+      ]),
+    });
     for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toHaveLength(1);
     const { home: withEmail } = synthesize({ stacks: ['home'], alarmEmail: 'ops@example.com' });
     withEmail?.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
