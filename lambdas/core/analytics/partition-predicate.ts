@@ -22,10 +22,19 @@ function dayOf(ms: number): Day {
 const eq = (column: string, value: string) => `"${column}" = ${sqlString(value)}`;
 const cmp = (column: string, operator: string, value: string) => `"${column}" ${operator} ${sqlString(value)}`;
 
-/** The days holding instants from `start` (inclusive) to `end` (exclusive), UTC. */
+/**
+ * How much later than its own time a record may be filed. Firehose files a record under the
+ * day it arrived, after its request ended: up to Lambda's 15 minutes, plus delivery retries.
+ */
+const latestFilingMs = 60 * 60_000;
+
+/**
+ * The days that may hold records of instants from `start` (inclusive) to `end` (exclusive), UTC:
+ * a record of a request that started before midnight may be filed under the next day.
+ */
 export function partitionsBetween(start: number, end: number): string {
   const first = dayOf(start);
-  const last = dayOf(Math.max(start, end - 1));
+  const last = dayOf(Math.max(start, end - 1 + latestFilingMs));
   const clauses: string[] = [];
   // Month by month, from the first day's month to the last day's.
   for (let cursor = Date.UTC(Number(first.year), Number(first.month) - 1, 1); ; ) {

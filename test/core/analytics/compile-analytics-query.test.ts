@@ -10,14 +10,19 @@ const at = (iso: string) => Date.parse(iso);
 
 describe('partition predicates', () => {
   it('name only the days asked for, a clause per month, and whole months without day bounds', () => {
-    expect(partitionsBetween(at('2026-11-03T10:00:00Z'), at('2026-11-05T00:00:00Z'))).toBe(`("year" = '2026' AND "month" = '11' AND "day" >= '03' AND "day" <= '04')`);
-    expect(partitionsBetween(at('2026-11-01T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toBe(`("year" = '2026' AND "month" = '11')`);
-    expect(partitionsBetween(at('2026-12-30T00:00:00Z'), at('2027-02-02T00:00:00Z'))).toBe(
+    expect(partitionsBetween(at('2026-11-03T10:00:00Z'), at('2026-11-04T22:00:00Z'))).toBe(`("year" = '2026' AND "month" = '11' AND "day" >= '03' AND "day" <= '04')`);
+    expect(partitionsBetween(at('2026-11-01T00:00:00Z'), at('2026-11-30T23:00:00Z'))).toBe(`("year" = '2026' AND "month" = '11')`);
+    expect(partitionsBetween(at('2026-12-30T00:00:00Z'), at('2027-02-01T22:00:00Z'))).toBe(
       `(("year" = '2026' AND "month" = '12' AND "day" >= '30') OR ("year" = '2027' AND "month" = '01') OR ("year" = '2027' AND "month" = '02' AND "day" <= '01'))`,
     );
     // February of a leap year ends on the 29th.
-    expect(partitionsBetween(at('2028-02-01T00:00:00Z'), at('2028-03-01T00:00:00Z'))).toBe(`("year" = '2028' AND "month" = '02')`);
-    expect(partitionsBetween(at('2028-02-01T00:00:00Z'), at('2028-02-29T00:00:00Z'))).toContain(`"day" <= '28'`);
+    expect(partitionsBetween(at('2028-02-01T00:00:00Z'), at('2028-02-29T22:00:00Z'))).toBe(`("year" = '2028' AND "month" = '02')`);
+    expect(partitionsBetween(at('2028-02-01T00:00:00Z'), at('2028-02-28T22:00:00Z'))).toContain(`"day" <= '28'`);
+  });
+
+  it('read the next day too when the range ends near midnight: Firehose files a record under the day it arrived, after its request', () => {
+    expect(partitionsBetween(at('2026-11-03T10:00:00Z'), at('2026-11-04T00:00:00Z'))).toBe(`("year" = '2026' AND "month" = '11' AND "day" >= '03' AND "day" <= '04')`);
+    expect(partitionsBetween(at('2026-11-01T00:00:00Z'), at('2026-12-01T00:00:00Z'))).toBe(`(("year" = '2026' AND "month" = '11') OR ("year" = '2026' AND "month" = '12' AND "day" <= '01'))`);
   });
 
   it('take feedback from the first day on, with no end: it arrives after its request', () => {
@@ -29,7 +34,7 @@ describe('compiled analytics SQL', () => {
   it('reads the range from the requests table by partition and by exact instant', () => {
     const { sql } = compile({ start: '2026-11-03T10:00:00Z', end: '2026-11-04T00:00:00Z' });
     expect(sql).toContain(`FROM requests\n`);
-    expect(sql).toContain(`("year" = '2026' AND "month" = '11' AND "day" >= '03' AND "day" <= '03')`);
+    expect(sql).toContain(`("year" = '2026' AND "month" = '11' AND "day" >= '03' AND "day" <= '04')`);
     expect(sql).toContain(`from_iso8601_timestamp("timestamp") >= from_iso8601_timestamp('2026-11-03T10:00:00.000Z')`);
     expect(sql).toContain(`from_iso8601_timestamp("timestamp") < from_iso8601_timestamp('2026-11-04T00:00:00.000Z')`);
   });
