@@ -33,6 +33,7 @@ const noAccounting: UsageStore = {
   totals: async (counters) => counters.map(() => ({ spent: 0, committed: 0 })),
   flush: async () => undefined,
   usage: async function* () {},
+  orgUsage: async function* () {},
 };
 
 const env = parseGatewayEnv({ ...process.env, DYNAMODB_ENDPOINT: gateway.dynamoDbEndpoint });

@@ -35,6 +35,8 @@ export interface RequestFacts {
   requesty: RequestyExtension | undefined;
   /** What the client asked for (`provider/model`, `policy/<name>`), for usage by model requested. */
   modelRequested?: string;
+  /** The calling app, for usage by `origin_title` (see calling-app.ts). */
+  originTitle?: string | undefined;
 }
 
 /** Longer than the longest Lambda invocation: a reservation older than this belongs to a dead request. */
@@ -101,6 +103,9 @@ export async function openLedger(
           cachedTokens: usage.prompt_tokens_details?.cached_tokens ?? 0,
           ...(facts.modelRequested === undefined ? {} : { modelRequested: facts.modelRequested }),
           ...tags,
+          ...(account.key.groupId === undefined ? {} : { groupId: account.key.groupId }),
+          ...(account.group === undefined ? {} : { groupName: account.group.name }),
+          ...(facts.originTitle === undefined ? {} : { originTitle: facts.originTitle }),
         },
         scopes.map((scope) => scope.counter),
         hold,

@@ -1,6 +1,7 @@
 import { pricedEntry } from '../core/catalog/priced-entry.js';
 import { uncachedCostMicros } from '../core/catalog/request-cost.js';
 import { GatewayError } from '../core/errors.js';
+import { callingApp, originTitle } from '../core/request-log/calling-app.js';
 import type { RequestLogAttempt, RequestLogRecord } from '../core/request-log/request-log-record.js';
 import { userAgentFamily } from '../core/request-log/user-agent-family.js';
 import type { AttemptReport } from '../core/routing/run-attempts.js';
@@ -51,6 +52,11 @@ export class RequestLogEntry {
     private readonly deps: GatewayDeps,
   ) {
     this.startedAt = deps.clock.now();
+  }
+
+  /** The calling app's title, as usage by `origin_title` counts it: the app this record names. */
+  originTitle(): string | undefined {
+    return originTitle(callingApp(this.request.headers));
   }
 
   askedFor(asked: AskedFor): void {
@@ -157,6 +163,7 @@ export class RequestLogEntry {
     const { request, deps, asked, served, usage } = this;
     const headers = request.headers;
     const requesty = asked?.requesty;
+    const app = callingApp(headers);
     const details = usage?.usage.prompt_tokens_details as { cached_tokens?: number; cache_creation_tokens?: number } | null | undefined;
     // Charged as the ledger charged it: nothing without usage, null when the model is not priced.
     // Images and audio are priced by the piece, with no cache to save on.
@@ -174,8 +181,8 @@ export class RequestLogEntry {
       trace_id: requesty?.trace_id ?? null,
       tags: requesty?.tags ?? [],
       extra: stringMap(requesty?.extra),
-      app_title: bounded(headers['x-title']),
-      app_referer: bounded(headers['http-referer'] ?? headers.referer),
+      app_title: app.title,
+      app_referer: app.referer,
       user_agent: userAgentFamily(headers['user-agent']),
       model_requested: asked?.model ?? '',
       model: served?.model ?? null,

@@ -56,7 +56,7 @@ export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps)
   const stickiness = request.requesty?.trace_id ?? request.requestId;
   const route = await planRoute(request.model, account, stickiness, request.mode, deps);
   request.log.routedBy(route.policy);
-  const facts = { requestId: request.requestId, requesty: request.requesty, modelRequested: request.model };
+  const facts = { requestId: request.requestId, requesty: request.requesty, modelRequested: request.model, originTitle: request.log.originTitle() };
   const ledger = loggedLedger(await openLedger(account, route.attempts.map((attempt) => attempt.model), request.bound, facts, deps, request.pieceBound), request.log);
   try {
     const outcome = await runAttempts(

@@ -1,7 +1,8 @@
 /**
  * Spend counters and usage, in integer micro-dollars, kept so that a limit is never passed: a
  * counter's `committed` is what was spent plus what running requests reserved. Usage is added up
- * per key, hour, model (answering and requested), user and `requesty.extra` values as requests are settled.
+ * per key, hour, model (answering and requested), user, `requesty.extra` values, group and calling app as
+ * requests are settled.
  */
 export interface UsageStore {
   /**
@@ -27,6 +28,8 @@ export interface UsageStore {
   totals(counters: readonly Counter[]): Promise<CounterTotals[]>;
   /** One key's usage in the hours from the one holding `from` to the one holding `to`, oldest first. */
   usage(keyId: string, from: number, to: number): AsyncIterable<UsageRow>;
+  /** Every key's usage in those hours (keys deleted since included), oldest first, read as one range. */
+  orgUsage(from: number, to: number): AsyncIterable<UsageRow>;
 }
 
 /** Whose spend (`key#<id>`, `group#<id>` or `org`) over which period (`2026-11`, or `all` for ever). */
@@ -84,9 +87,14 @@ export interface UsageRecord {
   userId?: string;
   /** `requesty.extra`, its values as strings. */
   extra: Record<string, string>;
+  /** The key's group when the request came, and that group's name then. */
+  groupId?: string;
+  groupName?: string;
+  /** The calling app (`X-Title`, else `HTTP-Referer`), when it said. */
+  originTitle?: string;
 }
 
-/** The requests of one key in one hour with the same models, user and extra values, added up. */
+/** The requests of one key in one hour with the same models, user, extra values, group and calling app, added up. */
 export interface UsageRow {
   keyId: string;
   /** Epoch ms of the start of the hour. */
@@ -97,6 +105,10 @@ export interface UsageRow {
   modelRequested?: string;
   userId?: string;
   extra: Record<string, string>;
+  /** Absent on rows written before they were recorded, and for requests without them. */
+  groupId?: string;
+  groupName?: string;
+  originTitle?: string;
   requests: number;
   cost: number;
   inputTokens: number;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
 import { collect } from '../support/collect.js';
-import type { Counter, UsageRecord } from '../../lambdas/ports/usage-store.js';
+import type { Counter, UsageRecord, UsageRow } from '../../lambdas/ports/usage-store.js';
 import { testDynamoDbClient } from '../support/dynamodb-client.js';
 import { november, usageRecord } from '../support/usage-records.js';
 
@@ -164,6 +164,38 @@ describe('DynamoDbUsageStore on DynamoDB Local', () => {
       totalTokens: 33,
       cachedTokens: 0,
     });
+  });
+
+  it("keeps each request's group, group name and calling app apart in its key's rows and in the organisation's twins, which name the key; rows from before read as without them", async () => {
+    // An hour no other test uses: the organisation's twins of every key share one partition.
+    const at = Date.parse('2027-03-05T08:15:00Z');
+    const settle = (keyId: string, id: string, fields: Partial<UsageRecord>) =>
+      store.settle({ ...record(keyId, id, 4, at), modelRequested: 'openai/gpt-4o', ...fields }, [month(`key#${keyId}`)], undefined);
+    await settle('g1', 'a', { groupId: 'grp_red', groupName: 'Red', originTitle: 'Open WebUI' });
+    await settle('g1', 'b', { groupId: 'grp_red', groupName: 'Red', originTitle: 'Open WebUI' });
+    await settle('g1', 'c', { groupId: 'grp_red', groupName: 'Red' });
+    await settle('g2', 'd', { originTitle: 'Open WebUI' });
+    await settle('g2', 'e', {});
+    await client.send(
+      new PutItemCommand({
+        TableName: table,
+        Item: { pk: { S: 'key#g2' }, sk: { S: 'use#2027-03-05T08#an-older-row' }, model: { S: 'openai/gpt-4o' }, extra: { M: {} }, requests: { N: '1' }, cost: { N: '3' } },
+      }),
+    );
+    const slim = ({ keyId, groupId, groupName, originTitle, requests, cost }: UsageRow) => ({ keyId, groupId, groupName, originTitle, requests, cost });
+    const g1 = (await collect(store.usage('g1', at, at))).map(slim);
+    expect(g1).toHaveLength(2);
+    expect(g1).toContainEqual({ keyId: 'g1', groupId: 'grp_red', groupName: 'Red', originTitle: 'Open WebUI', requests: 2, cost: 8 });
+    expect(g1).toContainEqual({ keyId: 'g1', groupId: 'grp_red', groupName: 'Red', originTitle: undefined, requests: 1, cost: 4 });
+    const g2 = (await collect(store.usage('g2', at, at))).map(slim);
+    expect(g2).toContainEqual({ keyId: 'g2', groupId: undefined, groupName: undefined, originTitle: undefined, requests: 1, cost: 3 });
+    expect(g2).toHaveLength(3);
+
+    // The twins: the same rows (bar the one written before twins were), each naming its key.
+    const org = (await collect(store.orgUsage(at, at))).map(slim);
+    expect(org).toHaveLength(4);
+    expect(org).toEqual(expect.arrayContaining([...g1, ...g2.filter((row) => row.cost !== 3)]));
+    expect(await collect(store.orgUsage(at + 3_600_000, at + 3_600_000))).toEqual([]);
   });
 
   it('settles many concurrent requests in shared transactions of at most 100 items, even when one lost its reservation', async () => {

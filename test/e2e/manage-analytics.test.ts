@@ -64,7 +64,7 @@ describe('POST /v1/manage/analytics on the local server', () => {
   });
 
   it('is for management keys only', async () => {
-    expect((await analytics({ ...inRange, metrics: ['requests'] }, testKey)).status).toBe(401);
+    expect((await analytics({ ...inRange, metrics: ['requests'] }, testKey)).status).toBe(403);
     expect((await fetch(`${gateway.url}/v1/manage/analytics`, { method: 'POST', body: '{}' })).status).toBe(401);
     expect((await manage('GET', '/analytics')).status).toBe(405);
   });

@@ -104,10 +104,10 @@ describe('/v1/manage/org', () => {
 });
 
 describe('management authentication', () => {
-  it('refuses API keys on every new endpoint', async () => {
+  it('refuses API keys without the manage permission on every new endpoint, with 403', async () => {
     const asApiKey = manageClient(gateway.url, testKey);
     for (const [method, path] of [['GET', '/group'], ['POST', '/group'], ['GET', '/org'], ['POST', '/org/approved-models']] as const) {
-      expect((await asApiKey(method, path, method === 'POST' ? {} : undefined)).status).toBe(401);
+      expect((await asApiKey(method, path, method === 'POST' ? {} : undefined)).status).toBe(403);
     }
   });
 });

@@ -130,7 +130,7 @@ describe("Requesty's API key pages against this gateway", () => {
     expect(self.json).toMatchObject({ id, name: 'me', logging: false, monthly_spend: expect.any(Number), monthly_limit: 0, permissions: { manage: 'none', completions: 'write' } });
     expect(self.json.monthly_spend).toBeGreaterThan(0);
     // Not another key's, without the manage permission.
-    expect((await manageClient(gateway.url, key)('GET', `/apikey/${id}`)).status).toBe(401);
+    expect((await manageClient(gateway.url, key)('GET', `/apikey/${id}`)).status).toBe(403);
     // A management key is not an API key.
     expect((await admin('GET', '/apikey/self')).status).toBe(404);
   });
@@ -178,7 +178,7 @@ describe('permissions, as Requesty keys carry them', () => {
     expect((await asManager('GET', '/org')).status).toBe(200);
   });
 
-  it('lets `manage: read` read but not change, and `manage: none` not reach the management API at all', async () => {
+  it('lets `manage: read` read but not change, and `manage: none` be refused the management API with 403', async () => {
     const reader = await createKey({ name: 'reader', permissions: { manage: 'read', completions: 'none' } });
     const asReader = manageClient(gateway.url, reader.key);
     expect((await asReader('GET', '/apikey')).status).toBe(200);
@@ -187,7 +187,7 @@ describe('permissions, as Requesty keys carry them', () => {
     expect((await asReader('DELETE', `/apikey/${reader.id}`)).status).toBe(403);
 
     const plain = await createKey({ name: 'plain', permissions: { manage: 'none', completions: 'write' } });
-    expect((await manageClient(gateway.url, plain.key)('GET', '/apikey')).status).toBe(401);
+    expect((await manageClient(gateway.url, plain.key)('GET', '/apikey')).status).toBe(403);
   });
 
   it('refuses model calls to `completions: none` and `read`, which may still list models', async () => {
@@ -213,7 +213,7 @@ describe('permissions, as Requesty keys carry them', () => {
     const { id, key } = await createKey({ name: 'default' });
     expect((await listed(id))?.permissions).toEqual({ manage: 'none', completions: 'write' });
     expect(await chatStatus(key)).toBe(200);
-    expect((await manageClient(gateway.url, key)('GET', '/org')).status).toBe(401);
+    expect((await manageClient(gateway.url, key)('GET', '/org')).status).toBe(403);
   });
 
   it('changes permissions at `/permissions`, within the key cache time', async () => {

@@ -8,7 +8,8 @@ import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testAdminKey } from '../support/test-gateway.js';
 
 // Requesty's usage pages (https://docs.requesty.ai/api-reference/endpoint/manage-api-key-get-usage,
-// its current and its older form) and group pages
+// its current and its older form; https://docs.requesty.ai/api-reference/endpoint/manage-org-get-usage, the
+// organisation's; https://docs.requesty.ai/integrations/openwebui, its usage query) and group pages
 // (https://docs.requesty.ai/api-reference/endpoint/manage-group/manage-group-{list,create,get,delete},
 // manage-group-member/manage-group-member-{add,update,remove}), replayed as written.
 
@@ -34,7 +35,7 @@ interface Entry {
   input_tokens: number;
   output_tokens: number;
   total_tokens: number;
-  grouped_data?: (Omit<Entry, 'grouped_data'> & { group_by_values: Record<string, string | null> })[];
+  grouped_data?: (Omit<Entry, 'grouped_data'> & { group_by_values: Record<string, string | boolean | null> })[];
 }
 
 /** A key made in Requesty's shape, and what its calls cost as the gateway told the client. */
@@ -86,6 +87,27 @@ describe("Requesty's usage pages against this gateway", () => {
     const groups = Object.values(usage.usage).flatMap((entry) => entry.grouped_data ?? []);
     expect(groups.map((group) => group.group_by_values.model_used).sort()).toEqual(['mock/echo', 'openai/gpt-4o-mini']);
     expect(micros(Object.values(usage.usage).reduce((sum, entry) => sum + entry.spend, 0))).toBe(total(costs));
+  });
+
+  it("answers the page's query over the whole organisation at /v1/manage/org/usage, grouped by `origin_title` (Open WebUI's X-Title), `group_name` and `is_byok`", { timeout: 60_000 }, async () => {
+    await clearOfBoundary(dayMs);
+    const groupId = String((await admin('POST', '/group', { name: 'Compat team' })).json.group_id);
+    const { json } = await admin('POST', '/apikey', { name: 'webui', group_id: groupId, permissions: { manage: 'none', completions: 'write' } });
+    // Open WebUI names itself with X-Title, as the usage links of Requesty's Open WebUI page filter it (`origin_title=Open WebUI`).
+    const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: String(json.api_key), maxRetries: 0, defaultHeaders: { 'X-Title': 'Open WebUI' } });
+    const { response } = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: [{ role: 'user', content: 'Hi' }] }).withResponse();
+    const cost = micros(response.headers.get('x-switchboard-cost'));
+    const today = new Date().toISOString().slice(0, 10);
+    const answer = await getWithBody(
+      `${gateway.url}/v1/manage/org/usage`,
+      { Authorization: `Bearer ${testAdminKey}`, 'Content-Type': 'application/json' },
+      JSON.stringify({ start: `${today}T00:00:00Z`, end: `${today}T23:59:59Z`, group_by: ['origin_title', 'group_name', 'is_byok'], resolution: 'day' }),
+    );
+    expect(answer.status).toBe(200);
+    const entry = (JSON.parse(answer.body) as { usage: Record<string, Entry> }).usage[today];
+    const ours = entry?.grouped_data?.find((group) => group.group_by_values.origin_title === 'Open WebUI' && group.group_by_values.group_name === 'Compat team');
+    expect(ours).toMatchObject({ group_by_values: { origin_title: 'Open WebUI', group_name: 'Compat team', is_byok: true }, completions_requests: 1 });
+    expect(micros(ours?.spend)).toBe(cost);
   });
 
   it('answers the older usage call, `GET /v1/manage/apikey/{id}?start_date=&end_date=`, with `completions_requests` and `spend`', { timeout: 60_000 }, async () => {

@@ -24,6 +24,10 @@ const storedLetterSchema = z.object({
       cachedTokens: z.int().nonnegative().optional(),
       userId: z.string().optional(),
       extra: z.record(z.string(), z.string()),
+      // Absent from letters written before they were recorded, and for requests without them.
+      groupId: z.string().optional(),
+      groupName: z.string().optional(),
+      originTitle: z.string().optional(),
     }),
     counters: z.array(counterSchema),
     hold: z.object({ requestId: z.string().min(1), amount: z.int().nonnegative(), counters: z.array(counterSchema) }).nullable(),
@@ -49,6 +53,7 @@ export function encodeLetter(letter: DeadLetter): string {
     model: cut(record.model, 1_000),
     ...(record.modelRequested === undefined ? {} : { modelRequested: cut(record.modelRequested, 1_000) }),
     ...(record.userId === undefined ? {} : { userId: cut(record.userId, 1_000) }),
+    ...(record.originTitle === undefined ? {} : { originTitle: cut(record.originTitle, 1_000) }),
     extra: {},
   };
   return text({ ...settlement, record: shortened }, true);
@@ -57,11 +62,14 @@ export function encodeLetter(letter: DeadLetter): string {
 /** Parses a stored letter; throws with the reason when it is not one. */
 export function decodeLetter(text: string): DeadLetter {
   const { settlement, reason, at, truncated } = storedLetterSchema.parse(JSON.parse(text));
-  const { userId, modelRequested, cachedTokens, ...record } = settlement.record;
+  const { userId, modelRequested, cachedTokens, groupId, groupName, originTitle, ...record } = settlement.record;
   const optional = {
     ...(userId === undefined ? {} : { userId }),
     ...(modelRequested === undefined ? {} : { modelRequested }),
     ...(cachedTokens === undefined ? {} : { cachedTokens }),
+    ...(groupId === undefined ? {} : { groupId }),
+    ...(groupName === undefined ? {} : { groupName }),
+    ...(originTitle === undefined ? {} : { originTitle }),
   };
   return {
     settlement: { record: { ...record, ...optional }, counters: settlement.counters, hold: settlement.hold ?? undefined },

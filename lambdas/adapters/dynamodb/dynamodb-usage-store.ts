@@ -20,6 +20,7 @@ import {
   hourOf,
   markReleased,
   number,
+  orgUsagePartition,
   reservationPrefix,
   reservationValue,
   rowOf,
@@ -152,13 +153,21 @@ export class DynamoDbUsageStore implements UsageStore {
     });
   }
 
-  async *usage(keyId: string, from: number, to: number): AsyncIterable<UsageRow> {
+  usage(keyId: string, from: number, to: number): AsyncIterable<UsageRow> {
+    return this.rowsOf(`key#${keyId}`, from, to);
+  }
+
+  orgUsage(from: number, to: number): AsyncIterable<UsageRow> {
+    return this.rowsOf(orgUsagePartition, from, to);
+  }
+
+  private async *rowsOf(partition: string, from: number, to: number): AsyncIterable<UsageRow> {
     const items = queryAll(this.client, {
       TableName: this.tableName,
       KeyConditionExpression: '#pk = :pk AND #sk BETWEEN :from AND :to',
       ExpressionAttributeNames: { '#pk': pk, '#sk': sk },
       ExpressionAttributeValues: {
-        ':pk': { S: `key#${keyId}` },
+        ':pk': { S: partition },
         ':from': { S: `use#${hourOf(from)}` },
         // `~` sorts after the `#` that follows the hour, so the last hour's rows are in.
         ':to': { S: `use#${hourOf(to)}~` },

@@ -7,7 +7,9 @@ import { usageTableSchema } from './table-names.js';
 /**
  * The items of the usage table. Partition = a counter's owner (`key#<id>`, `group#<id>`,
  * `org`); sort key = the period for a counter (`2026-11`, `2026-11-23`, `all`), and, under keys,
- * `use#<hour>#<digest>` for a usage row (one per hour, models, user and extra values). A counter
+ * `use#<hour>#<digest>` for a usage row (one per hour, models, user, extra values, group and
+ * calling app). Every usage row has a twin under `org-usage` (its digest also over the key's id),
+ * so the organisation's usage is one range read however many keys it has. A counter
  * holds `committed`, `spent`, `requests`, and one attribute `res:<request>` per open reservation
  * (amount, expiry, and every counter it holds), so reserving on one counter is one conditional
  * update and a reservation goes with the counter it holds. A request's marker, `req#<request>`,
@@ -28,6 +30,8 @@ const maxTransactionBytes = 3_000_000;
 /** An expression may be 4 KB long: a counter update removes at most this many reservations. */
 const maxReleasesPerUpdate = 50;
 export const reservationPrefix = 'res:';
+/** The partition of the organisation's twins of the usage rows. */
+export const orgUsagePartition = 'org-usage';
 
 export function counterKey(counter: Counter): Item {
   return { [pk]: { S: counter.owner }, [sk]: { S: counter.period } };
@@ -118,7 +122,10 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
     if (settlements.length === 0) return;
     const items = [
       ...[...counters.values()].map(({ counter, release, ...deltas }) => ({ Update: counterUpdate(tableName, counter, deltas, { release }) })),
-      ...[...rows.values()].map(({ record, sortKey, sums }) => ({ Update: rowUpdate(tableName, sortKey, record, sums) })),
+      ...[...rows.values()].flatMap(({ record, sortKey, sums }) => [
+        { Update: rowUpdate(tableName, { [pk]: { S: `key#${record.keyId}` }, [sk]: { S: sortKey } }, record, sums) },
+        { Update: rowUpdate(tableName, { [pk]: { S: orgUsagePartition }, [sk]: { S: orgRowSortKey(record) } }, record, sums) },
+      ]),
     ];
     transactions.push({ items, settlements });
     counters = new Map();
@@ -132,10 +139,11 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
     // Rows are per key: two keys' requests alike in every other way are two rows.
     const rowId = `${record.keyId}\n${sortKey}`;
     const newCounters = touched.filter((counter) => !counters.has(counterId(counter)));
-    const added = newCounters.length + (rows.has(rowId) ? 0 : 1);
-    const addedBytes = newCounters.length * counterBytes + (rows.has(rowId) ? 0 : rowBytes(record)) + (hold ? hold.counters.length * releaseBytes(hold.requestId) : 0);
+    // A row is two items: the key's, and its twin under the organisation.
+    const added = newCounters.length + (rows.has(rowId) ? 0 : 2);
+    const addedBytes = newCounters.length * counterBytes + (rows.has(rowId) ? 0 : 2 * rowBytes(record)) + (hold ? hold.counters.length * releaseBytes(hold.requestId) : 0);
     const releasesFull = hold?.counters.some((counter) => (counters.get(counterId(counter))?.release.length ?? 0) >= maxReleasesPerUpdate);
-    if (counters.size + rows.size + added > maxTransactionItems || bytes + addedBytes > maxTransactionBytes || releasesFull) close();
+    if (counters.size + 2 * rows.size + added > maxTransactionItems || bytes + addedBytes > maxTransactionBytes || releasesFull) close();
     settlements.push(settlement);
     bytes += addedBytes;
     for (const counter of touched) {
@@ -174,7 +182,8 @@ function rowBytes(record: UsageRecord): number {
     Buffer.byteLength(record.model) +
     Buffer.byteLength(record.keyId) +
     (record.modelRequested === undefined ? 0 : Buffer.byteLength(record.modelRequested)) +
-    (record.userId === undefined ? 0 : Buffer.byteLength(record.userId));
+    (record.userId === undefined ? 0 : Buffer.byteLength(record.userId)) +
+    [record.groupId, record.groupName, record.originTitle].reduce((sum, text) => sum + (text === undefined ? 0 : Buffer.byteLength(text)), 0);
   for (const [field, value] of Object.entries(record.extra)) text += Buffer.byteLength(field) + Buffer.byteLength(value) + 20;
   return 2 * text + 800;
 }
@@ -186,46 +195,71 @@ function counterId(counter: Counter): string {
 }
 
 /**
- * `use#<hour>#<digest>`: one row per key, hour, model, user and extra values, and model requested
- * when known. A record without one has the identity rows had before it was recorded, so such a
- * row never gains a requested model that only some of its requests named.
+ * `use#<hour>#<digest>`: one row per key, hour, model, user and extra values, model requested,
+ * group and calling app when known. A record without the later ones has the identity rows had
+ * before they were recorded, so an older row never gains a value only some of its requests had.
  */
 function rowSortKey(record: UsageRecord): string {
+  return `use#${hourOf(record.at)}#${digestOf(rowIdentity(record))}`;
+}
+
+/** The twin's: the same identity, and the key, since every key's rows share the partition. */
+function orgRowSortKey(record: UsageRecord): string {
+  return `use#${hourOf(record.at)}#${digestOf(JSON.stringify([record.keyId, rowIdentity(record)]))}`;
+}
+
+function rowIdentity(record: UsageRecord): string {
   const extra = Object.entries(record.extra).sort(([a], [b]) => a.localeCompare(b));
-  const identity = JSON.stringify(
-    record.modelRequested === undefined ? [record.model, record.userId ?? null, extra] : [record.model, record.userId ?? null, extra, record.modelRequested],
-  );
+  const identity: unknown[] = [record.model, record.userId ?? null, extra];
+  const later = { group: record.groupId ?? null, group_name: record.groupName ?? null, origin: record.originTitle ?? null };
+  const hasLater = Object.values(later).some((value) => value !== null);
+  if (record.modelRequested !== undefined || hasLater) identity.push(record.modelRequested ?? null);
+  if (hasLater) identity.push(later);
+  return JSON.stringify(identity);
+}
+
+function digestOf(identity: string): string {
   let digest = recentDigests.get(identity);
   if (digest === undefined) {
     digest = createHash('sha256').update(identity).digest('base64url').slice(0, 22);
     if (recentDigests.size >= 1_000) recentDigests.clear();
     recentDigests.set(identity, digest);
   }
-  return `use#${hourOf(record.at)}#${digest}`;
+  return digest;
 }
 
 /** Most requests repeat a few models and tags: their digests are kept rather than hashed again. */
 const recentDigests = new Map<string, string>();
 
-function rowUpdate(tableName: string, rowKey: string, record: UsageRecord, sums: RowSums): Update {
+/** Texts a row keeps when its requests had them: attribute name and the record's field. */
+const optionalTexts = [
+  ['user_id', 'userId'],
+  ['model_requested', 'modelRequested'],
+  ['group_id', 'groupId'],
+  ['group_name', 'groupName'],
+  ['origin_title', 'originTitle'],
+] as const satisfies readonly (readonly [string, keyof UsageRecord & keyof UsageRow])[];
+
+/** A usage row's update (or its twin's, under the organisation, which also names the key). */
+function rowUpdate(tableName: string, key: Item, record: UsageRecord, sums: RowSums): Update {
+  const twin = key[pk]?.S === orgUsagePartition;
   const values: Item = {
     ':model': { S: record.model },
     ':extra': { M: Object.fromEntries(Object.entries(record.extra).map(([field, value]) => [field, { S: value }])) },
     ':ttl': number(Math.floor(Date.parse(`${hourOf(record.at)}:00:00Z`) / 1000) + keepSeconds),
     ...Object.fromEntries(Object.entries(sums).map(([name, value]) => [`:${name}`, number(value)])),
-    ...(record.userId === undefined ? {} : { ':user': { S: record.userId } }),
-    ...(record.modelRequested === undefined ? {} : { ':requested': { S: record.modelRequested } }),
+    ...(twin ? { ':key': { S: record.keyId } } : {}),
   };
-  const sets = [
-    'model = :model',
-    'extra = :extra',
-    '#ttl = :ttl',
-    ...(record.userId === undefined ? [] : ['user_id = :user']),
-    ...(record.modelRequested === undefined ? [] : ['model_requested = :requested']),
-  ];
+  const sets = ['model = :model', 'extra = :extra', '#ttl = :ttl', ...(twin ? ['key_id = :key'] : [])];
+  for (const [attribute, field] of optionalTexts) {
+    const value = record[field];
+    if (value === undefined) continue;
+    values[`:${attribute}`] = { S: value };
+    sets.push(`${attribute} = :${attribute}`);
+  }
   return {
     TableName: tableName,
-    Key: { [pk]: { S: `key#${record.keyId}` }, [sk]: { S: rowKey } },
+    Key: key,
     UpdateExpression: `ADD ${Object.keys(sums).map((name) => `${name} :${name}`).join(', ')} SET ${sets.join(', ')}`,
     ExpressionAttributeNames: { '#ttl': ttl },
     ExpressionAttributeValues: values,
@@ -241,16 +275,14 @@ export function hourOf(at: number): string {
 
 let lastHour = { hour: Number.NaN, name: '' };
 
-/** A usage row as read; rows written before a field was recorded read as without it (cached tokens: 0). */
+/** A usage row (or its twin) as read; rows written before a field was recorded read as without it (cached tokens: 0). */
 export function rowOf(item: Item): UsageRow {
-  const userId = item.user_id?.S;
-  const modelRequested = item.model_requested?.S;
+  const texts = Object.fromEntries(optionalTexts.flatMap(([attribute, field]) => (item[attribute]?.S === undefined ? [] : [[field, item[attribute].S]])));
   return {
-    keyId: (item[pk]?.S ?? '').slice('key#'.length),
+    keyId: item.key_id?.S ?? (item[pk]?.S ?? '').slice('key#'.length),
     hour: Date.parse(`${(item[sk]?.S ?? '').slice('use#'.length, 'use#'.length + 13)}:00:00Z`),
     model: item.model?.S ?? '',
-    ...(modelRequested === undefined ? {} : { modelRequested }),
-    ...(userId === undefined ? {} : { userId }),
+    ...texts,
     extra: Object.fromEntries(Object.entries(item.extra?.M ?? {}).map(([field, value]) => [field, value.S ?? ''])),
     requests: Number(item.requests?.N ?? 0),
     cost: Number(item.cost?.N ?? 0),

@@ -16,12 +16,18 @@ export const usageDimensions = [
   'provider_used',
   'api_key_id',
   'user_id',
+  'group_id',
+  'group_name',
+  'is_byok',
+  'origin_title',
 ] as const;
 
 /**
  * `model`, `model_served` and `model_used`: the model that answered; `model_requested`: what the
  * client asked for (a policy, say); `provider` and `provider_used`: the answering model's
- * provider; `api_key` and `api_key_id`: the key's id; `user` and `user_id`: requesty.user_id.
+ * provider; `api_key` and `api_key_id`: the key's id; `user` and `user_id`: requesty.user_id;
+ * `group_id` and `group_name`: the key's group when the request came; `origin_title`: the calling
+ * app's title; `is_byok`: whether the provider was paid with the team's own key, always so here.
  */
 export type UsageDimension = (typeof usageDimensions)[number] | `extra.${string}`;
 
@@ -36,13 +42,16 @@ interface Sums {
 }
 
 export interface UsageBucket extends Sums {
-  grouped_data?: (Sums & { group_by_values: Record<string, string | null> })[];
+  grouped_data?: (Sums & { group_by_values: Record<string, GroupValue> })[];
 }
 
 interface Bucket {
   sums: Sums;
-  groups: Map<string, { values: Record<string, string | null>; sums: Sums }>;
+  groups: Map<string, { values: Record<string, GroupValue>; sums: Sums }>;
 }
+
+/** A group's value of a dimension: text, `is_byok`'s boolean, or null for a request without it. */
+export type GroupValue = string | boolean | null;
 
 /**
  * Adds usage rows up per period (hours, named `2026-11-23T10:00:00Z`; days; ISO weeks, starting
@@ -54,6 +63,7 @@ interface Bucket {
  */
 export class UsageReport {
   private readonly buckets = new Map<string, Bucket>();
+  private entries = 0;
 
   constructor(
     private readonly resolution: Resolution,
@@ -63,14 +73,25 @@ export class UsageReport {
   add(row: UsageRow): void {
     const name = bucketName(row.hour, this.resolution);
     let bucket = this.buckets.get(name);
-    if (!bucket) this.buckets.set(name, (bucket = { sums: emptySums(), groups: new Map() }));
+    if (!bucket) {
+      this.buckets.set(name, (bucket = { sums: emptySums(), groups: new Map() }));
+      this.entries++;
+    }
     addTo(bucket.sums, row);
     if (this.groupBy.length === 0) return;
     const values = Object.fromEntries(this.groupBy.map((dimension) => [dimension, valueOf(row, dimension)]));
     const groupKey = JSON.stringify(this.groupBy.map((dimension) => values[dimension]));
     let group = bucket.groups.get(groupKey);
-    if (!group) bucket.groups.set(groupKey, (group = { values, sums: emptySums() }));
+    if (!group) {
+      bucket.groups.set(groupKey, (group = { values, sums: emptySums() }));
+      this.entries++;
+    }
     addTo(group.sums, row);
+  }
+
+  /** How many periods and groups the answer holds so far: what its size grows with. */
+  get size(): number {
+    return this.entries;
   }
 
   /** Periods in order, each with its totals and, when grouping, `grouped_data`. */
@@ -98,7 +119,7 @@ function bucketName(at: number, resolution: Resolution): string {
 }
 
 /** A row's value of a dimension; null when the row does not have it (a field it lacks, or an older row). */
-function valueOf(row: UsageRow, dimension: UsageDimension): string | null {
+function valueOf(row: UsageRow, dimension: UsageDimension): GroupValue {
   switch (dimension) {
     case 'model':
     case 'model_served':
@@ -115,6 +136,15 @@ function valueOf(row: UsageRow, dimension: UsageDimension): string | null {
     case 'user':
     case 'user_id':
       return row.userId ?? null;
+    case 'group_id':
+      return row.groupId ?? null;
+    case 'group_name':
+      return row.groupName ?? null;
+    case 'origin_title':
+      return row.originTitle ?? null;
+    case 'is_byok':
+      // Self-hosted, every provider is called with the team's own credentials: there is no other kind of request.
+      return true;
     default: {
       // Own fields only: `extra.constructor` names a field, not what every object inherits.
       const field = dimension.slice('extra.'.length);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UsageReport, usageDimensions, type Resolution, type UsageBucket, type UsageDimension } from '../../core/accounting/usage-report.js';
 import { microsToDollars } from '../../core/catalog/request-cost.js';
 import { GatewayError } from '../../core/errors.js';
+import type { UsageRow } from '../../ports/usage-store.js';
 import type { GatewayRequest } from '../gateway-http.js';
 import { parseBody } from '../parse-body.js';
 import type { ManagementDeps } from './management-deps.js';
@@ -91,17 +92,42 @@ function usageQuery(request: GatewayRequest): UsageQuery {
 }
 
 /**
+ * The most periods and groups one answer holds: a few MB of JSON, within what a Lambda may
+ * answer (6 MB). Reading stops as soon as a report would pass it.
+ */
+const maxEntries = 20_000;
+
+/**
  * `GET|POST /v1/manage/apikey/<id>/usage`: a key's spend and tokens from the hour holding
  * `start` to the one holding `end`, per hour, day, week or month, optionally grouped by models,
- * provider, key, user or a `requesty.extra` field: Requesty's shape, with money as numbers.
- * Settling adds every request to its hour's usage, so the numbers are the sum of the requests.
+ * provider, key, user, group, calling app or a `requesty.extra` field: Requesty's shape, with
+ * money as numbers. Settling adds every request to its hour's usage, so the numbers are the sum
+ * of the requests.
  */
 export async function keyUsage(request: GatewayRequest, keyId: string, deps: ManagementDeps) {
+  return { key_id: keyId, ...(await usageReport(request, (from, to) => deps.usage.usage(keyId, from, to))) };
+}
+
+/**
+ * `GET|POST /v1/manage/org/usage`: the same over every key of the organisation, deleted ones
+ * included, read from the organisation's twins of the usage rows in one range (see usage-items.ts).
+ */
+export function orgUsage(request: GatewayRequest, deps: ManagementDeps) {
+  return usageReport(request, (from, to) => deps.usage.orgUsage(from, to));
+}
+
+async function usageReport(request: GatewayRequest, rows: (from: number, to: number) => AsyncIterable<UsageRow>) {
   const query = usageQuery(request);
   const report = new UsageReport(query.resolution, query.group_by);
-  for await (const row of deps.usage.usage(keyId, Date.parse(query.start), Date.parse(query.end))) report.add(row);
+  for await (const row of rows(Date.parse(query.start), Date.parse(query.end))) {
+    report.add(row);
+    if (report.size > maxEntries) {
+      throw new GatewayError(400, 'report_too_large', `The report would hold more than ${maxEntries} periods and groups: ask for a shorter range, a coarser resolution or fewer group_by dimensions.`, {
+        param: query.group_by.length > 0 ? 'group_by' : 'resolution',
+      });
+    }
+  }
   return {
-    key_id: keyId,
     start: new Date(query.start).toISOString(),
     end: new Date(query.end).toISOString(),
     resolution: query.resolution,

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { permissionsOf, requirePermission, type PermissionLevel } from '../../core/auth/key-permissions.js';
+import { requirePermission, type PermissionLevel } from '../../core/auth/key-permissions.js';
 import { GatewayError } from '../../core/errors.js';
 import type { ApiKeyRecord } from '../../ports/key-store.js';
 import type { GatewayRequest } from '../gateway-http.js';
@@ -9,8 +9,8 @@ import type { ManagementDeps } from './management-deps.js';
 /**
  * Every management call needs a management key, or (as on Requesty) an API key given the
  * `manage` permission: `read` for reading (GETs, usage and analytics reports), `write` for the
- * rest. An API key without it is no credential here (401); one with too little gets 403.
- * Resolves with the caller's key.
+ * rest. A key that is no key is refused with 401; a valid API key without enough of it (`none`
+ * included) with 403 `permission_denied`: it is known, just not allowed. Resolves with the caller's key.
  */
 export async function authorizeManagement(
   request: GatewayRequest,
@@ -18,11 +18,6 @@ export async function authorizeManagement(
   needed: PermissionLevel = request.method === 'GET' ? 'read' : 'write',
 ): Promise<ApiKeyRecord> {
   const caller = await authenticateCaller(request, deps);
-  if (permissionsOf(caller).manage === 'none') {
-    throw new GatewayError(401, 'invalid_api_key', 'Invalid management key: use a management key, or an API key given the "manage" permission.', {
-      type: 'authentication_error',
-    });
-  }
   requirePermission(caller, 'manage', needed);
   return caller;
 }

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { microsToDollars } from '../../core/catalog/request-cost.js';
 import type { OrgChanges, OrgSettings } from '../../ports/directory-store.js';
-import { jsonResponse } from '../gateway-http.js';
+import { jsonResponse, type GatewayRequest } from '../gateway-http.js';
+import { orgUsage } from './key-usage.js';
 import { rearmBalanceAlerts } from './alert-routes.js';
 import { parseBody } from '../parse-body.js';
 import type { RouteTable } from '../route-request.js';
@@ -21,7 +22,7 @@ const orgUpdateSchema = z
   })
   .strict();
 
-/** The organisation: `/v1/manage/org` and `/v1/manage/org/approved-models`, documented in the README. */
+/** The organisation: `/v1/manage/org`, `/v1/manage/org/approved-models` and `/v1/manage/org/usage`, documented in the README. */
 export const orgRoutes: RouteTable<ManagementDeps> = {
   '/v1/manage/org': {
     GET: async (request, deps) => {
@@ -58,7 +59,14 @@ export const orgRoutes: RouteTable<ManagementDeps> = {
       return jsonResponse(200, { models: org.approvedModels ?? null });
     },
   },
+  // As the key usage endpoint: a POST body, a GET's query string or a GET's body; a report reads, whichever carries it.
+  '/v1/manage/org/usage': { GET: usageOfOrg, POST: usageOfOrg },
 };
+
+async function usageOfOrg(request: GatewayRequest, deps: ManagementDeps) {
+  await authorizeManagement(request, deps, 'read');
+  return jsonResponse(200, await orgUsage(request, deps));
+}
 
 async function publicOrg(deps: ManagementDeps, org: OrgSettings) {
   const [[allTimeTotals], [spend]] = await Promise.all([deps.usage.totals([allTime]), currentSpends(['org'], deps)]);

@@ -99,3 +99,27 @@ describe('usage report', () => {
     });
   });
 });
+
+describe('usage report by group, calling app and BYOK', () => {
+  it('groups by the group and app a row recorded, null for rows without them, and counts every row as BYOK', () => {
+    const rows = [
+      { ...record('2026-11-23T10:00:00Z', 5), groupId: 'grp_1', groupName: 'Red', originTitle: 'Open WebUI' },
+      { ...record('2026-11-23T11:00:00Z', 7), groupId: 'grp_1', groupName: 'Red' },
+      record('2026-11-23T12:00:00Z', 11),
+    ];
+    const usage = report(rows, 'day', ['group_id', 'group_name', 'origin_title', 'is_byok']);
+    expect(usage['2026-11-23']?.grouped_data?.map(({ group_by_values, spend }) => ({ group_by_values, spend }))).toEqual([
+      { group_by_values: { group_id: 'grp_1', group_name: 'Red', origin_title: 'Open WebUI', is_byok: true }, spend: 0.000005 },
+      { group_by_values: { group_id: 'grp_1', group_name: 'Red', origin_title: null, is_byok: true }, spend: 0.000007 },
+      { group_by_values: { group_id: null, group_name: null, origin_title: null, is_byok: true }, spend: 0.000011 },
+    ]);
+  });
+
+  it('counts its periods and groups, which bound what an answer may hold', () => {
+    const usage = new UsageReport('hour', ['model']);
+    usage.add(record('2026-11-23T10:00:00Z', 1));
+    usage.add(record('2026-11-23T10:00:00Z', 1));
+    usage.add(record('2026-11-23T11:00:00Z', 1, 'mock/echo'));
+    expect(usage.size).toBe(4);
+  });
+});
