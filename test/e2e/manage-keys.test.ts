@@ -89,10 +89,10 @@ describe('/v1/manage/apikey', () => {
     }
   });
 
-  it('answers bad input with 400, unknown ids with 404, and API keys with 401', async () => {
+  it('answers bad input with 400, unknown ids with 404, and API keys without manage with 403', async () => {
     expect((await manage('POST', '/apikey', { labels: {} })).json.error?.param).toBe('name');
     expect((await manage('POST', '/apikey', { name: 'x', monthly_limit: -1 })).status).toBe(400);
     expect((await manage('POST', '/apikey/key_nope/disable')).status).toBe(404);
-    expect((await manageClient(gateway.url, testKey)('GET', '/apikey')).status).toBe(401);
+    expect((await manageClient(gateway.url, testKey)('GET', '/apikey')).status).toBe(403);
   });
 });

@@ -25,7 +25,7 @@ describe('GET /v1/manage/models', () => {
   });
 
   it('refuses an API key, and names the filter at fault', async () => {
-    expect((await manageClient(gateway.url, testKey)('GET', '/models')).status).toBe(401);
+    expect((await manageClient(gateway.url, testKey)('GET', '/models')).status).toBe(403);
     const bad = await manageClient(gateway.url)('GET', '/models?type=image');
     expect(bad.status).toBe(400);
     expect(bad.json.error?.param).toBe('type');

@@ -95,7 +95,7 @@ describe('/v1/manage/policy', () => {
   });
 
   it('accepts only management keys', async () => {
-    expect((await manageClient(gateway.url, testKey)('GET', '/policy')).status).toBe(401);
+    expect((await manageClient(gateway.url, testKey)('GET', '/policy')).status).toBe(403);
     expect((await manageClient(gateway.url, 'sb-nothing')('GET', '/policy')).status).toBe(401);
     const response = await fetch(`${gateway.url}/v1/manage/policy`);
     expect(response.status).toBe(401);
