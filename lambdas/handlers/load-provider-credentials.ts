@@ -109,7 +109,7 @@ function unknownReason(secret: string, unknown: readonly string[]): string {
   const pastedWhole = unknown.some((id) => credentialFields.includes(id))
     ? ' It looks like one provider\'s credentials: nest them under the provider\'s id, as {"openai": {"apiKey": "..."}}.'
     : '';
-  return `${secret} has entries for unknown providers, which are ignored: ${unknown.map(shortId).join(', ')}. Known providers: ${secretProviders.join(', ')}.${pastedWhole}`;
+  return `${secret} has entries for unknown providers, which are ignored: ${unknown.map(shortId).join(', ')}. Providers it configures: ${secretProviders.join(', ')} (mock and bedrock take no credentials).${pastedWhole}`;
 }
 
 /** Entry names are not values, but a very long one is cut so a pasted key cannot fill the log. */
