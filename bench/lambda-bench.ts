@@ -41,7 +41,7 @@ interface RunnerOutput {
 }
 
 const originSecretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench-origin';
-const openaiSecretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench-openai';
+const providerSecretArn = 'arn:aws:secretsmanager:us-east-1:000000000000:secret:bench-providers';
 const originSecret = 'bench-origin-secret-000000000000000000000000';
 
 export async function measureLambdaBundle(options: {
@@ -57,7 +57,7 @@ export async function measureLambdaBundle(options: {
   const firehose = new MockFirehose(['bench-requests', 'bench-feedback']);
   const [secretsUrl, firehoseUrl] = await Promise.all([secrets.start(), firehose.start()]);
   secrets.set(originSecretArn, JSON.stringify({ current: originSecret }));
-  secrets.set(openaiSecretArn, JSON.stringify({ apiKey: 'sk-bench', baseUrl: `${options.upstreamOrigin}/v1` }));
+  secrets.set(providerSecretArn, JSON.stringify({ openai: { apiKey: 'sk-bench', baseUrl: `${options.upstreamOrigin}/v1` } }));
   const env = {
     PATH: process.env.PATH,
     // As the stack sets it (lib/gateway-function.ts).
@@ -69,7 +69,7 @@ export async function measureLambdaBundle(options: {
     AWS_ENDPOINT_URL_FIREHOSE: firehoseUrl,
     DYNAMODB_ENDPOINT: options.dynamoDbEndpoint,
     ORIGIN_VERIFY_SECRET_ARN: originSecretArn,
-    PROVIDER_SECRET_ARNS: JSON.stringify({ openai: openaiSecretArn }),
+    PROVIDER_SECRET_ARN: providerSecretArn,
     REQUEST_LOG_STREAM: 'bench-requests',
     FEEDBACK_STREAM: 'bench-feedback',
     USAGE_DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-usage-dead-letters',

@@ -14,8 +14,8 @@ import type { UsageDeadLetters } from './usage-dead-letters.js';
 export interface RouterProps extends GatewayTables {
   /** The secret CloudFront sends in x-origin-verify; the router refuses requests without it. */
   originSecret: secretsmanager.ISecret;
-  /** Provider id → secret holding `{"apiKey": ..., "baseUrl"?: ...}`. */
-  providerSecrets: Readonly<Record<string, secretsmanager.ISecret>>;
+  /** The secret holding `{"<provider id>": {"apiKey": ..., "baseUrl"?: ...}, ...}`. */
+  providerSecret: secretsmanager.ISecret;
   functions: FunctionOptions;
   reservedConcurrency?: number;
   /** Serve only models whose inference runs in the EU. */
@@ -50,9 +50,7 @@ export class Router extends Construct {
         USAGE_DEAD_LETTER_QUEUE_URL: props.usageDeadLetters.queue.queueUrl,
         REQUEST_LOG_STREAM: props.requestLogs.deliveryStream.ref,
         FEEDBACK_STREAM: props.requestLogs.feedbackStream.ref,
-        PROVIDER_SECRET_ARNS: JSON.stringify(
-          Object.fromEntries(Object.entries(props.providerSecrets).map(([id, secret]) => [id, secret.secretArn])),
-        ),
+        PROVIDER_SECRET_ARN: props.providerSecret.secretArn,
       },
     });
     // The hot path only ever reads single items: a key by hash, a policy by scope and name, the
@@ -79,7 +77,7 @@ export class Router extends Construct {
     props.usageDeadLetters.grantPut(fn);
     props.requestLogs.grantPut(fn);
     props.originSecret.grantRead(fn);
-    for (const secret of Object.values(props.providerSecrets)) secret.grantRead(fn);
+    props.providerSecret.grantRead(fn);
 
     // Auth NONE because CloudFront's OAC signs requests with SigV4, which for POST bodies needs
     // the *client* to send x-amz-content-sha256 (no OpenAI or Anthropic SDK does). The origin is

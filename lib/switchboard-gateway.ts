@@ -10,7 +10,7 @@ import { Edge } from './edge.js';
 import { GatewayTable } from './gateway-table.js';
 import { ManagementApi } from './management-api.js';
 import { OriginSecret } from './origin-secret.js';
-import { ProviderSecrets } from './provider-secrets.js';
+import { ProviderSecret } from './provider-secret.js';
 import { RequestLogs, type RequestLogsProps } from './request-logs.js';
 import { Router } from './router.js';
 import { UsageDeadLetters } from './usage-dead-letters.js';
@@ -60,7 +60,7 @@ export class SwitchboardGateway extends Construct {
   readonly requestLogs: RequestLogs;
   readonly alerts: Alerts;
   readonly alarms: Alarms;
-  readonly providerSecrets: ProviderSecrets;
+  readonly providerSecret: ProviderSecret;
 
   constructor(scope: Construct, id: string, props: SwitchboardGatewayProps) {
     super(scope, id);
@@ -80,7 +80,7 @@ export class SwitchboardGateway extends Construct {
     this.usageDeadLetters = new UsageDeadLetters(this, 'UsageDeadLetters');
 
     const origin = new OriginSecret(this, 'OriginSecret');
-    this.providerSecrets = new ProviderSecrets(this, 'ProviderSecrets');
+    this.providerSecret = new ProviderSecret(this, 'ProviderSecret');
     const functions = { logRetention: props.logRetention, tracing: props.tracing };
     const tables = {
       keysTable: this.keysTable,
@@ -93,7 +93,7 @@ export class SwitchboardGateway extends Construct {
     this.requestLogs = new RequestLogs(this, 'RequestLogs', props.requestLogs);
     this.router = new Router(this, 'Router', {
       ...tables,
-      providerSecrets: this.providerSecrets.secrets,
+      providerSecret: this.providerSecret.secret,
       euOnly: props.euOnly,
       markup: props.markup,
       usageDeadLetters: this.usageDeadLetters,
@@ -151,8 +151,6 @@ export class SwitchboardGateway extends Construct {
     output('UsageTableName', this.usageTable.tableName, 'Spend counters and usage (npm run replay-usage --table)');
     output('UsageDeadLetterQueueUrl', this.usageDeadLetters.queue.queueUrl, 'Usage that could not be written (npm run replay-usage --queue-url)');
     output('UsageDeadLetterOverflowUrl', this.usageDeadLetters.overflow.queueUrl, 'Usage dead letters that replays received 100 times without writing');
-    for (const [provider, secret] of Object.entries(this.providerSecrets.secrets)) {
-      output(`${provider}SecretArn`, secret.secretArn, `Put {"apiKey": ...} for ${provider} here`);
-    }
+    output('ProviderSecretArn', this.providerSecret.secret.secretArn, 'Put {"<provider id>": {"apiKey": ...}, ...} for every provider here');
   }
 }

@@ -76,6 +76,37 @@ describe.each([
     expect(actions).not.toContain('*');
   });
 
+  it('keeps every provider’s credentials in one secret, created empty, that only the router may read, with its ARN as an output', () => {
+    const secrets = Object.entries(template.findResources('AWS::SecretsManager::Secret')) as [string, { Properties: { Description?: string; SecretString?: string } }][];
+    const providerSecrets = secrets.filter(([, secret]) => /provider/i.test(secret.Properties.Description ?? ''));
+    expect(providerSecrets).toHaveLength(1);
+    const [[providerSecretId, providerSecret]] = providerSecrets as [[string, { Properties: { SecretString?: string } }]];
+    expect(providerSecret.Properties.SecretString).toBe('{}');
+    const originSecretId = secrets.find(([, secret]) => /CloudFront/.test(secret.Properties.Description ?? ''))?.[0];
+
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Switchboard router'),
+      Environment: { Variables: Match.objectLike({ PROVIDER_SECRET_ARN: { Ref: providerSecretId } }) },
+    });
+    // The router reads the origin secret and the provider secret, and no other.
+    const secretReads = statementsOf(template, 'Switchboard router').filter((statement) =>
+      [statement.Action].flat().includes('secretsmanager:GetSecretValue'),
+    );
+    expect(secretReads.map((statement) => statement.Resource)).toEqual(
+      expect.arrayContaining([{ Ref: providerSecretId }, { Ref: originSecretId }]),
+    );
+    expect(secretReads).toHaveLength(2);
+    // No other role's policy names it.
+    const policiesNamingIt = Object.values(template.findResources('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify(policy).includes(`"${providerSecretId}"`),
+    );
+    expect(policiesNamingIt).toHaveLength(1);
+    expect(JSON.stringify(policiesNamingIt[0])).toContain('GatewayRouterRole');
+
+    const outputs = Object.entries(template.findOutputs('*', { Value: { Ref: providerSecretId } }));
+    expect(outputs.map(([id]) => id)).toEqual([expect.stringContaining('ProviderSecretArn')]);
+  });
+
   it('lets the management API write keys, policies and the directory, and not usage', () => {
     const writes = statementsOf(template, 'Switchboard management').filter((statement) =>
       [statement.Action].flat().includes('dynamodb:PutItem'),

@@ -20,7 +20,7 @@ import { startTestGateway, testKey } from '../support/test-gateway.js';
  */
 const secretArn = (name: string) => `arn:aws:secretsmanager:us-east-1:123456789012:secret:switchboard-${name}-AbCdEf`;
 const originArn = secretArn('origin');
-const providerArns = { openai: secretArn('openai'), anthropic: secretArn('anthropic'), google: secretArn('google') };
+const providerArn = secretArn('providers');
 const oldOrigin = `origin-${randomUUID()}-${randomUUID()}`;
 const newOrigin = `origin-${randomUUID()}-${randomUUID()}`;
 const canary = `sk-canary-${randomUUID()}`;
@@ -41,9 +41,15 @@ beforeAll(async () => {
   };
   const secretsUrl = await secrets.start();
   secrets.set(originArn, JSON.stringify({ current: oldOrigin }));
-  secrets.set(providerArns.openai, JSON.stringify({ apiKey: canary, baseUrl: await upstream.start() }));
-  secrets.set(providerArns.anthropic, `{"apiKey": "${canary}"`);
-  // providerArns.google is never set: reading it fails as for a deleted secret.
+  secrets.set(
+    providerArn,
+    JSON.stringify({
+      openai: { apiKey: canary, baseUrl: await upstream.start() },
+      anthropic: { apiKey: canary, api_version: '2023-06-01' },
+      google: canary,
+      'open-ai': { apiKey: canary },
+    }),
+  );
   local = await startTestGateway(tables);
 
   for (const [name, value] of Object.entries({
@@ -54,7 +60,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsUrl,
     DYNAMODB_ENDPOINT: inject('dynamoDbEndpoint'),
     ORIGIN_VERIFY_SECRET_ARN: originArn,
-    PROVIDER_SECRET_ARNS: JSON.stringify(providerArns),
+    PROVIDER_SECRET_ARN: providerArn,
     SWITCHBOARD_USAGE_WRITES: 'sync',
   })) {
     vi.stubEnv(name, value);
@@ -82,8 +88,8 @@ interface Answer {
 }
 
 /** `origin` null sends no origin header. */
-async function chat(model: string, origin: string | null = oldOrigin): Promise<Answer> {
-  const response = await fetch(`${routerUrl}/v1/chat/completions`, {
+async function chat(model: string, origin: string | null = oldOrigin, url = routerUrl): Promise<Answer> {
+  const response = await fetch(`${url}/v1/chat/completions`, {
     method: 'POST',
     headers: {
       authorization: `Bearer ${testKey}`,
@@ -97,29 +103,31 @@ async function chat(model: string, origin: string | null = oldOrigin): Promise<A
 
 const errorOf = (answer: Answer) => (JSON.parse(answer.text) as { error: { code: string; message: string } }).error;
 
-describe('the deployed router with one broken provider secret', () => {
-  it('starts, logs each misconfigured provider once as a JSON line, and serves the healthy provider', async () => {
+describe('the deployed router with broken entries in its provider secret', () => {
+  it('starts, logs each misconfigured provider and the unknown ids once as JSON lines, and serves the healthy provider', async () => {
     const answer = await chat('openai/gpt-4o-mini');
     expect(answer.status).toBe(200);
     expect(answer.text).toContain('Hello from upstream!');
     const logged = errorLines
-      .filter((line) => line.includes('provider misconfigured'))
-      .map((line) => JSON.parse(line) as { provider: string; secret: string; reason: string });
-    expect(logged.map((entry) => entry.provider).sort()).toEqual(['anthropic', 'google']);
-    expect(logged.find((entry) => entry.provider === 'anthropic')).toMatchObject({
-      secret: providerArns.anthropic,
-      reason: expect.stringContaining('does not hold JSON'),
-    });
-    expect(logged.find((entry) => entry.provider === 'google')?.reason).toContain('could not be read (ResourceNotFoundException)');
+      .filter((line) => line.includes(providerArn))
+      .map((line) => JSON.parse(line) as { msg: string; provider?: string; providers?: string[]; secret: string; reason: string });
+    expect(logged.every((entry) => entry.secret === providerArn)).toBe(true);
+    const misconfigured = logged.filter((entry) => entry.msg === 'provider misconfigured');
+    expect(misconfigured.map((entry) => entry.provider).sort()).toEqual(['anthropic', 'google']);
+    expect(misconfigured.find((entry) => entry.provider === 'anthropic')?.reason).toContain('has invalid fields: api_version (unknown)');
+    expect(misconfigured.find((entry) => entry.provider === 'google')?.reason).toContain('is not an object');
+    expect(logged.filter((entry) => entry.msg === 'provider secret names unknown providers').map((entry) => entry.providers)).toEqual([['open-ai']]);
     expect(errorLines.join('\n')).not.toContain(canary);
   });
 
-  it('answers a call to the misconfigured provider with 503 provider_misconfigured naming it and its secret', async () => {
+  it('answers a call to the misconfigured provider with 503 provider_misconfigured naming it and the secret', async () => {
     const answer = await chat('anthropic/claude-haiku-4-5');
     expect(answer.status).toBe(503);
     const error = errorOf(answer);
     expect(error.code).toBe('provider_misconfigured');
-    expect(error.message).toMatch(/^Provider "anthropic" is misconfigured: its secret switchboard-anthropic-AbCdEf does not hold JSON; fix the secret/);
+    expect(error.message).toMatch(
+      /^Provider "anthropic" is misconfigured: its entry "anthropic" in the provider secret switchboard-providers-AbCdEf is missing or has invalid fields: api_version \(unknown\); fix the secret/,
+    );
     expect(answer.text).not.toContain(canary);
     expect(answer.headers.get('x-switchboard-attempts')).toBe('1');
   });
@@ -159,5 +167,34 @@ describe('the deployed router’s origin check', () => {
     expect(forged.every((answer) => answer.status === 403)).toBe(true);
     const intervals = Math.ceil((Date.now() - startedAt) / 5_000);
     expect(secrets.reads(originArn) - readsBefore).toBeLessThanOrEqual(intervals + 1);
+  }, 60_000);
+});
+
+describe('the deployed router whose provider secret cannot be read', () => {
+  it('logs that once, answers every provider configured by the secret with 503 naming the secret, and still serves the mock', async () => {
+    // A fresh instance of the entry, as a new cold start with another secret ARN.
+    vi.resetModules();
+    vi.stubEnv('PROVIDER_SECRET_ARN', secretArn('deleted-providers'));
+    const fresh = (await import('../../lambdas/handlers/router.js')).handler;
+    const server = functionUrlServer(() => ({ invokeMode: 'RESPONSE_STREAM', handler: fresh as unknown as StreamingHandler }));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    errorLines = [];
+    try {
+      expect((await chat('mock/echo', oldOrigin, url)).status).toBe(200);
+      for (const model of ['openai/gpt-4o-mini', 'anthropic/claude-haiku-4-5']) {
+        const answer = await chat(model, oldOrigin, url);
+        expect(answer.status).toBe(503);
+        expect(errorOf(answer)).toMatchObject({
+          code: 'provider_misconfigured',
+          message: expect.stringContaining('the provider secret switchboard-deleted-providers-AbCdEf could not be read (ResourceNotFoundException)'),
+        });
+      }
+      const logged = errorLines.filter((line) => line.includes('deleted-providers')).map((line) => JSON.parse(line) as { msg: string });
+      expect(logged.map((entry) => entry.msg)).toEqual(['provider secret unusable']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   }, 60_000);
 });

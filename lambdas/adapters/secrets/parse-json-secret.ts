@@ -10,7 +10,12 @@ export function parseJsonSecret<Schema extends z.ZodType>(text: string, schema: 
   } catch {
     return { ok: false, problem: 'does not hold JSON' };
   }
-  const parsed = schema.safeParse(json);
+  return checkSecretValue(json, schema);
+}
+
+/** A value taken out of a JSON secret (one entry of it, say) checked against its schema. */
+export function checkSecretValue<Schema extends z.ZodType>(value: unknown, schema: Schema): ParsedSecret<z.infer<Schema>> {
+  const parsed = schema.safeParse(value);
   if (parsed.success) return { ok: true, value: parsed.data };
   const fields = parsed.error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys' ? issue.keys.map((key) => `${key} (unknown)`) : [issue.path.join('.') || '(root)'],
