@@ -11,10 +11,12 @@ export const upstreamExtra = { x_upstream_note: { kept: true } };
  * (https://platform.openai.com/docs/api-reference/responses-streaming), keeping the responses it
  * made, so `previous_response_id` works as OpenAI's does. The request's `model` picks the behaviour:
  * - anything else: the reply in three text deltas, or, when tools are offered and the input holds
- *   no function_call_output, a call of the first tool; an unknown event type comes before the end;
+ *   no function_call_output, a call of the first tool;
+ * - `upstream-note`: the reply, with an event of a type the gateway does not know before the end;
  * - `truncated`: the stream stops after the first delta, without a terminal event;
  * - `stream-error`: after the first delta, an `error` event quoting the credential it was sent;
  * - `incomplete`: the reply cut by max_output_tokens (`response.incomplete`).
+ * An input text containing `behave:<name>` makes any model (a priced one, say) behave as `<name>`.
  * An unknown previous_response_id is a 400, as OpenAI answers it.
  */
 export class MockResponsesApi {
@@ -22,7 +24,7 @@ export class MockResponsesApi {
   private next = 0;
 
   answer(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
-    const model = String(body.model);
+    const model = (typeof body.input === 'string' ? /behave:(\S+)/.exec(body.input)?.[1] : undefined) ?? String(body.model);
     const previous = typeof body.previous_response_id === 'string' ? body.previous_response_id : null;
     if (previous && !this.stored.has(previous)) {
       res.writeHead(400, { 'content-type': 'application/json' });
@@ -52,7 +54,7 @@ export class MockResponsesApi {
       if (model === 'stream-error') res.write(event('error', { code: 'server_error', message: `Failed while serving ${req.headers.authorization ?? ''}.`, param: null }));
       return void res.end();
     }
-    res.write(event('response.upstream_note', { note: 'an event type the gateway does not know' }));
+    if (model === 'upstream-note') res.write(event('response.upstream_note', { note: 'an event type the gateway does not know' }));
     const finished = response(model === 'incomplete' ? 'incomplete' : 'completed', [output], responsesUsage);
     this.stored.set(id, finished);
     if (model === 'incomplete') res.end(event('response.incomplete', { response: { ...finished, incomplete_details: { reason: 'max_output_tokens' } } }));
