@@ -19,6 +19,7 @@ import type { RequestLogEntry } from '../request-log-entry.js';
 import { chunksOf, readCompletion, streamAccount } from '../run-chat.js';
 import { routedHeaders, runRouted, type Routed, type RoutedRequest } from '../run-routed.js';
 import { settledUsageFields } from '../settled-usage-fields.js';
+import { streamOutcome, type StreamOutcome } from '../stream-outcome.js';
 import { encodeResponsesStream } from './encode-responses-stream.js';
 import { fromResponsesRequest } from './from-responses-request.js';
 import { nativeResponsesBody } from './native-responses-body.js';
@@ -27,9 +28,7 @@ import { passThroughResponses } from './pass-through-responses.js';
 import { itemId, toResponsesObject } from './to-responses-object.js';
 
 /** A served /v1/responses request, in the Responses API's shapes. */
-export type ResponsesOutcome =
-  | { kind: 'complete'; response: Record<string, unknown>; headers: Record<string, string> }
-  | { kind: 'stream'; body: AsyncIterable<string>; cancel: () => void; headers: Record<string, string> };
+export type ResponsesOutcome = { kind: 'complete'; response: Record<string, unknown>; headers: Record<string, string> } | StreamOutcome;
 
 /** One attempt's answer: the Responses API's own events from a target that serves it, OpenAI chunks from any other. */
 type Opened = { kind: 'native'; answer: OpenedStream<SseEvent>; watch: NativeResponsesWatch } | { kind: 'translated'; answer: OpenedAnswer };
@@ -156,26 +155,11 @@ async function streamed(routed: Routed<Opened>, body: ResponsesRequest, ids: Ids
   if (opened.kind === 'translated') {
     log.answerId(ids.responseId);
     const account = streamAccount(routed, prompt, log, deps);
-    return {
-      kind: 'stream',
-      body: encodeResponsesStream(account.counted(withKeepAlive(chunksOf(opened.answer), deps.limits.keepAliveMs)), body, ids, knownSecrets(deps)),
-      cancel: () => {
-        opened.answer.cancel();
-        void account.settle();
-      },
-      headers,
-    };
+    const items = account.counted(withKeepAlive(chunksOf(opened.answer), deps.limits.keepAliveMs));
+    return streamOutcome(encodeResponsesStream(items, body, ids, knownSecrets(deps)), opened.answer, account, headers);
   }
   const account = nativeStreamAccount(routed, opened.watch, prompt, deps);
-  return {
-    kind: 'stream',
-    body: passThroughResponses(opened.answer, opened.watch, account, log, deps),
-    cancel: () => {
-      opened.answer.cancel();
-      void account.settle();
-    },
-    headers,
-  };
+  return streamOutcome(passThroughResponses(opened.answer, opened.watch, account, log, deps), opened.answer, account, headers);
 }
 
 /** Settled once however the stream ends: with the usage of its terminal event, else with an estimate of what was delivered. */
@@ -190,5 +174,3 @@ function nativeStreamAccount(routed: Routed<Opened>, watch: NativeResponsesWatch
     fields: () => (watch.usage ? settledUsageFields(routed.model, fromResponsesUsage(watch.usage), undefined, deps)?.usage : undefined),
   };
 }
-
-export type NativeStreamAccount = ReturnType<typeof nativeStreamAccount>;
