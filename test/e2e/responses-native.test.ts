@@ -238,6 +238,16 @@ describe('POST /v1/responses native accounting', () => {
     expect(micros(month?.spend)).toBe(total);
   });
 
+  it('holds the whole context window under a spend limit when the upstream holds the conversation', async () => {
+    // gpt-4o-mini's 128k-token context at $0.15 per million is about $0.02: above this limit, while a plain request's bound is far below it.
+    const { json } = await manage('POST', '/apikey', { name: 'responses-limited', monthly_limit: 0.01 });
+    const own = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: String(json.key), maxRetries: 0 });
+    const plain = await own.responses.create({ model: 'openai/gpt-4o-mini', input: 'Hello?', max_output_tokens: 50 });
+    expect(plain.output_text).toBe(responsesReply);
+    const stateful = await own.responses.create({ model: 'openai/gpt-4o-mini', input: 'And then?', max_output_tokens: 50, previous_response_id: plain.id }).catch((error: unknown) => error);
+    expect((stateful as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+  });
+
   it('ends a stream cut before its terminal event with an error event, and charges the delivered estimate once', async () => {
     const { id, client: own } = await newKey();
     const { data: stream, response } = await own.responses.create({ model: 'openai/gpt-4o-mini', input: 'behave:truncated', stream: true }).withResponse();

@@ -16,6 +16,8 @@ const preambleEvents: ReadonlySet<string> = new Set(['response.created', 'respon
  * ended. Only the control events are parsed; deltas are measured, for a cut stream's estimate.
  */
 export class NativeResponsesWatch {
+  /** The upstream's id for the response, told to the log once the attempt is the one answering. */
+  responseId: string | undefined;
   usage: ResponsesUsage | undefined;
   /** The terminal event (`response.completed`, `.incomplete` or `.failed`), as the JSON it came as. */
   finished: { type: string; response: Record<string, unknown> } | undefined;
@@ -46,7 +48,7 @@ export class NativeResponsesWatch {
   private read(event: ResponsesControlEvent, json: Record<string, unknown>): void {
     switch (event.type) {
       case 'response.created':
-        this.log.nativeAnswer({ id: event.response.id });
+        this.responseId = event.response.id;
         break;
       case 'response.output_item.added': {
         const tool = calledToolName(event.item);

@@ -74,6 +74,8 @@ export async function runResponses(
       value.cancel();
       throw error;
     }
+    // A failed attempt's response is not the one the client gets: only this one's id is logged.
+    log.nativeAnswer({ id: watch.responseId });
     return { value: { kind: 'native', answer: value, watch }, firstByteAt };
   };
   const routing: Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'> = {
