@@ -17,8 +17,8 @@ let log: ReturnType<typeof recordRequestLog>;
 
 beforeAll(async () => {
   gateway = await startTestGateway({
-    OPENAI_BASE_URL: await openaiUpstream.start(),
-    OPENAI_API_KEY: 'sk-upstream-responses-0123456789',
+    GROQ_BASE_URL: await openaiUpstream.start(),
+    GROQ_API_KEY: 'gsk-upstream-responses-0123456789',
     ANTHROPIC_BASE_URL: await anthropicUpstream.start(),
     ANTHROPIC_API_KEY: 'sk-ant-upstream-0123456789',
     GEMINI_BASE_URL: await geminiUpstream.start(),
@@ -62,10 +62,10 @@ async function roundTrip(model: string, stream: boolean): Promise<{ calls: OpenA
   return { calls, reply };
 }
 
-describe('POST /v1/responses with the OpenAI SDK, against an OpenAI-protocol upstream', () => {
+describe('POST /v1/responses with the OpenAI SDK, translated for an OpenAI-compatible host without a Responses API (Groq)', () => {
   it('answers responses.create with output text, usage with cached and reasoning tokens, and cost', async () => {
     const { data: response, response: raw } = await client.responses
-      .create({ model: 'openai/gpt-4o-mini', instructions: 'Be brief.', input: 'Hello?', max_output_tokens: 50, temperature: 0.5 })
+      .create({ model: 'groq/llama-3.1-8b-instant', instructions: 'Be brief.', input: 'Hello?', max_output_tokens: 50, temperature: 0.5 })
       .withResponse();
     expect(response.object).toBe('response');
     expect(response.id).toMatch(/^resp_[0-9a-f]{32}$/);
@@ -82,10 +82,10 @@ describe('POST /v1/responses with the OpenAI SDK, against an OpenAI-protocol ups
       total_tokens: upstreamUsage.total_tokens,
       cost: expect.any(Number),
     });
-    expect(raw.headers.get('x-switchboard-model')).toBe('openai/gpt-4o-mini');
+    expect(raw.headers.get('x-switchboard-model')).toBe('groq/llama-3.1-8b-instant');
     expect(Number(raw.headers.get('x-switchboard-cost'))).toBeCloseTo((response.usage as unknown as { cost: number }).cost, 6);
     expect(openaiUpstream.requests.at(-1)?.body).toMatchObject({
-      model: 'gpt-4o-mini',
+      model: 'llama-3.1-8b-instant',
       max_completion_tokens: 50,
       temperature: 0.5,
       messages: [
@@ -94,12 +94,12 @@ describe('POST /v1/responses with the OpenAI SDK, against an OpenAI-protocol ups
       ],
     });
     const record = await recordOf(raw.headers.get('x-request-id'));
-    expect(record).toMatchObject({ endpoint: 'responses', response_id: response.id, model: 'openai/gpt-4o-mini', status: 200, input_tokens: 12, output_tokens: 5 });
+    expect(record).toMatchObject({ endpoint: 'responses', response_id: response.id, model: 'groq/llama-3.1-8b-instant', status: 200, input_tokens: 12, output_tokens: 5 });
     expect(record.cost_micros).toBeGreaterThan(0);
   });
 
   it('streams typed events in order that responses.stream assembles into the final response', async () => {
-    const stream = client.responses.stream({ model: 'openai/gpt-4o-mini', input: 'Hello?' });
+    const stream = client.responses.stream({ model: 'groq/llama-3.1-8b-instant', input: 'Hello?' });
     const events: ResponseStreamEvent[] = [];
     const deltas: string[] = [];
     stream.on('event', (event) => events.push(event));
@@ -126,7 +126,7 @@ describe('POST /v1/responses with the OpenAI SDK, against an OpenAI-protocol ups
   });
 
   it('plays a function-tool round trip with responses.create: the calls, then their outputs as tool messages', async () => {
-    const { calls, reply } = await roundTrip('openai/gpt-4o-mini', false);
+    const { calls, reply } = await roundTrip('groq/llama-3.1-8b-instant', false);
     expect(calls.map((call) => [call.name, call.arguments])).toEqual([
       ['get_forecast', '{"city":"Paris"}'],
       ['get_forecast', '{"city":"Lyon"}'],
@@ -152,7 +152,7 @@ describe('POST /v1/responses with the OpenAI SDK, against an OpenAI-protocol ups
   });
 
   it('streams function calls as argument deltas the SDK assembles', async () => {
-    const stream = client.responses.stream({ model: 'openai/gpt-4o-mini', input: 'Forecast?', tools: [forecastTool] });
+    const stream = client.responses.stream({ model: 'groq/llama-3.1-8b-instant', input: 'Forecast?', tools: [forecastTool] });
     const argumentDeltas: string[] = [];
     stream.on('response.function_call_arguments.delta', (event) => argumentDeltas.push(event.delta));
     const final = await stream.finalResponse();
@@ -165,7 +165,7 @@ describe('POST /v1/responses with the OpenAI SDK, against an OpenAI-protocol ups
 
   it('passes images and files as chat parts, and structured output as response_format', async () => {
     await client.responses.create({
-      model: 'openai/gpt-4o-mini',
+      model: 'groq/llama-3.1-8b-instant',
       input: [
         {
           role: 'user',
@@ -261,12 +261,12 @@ describe('POST /v1/responses refusals', () => {
     const response = await fetch(`${gateway.url}/v1/responses`, {
       method: 'POST',
       headers: { authorization: `Bearer ${testKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'openai/gpt-4o-mini', input: 'Hi', ...body }),
+      body: JSON.stringify({ model: 'anthropic/claude-sonnet-4-5', input: 'Hi', ...body }),
     });
     return { status: response.status, body: (await response.json()) as { error: { param: string | null; message: string } } };
   };
 
-  it('refuses previous_response_id with a 400 naming it: the gateway keeps no responses', async () => {
+  it('refuses previous_response_id on a translated model with a 400 naming it: the gateway keeps no responses', async () => {
     const { status, body } = await refusal({ previous_response_id: 'resp_123' });
     expect(status).toBe(400);
     expect(body.error.param).toBe('previous_response_id');
@@ -282,7 +282,7 @@ describe('POST /v1/responses refusals', () => {
   });
 
   it('raises an upstream failure through the SDK with its status', async () => {
-    const failure = await client.responses.create({ model: 'openai/error-400', input: 'Hi' }).catch((error: unknown) => error);
+    const failure = await client.responses.create({ model: 'groq/error-400', input: 'Hi' }).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect((failure as InstanceType<typeof OpenAI.APIError>).status).toBe(400);
   });

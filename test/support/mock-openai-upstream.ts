@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { drip, everyUntilClosed, garbage, gzipBomb, repeated, writeAll } from './misbehaving-answers.js';
 import { answerEchoingKey, echoKeyMode, presentedUpstreamKey } from './mock-echo-key.js';
+import { MockResponsesApi } from './mock-openai-responses.js';
 import { MockUpstream, type RecordedRequest } from './mock-upstream.js';
 
 /**
@@ -41,6 +42,8 @@ export class MockOpenAIUpstream extends MockUpstream {
   private gate: { promise: Promise<void>; open: () => void } = newGate();
   private readonly failuresServed = new Map<string, number>();
   streamsFinished = 0;
+  /** POST /responses (mock-openai-responses.ts); `error-<status>` models fail as chat's do. */
+  readonly responsesApi = new MockResponsesApi();
 
   /** Resolves with the base URL OpenAI clients use, ending in /v1. */
   override async start(): Promise<string> {
@@ -69,6 +72,9 @@ export class MockOpenAIUpstream extends MockUpstream {
     if (req.url?.endsWith('/embeddings')) return sendEmbeddings(res, body);
     if (req.url?.endsWith('/images/generations')) return sendImages(res, body);
     if (req.url?.endsWith('/audio/transcriptions')) return sendTranscription(res, body);
+    const responsesError = req.url?.endsWith('/responses') ? /^error-(\d{3})$/.exec(String(body.model)) : null;
+    if (responsesError) return sendError(res, Number(responsesError[1]));
+    if (req.url?.endsWith('/responses')) return this.responsesApi.answer(body, req, res);
     const model = behaviourAskedFor(body) ?? String(body.model);
     const stream = body.stream === true;
     const echo = echoKeyMode(model);

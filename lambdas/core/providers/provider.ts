@@ -58,6 +58,19 @@ export interface AnthropicProtocol {
   countTokens?(body: string, headers: Readonly<Record<string, string>>, call: ProviderCall): Promise<unknown>;
 }
 
+/**
+ * A provider that serves OpenAI's Responses API itself: /v1/responses requests go through
+ * untranslated, and the upstream keeps what it stores (previous_response_id, conversations).
+ */
+export interface ResponsesProtocol {
+  /**
+   * `body` is the client's Responses request as it came, less the gateway's own fields; the
+   * call sets the upstream's model name and asks for a stream. Resolves once the upstream has
+   * accepted the request (as `stream` does); yields the Responses API's stream events as they come.
+   */
+  streamResponses(body: Readonly<Record<string, unknown>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
+}
+
 export interface ChatProvider {
   readonly id: string;
   /** Whether the provider serves this model; absent when any name may be valid upstream. */
@@ -71,6 +84,8 @@ export interface ChatProvider {
   stream(request: ChatCompletionRequest, call: ProviderCall): Promise<AsyncIterable<ChatCompletionChunk>>;
   /** Present for providers that speak Anthropic's Messages API, for all models or some (native-protocol.ts). */
   anthropicProtocol?: AnthropicProtocol;
+  /** Present for providers that serve OpenAI's Responses API (OpenAI, Azure OpenAI). */
+  responsesProtocol?: ResponsesProtocol;
   /** Absent for providers without embedding models. */
   embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
   /** Absent for providers without image models: OpenAI's images API shape, whatever the upstream. */

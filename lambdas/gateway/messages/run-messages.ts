@@ -28,12 +28,11 @@ import { withCacheBreakpoints } from '../../core/providers/anthropic/cache-break
 import { nativeMessagesBody } from './native-messages-body.js';
 import { NativeAnswerWatch, startsContent } from './native-answer-watch.js';
 import { settledUsageFields, type UsageCostFields } from '../settled-usage-fields.js';
+import { streamOutcome, type StreamOutcome } from '../stream-outcome.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
 
 /** A served /v1/messages request, in Anthropic's shapes. */
-export type MessagesOutcome =
-  | { kind: 'complete'; message: Record<string, unknown>; headers: Record<string, string> }
-  | { kind: 'stream'; body: AsyncIterable<string>; cancel: () => void; headers: Record<string, string> };
+export type MessagesOutcome = { kind: 'complete'; message: Record<string, unknown>; headers: Record<string, string> } | StreamOutcome;
 
 /** One attempt's answer: Anthropic's own events from an Anthropic-protocol target, OpenAI chunks from any other. */
 type Opened = { kind: 'native'; answer: OpenedStream<SseEvent>; watch: NativeAnswerWatch } | { kind: 'translated'; answer: OpenedAnswer };
@@ -152,26 +151,11 @@ async function streamed(routed: Routed<Opened>, body: AnthropicMessagesRequest, 
   const headers = { ...routedHeaders(routed, requestId), ...(await routed.ledger.remainingHeaders()) };
   if (opened.kind === 'translated') {
     const account = streamAccount(routed, prompt, log, deps);
-    return {
-      kind: 'stream',
-      body: encodeAnthropicStream(account.counted(withKeepAlive(chunksOf(opened.answer), deps.limits.keepAliveMs)), body.model, knownSecrets(deps)),
-      cancel: () => {
-        opened.answer.cancel();
-        void account.settle();
-      },
-      headers,
-    };
+    const chunks = account.counted(withKeepAlive(chunksOf(opened.answer), deps.limits.keepAliveMs));
+    return streamOutcome(encodeAnthropicStream(chunks, body.model, knownSecrets(deps)), opened.answer, account, headers);
   }
   const account = nativeStreamAccount(routed, opened.watch, prompt, deps);
-  return {
-    kind: 'stream',
-    body: passThrough(opened.answer, opened.watch, account, log, deps),
-    cancel: () => {
-      opened.answer.cancel();
-      void account.settle();
-    },
-    headers,
-  };
+  return streamOutcome(passThrough(opened.answer, opened.watch, account, log, deps), opened.answer, account, headers);
 }
 
 /** Settled once however the stream ends: with Anthropic's usage when it came whole, else with what is known of it. */

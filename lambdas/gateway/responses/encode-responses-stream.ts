@@ -1,7 +1,7 @@
 import type { ResponsesRequest } from '../../core/schemas/openai-responses-request.js';
 import type { ChatCompletionChunk, Usage } from '../../core/schemas/openai-chat-response.js';
 import { keepAlive, type StreamItem } from '../keep-alive.js';
-import { toOpenAIError } from '../openai-error-body.js';
+import { responsesErrorEvent } from './responses-error-event.js';
 import {
   finishedStatus,
   functionCallItem,
@@ -126,8 +126,7 @@ export async function* encodeResponsesStream(
       if (choice.finish_reason) finishReason = choice.finish_reason;
     }
   } catch (error) {
-    const { body } = toOpenAIError(error, knownSecrets);
-    yield event('error', { code: body.error.code, message: body.error.message, param: body.error.param, error: body.error });
+    yield responsesErrorEvent(error, sequence++, knownSecrets);
     return;
   }
   yield* close();

@@ -6,9 +6,10 @@ type ToolCall = NonNullable<Extract<ChatMessage, { role: 'assistant' }>['tool_ca
 
 /**
  * Responses API request → the gateway's canonical (OpenAI chat) request, so /v1/responses
- * shares routing, policies and every provider. The gateway keeps no conversation state:
- * `previous_response_id`, `conversation`, `background` and item references are refused with a
- * 400 naming the field (send the whole history in `input` instead). Reasoning items of earlier
+ * shares routing, policies and every provider that does not serve the Responses API itself. The
+ * gateway keeps no conversation state: `previous_response_id`, `conversation`, `background` and
+ * item references are refused with a 400 naming the field (only a model reached untranslated,
+ * whose upstream keeps them, can serve them; or send the whole history in `input` instead). Reasoning items of earlier
  * turns are dropped: their encrypted content only means something to the model that wrote it.
  */
 export function fromResponsesRequest(request: ResponsesRequest): ChatCompletionRequest {
@@ -53,11 +54,13 @@ export function fromResponsesRequest(request: ResponsesRequest): ChatCompletionR
 }
 
 const statelessHint = 'the gateway keeps no responses: send the whole conversation in `input` instead';
+/** Why a stored-state field fails on this target, when another target of a policy might take it. */
+const nativeOnly = 'only models whose provider keeps responses (OpenAI, Azure OpenAI) take it, and this model is reached through translation';
 
 function refuseStatefulFields(request: ResponsesRequest): void {
-  if (request.previous_response_id) throw unsupportedParameter('previous_response_id', `previous_response_id is not supported: ${statelessHint}.`);
-  if (request.conversation != null) throw unsupportedParameter('conversation', `conversation is not supported: ${statelessHint}.`);
-  if (request.background) throw unsupportedParameter('background', 'Background responses are not supported: the gateway keeps no responses to poll.');
+  if (request.previous_response_id) throw unsupportedParameter('previous_response_id', `previous_response_id is not supported here: ${nativeOnly}; ${statelessHint}.`);
+  if (request.conversation != null) throw unsupportedParameter('conversation', `conversation is not supported here: ${nativeOnly}; ${statelessHint}.`);
+  if (request.background) throw unsupportedParameter('background', `Background responses are not supported here: ${nativeOnly}, and the gateway keeps no responses to poll.`);
 }
 
 function addItem(messages: ChatMessage[], item: ResponsesInputItem, param: string): void {

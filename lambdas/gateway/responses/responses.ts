@@ -1,44 +1,39 @@
 import { withCapturedHeaders } from '../../core/request-log/captured-headers.js';
-import { responsesRequestSchema } from '../../core/schemas/openai-responses-request.js';
+import { responsesRequestSchema, type ResponsesRequest } from '../../core/schemas/openai-responses-request.js';
 import { jsonStart } from '../chat-completions.js';
-import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
+import type { GatewayDeps } from '../gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
-import { loggedRoute, toolNames } from '../logged-route.js';
+import { loggedRoute } from '../logged-route.js';
 import { toOpenAIError } from '../openai-error-body.js';
-import { parseBody } from '../parse-body.js';
+import { parseBodyWithRaw } from '../parse-body.js';
 import { respondInTime, type EarlyStart } from '../respond-in-time.js';
-import { runChat } from '../run-chat.js';
-import { encodeResponsesStream } from './encode-responses-stream.js';
-import { fromResponsesRequest } from './from-responses-request.js';
-import { itemId, toResponsesObject } from './to-responses-object.js';
+import { runResponses } from './run-responses.js';
 
 /**
- * POST /v1/responses: OpenAI's Responses API on top of the same keys, routing and providers
- * (every provider, OpenAI's included, is reached through the canonical chat request), answering
- * in the Responses object or its typed stream events. Errors keep OpenAI's shape.
+ * POST /v1/responses: OpenAI's Responses API on top of the same keys, routing and providers,
+ * answering in the Responses object or its typed stream events. OpenAI and Azure OpenAI get the
+ * request untranslated; every other provider through the canonical chat request
+ * (run-responses.ts). Errors keep OpenAI's shape.
  */
 export function responses(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   return loggedRoute(request, deps, 'responses', toOpenAIError, async ({ key, log, failure }) => {
-    const body = parseBody(request.body, responsesRequestSchema);
-    const translated = fromResponsesRequest(body);
-    const chat = { ...translated, requesty: withCapturedHeaders(translated.requesty, request.headers, deps.capturedHeaders) };
-    log.askedFor({ model: body.model, stream: body.stream === true, requesty: chat.requesty, toolsOffered: toolNames(chat) });
-    const ids = { responseId: itemId('resp'), createdAt: Math.floor(deps.clock.now() / 1000) };
-    log.answerId(ids.responseId);
-    const work = runChat(chat, key, log, request, deps).then(
+    const { data: body, raw } = parseBodyWithRaw(request.body, responsesRequestSchema);
+    const requesty = withCapturedHeaders(body.requesty, request.headers, deps.capturedHeaders);
+    log.askedFor({ model: body.model, stream: body.stream === true, requesty, toolsOffered: offeredTools(body) });
+    const work = runResponses(body, raw as Record<string, unknown>, requesty, key, log, request, deps).then(
       (outcome): GatewayResponse =>
         outcome.kind === 'complete'
-          ? jsonResponse(200, toResponsesObject(outcome.completion, body, ids), outcome.headers)
-          : {
-              status: 200,
-              headers: { ...sseHeaders, ...outcome.headers },
-              body: encodeResponsesStream(outcome.items, body, ids, knownSecrets(deps)),
-              cancel: outcome.cancel,
-            },
+          ? jsonResponse(200, outcome.response, outcome.headers)
+          : { status: 200, headers: { ...sseHeaders, ...outcome.headers }, body: outcome.body, cancel: outcome.cancel },
       failure,
     );
     return respondInTime(work, body.stream ? responsesStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
   });
+}
+
+/** The tools a request offers, for the request log: functions by name, built-in tools by type (`web_search`). */
+function offeredTools(body: ResponsesRequest): string[] {
+  return (body.tools ?? []).map((tool) => ('name' in tool && typeof tool.name === 'string' ? tool.name : tool.type));
 }
 
 /** A Responses stream started early: SSE comments meanwhile, a failure as the `error` event the SDKs raise. */

@@ -13,6 +13,11 @@ export interface OpenAICompatiblePreset {
   deploymentPaths: boolean;
   /** Hosts whose inference runs in the EU, for the EU stack; a base URL on these hosts counts. */
   euHosts: readonly string[];
+  /**
+   * Where the host serves OpenAI's Responses API, below its base URL: /v1/responses reaches it
+   * untranslated. Absent for hosts that do not document one (they are reached by translation).
+   */
+  responsesPath?: string;
 }
 
 const preset = (id: string, envPrefix: string, defaultBaseUrl: string, euHosts: readonly string[] = []): OpenAICompatiblePreset => ({
@@ -26,8 +31,11 @@ const preset = (id: string, envPrefix: string, defaultBaseUrl: string, euHosts: 
 
 export const openAICompatiblePresets: readonly OpenAICompatiblePreset[] = [
   // https://platform.openai.com/docs/guides/your-data#which-models-and-features-are-eligible-for-data-residency
-  preset('openai', 'OPENAI', 'https://api.openai.com/v1', ['eu.api.openai.com']),
-  { id: 'azure', envPrefix: 'AZURE_OPENAI', defaultBaseUrl: undefined, auth: 'api-key', deploymentPaths: true, euHosts: [] },
+  { ...preset('openai', 'OPENAI', 'https://api.openai.com/v1', ['eu.api.openai.com']), responsesPath: 'responses' },
+  // The Responses API is served only by Azure's v1 API, which names the deployment in the body's
+  // `model` and takes no api-version (https://learn.microsoft.com/azure/ai-foundry/openai/how-to/responses,
+  // https://learn.microsoft.com/azure/ai-foundry/openai/api-version-lifecycle); an api-key header authenticates it.
+  { id: 'azure', envPrefix: 'AZURE_OPENAI', defaultBaseUrl: undefined, auth: 'api-key', deploymentPaths: true, euHosts: [], responsesPath: 'openai/v1/responses' },
   preset('groq', 'GROQ', 'https://api.groq.com/openai/v1'),
   // Mistral's API is hosted in the EU: https://docs.mistral.ai/deployment/laplateforme/overview/
   preset('mistral', 'MISTRAL', 'https://api.mistral.ai/v1', ['api.mistral.ai']),

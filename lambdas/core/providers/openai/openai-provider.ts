@@ -6,7 +6,7 @@ import { malformedResponse, oversizedResponse, transportError } from '../upstrea
 import { maxResponseBytes } from '../upstream-limits.js';
 import { transcriptionForm } from './transcription-form.js';
 import { GatewayError } from '../../errors.js';
-import type { ChatProvider, ProviderCall } from '../provider.js';
+import type { ChatProvider, ProviderCall, ResponsesProtocol } from '../provider.js';
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
 import { openAIStreamChunks } from './openai-stream-chunks.js';
 import { defaultAzureApiVersion, type OpenAICompatiblePreset } from './openai-compatible-presets.js';
@@ -22,8 +22,8 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
         url: operationUrl(preset, call, operation),
         headers: {
           'content-type': typeof body === 'string' ? 'application/json' : body.contentType,
-          // Chat is always streamed (the gateway assembles JSON answers); the rest comes whole.
-          accept: operation === 'chat/completions' ? 'text/event-stream' : operation === 'audio/transcriptions' ? '*/*' : 'application/json',
+          // Chat and responses are always streamed (the gateway assembles JSON answers); the rest comes whole.
+          accept: operation === 'chat/completions' || operation === 'responses' ? 'text/event-stream' : operation === 'audio/transcriptions' ? '*/*' : 'application/json',
           ...authHeaders(preset, call.credentials.apiKey),
         },
         body: typeof body === 'string' ? body : body.bytes,
@@ -32,8 +32,18 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       readOpenAIErrorBody,
     );
 
+  // https://platform.openai.com/docs/api-reference/responses/create
+  const responsesProtocol: ResponsesProtocol = {
+    async streamResponses(body, call) {
+      // Always a stream, so a hung or thinking provider is noticed in time and failed over.
+      const response = await send(call, 'responses', JSON.stringify({ ...body, model: call.model, stream: true }));
+      return upstreamEvents(id, response);
+    },
+  };
+
   return {
     id,
+    ...(preset.responsesPath ? { responsesProtocol } : {}),
     runsInEu: (_model, credentials) => {
       const baseUrl = credentials.baseUrl ?? preset.defaultBaseUrl;
       return baseUrl !== undefined && preset.euHosts.includes(new URL(baseUrl).hostname);
@@ -68,7 +78,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
   };
 }
 
-type Operation = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions';
+type Operation = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'responses';
 
 function operationUrl(preset: OpenAICompatiblePreset, call: ProviderCall, operation: Operation): string {
   const baseUrl = call.credentials.baseUrl ?? preset.defaultBaseUrl;
@@ -78,6 +88,7 @@ function operationUrl(preset: OpenAICompatiblePreset, call: ProviderCall, operat
     });
   }
   const base = baseUrl.replace(/\/+$/, '');
+  if (operation === 'responses') return `${base}/${preset.responsesPath ?? operation}`;
   if (!preset.deploymentPaths) return `${base}/${operation}`;
   // https://learn.microsoft.com/azure/ai-services/openai/reference#chat-completions
   const version = encodeURIComponent(call.credentials.apiVersion ?? defaultAzureApiVersion);

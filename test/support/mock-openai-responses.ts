@@ -1,0 +1,98 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+
+/** What the mock's responses report: 20 input tokens (8 cached), 6 output (2 of them reasoning). */
+export const responsesUsage = { input_tokens: 20, input_tokens_details: { cached_tokens: 8 }, output_tokens: 6, output_tokens_details: { reasoning_tokens: 2 }, total_tokens: 26 };
+export const responsesReply = 'Hello from Responses!';
+/** A field OpenAI may add one day, which the gateway must pass on unread. */
+export const upstreamExtra = { x_upstream_note: { kept: true } };
+
+/**
+ * OpenAI's Responses API (POST /v1/responses) as a stream of its typed SSE events
+ * (https://platform.openai.com/docs/api-reference/responses-streaming), keeping the responses it
+ * made, so `previous_response_id` works as OpenAI's does. The request's `model` picks the behaviour:
+ * - anything else: the reply in three text deltas, or, when tools are offered and the input holds
+ *   no function_call_output, a call of the first tool;
+ * - `upstream-note`: the reply, with an event of a type the gateway does not know before the end;
+ * - `truncated`: the stream stops after the first delta, without a terminal event;
+ * - `stream-error`: after the first delta, an `error` event quoting the credential it was sent;
+ * - `incomplete`: the reply cut by max_output_tokens (`response.incomplete`).
+ * An input text containing `behave:<name>` makes any model (a priced one, say) behave as `<name>`.
+ * An unknown previous_response_id is a 400, as OpenAI answers it.
+ */
+export class MockResponsesApi {
+  readonly stored = new Map<string, Record<string, unknown>>();
+  private next = 0;
+
+  answer(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+    const model = (typeof body.input === 'string' ? /behave:(\S+)/.exec(body.input)?.[1] : undefined) ?? String(body.model);
+    const previous = typeof body.previous_response_id === 'string' ? body.previous_response_id : null;
+    if (previous && !this.stored.has(previous)) {
+      res.writeHead(400, { 'content-type': 'application/json' });
+      return void res.end(JSON.stringify({ error: { message: `Previous response with id '${previous}' not found.`, type: 'invalid_request_error', param: 'previous_response_id', code: 'previous_response_not_found' } }));
+    }
+    const id = `resp_mock_${++this.next}`;
+    let sequence = 0;
+    const event = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: sequence++, ...data })}\n\n`;
+    const response = (status: string, output: unknown[], usage: unknown) => ({
+      id,
+      object: 'response',
+      created_at: 1_700_000_000,
+      status,
+      model,
+      output,
+      previous_response_id: previous,
+      store: body.store ?? true,
+      usage,
+      ...upstreamExtra,
+    });
+    res.writeHead(200, { 'content-type': 'text/event-stream' });
+    res.write(event('response.created', { response: response('in_progress', [], null) }));
+    res.write(event('response.in_progress', { response: response('in_progress', [], null) }));
+    const calls = Array.isArray(body.tools) && body.tools.length > 0 && !answersCall(body.input);
+    const output = calls ? this.streamCall(res, event) : streamText(res, event, model);
+    if (!output) {
+      if (model === 'stream-error') res.write(event('error', { code: 'server_error', message: `Failed while serving ${req.headers.authorization ?? ''}.`, param: null }));
+      return void res.end();
+    }
+    if (model === 'upstream-note') res.write(event('response.upstream_note', { note: 'an event type the gateway does not know' }));
+    const finished = response(model === 'incomplete' ? 'incomplete' : 'completed', [output], responsesUsage);
+    this.stored.set(id, finished);
+    if (model === 'incomplete') res.end(event('response.incomplete', { response: { ...finished, incomplete_details: { reason: 'max_output_tokens' } } }));
+    else res.end(event('response.completed', { response: finished }));
+  }
+
+  private streamCall(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string): Record<string, unknown> {
+    const item = { id: `fc_mock_${this.next}`, type: 'function_call', status: 'in_progress', arguments: '', call_id: `call_resp_${this.next}`, name: 'get_forecast' };
+    const args = '{"city":"Paris"}';
+    res.write(event('response.output_item.added', { output_index: 0, item }));
+    for (const delta of [args.slice(0, 5), args.slice(5)]) res.write(event('response.function_call_arguments.delta', { item_id: item.id, output_index: 0, delta }));
+    res.write(event('response.function_call_arguments.done', { item_id: item.id, output_index: 0, arguments: args }));
+    const done = { ...item, status: 'completed', arguments: args };
+    res.write(event('response.output_item.done', { output_index: 0, item: done }));
+    return done;
+  }
+}
+
+/** The reply in three deltas; undefined when the model stops after the first. */
+function streamText(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string, model: string): Record<string, unknown> | undefined {
+  const item = { id: 'msg_mock_1', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
+  const part = { type: 'output_text', text: '', annotations: [], logprobs: [] };
+  const at = { item_id: item.id, output_index: 0, content_index: 0 };
+  res.write(event('response.output_item.added', { output_index: 0, item }));
+  res.write(event('response.content_part.added', { ...at, part }));
+  const deltas = ['Hello ', 'from ', 'Responses!'];
+  for (const [index, delta] of deltas.entries()) {
+    res.write(event('response.output_text.delta', { ...at, delta, logprobs: [], obfuscation: 'x'.repeat(index + 3) }));
+    if (model === 'truncated' || model === 'stream-error') return undefined;
+  }
+  const text = deltas.join('');
+  res.write(event('response.output_text.done', { ...at, text, logprobs: [] }));
+  res.write(event('response.content_part.done', { ...at, part: { ...part, text } }));
+  const done = { ...item, status: 'completed', content: [{ ...part, text }] };
+  res.write(event('response.output_item.done', { output_index: 0, item: done }));
+  return done;
+}
+
+function answersCall(input: unknown): boolean {
+  return Array.isArray(input) && input.some((item) => (item as { type?: unknown }).type === 'function_call_output');
+}
