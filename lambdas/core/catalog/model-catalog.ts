@@ -51,20 +51,26 @@ export function buildModelCatalog(data: GenaiPricesFile, overrides: CatalogOverr
     const provider = item.entry.id.slice(0, item.entry.id.indexOf('/'));
     byProvider.set(provider, [...(byProvider.get(provider) ?? []), item]);
   }
+  const found = new Map<string, CatalogEntry | undefined>();
   return {
     entries,
     orphans,
     entry(modelId) {
+      if (found.has(modelId)) return found.get(modelId);
       const id = modelId.replace(/@[a-z0-9-]+$/, '');
-      const exact = byId.get(id);
-      if (exact) return exact;
       const slash = id.indexOf('/');
-      if (slash <= 0) return undefined;
       const name = id.slice(slash + 1);
-      return byProvider.get(id.slice(0, slash))?.find((item) => matchesModelName(name, item.match))?.entry;
+      const entry = byId.get(id) ?? (slash <= 0 ? undefined : byProvider.get(id.slice(0, slash))?.find((item) => matchesModelName(name, item.match))?.entry);
+      // A request looks its model up several times, and a name the ids miss is matched against every pattern of its provider.
+      if (found.size >= maxRemembered) found.clear();
+      found.set(modelId, entry);
+      return entry;
     },
   };
 }
+
+/** Model ids whose lookups are remembered; clients name few, and any number of them costs no more than this. */
+const maxRemembered = 1_000;
 
 const market = genaiPricesFileSchema.parse(marketJson);
 // Dated price changes are read as of the refresh: the catalog is as the package was that day.
