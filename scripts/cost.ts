@@ -39,7 +39,7 @@ function inventory(stack: Stack, app: App): { idle: IdleResources; secretsPerCol
 const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 const stacks = addSwitchboardStacks(app, parseSwitchboardConfig(app.node.tryGetContext('switchboard') ?? {}));
 app.synth();
-const dollars = (value: number) => `$${value < 10 ? value.toFixed(2) : value.toFixed(0)}`;
+const dollars = (value: number) => (value > 0 && value < 0.005 ? 'under $0.01' : `$${value < 10 ? value.toFixed(2) : value.toFixed(0)}`);
 const lines = (breakdown: Breakdown) =>
   Object.entries(breakdown)
     .filter(([, value]) => value > 0)
