@@ -44,7 +44,11 @@ export async function* passOpenAIStream(
       // The lead was read when the attempt opened.
       const seen = index < leadSeen.length ? (leadSeen[index] as SeenChunk) : watch.see(item);
       index++;
-      if (seen === 'done') break;
+      if (seen === 'done') {
+        // Nothing after [DONE] is read (as openAIStreamChunks does): the body is let go now, not at the deadline.
+        await answer.rest.return?.().catch(() => undefined);
+        break;
+      }
       if (seen === 'chunk') yield encoded(options.includeUsage ? item.data : withoutNullUsage(item.data));
       else {
         const usage = usageChunk(item.data, watch, options);
