@@ -1,5 +1,5 @@
 import { readOpenAIChunk } from '../../core/providers/openai/openai-stream-chunks.js';
-import { hasNonNull, outputTextChars } from '../../core/providers/openai/openai-chunk-scan.js';
+import { unreadChunkChars } from '../../core/providers/openai/openai-chunk-scan.js';
 import { malformedResponse } from '../../core/providers/upstream-error.js';
 import type { Usage } from '../../core/schemas/openai-chat-response.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
@@ -39,8 +39,9 @@ export class OpenAIChunkWatch {
       return 'done';
     }
     if (data.charCodeAt(0) !== openBrace || data.charCodeAt(data.length - 1) !== closeBrace) throw malformedResponse(this.provider);
-    if (!this.readAny || mustRead(data)) return this.read(data);
-    this.deliveredChars += outputTextChars(data);
+    const chars = this.readAny ? unreadChunkChars(data) : undefined;
+    if (chars === undefined) return this.read(data);
+    this.deliveredChars += chars;
     return 'chunk';
   }
 
@@ -58,16 +59,6 @@ export class OpenAIChunkWatch {
 
 const openBrace = '{'.charCodeAt(0);
 const closeBrace = '}'.charCodeAt(0);
-
-function mustRead(data: string): boolean {
-  return (
-    !data.includes('"choices"') ||
-    hasNonNull(data, 'usage') ||
-    hasNonNull(data, 'finish_reason') ||
-    // A streamed tool call names its tool once, in its first delta.
-    (data.includes('"tool_calls"') && data.includes('"name"'))
-  );
-}
 
 /** Whether an event starts the answer (as `carriesContent`): anything past the role announcement, the end, or a failure. */
 export function startsAnswer(event: SseEvent): boolean {

@@ -1,60 +1,44 @@
 /**
- * Cheap looks into an OpenAI stream chunk's JSON text, so a chunk passed through as bytes is
- * parsed only when it says something the gateway must read. A quoted key followed by a colon
- * can only be a key: quotes inside JSON strings are escaped.
+ * The keys a pass-through looks for in a chunk's JSON text, and the first character of each
+ * value. A quoted key followed by a colon can only be a key: quotes inside strings are escaped.
  */
+const keys = /"(choices|usage|finish_reason|error|name|content|refusal|reasoning_content|arguments)"[ \t\r\n]*:[ \t\r\n]*(.)/g;
 
-/** Whether some `key` of the chunk has a value other than null (`"usage":null` is on every chunk OpenAI streams with usage). */
-export function hasNonNull(data: string, key: string): boolean {
-  const quoted = `"${key}"`;
-  for (let at = data.indexOf(quoted); at !== -1; at = data.indexOf(quoted, at + quoted.length)) {
-    const value = valueStart(data, at + quoted.length);
-    if (value !== -1 && data.charCodeAt(value) !== nCode) return true;
-  }
-  return false;
-}
+/** Keys whose value, unless null, means the chunk must be read: the ledger's usage, the log's finish and tool names, a failure. */
+const readKeys: ReadonlySet<string> = new Set(['usage', 'finish_reason', 'error', 'name']);
 
-/** The delta fields whose text is output, as `outputChars` counts it (open-answer.ts). */
-const textKeys = ['"content"', '"refusal"', '"reasoning_content"', '"arguments"'];
-
-/** Characters of output text in a chunk (content, refusal, reasoning, tool-call arguments), decoded. */
-export function outputTextChars(data: string): number {
+/**
+ * The output characters (content, refusal, reasoning, tool-call arguments, as `outputChars`
+ * counts them) of a stream chunk the gateway need not parse; undefined when it must: the chunk
+ * carries usage, a finish, a tool's name or an error, or has no `choices`. One pass of a regular
+ * expression over the text, about half the CPU of JSON.parse on a typical chunk (and a fifth of
+ * parsing, validating and re-encoding it).
+ */
+export function unreadChunkChars(data: string): number | undefined {
+  let choices = false;
   let chars = 0;
-  for (const quoted of textKeys) {
-    for (let at = data.indexOf(quoted); at !== -1; at = data.indexOf(quoted, at + quoted.length)) {
-      const value = valueStart(data, at + quoted.length);
-      if (value === -1 || data.charCodeAt(value) !== quoteCode) continue;
-      const end = stringEnd(data, value + 1);
-      if (end === -1) continue;
-      const raw = data.slice(value + 1, end);
-      // Escapes are longer than what they stand for: decode only when there are some.
-      chars += raw.includes('\\') ? decodedLength(data.slice(value, end + 1)) : raw.length;
-      at = end;
+  keys.lastIndex = 0;
+  for (let found = keys.exec(data); found; found = keys.exec(data)) {
+    const [, key = '', first] = found;
+    if (key === 'choices') choices = true;
+    else if (first === 'n') continue;
+    else if (readKeys.has(key)) return undefined;
+    else if (first === '"') {
+      const start = keys.lastIndex;
+      const end = stringEnd(data, start);
+      if (end === -1) return undefined;
+      // Escapes are longer than what they stand for: decoded only where there are some.
+      const escaped = data.indexOf('\\', start);
+      chars += escaped !== -1 && escaped < end ? decodedLength(data.slice(start - 1, end + 1)) : end - start;
+      keys.lastIndex = end + 1;
     }
   }
-  return chars;
+  return choices ? chars : undefined;
 }
 
-const nCode = 'n'.charCodeAt(0);
-const quoteCode = '"'.charCodeAt(0);
-const colonCode = ':'.charCodeAt(0);
 const backslashCode = '\\'.charCodeAt(0);
 
-/** Where the value after a key starts, past the colon and whitespace; -1 when what follows is not a colon (the quoted text was a value). */
-function valueStart(data: string, from: number): number {
-  let at = skipSpace(data, from);
-  if (data.charCodeAt(at) !== colonCode) return -1;
-  at = skipSpace(data, at + 1);
-  return at < data.length ? at : -1;
-}
-
-function skipSpace(data: string, from: number): number {
-  let at = from;
-  for (let code = data.charCodeAt(at); code === 32 || code === 9 || code === 10 || code === 13; code = data.charCodeAt(++at));
-  return at;
-}
-
-/** The index of the quote closing a string whose text starts at `from`. */
+/** The index of the quote closing a string whose text starts at `from`; -1 when it does not close. */
 function stringEnd(data: string, from: number): number {
   for (let at = data.indexOf('"', from); at !== -1; at = data.indexOf('"', at + 1)) {
     let backslashes = 0;
