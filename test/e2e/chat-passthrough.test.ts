@@ -25,7 +25,7 @@ let client: OpenAI;
 let log: ReturnType<typeof recordRequestLog>;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), OPENAI_API_KEY: 'sk-upstream-passthrough-0123456789' });
+  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), OPENAI_API_KEY: 'sk-upstream-passthrough-0123456789', SWITCHBOARD_KEEPALIVE_MS: '200' });
   log = recordRequestLog(gateway);
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 }, 60_000);
@@ -138,5 +138,30 @@ describe('/v1/chat/completions to an OpenAI-compatible host, passed through', ()
     // 'café "au lait" ready' is 20 characters: an estimate that errs low counts no more than that.
     expect(record.output_tokens).toBeGreaterThan(0);
     expect(record.output_tokens).toBeLessThanOrEqual(20);
+  });
+
+  it('fills a silence between chunks with keep-alive comments, the chunks still as they came', async () => {
+    upstream.script = { data: upstreamData, pauseBeforeMs: { 2: 900 } };
+    const response = await rawChat({ model: 'openai/gpt-4o-mini', messages: ask, stream: true, stream_options: { include_usage: true } });
+    const body = await response.text();
+    const between = body.slice(body.indexOf(upstreamData[1] as string), body.indexOf(upstreamData[2] as string));
+    expect(between.match(/^: keep-alive$/gm)?.length).toBeGreaterThanOrEqual(1);
+    expect(dataLines(body).slice(0, 4)).toEqual(upstreamData.slice(0, 4));
+  });
+
+  it("tells a host's error before the first token as a failed attempt, and one after it as the gateway's error event, the key redacted", async () => {
+    const failure = '{"error":{"message":"Key sk-upstream-passthrough-0123456789 is over quota","type":"server_error","code":null}}';
+    upstream.script = { data: [failure] };
+    const early = await rawChat({ model: 'openai/gpt-4o-mini', messages: ask, stream: true });
+    expect(early.status).toBe(502);
+    expect(await early.text()).not.toContain('sk-upstream-passthrough');
+
+    upstream.script = { data: [...upstreamData.slice(0, 2), failure] };
+    const late = await rawChat({ model: 'openai/gpt-4o-mini', messages: ask, stream: true });
+    const lines = dataLines(await late.text());
+    expect(lines).toHaveLength(3);
+    expect(lines).not.toContain('[DONE]');
+    expect(lines[2]).not.toContain('sk-upstream-passthrough');
+    expect(JSON.parse(lines[2] as string)).toMatchObject({ error: { message: expect.stringContaining('[redacted]') } });
   });
 });
