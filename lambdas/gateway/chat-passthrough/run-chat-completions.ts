@@ -46,6 +46,7 @@ export async function runChatCompletions(
 ): Promise<ChatCompletionsOutcome> {
   const prompt = measurePrompt(body, Buffer.byteLength(request.body));
   const routing = chatRouting(body, key, log, request, prompt);
+  // As for /v1/messages: the client's JSON without the gateway's `requesty`.
   const sent = nativeMessagesBody(raw);
   if (!body.stream) {
     const open: OpenChat = (provider, call, attempt) => {
