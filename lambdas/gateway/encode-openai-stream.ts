@@ -31,8 +31,13 @@ export async function* encodeOpenAIStream(
       yield `data: ${JSON.stringify(chunk)}\n\n`;
     }
   } catch (error) {
-    yield `data: ${JSON.stringify(toOpenAIError(error, options.knownSecrets).body)}\n\n`;
+    yield openAIErrorEvent(error, options.knownSecrets);
     return;
   }
   yield 'data: [DONE]\n\n';
+}
+
+/** A failure once streaming, as the `error` event the OpenAI SDKs raise: the gateway's error body, secrets redacted. */
+export function openAIErrorEvent(error: unknown, knownSecrets: readonly string[]): string {
+  return `data: ${JSON.stringify(toOpenAIError(error, knownSecrets).body)}\n\n`;
 }

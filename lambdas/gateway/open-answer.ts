@@ -83,7 +83,7 @@ function firstTokenTimeout(provider: string, limitMs: number): ProviderError {
 }
 
 /** Anything beyond the role announcement (and empty text) is the answer starting. */
-function carriesContent(chunk: ChatCompletionChunk): boolean {
+export function carriesContent(chunk: ChatCompletionChunk): boolean {
   if (chunk.usage) return true;
   return chunk.choices.some(
     ({ delta, finish_reason: finish }) =>

@@ -1,5 +1,8 @@
 import { chatUsageBound, deliveredUsageEstimate, measurePrompt, type PromptMeasure } from '../core/accounting/usage-bound.js';
 import { CompletionAssembler } from '../core/providers/assemble-completion.js';
+import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
+import type { Attempt } from '../core/routing/plan-attempts.js';
+import type { TryResult } from '../core/routing/run-attempts.js';
 import type { ChatCompletionRequest } from '../core/schemas/openai-chat-request.js';
 import type { ChatCompletion, Usage } from '../core/schemas/openai-chat-response.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
@@ -30,7 +33,14 @@ export async function runChat(
   deps: GatewayDeps,
 ): Promise<ChatOutcome> {
   const prompt = measurePrompt(body, Buffer.byteLength(request.body));
-  const routing: Routing = {
+  const routing = chatRouting(body, key, log, request, prompt);
+  const open: OpenChat = (provider, call, attempt) => openAnswer(provider, body, call, attempt, deps);
+  return body.stream ? streamChat(routing, prompt, open, deps) : completeChat(routing, prompt, open, deps);
+}
+
+/** What routing needs of a chat request, whatever the answer's shape. */
+export function chatRouting(body: ChatCompletionRequest, key: ApiKeyRecord, log: RequestLogEntry, request: GatewayRequest, prompt: PromptMeasure): Routing {
+  return {
     log,
     model: body.model,
     key,
@@ -39,18 +49,19 @@ export async function runChat(
     bound: (model, entry) => chatUsageBound(body, prompt, model, entry),
     clientSignal: request.clientSignal,
   };
-  return body.stream ? streamChat(body, routing, prompt, deps) : completeChat(body, routing, prompt, deps);
 }
 
-type Routing = Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'>;
+export type Routing = Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'>;
+/** One attempt at a chat answer as OpenAI chunks (translated, or an OpenAI-protocol stream read chunk by chunk). */
+export type OpenChat = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => Promise<TryResult<OpenedAnswer>>;
 
-async function completeChat(body: ChatCompletionRequest, routing: Routing, prompt: PromptMeasure, deps: GatewayDeps): Promise<ChatOutcome> {
+export async function completeChat(routing: Routing, prompt: PromptMeasure, open: OpenChat, deps: GatewayDeps): Promise<Extract<ChatOutcome, { kind: 'complete' }>> {
   const routed = await runRouted<ChatCompletion>(
     {
       ...routing,
       mode: 'complete',
       tryModel: async (provider, call, attempt) => ({
-        value: await readCompletion((await openAnswer(provider, body, call, attempt, deps)).value),
+        value: await readCompletion((await open(provider, call, attempt)).value),
         firstByteAt: deps.clock.now(),
       }),
     },
@@ -70,13 +81,22 @@ async function completeChat(body: ChatCompletionRequest, routing: Routing, promp
   };
 }
 
-async function streamChat(body: ChatCompletionRequest, routing: Routing, prompt: PromptMeasure, deps: GatewayDeps): Promise<ChatOutcome> {
-  const routed = await runRouted<OpenedAnswer>(
-    { ...routing, mode: 'stream', tryModel: (provider, call, attempt) => openAnswer(provider, body, call, attempt, deps) },
-    deps,
-  );
-  const answer = routed.value;
-  const account = streamAccount(routed, prompt, routing.log, deps);
+async function streamChat(routing: Routing, prompt: PromptMeasure, open: OpenChat, deps: GatewayDeps): Promise<ChatOutcome> {
+  const routed = await runRouted<OpenedAnswer>({ ...routing, mode: 'stream', tryModel: open }, deps);
+  const headers = { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders()) };
+  return chunkStream(routed, routed.value, prompt, routing.log, headers, deps);
+}
+
+/** A routed answer streamed as chunks, counted and settled as they go. */
+export function chunkStream(
+  routed: Pick<Routed<unknown>, 'ledger' | 'model'>,
+  answer: OpenedAnswer,
+  prompt: PromptMeasure,
+  log: RequestLogEntry,
+  headers: Record<string, string>,
+  deps: GatewayDeps,
+): Extract<ChatOutcome, { kind: 'stream' }> {
+  const account = streamAccount(routed, prompt, log, deps);
   return {
     kind: 'stream',
     items: account.counted(withKeepAlive(chunksOf(answer), deps.limits.keepAliveMs)),
@@ -84,7 +104,7 @@ async function streamChat(body: ChatCompletionRequest, routing: Routing, prompt:
       answer.cancel();
       void account.settle();
     },
-    headers: { ...routedHeaders(routed, routing.requestId), ...(await routed.ledger.remainingHeaders()) },
+    headers,
   };
 }
 
@@ -115,9 +135,7 @@ export async function* chunksOf<T>(answer: OpenedStream<T>): AsyncGenerator<T> {
 export function streamAccount(routed: Pick<Routed<unknown>, 'ledger' | 'model'>, prompt: PromptMeasure, log: RequestLogEntry, deps: GatewayDeps) {
   let usage: Usage | undefined;
   let delivered = 0;
-  let settled: Promise<unknown> | undefined;
-  const settle = () =>
-    (settled ??= routed.ledger.settle(routed.model, usage ?? deliveredUsageEstimate(prompt, { outputChars: delivered }), !usage));
+  const settle = settleOnce(routed, prompt, () => ({ usage, deliveredChars: delivered }));
   return {
     settle,
     async *counted(items: AsyncIterable<StreamItem>): AsyncGenerator<StreamItem> {
@@ -145,5 +163,22 @@ export function streamAccount(routed: Pick<Routed<unknown>, 'ledger' | 'model'>,
         await settle();
       }
     },
+  };
+}
+
+/**
+ * A stream's settlement, once however it ends: with the usage the provider reported, or with an
+ * estimate of the output delivered that errs low (its prompt measured exactly).
+ */
+export function settleOnce(
+  routed: Pick<Routed<unknown>, 'ledger' | 'model'>,
+  prompt: PromptMeasure,
+  seen: () => { usage: Usage | undefined; deliveredChars: number },
+): () => Promise<unknown> {
+  let settled: Promise<unknown> | undefined;
+  return () => {
+    if (settled) return settled;
+    const { usage, deliveredChars } = seen();
+    return (settled = routed.ledger.settle(routed.model, usage ?? deliveredUsageEstimate(prompt, { outputChars: deliveredChars }), !usage));
   };
 }

@@ -71,6 +71,19 @@ export interface ResponsesProtocol {
   streamResponses(body: Readonly<Record<string, unknown>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
 }
 
+/**
+ * A provider that speaks OpenAI's chat completions API natively: /v1/chat/completions requests
+ * go through untranslated and the upstream's stream comes back as it came.
+ */
+export interface OpenAIChatProtocol {
+  /**
+   * `body` is the client's chat request as it came, less the gateway's own fields; the target
+   * sets the model and asks for a stream with usage. Resolves once the upstream has accepted the
+   * request (as `stream` does); yields its SSE events, `[DONE]` included, as they come.
+   */
+  streamChat(body: Readonly<Record<string, unknown>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
+}
+
 export interface ChatProvider {
   readonly id: string;
   /** Whether the provider serves this model; absent when any name may be valid upstream. */
@@ -86,6 +99,8 @@ export interface ChatProvider {
   anthropicProtocol?: AnthropicProtocol;
   /** Present for providers that serve OpenAI's Responses API (OpenAI, Azure OpenAI). */
   responsesProtocol?: ResponsesProtocol;
+  /** Present for providers that speak OpenAI's chat completions API (native-protocol.ts). */
+  openAIChatProtocol?: OpenAIChatProtocol;
   /** Absent for providers without embedding models. */
   embed?(request: EmbeddingsRequest, call: ProviderCall): Promise<EmbeddingsResponse>;
   /** Absent for providers without image models: OpenAI's images API shape, whatever the upstream. */

@@ -10,7 +10,7 @@ import type { ChatProvider, ProviderCall, ResponsesProtocol } from '../provider.
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
 import { openAIStreamChunks } from './openai-stream-chunks.js';
 import { defaultAzureApiVersion, type OpenAICompatiblePreset } from './openai-compatible-presets.js';
-import { toOpenAIRequest } from './to-openai-request.js';
+import { toOpenAINativeRequest, toOpenAIRequest } from './to-openai-request.js';
 
 /** Any host that speaks OpenAI's chat completions API, configured by a preset. */
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatProvider {
@@ -74,6 +74,11 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
     async stream(request, call) {
       const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model));
       return openAIStreamChunks(id, upstreamEvents(id, response));
+    },
+    openAIChatProtocol: {
+      async streamChat(body, call) {
+        return upstreamEvents(id, await send(call, 'chat/completions', toOpenAINativeRequest(body, call.model)));
+      },
     },
   };
 }

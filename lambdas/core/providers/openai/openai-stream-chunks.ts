@@ -7,8 +7,7 @@ import { openAIErrorBodySchema } from './read-openai-error-body.js';
  * OpenAI's stream: `data: <chunk json>` events ending with `data: [DONE]`
  * (https://platform.openai.com/docs/api-reference/chat-streaming). A stream that ends without
  * `[DONE]` (cut, empty, or not SSE at all) was not finished: it is a ProviderError, never a
- * normal end. Some compatible hosts report a failure mid-stream as `data: {"error": {...}}`;
- * that becomes a ProviderError too.
+ * normal end.
  */
 export async function* openAIStreamChunks(
   provider: string,
@@ -16,21 +15,27 @@ export async function* openAIStreamChunks(
 ): AsyncGenerator<ChatCompletionChunk> {
   for await (const event of events) {
     if (event.data === '[DONE]') return;
-    let json: unknown;
-    try {
-      json = JSON.parse(event.data);
-    } catch {
-      throw malformedResponse(provider);
-    }
-    const chunk = chatCompletionChunkSchema.safeParse(json);
-    if (chunk.success) {
-      yield chunk.data;
-      continue;
-    }
-    const failure = openAIErrorBodySchema.safeParse(json);
-    if (!failure.success) throw malformedResponse(provider);
-    const { code, message, type } = failure.data.error;
-    throw upstreamError(provider, typeof code === 'number' ? code : 502, {}, 0, { message: message ?? 'the stream failed', type });
+    yield readOpenAIChunk(provider, event.data).chunk;
   }
   throw streamEndedEarly(provider);
+}
+
+/**
+ * One event's chunk, validated, and the JSON it came as. Some compatible hosts report a failure
+ * mid-stream as `data: {"error": {...}}`: that is thrown as a ProviderError, as is anything
+ * that is neither.
+ */
+export function readOpenAIChunk(provider: string, data: string): { chunk: ChatCompletionChunk; json: Record<string, unknown> } {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    throw malformedResponse(provider);
+  }
+  const chunk = chatCompletionChunkSchema.safeParse(json);
+  if (chunk.success) return { chunk: chunk.data, json: json as Record<string, unknown> };
+  const failure = openAIErrorBodySchema.safeParse(json);
+  if (!failure.success) throw malformedResponse(provider);
+  const { code, message, type } = failure.data.error;
+  throw upstreamError(provider, typeof code === 'number' ? code : 502, {}, 0, { message: message ?? 'the stream failed', type });
 }

@@ -1,15 +1,24 @@
 import { effortLevel } from '../reasoning-budget.js';
 import type { ChatCompletionRequest } from '../../schemas/openai-chat-request.js';
+import type { ReasoningEffort } from '../../schemas/reasoning-effort.js';
 
 /**
  * The request is already in OpenAI's format: only the gateway's own fields change. Unknown
  * fields stay, so OpenAI-compatible hosts receive parameters the gateway has never heard of.
- * The upstream is always asked for a stream (the gateway assembles JSON answers itself), with
- * usage, which the gateway needs for accounting; whether the client sees the usage chunk is
- * decided when encoding.
  */
 export function toOpenAIRequest(request: ChatCompletionRequest, model: string): string {
   const { requesty: _requesty, ...body } = request;
-  const effort = body.reasoning_effort ? { reasoning_effort: effortLevel(body.reasoning_effort) } : {};
-  return JSON.stringify({ ...body, ...effort, model, stream: true, stream_options: { ...body.stream_options, include_usage: true } });
+  return toOpenAINativeRequest(body, model);
+}
+
+/**
+ * The body an OpenAI-compatible host gets: the client's JSON in the client's field order, with
+ * the upstream's model name, Requesty's efforts as OpenAI's, and always a stream with usage
+ * (the gateway assembles JSON answers itself and needs the usage for accounting; whether the
+ * client sees the usage chunk is decided on the way back). `body` was validated on the way in.
+ */
+export function toOpenAINativeRequest(body: Readonly<Record<string, unknown>>, model: string): string {
+  const effort = typeof body.reasoning_effort === 'string' ? { reasoning_effort: effortLevel(body.reasoning_effort as ReasoningEffort) } : {};
+  const options = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {};
+  return JSON.stringify({ ...body, ...effort, model, stream: true, stream_options: { ...options, include_usage: true } });
 }
