@@ -24,6 +24,8 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     OPENAI_BASE_URL: (openaiUrl = await openaiUpstream.start()),
     OPENAI_API_KEY: openaiKey,
+    // Groq, a translated target, played by the same mock (its chat completions).
+    GROQ_BASE_URL: openaiUrl,
     // Azure's endpoint is the resource's root; the mock's base URL ends in /v1.
     AZURE_OPENAI_BASE_URL: (await azureUpstream.start()).replace(/\/v1$/, ''),
     AZURE_OPENAI_API_KEY: azureKey,
