@@ -119,11 +119,12 @@ function prepareCall(
   deps: GatewayDeps,
 ): { provider: ChatProvider; call: ProviderCall } {
   const { provider: providerId, model } = parseModelId(attempt.model);
+  const provider = chatProviderFor(providerId, attempt.model);
   return {
-    provider: chatProviderFor(providerId, attempt.model),
+    provider,
     call: {
       model,
-      credentials: usableCredentials(providerId, deps.credentials[providerId]),
+      credentials: usableCredentials(provider, deps.credentials[providerId]),
       http: deps.http,
       bedrock: deps.bedrock,
       clock: deps.clock,

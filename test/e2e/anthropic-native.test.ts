@@ -146,6 +146,33 @@ describe('/v1/messages to an Anthropic-protocol target, untranslated', () => {
     expect(upstream.requests.map((request) => request.body.model)).toEqual(['overloaded', 'claude-sonnet-4-5']);
   });
 
+  it('records a tool call that opens the answer once, whole and streamed', async () => {
+    const forced = { ...firstTurn, thinking: undefined, tool_choice: { type: 'tool' as const, name: 'get_weather' } };
+    const { data: whole, response } = await client.messages.create(forced).withResponse();
+    expect(whole.content).toEqual([{ type: 'tool_use', id: 'toolu_01ForcedCall0000000000', name: 'get_weather', input: { location: 'Paris' } }]);
+    expect(await recordOf(response.headers.get('x-request-id'))).toMatchObject({ response_id: 'msg_01ForcedToolUse0000000', tool_calls: ['get_weather'], finish_reason: 'tool_calls' });
+
+    const { data: stream, response: streamed } = await client.messages.stream(forced).withResponse();
+    await stream.finalMessage();
+    expect(await recordOf(streamed.headers.get('x-request-id'))).toMatchObject({ tool_calls: ['get_weather'], finish_reason: 'tool_calls' });
+  });
+
+  it('logs only the answering attempt’s message id when an attempt fails after message_start, whole and streamed', async () => {
+    const manage = manageClient(gateway.url);
+    await manage('POST', '/policy', { name: 'native-late-failure', type: 'fallback', models: [{ model: 'anthropic/overloaded-after-start' }, { model: 'anthropic/claude-sonnet-4-5' }] });
+    const request = { ...firstTurn, model: 'policy/native-late-failure' };
+    const { data: whole, response } = await client.messages.create(request).withResponse();
+    expect(whole.id).toBe('msg_01Aq9w938a90dw8q');
+    const record = await recordOf(response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ response_id: 'msg_01Aq9w938a90dw8q', model: 'anthropic/claude-sonnet-4-5', tool_calls: ['get_weather'], status: 200 });
+    expect(record.attempts.at(0)).toMatchObject({ model: 'anthropic/overloaded-after-start', status: 529 });
+    expect(record.attempts.at(-1)).toMatchObject({ model: 'anthropic/claude-sonnet-4-5', status: 200 });
+
+    const { data: stream, response: streamed } = await client.messages.stream(request).withResponse();
+    expect((await stream.finalMessage()).id).toBe('msg_01Aq9w938a90dw8q');
+    expect(await recordOf(streamed.headers.get('x-request-id'))).toMatchObject({ response_id: 'msg_01Aq9w938a90dw8q', tool_calls: ['get_weather'] });
+  });
+
   it('counts tokens upstream for Anthropic, and estimates them, marked, for others', async () => {
     const counted = await client.messages.countTokens({ model: 'claude-sonnet-4-5', system: firstTurn.system, tools: firstTurn.tools, messages: firstTurn.messages });
     expect(counted).toEqual({ input_tokens: countedTokens });

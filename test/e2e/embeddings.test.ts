@@ -14,7 +14,7 @@ let client: OpenAI;
 
 beforeAll(async () => {
   await bedrock.start();
-  gateway = await startTestGateway({ OPENAI_BASE_URL: await openai.start(), GEMINI_BASE_URL: await gemini.start(), AWS_REGION: 'eu-central-1' });
+  gateway = await startTestGateway({ OPENAI_BASE_URL: await openai.start(), GEMINI_BASE_URL: await gemini.start(), AWS_REGION: 'eu-central-1', ANTHROPIC_API_KEY: 'sk-ant-embeddings-unused-0123456789' });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
 });
 afterAll(async () => {

@@ -15,14 +15,17 @@ const anthropicUpstream = new MockAnthropicUpstream();
 const openaiKey = 'sk-upstream-native-responses-0123456789';
 const azureKey = 'azure-upstream-native-0123456789abcdef';
 let gateway: LocalGateway;
+let openaiUrl: string;
 let client: OpenAI;
 let manage: ReturnType<typeof manageClient>;
 let log: ReturnType<typeof recordRequestLog>;
 
 beforeAll(async () => {
   gateway = await startTestGateway({
-    OPENAI_BASE_URL: await openaiUpstream.start(),
+    OPENAI_BASE_URL: (openaiUrl = await openaiUpstream.start()),
     OPENAI_API_KEY: openaiKey,
+    // Groq, a translated target, played by the same mock (its chat completions).
+    GROQ_BASE_URL: openaiUrl,
     // Azure's endpoint is the resource's root; the mock's base URL ends in /v1.
     AZURE_OPENAI_BASE_URL: (await azureUpstream.start()).replace(/\/v1$/, ''),
     AZURE_OPENAI_API_KEY: azureKey,
@@ -272,5 +275,81 @@ describe('POST /v1/responses native accounting', () => {
     expect(failure).toBeInstanceOf(OpenAI.APIError);
     expect(failure.message).toMatch(/Failed while serving/);
     expect(failure.message).not.toContain(openaiKey);
+  });
+});
+
+describe('POST /v1/responses native failures and silences', () => {
+  it('fails over from an upstream error event before any output to the next target, streamed and whole', async () => {
+    const policy = await fallback('openai/error-before-output', 'azure/my-gpt-deployment');
+    const { data: whole, response } = await client.responses.create({ model: policy, input: 'Hello?' }).withResponse();
+    expect(whole.output_text).toBe(responsesReply);
+    expect(response.headers.get('x-switchboard-model')).toBe('azure/my-gpt-deployment');
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record.attempts.at(0)).toMatchObject({ model: 'openai/error-before-output', status: 500, error_code: 'server_error' });
+    expect(record.attempts.at(-1)).toMatchObject({ model: 'azure/my-gpt-deployment', status: 200 });
+    // The failed attempt's response id was never the client's.
+    expect(record).toMatchObject({ response_id: whole.id, status: 200, error_code: null });
+
+    const { data: stream, response: streamed } = await client.responses.create({ model: policy, input: 'Hello?', stream: true }).withResponse();
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    const final = events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.completed' }>;
+    expect(final.type).toBe('response.completed');
+    expect(await loggedRecord(log, streamed.headers.get('x-request-id'))).toMatchObject({ response_id: final.response.id, model: 'azure/my-gpt-deployment' });
+  });
+
+  it('answers an upstream error event before any output, with no target left, as an OpenAI error without the upstream key', async () => {
+    for (const stream of [false, true]) {
+      const failure = (await client.responses.create({ model: 'openai/error-before-output', input: 'Hi', stream }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+      expect(failure).toBeInstanceOf(OpenAI.APIError);
+      expect(failure.status).toBe(500);
+      expect(failure.error).toMatchObject({ message: expect.stringContaining('Failed before output'), code: 'server_error', type: expect.any(String) });
+      expect(JSON.stringify(failure.error)).not.toContain(openaiKey);
+    }
+  });
+
+  it('passes a response.failed terminal event through with the upstream key redacted from its message', async () => {
+    const { data: stream, response } = await client.responses.create({ model: 'azure/failed', input: 'Hi', stream: true }).withResponse();
+    const events: ResponseStreamEvent[] = [];
+    for await (const event of stream) events.push(event);
+    expect(events.map((event) => event.type)).toEqual(['response.created', 'response.in_progress', 'response.output_item.added', 'response.content_part.added', 'response.output_text.delta', 'response.failed']);
+    const failed = events.at(-1) as Extract<ResponseStreamEvent, { type: 'response.failed' }>;
+    expect(failed.response).toMatchObject({ status: 'failed', error: { code: 'server_error', message: expect.stringContaining('The model failed while serving') } });
+    expect(failed.response.error?.message).toContain('[redacted]');
+    expect(JSON.stringify(events)).not.toContain(azureKey);
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ status: 200, error_code: 'server_error', usage_estimated: true });
+
+    // Whole, nothing has reached the client: the failure is the attempt's, told as the gateway's error.
+    const whole = (await client.responses.create({ model: 'azure/failed', input: 'Hi' }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
+    expect(whole).toBeInstanceOf(OpenAI.APIError);
+    expect(whole.message).toContain('The model failed while serving');
+    expect(JSON.stringify(whole.error)).not.toContain(azureKey);
+  });
+
+  describe('on a gateway whose keep-alive interval is short', () => {
+    let quick: LocalGateway;
+    beforeAll(async () => {
+      quick = await startTestGateway({ OPENAI_BASE_URL: openaiUrl, OPENAI_API_KEY: openaiKey, SWITCHBOARD_KEEPALIVE_MS: '100' });
+    }, 60_000);
+    afterAll(async () => {
+      await quick?.stop();
+    });
+
+    it('sends keep-alive comments while a native stream is silent, then the rest of it', async () => {
+      const response = await fetch(`${quick.url}/v1/responses`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${testKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'openai/gpt-4o-mini', input: 'behave:pause', stream: true }),
+      });
+      expect(response.status).toBe(200);
+      const body = await response.text();
+      // The mock is silent for a second after its first delta: ten intervals, of which a busy machine may lose some.
+      const silence = body.slice(body.indexOf('response.output_text.delta'), body.indexOf('event: response.output_text.done'));
+      expect(silence.match(/^: keep-alive$/gm)?.length).toBeGreaterThanOrEqual(2);
+      const deltas = [...body.matchAll(/"delta":"([^"]*)"/g)].map((match) => match[1]);
+      expect(deltas.join('')).toBe(responsesReply);
+      expect(body.trimEnd()).toMatch(/event: response\.completed\ndata: .+$/);
+    });
   });
 });

@@ -20,8 +20,11 @@ export const countedTokens = 2_095;
  * api.anthropic.com played from recorded-shape fixtures (test/fixtures/providers/anthropic):
  * a request offering a server tool (web search) gets `web-search.sse.txt`; one whose last turn
  * returns a tool result gets `tool-result-answer.sse.txt`; any other `thinking-tool-use.sse.txt`
- * (thinking with a signature, text, a tool call). count_tokens answers `countedTokens`; model
- * `overloaded` answers 529 as Anthropic does. Each request is recorded with its raw body.
+ * (thinking with a signature, text, a tool call); one forcing a tool (`tool_choice` of type
+ * `tool`) `forced-tool-use.sse.txt` (the call as the first block). count_tokens answers
+ * `countedTokens`; model `overloaded` answers 529 as Anthropic does, and model
+ * `overloaded-after-start` accepts the request, then sends an `error` event right after
+ * `message_start` (`overloaded-after-start.sse.txt`). Each request is recorded with its raw body.
  */
 export class MockAnthropicFixtureUpstream extends MockUpstream {
   protected answer({ path, body }: RecordedRequest, _req: IncomingMessage, res: ServerResponse): void {
@@ -40,6 +43,8 @@ export class MockAnthropicFixtureUpstream extends MockUpstream {
 
 /** The fixture a Messages request is answered with (see MockAnthropicFixtureUpstream). */
 export function fixtureFor(body: Record<string, unknown>): string {
+  if (body.model === 'overloaded-after-start') return 'overloaded-after-start.sse.txt';
+  if ((body.tool_choice as { type?: string } | undefined)?.type === 'tool') return 'forced-tool-use.sse.txt';
   const tools = (body.tools ?? []) as Array<{ type?: string }>;
   if (tools.some((tool) => tool.type?.startsWith('web_search'))) return 'web-search.sse.txt';
   const messages = body.messages as Array<{ role: string; content: unknown }>;

@@ -15,7 +15,11 @@ export const upstreamExtra = { x_upstream_note: { kept: true } };
  * - `upstream-note`: the reply, with an event of a type the gateway does not know before the end;
  * - `truncated`: the stream stops after the first delta, without a terminal event;
  * - `stream-error`: after the first delta, an `error` event quoting the credential it was sent;
- * - `incomplete`: the reply cut by max_output_tokens (`response.incomplete`).
+ * - `incomplete`: the reply cut by max_output_tokens (`response.incomplete`);
+ * - `error-before-output`: an `error` event right after `response.in_progress`, before any
+ *   output, quoting the credential it was sent;
+ * - `failed`: after the first delta, a `response.failed` whose error quotes the credential it was sent;
+ * - `pause`: the reply, silent for `pauseMs` after its first delta.
  * An input text containing `behave:<name>` makes any model (a priced one, say) behave as `<name>`.
  * An unknown previous_response_id is a 400, as OpenAI answers it.
  */
@@ -23,7 +27,9 @@ export class MockResponsesApi {
   readonly stored = new Map<string, Record<string, unknown>>();
   private next = 0;
 
-  answer(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): void {
+  constructor(private readonly pauseMs = 1_000) {}
+
+  async answer(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const model = (typeof body.input === 'string' ? /behave:(\S+)/.exec(body.input)?.[1] : undefined) ?? String(body.model);
     const previous = typeof body.previous_response_id === 'string' ? body.previous_response_id : null;
     if (previous && !this.stored.has(previous)) {
@@ -48,10 +54,17 @@ export class MockResponsesApi {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     res.write(event('response.created', { response: response('in_progress', [], null) }));
     res.write(event('response.in_progress', { response: response('in_progress', [], null) }));
+    if (model === 'error-before-output') {
+      return void res.end(event('error', { code: 'server_error', message: `Failed before output while serving ${sentCredential(req)}.`, param: null }));
+    }
     const calls = Array.isArray(body.tools) && body.tools.length > 0 && !answersCall(body.input);
-    const output = calls ? this.streamCall(res, event) : streamText(res, event, model);
+    const output = calls ? this.streamCall(res, event) : await streamText(res, event, model, this.pauseMs);
     if (!output) {
-      if (model === 'stream-error') res.write(event('error', { code: 'server_error', message: `Failed while serving ${req.headers.authorization ?? ''}.`, param: null }));
+      if (model === 'stream-error') res.write(event('error', { code: 'server_error', message: `Failed while serving ${sentCredential(req)}.`, param: null }));
+      if (model === 'failed') {
+        const error = { code: 'server_error', message: `The model failed while serving ${sentCredential(req)}.` };
+        res.write(event('response.failed', { response: { ...response('failed', [], null), error } }));
+      }
       return void res.end();
     }
     if (model === 'upstream-note') res.write(event('response.upstream_note', { note: 'an event type the gateway does not know' }));
@@ -73,8 +86,13 @@ export class MockResponsesApi {
   }
 }
 
+/** The credential the request carried: OpenAI's bearer header, or Azure's api-key. */
+function sentCredential(req: IncomingMessage): string {
+  return String(req.headers.authorization ?? req.headers['api-key'] ?? '');
+}
+
 /** The reply in three deltas; undefined when the model stops after the first. */
-function streamText(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string, model: string): Record<string, unknown> | undefined {
+async function streamText(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string, model: string, pauseMs: number): Promise<Record<string, unknown> | undefined> {
   const item = { id: 'msg_mock_1', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
   const part = { type: 'output_text', text: '', annotations: [], logprobs: [] };
   const at = { item_id: item.id, output_index: 0, content_index: 0 };
@@ -83,7 +101,8 @@ function streamText(res: ServerResponse, event: (type: string, data: Record<stri
   const deltas = ['Hello ', 'from ', 'Responses!'];
   for (const [index, delta] of deltas.entries()) {
     res.write(event('response.output_text.delta', { ...at, delta, logprobs: [], obfuscation: 'x'.repeat(index + 3) }));
-    if (model === 'truncated' || model === 'stream-error') return undefined;
+    if (model === 'truncated' || model === 'stream-error' || model === 'failed') return undefined;
+    if (model === 'pause' && index === 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
   const text = deltas.join('');
   res.write(event('response.output_text.done', { ...at, text, logprobs: [] }));

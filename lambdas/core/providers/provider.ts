@@ -91,6 +91,11 @@ export interface ChatProvider {
   /** Whether inference for this model, with these credentials, runs inside the EU. */
   runsInEu(model: string, credentials: ProviderCredentials): boolean;
   /**
+   * What the provider cannot be called without and these credentials lack, in words for an
+   * error (`an API key`), else undefined. Absent for providers that need nothing configured.
+   */
+  missingCredentials?(credentials: ProviderCredentials): string | undefined;
+  /**
    * Resolves once the upstream has accepted the request, so a 429 or 5xx is still a thrown
    * ProviderError that routing can fail over on before anything reaches the client.
    */

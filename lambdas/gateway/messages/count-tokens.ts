@@ -50,7 +50,7 @@ export async function countTokens(request: GatewayRequest, deps: GatewayDeps): P
       const now = deps.clock.now();
       const counted = await native.countTokens(nativeCountTokensBody(raw as Record<string, unknown>, model), forwardedAnthropicHeaders(request.headers, withoutLongContext(body.model).longContext), {
         model,
-        credentials: usableCredentials(providerId, deps.credentials[providerId]),
+        credentials: usableCredentials(provider, deps.credentials[providerId]),
         http: deps.http,
         bedrock: deps.bedrock,
         clock: deps.clock,

@@ -5,6 +5,7 @@ import { anthropicStreamEventSchema, type AnthropicUsage } from '../../core/prov
 import { anthropicErrorStatus } from '../../core/providers/anthropic/read-anthropic-error-body.js';
 import type { ProviderError } from '../../core/errors.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
+import { HeldAnswerReport } from '../held-answer-report.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
 
 /** Events whose content the gateway reads; every other event (the deltas, most of a stream) passes unread. */
@@ -16,8 +17,9 @@ const deltaFrameChars = 80;
 
 /**
  * What the gateway learns from an Anthropic stream it passes through untranslated: the
- * message id, tool calls and stop reason (told to the request log), the usage (for the
- * ledger), and whether it ended properly. Only the few control events are parsed.
+ * message id, tool calls and stop reason (told to the request log once its attempt is the one
+ * answering), the usage (for the ledger), and whether it ended properly. Only the few control
+ * events are parsed.
  */
 export class NativeAnswerWatch {
   usage: AnthropicUsage | undefined;
@@ -28,12 +30,20 @@ export class NativeAnswerWatch {
   failure: ProviderError | undefined;
   /** Characters of the deltas, less their JSON framing: what a cut stream's output is estimated from. */
   deltaChars = 0;
+  private readonly report: HeldAnswerReport;
 
   constructor(
     readonly provider: string,
-    private readonly log: RequestLogEntry,
+    log: RequestLogEntry,
     private readonly clock: { now(): number },
-  ) {}
+  ) {
+    this.report = new HeldAnswerReport(log);
+  }
+
+  /** This attempt's answer is the one the client gets: the request log hears of it from now on. */
+  answering(): void {
+    this.report.answering();
+  }
 
   /** Reads an event; returns its type. */
   see(event: SseEvent): string {
@@ -46,17 +56,17 @@ export class NativeAnswerWatch {
     switch (parsed.type) {
       case 'message_start':
         this.usage = parsed.message.usage;
-        this.log.nativeAnswer({ id: parsed.message.id });
+        this.report.tell({ id: parsed.message.id });
         break;
       case 'content_block_start': {
         const block = parsed.content_block as { type: string; name?: unknown };
-        if (toolBlocks.has(block.type) && typeof block.name === 'string') this.log.nativeAnswer({ toolCall: block.name });
+        if (toolBlocks.has(block.type) && typeof block.name === 'string') this.report.tell({ toolCall: block.name });
         break;
       }
       case 'message_delta':
         this.usage = { ...this.usage, ...stripNulls(parsed.usage) };
         this.stopReason = parsed.delta.stop_reason ?? this.stopReason;
-        this.log.nativeAnswer({ finishReason: toFinishReason(this.stopReason) ?? undefined });
+        this.report.tell({ finishReason: toFinishReason(this.stopReason) ?? undefined });
         break;
       case 'message_stop':
         this.stopped = true;

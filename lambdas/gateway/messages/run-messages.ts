@@ -27,6 +27,7 @@ import { fromAnthropicRequest } from './from-anthropic-request.js';
 import { withCacheBreakpoints } from '../../core/providers/anthropic/cache-breakpoints.js';
 import { nativeMessagesBody } from './native-messages-body.js';
 import { NativeAnswerWatch, startsContent } from './native-answer-watch.js';
+import { acceptNativeLead } from '../accept-native-lead.js';
 import { settledUsageFields, type UsageCostFields } from '../settled-usage-fields.js';
 import { streamOutcome, type StreamOutcome } from '../stream-outcome.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
@@ -36,7 +37,7 @@ export type MessagesOutcome = { kind: 'complete'; message: Record<string, unknow
 
 /** One attempt's answer: Anthropic's own events from an Anthropic-protocol target, OpenAI chunks from any other. */
 type Opened = { kind: 'native'; answer: OpenedStream<SseEvent>; watch: NativeAnswerWatch } | { kind: 'translated'; answer: OpenedAnswer };
-type Whole = { kind: 'native'; message: Record<string, unknown> } | { kind: 'translated'; completion: ChatCompletion };
+type Whole = { kind: 'native'; message: Record<string, unknown>; watch: NativeAnswerWatch } | { kind: 'translated'; completion: ChatCompletion };
 
 /**
  * Routes a Messages request like any other (aliases, policies, limits, failover), choosing per
@@ -68,12 +69,7 @@ export async function runMessages(
     const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined));
     const watch = new NativeAnswerWatch(provider.id, log, deps.clock);
     const { value, firstByteAt } = await openStream(provider.id, (signal) => native.streamMessages(sent, headers, { ...call, signal }), startsContent, call, attempt, deps);
-    // An error before the answer started is the attempt failing: the next model can still be tried.
-    for (const event of value.lead) watch.see(event);
-    if (watch.failure) {
-      value.cancel();
-      throw watch.failure;
-    }
+    acceptNativeLead(value, watch, startsContent);
     return { value: { kind: 'native', answer: value, watch }, firstByteAt };
   };
   const routing: Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'> = {
@@ -97,7 +93,7 @@ export async function runMessages(
         const { value: opened } = await open(provider, call, attempt);
         const whole: Whole =
           opened.kind === 'native'
-            ? { kind: 'native', message: await readMessage(provider.id, opened.answer, opened.watch) }
+            ? { kind: 'native', message: await readMessage(opened.answer, opened.watch), watch: opened.watch }
             : { kind: 'translated', completion: await readCompletion(opened.answer) };
         return { value: whole, firstByteAt: deps.clock.now() };
       },
@@ -107,14 +103,17 @@ export async function runMessages(
   return complete(routed, body, prompt, log, request.requestId, deps);
 }
 
-async function readMessage(provider: string, answer: OpenedStream<SseEvent>, watch: NativeAnswerWatch): Promise<Record<string, unknown>> {
-  const assembler = new AnthropicMessageAssembler(provider);
+/** A native answer read to its end, as one message; a failure cancels it and is thrown, so the next model can be tried. */
+async function readMessage(answer: OpenedStream<SseEvent>, watch: NativeAnswerWatch): Promise<Record<string, unknown>> {
+  const assembler = new AnthropicMessageAssembler(watch.provider);
   try {
-    for await (const event of chunksOf(answer)) {
-      watch.see(event);
-      assembler.add(event);
+    // The watch saw the lead when the attempt opened.
+    for (const event of answer.lead) assembler.add(event);
+    for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) {
+      watch.see(next.value);
+      assembler.add(next.value);
     }
-    if (!watch.stopped && !watch.failure) throw streamEndedEarly(provider);
+    if (!watch.stopped && !watch.failure) throw streamEndedEarly(watch.provider);
     return assembler.result(watch.failure);
   } catch (error) {
     answer.cancel();
@@ -127,6 +126,7 @@ async function complete(routed: Routed<Whole>, body: AnthropicMessagesRequest, p
   let usage: Usage | undefined;
   let message: Record<string, unknown>;
   if (whole.kind === 'native') {
+    whole.watch.answering();
     message = whole.message;
     usage = toOpenAIUsage((message.usage ?? {}) as Parameters<typeof toOpenAIUsage>[0]);
   } else {
@@ -154,6 +154,7 @@ async function streamed(routed: Routed<Opened>, body: AnthropicMessagesRequest, 
     const chunks = account.counted(withKeepAlive(chunksOf(opened.answer), deps.limits.keepAliveMs));
     return streamOutcome(encodeAnthropicStream(chunks, body.model, knownSecrets(deps)), opened.answer, account, headers);
   }
+  opened.watch.answering();
   const account = nativeStreamAccount(routed, opened.watch, prompt, deps);
   return streamOutcome(passThrough(opened.answer, opened.watch, account, log, deps), opened.answer, account, headers);
 }

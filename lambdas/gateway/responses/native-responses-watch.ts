@@ -3,6 +3,7 @@ import { responsesErrorStatus, responsesFinishReason } from '../../core/provider
 import { responsesControlEventSchema, terminalResponsesEvents, type ResponsesControlEvent, type ResponsesUsage } from '../../core/providers/openai/responses-wire.js';
 import { malformedResponse, upstreamError } from '../../core/providers/upstream-error.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
+import { HeldAnswerReport } from '../held-answer-report.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
 
 /** Events whose content the gateway reads; every other event passes unread (deltas only measured). */
@@ -12,12 +13,10 @@ const preambleEvents: ReadonlySet<string> = new Set(['response.created', 'respon
 
 /**
  * What the gateway learns from a Responses stream it passes through untranslated: the response
- * id, tool calls and finish (told to the request log), the usage (for the ledger), and how it
+ * id, tool calls and finish (told to the request log once its attempt is the one answering), the usage (for the ledger), and how it
  * ended. Only the control events are parsed; deltas are measured, for a cut stream's estimate.
  */
 export class NativeResponsesWatch {
-  /** The upstream's id for the response, told to the log once the attempt is the one answering. */
-  responseId: string | undefined;
   usage: ResponsesUsage | undefined;
   /** The terminal event (`response.completed`, `.incomplete` or `.failed`), as the JSON it came as. */
   finished: { type: string; response: Record<string, unknown> } | undefined;
@@ -26,12 +25,20 @@ export class NativeResponsesWatch {
   /** Characters of output the deltas carried: what a cut stream's output is estimated from. */
   deltaChars = 0;
   private calledTools = false;
+  private readonly report: HeldAnswerReport;
 
   constructor(
     readonly provider: string,
-    private readonly log: RequestLogEntry,
+    log: RequestLogEntry,
     private readonly clock: { now(): number },
-  ) {}
+  ) {
+    this.report = new HeldAnswerReport(log);
+  }
+
+  /** This attempt's answer is the one the client gets: the request log hears of it from now on. */
+  answering(): void {
+    this.report.answering();
+  }
 
   /** Reads an event; returns its type. */
   see(event: SseEvent): string {
@@ -48,13 +55,13 @@ export class NativeResponsesWatch {
   private read(event: ResponsesControlEvent, json: Record<string, unknown>): void {
     switch (event.type) {
       case 'response.created':
-        this.responseId = event.response.id;
+        this.report.tell({ id: event.response.id });
         break;
       case 'response.output_item.added': {
         const tool = calledToolName(event.item);
         if (tool) {
           this.calledTools = true;
-          this.log.nativeAnswer({ toolCall: tool });
+          this.report.tell({ toolCall: tool });
         }
         break;
       }
@@ -66,7 +73,7 @@ export class NativeResponsesWatch {
         this.usage = response.usage ?? undefined;
         this.finished = { type: event.type, response: json.response as Record<string, unknown> };
         const finishReason = responsesFinishReason(event.type, response.incomplete_details?.reason, this.calledTools);
-        if (finishReason) this.log.nativeAnswer({ finishReason });
+        if (finishReason) this.report.tell({ finishReason });
         if (event.type === 'response.failed') {
           const error = response.error;
           this.failure = upstreamError(this.provider, responsesErrorStatus(error?.code), {}, this.clock.now(), { message: error?.message ?? 'the response failed', code: error?.code ?? null });

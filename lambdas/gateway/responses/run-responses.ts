@@ -24,6 +24,7 @@ import { encodeResponsesStream } from './encode-responses-stream.js';
 import { fromResponsesRequest } from './from-responses-request.js';
 import { nativeResponsesBody } from './native-responses-body.js';
 import { NativeResponsesWatch, startsOutput } from './native-responses-watch.js';
+import { acceptNativeLead } from '../accept-native-lead.js';
 import { passThroughResponses } from './pass-through-responses.js';
 import { itemId, toResponsesObject } from './to-responses-object.js';
 
@@ -64,18 +65,7 @@ export async function runResponses(
     const sent = (upstream ??= nativeResponsesBody(raw));
     const watch = new NativeResponsesWatch(provider.id, log, deps.clock);
     const { value, firstByteAt } = await openStream(provider.id, (signal) => native.streamResponses(sent, { ...call, signal }), startsOutput, call, attempt, deps);
-    // A failure before the answer started is the attempt failing: the next model can still be tried.
-    try {
-      for (const event of value.lead) watch.see(event);
-      const last = value.lead.at(-1);
-      if (watch.failure) throw watch.failure;
-      if (!last || !startsOutput(last)) throw streamEndedEarly(provider.id);
-    } catch (error) {
-      value.cancel();
-      throw error;
-    }
-    // A failed attempt's response is not the one the client gets: only this one's id is logged.
-    log.nativeAnswer({ id: watch.responseId });
+    acceptNativeLead(value, watch, startsOutput);
     return { value: { kind: 'native', answer: value, watch }, firstByteAt };
   };
   const routing: Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'> = {
@@ -131,6 +121,7 @@ async function complete(routed: Routed<Whole>, body: ResponsesRequest, ids: Ids,
   let usage: Usage | undefined;
   let delivered = 0;
   if (whole.kind === 'native') {
+    whole.watch.answering();
     usage = whole.watch.usage ? fromResponsesUsage(whole.watch.usage) : undefined;
     delivered = whole.watch.deltaChars;
   } else {
@@ -160,6 +151,7 @@ async function streamed(routed: Routed<Opened>, body: ResponsesRequest, ids: Ids
     const items = account.counted(withKeepAlive(chunksOf(opened.answer), deps.limits.keepAliveMs));
     return streamOutcome(encodeResponsesStream(items, body, ids, knownSecrets(deps)), opened.answer, account, headers);
   }
+  opened.watch.answering();
   const account = nativeStreamAccount(routed, opened.watch, prompt, deps);
   return streamOutcome(passThroughResponses(opened.answer, opened.watch, account, log, deps), opened.answer, account, headers);
 }

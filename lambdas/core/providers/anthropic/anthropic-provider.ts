@@ -1,5 +1,6 @@
 import { callUpstream } from '../call-upstream.js';
 import { upstreamEvents } from '../read-upstream-body.js';
+import { missingApiKey } from '../missing-api-key.js';
 import type { ChatProvider } from '../provider.js';
 import { anthropicNativeCalls } from './anthropic-native-calls.js';
 import { anthropicEventsToChunks } from './anthropic-events-to-chunks.js';
@@ -15,6 +16,7 @@ export function anthropicProvider(id = 'anthropic'): ChatProvider {
     id,
     // Anthropic's API serves from the US; EU inference goes through Bedrock in an EU region.
     runsInEu: () => false,
+    missingCredentials: missingApiKey,
     async stream(request, call) {
       const { body, translation } = toAnthropicRequest(request, call.model);
       const response = await callUpstream(

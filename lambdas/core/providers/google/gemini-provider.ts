@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { callUpstream } from '../call-upstream.js';
 import { readJson, upstreamEvents } from '../read-upstream-body.js';
 import { malformedResponse } from '../upstream-error.js';
+import { missingApiKey } from '../missing-api-key.js';
 import type { ChatProvider, ProviderCall } from '../provider.js';
 import { geminiEventsToChunks } from './gemini-events-to-chunks.js';
 import { fromGeminiImageResponses, toGeminiImageRequest } from './gemini-images.js';
@@ -36,6 +37,7 @@ export function geminiProvider(id = 'google'): ChatProvider {
     id,
     // The Gemini API gives no regional guarantee; EU inference goes through Vertex AI or Bedrock.
     runsInEu: () => false,
+    missingCredentials: missingApiKey,
     // https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
     async embed(request, call) {
       const texts = textInputs(request, id);

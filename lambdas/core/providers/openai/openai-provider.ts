@@ -6,7 +6,8 @@ import { malformedResponse, oversizedResponse, transportError } from '../upstrea
 import { maxResponseBytes } from '../upstream-limits.js';
 import { transcriptionForm } from './transcription-form.js';
 import { GatewayError } from '../../errors.js';
-import type { ChatProvider, ProviderCall, ResponsesProtocol } from '../provider.js';
+import { missingApiKey } from '../missing-api-key.js';
+import type { ChatProvider, ProviderCall, ProviderCredentials, ResponsesProtocol } from '../provider.js';
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
 import { openAIStreamChunks } from './openai-stream-chunks.js';
 import { defaultAzureApiVersion, type OpenAICompatiblePreset } from './openai-compatible-presets.js';
@@ -44,6 +45,7 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
   return {
     id,
     ...(preset.responsesPath ? { responsesProtocol } : {}),
+    missingCredentials: (credentials) => missingCredentials(preset, credentials),
     runsInEu: (_model, credentials) => {
       const baseUrl = credentials.baseUrl ?? preset.defaultBaseUrl;
       return baseUrl !== undefined && preset.euHosts.includes(new URL(baseUrl).hostname);
@@ -98,6 +100,14 @@ function operationUrl(preset: OpenAICompatiblePreset, call: ProviderCall, operat
   // https://learn.microsoft.com/azure/ai-services/openai/reference#chat-completions
   const version = encodeURIComponent(call.credentials.apiVersion ?? defaultAzureApiVersion);
   return `${base}/openai/deployments/${encodeURIComponent(call.model)}/${operation}?api-version=${version}`;
+}
+
+function missingCredentials(preset: OpenAICompatiblePreset, credentials: ProviderCredentials): string | undefined {
+  const endpoint = credentials.baseUrl || preset.defaultBaseUrl ? [] : ['an endpoint (base URL)'];
+  // Azure's api-key header is its only way in, whatever the endpoint.
+  const key = preset.auth === 'api-key' ? (credentials.apiKey ? undefined : 'an API key') : missingApiKey(credentials);
+  const missing = [...endpoint, ...(key ? [key] : [])];
+  return missing.length > 0 ? missing.join(' and ') : undefined;
 }
 
 function authHeaders(preset: OpenAICompatiblePreset, apiKey: string | undefined): Record<string, string> {

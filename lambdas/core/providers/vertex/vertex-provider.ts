@@ -25,6 +25,7 @@ export function vertexProvider(id = 'vertex'): ChatProvider {
   return {
     id,
     runsInEu: (model, credentials) => runsInEuRegion(vertexTarget(model, credentials.region).region),
+    missingCredentials: (credentials) => (credentials.serviceAccount ? undefined : 'a service account'),
     anthropicProtocol: { ...vertexAnthropicCalls(id, send), speaks: (model) => vertexTarget(model).publisher === 'anthropic' },
     async embed(request, call) {
       const target = vertexTarget(call.model, call.credentials.region);
