@@ -2,9 +2,10 @@ import middy from '@middy/core';
 import type { Context, LambdaFunctionURLEvent } from 'aws-lambda';
 import type { Writable } from 'node:stream';
 import type { GatewayDeps } from '../gateway/gateway-config.js';
+import type { GatewayResponse } from '../gateway/gateway-http.js';
 import { routeRouterRequest } from '../gateway/router-routes.js';
 import { lazily, serveFunctionUrl, type FunctionRuntime } from './function-url-runtime.js';
-import { streamBody } from './stream-body.js';
+import { writeResponse } from './write-response.js';
 
 /** The Lambda runtime's streaming entry point: `awslambda.streamifyResponse`'s handler shape. */
 export type RouterHandler = (event: LambdaFunctionURLEvent, responseStream: Writable, context: Context) => Promise<void>;
@@ -21,21 +22,17 @@ export type RouterHandler = (event: LambdaFunctionURLEvent, responseStream: Writ
 export function createRouterHandler(init: () => Promise<FunctionRuntime<GatewayDeps>>): RouterHandler {
   const ready = lazily(init);
   const clientSignals = new WeakMap<LambdaFunctionURLEvent, AbortSignal>();
-  const serve = middy<LambdaFunctionURLEvent, unknown, Error, Context>({ streamifyResponse: true }).handler(async (event, context) => {
-    const response = await serveFunctionUrl(event, context.awsRequestId, await ready(), routeRouterRequest, clientSignals.get(event));
-    return {
-      statusCode: response.status,
-      headers: response.headers,
-      body: typeof response.body === 'string' ? response.body : streamBody(response.body, response.cancel),
-    };
-  }) as unknown as RouterHandler;
+  // middy runs the handler (and any middleware); the response is written by writeResponse, not by a stream pipeline.
+  const serve = middy<LambdaFunctionURLEvent, GatewayResponse, Error, Context>().handler(async (event, context) =>
+    serveFunctionUrl(event, context.awsRequestId, await ready(), routeRouterRequest, clientSignals.get(event)),
+  );
 
   // The runtime hands Lambda's own response stream in; the local emulator, a Writable like it.
   return awslambda.streamifyResponse(async (event: LambdaFunctionURLEvent, responseStream: Writable, context: Context) => {
     const client = watchClient(responseStream);
     clientSignals.set(event, client.signal);
     try {
-      await serve(event, responseStream, context);
+      await writeResponse(await serve(event, context), responseStream, client.signal);
     } catch (error) {
       if (!client.signal.aborted) throw error;
     } finally {
