@@ -1,10 +1,12 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { encodeLetter } from '../dead-letters/dead-letter-codec.js';
 import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
 import type { Settlement } from '../../ports/usage-store.js';
 import { GroupCommit } from './group-commit.js';
 import { transactWrite } from './transact-write.js';
-import { markSettled, settlementTransactions } from './usage-items.js';
+import { unfoldedPut } from './unfolded-usage.js';
+import { settleMarked } from './settle-marked.js';
+import { settlementTransactions } from './usage-items.js';
 import { conditionFailures, failureReason, retried, type WriteRetries } from './write-failure.js';
 
 /**
@@ -36,6 +38,27 @@ export class SettlementWriter {
     return done;
   }
 
+  /**
+   * Records settlements that held nothing, each as its own item for the usage fold to add up
+   * (see unfolded-usage.ts), with the same retries and dead letters. Never rejects.
+   */
+  record(settlements: readonly Settlement[], now: number): Promise<void> {
+    const put = async (settlement: Settlement) => {
+      try {
+        await this.client.send(new PutItemCommand(unfoldedPut(this.tableName, settlement, now)));
+      } catch (error) {
+        // Recorded by an earlier try whose answer was lost, or counted already: counted once.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    };
+    const done = Promise.all(settlements.map((settlement) => this.settleAlone(settlement, put).catch((error: unknown) => logLost(settlement, error)))).then(
+      () => undefined,
+    );
+    this.writing.add(done);
+    void done.finally(() => this.writing.delete(done));
+    return done;
+  }
+
   /** Resolves once every write under way has ended. */
   async settled(): Promise<void> {
     await Promise.all(this.writing);
@@ -55,7 +78,7 @@ export class SettlementWriter {
         if (!conditionFailures(error)) throw error;
       }
     }
-    return (await this.settleMarked(settlement, { afterRelease: settlement.hold !== undefined })) ? 'written' : 'already written';
+    return (await settleMarked(this.client, this.tableName, settlement, { afterRelease: settlement.hold !== undefined })) ? 'written' : 'already written';
   }
 
   /**
@@ -79,8 +102,8 @@ export class SettlementWriter {
   }
 
   /** Written, with retries, or dead-lettered; rejects only when the dead letter could not be stored. */
-  private async settleAlone(settlement: Settlement): Promise<void> {
-    const failed = await retried(() => this.settleOne(settlement), this.retries);
+  private async settleAlone(settlement: Settlement, write = (s: Settlement) => this.settleOne(s)): Promise<void> {
+    const failed = await retried(() => write(settlement), this.retries);
     if (!failed) return;
     const reason = failureReason(failed.error);
     const notStored = await retried(() => this.deadLetters.put(settlement, reason), this.retries, () => true);
@@ -99,23 +122,7 @@ export class SettlementWriter {
       if (!conditionFailures(error) || !settlement.hold) throw error;
       // The reservation is gone: released as expired (its request presumed dead), then the cost
       // is added on its own, once; or this very settlement was written by an earlier try.
-      await this.settleMarked(settlement, { afterRelease: true });
-    }
-  }
-
-  /**
-   * Adds a settlement without its reservation, together with the request's marker; false
-   * when the marker says it was settled already (or, `afterRelease`, that its reservation was
-   * never released, so the settlement that removed it was this one).
-   */
-  private async settleMarked(settlement: Settlement, { afterRelease }: { afterRelease: boolean }): Promise<boolean> {
-    const items = settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? [];
-    try {
-      await transactWrite(this.client, [...items, { Update: markSettled(this.tableName, settlement.record, { afterRelease }) }], requestIds([settlement]));
-      return true;
-    } catch (error) {
-      if (conditionFailures(error)) return false;
-      throw error;
+      await settleMarked(this.client, this.tableName, settlement, { afterRelease: true });
     }
   }
 
