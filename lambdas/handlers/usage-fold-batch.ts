@@ -20,16 +20,18 @@ export interface UsageFoldDeps {
  * request counted, also of one a redelivered batch had counted before (the alert markers
  * announce a crossing once, so an invocation that died after its write loses no alert).
  * Answers the sequence number to resume from (Lambda's ReportBatchItemFailures): the first
- * record not counted, or none.
+ * record not counted, or none. A record that holds no settlement is logged and skipped.
  */
 export async function foldBatch(records: readonly FoldRecord[], deps: UsageFoldDeps): Promise<string | undefined> {
   const decoded: RecordedSettlement[] = [];
+  const readable: FoldRecord[] = [];
   for (const record of records) {
     try {
       decoded.push(deps.decode(record.image));
+      readable.push(record);
     } catch (error) {
-      deps.log(JSON.stringify({ level: 'error', msg: 'usage record not readable; the fold stops before it', sequence: record.sequenceNumber, error: message(error) }));
-      break;
+      // Only the router writes these items, with the code that reads them: kept whole in the log rather than blocking the shard.
+      deps.log(JSON.stringify({ level: 'error', msg: 'usage record not readable; skipped', sequence: record.sequenceNumber, error: message(error), image: record.image }));
     }
   }
   let counted = 0;
@@ -40,9 +42,9 @@ export async function foldBatch(records: readonly FoldRecord[], deps: UsageFoldD
   }
   for (const { subjects } of decoded.slice(0, counted)) if (subjects) deps.alerts.noted(subjects);
   await deps.alerts.flush();
-  if (counted < records.length) {
-    const at = records[counted]?.sequenceNumber;
-    deps.log(JSON.stringify({ level: 'error', msg: 'usage fold resumes from a record not counted', sequence: at, counted, of: records.length }));
+  if (counted < readable.length) {
+    const at = readable[counted]?.sequenceNumber;
+    deps.log(JSON.stringify({ level: 'error', msg: 'usage fold resumes from a record not counted', sequence: at, counted, of: readable.length }));
     return at;
   }
   return undefined;

@@ -4,6 +4,7 @@ import { DynamoDbUsageStore } from '../adapters/dynamodb/dynamodb-usage-store.js
 import { unfoldedOf } from '../adapters/dynamodb/unfolded-usage.js';
 import { alertPipeline, alertWatch } from './alerts-env.js';
 import { dynamoDbClient, parseGatewayEnv } from './gateway-env.js';
+import { usageDeadLetters } from './usage-dead-letters-env.js';
 import { createUsageFoldHandler } from './usage-fold-handler.js';
 
 /** Lambda entry: the usage fold, composed from its environment (the usage table's stream). */
@@ -13,7 +14,7 @@ export const handler = createUsageFoldHandler(async () => {
   const usage = new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE);
   return {
     decode: unfoldedOf,
-    folder: new DynamoDbUsageFolder(dynamodb, env.USAGE_TABLE),
+    folder: new DynamoDbUsageFolder(dynamodb, env.USAGE_TABLE, usageDeadLetters(env, dynamodb)),
     alerts: alertWatch(env, dynamodb, alertPipeline(env, dynamodb), usage, new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE)),
     log: (line) => console.error(line),
   };

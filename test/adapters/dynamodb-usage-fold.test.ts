@@ -1,4 +1,4 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DynamoDbAlertMarkers } from '../../lambdas/adapters/dynamodb/dynamodb-alert-markers.js';
 import { DynamoDbUsageFolder } from '../../lambdas/adapters/dynamodb/dynamodb-usage-folder.js';
@@ -10,6 +10,7 @@ import type { SpendSubjects } from '../../lambdas/core/alerts/crossed-alerts.js'
 import { SpendAlertWatch } from '../../lambdas/gateway/alerts/alert-watch.js';
 import { foldBatch, type FoldRecord, type UsageFoldDeps } from '../../lambdas/handlers/usage-fold-batch.js';
 import { ensureTables } from '../../lambdas/local/ensure-tables.js';
+import type { DeadLetterReason, UsageDeadLetters } from '../../lambdas/ports/usage-dead-letters.js';
 import type { Counter, Settlement, UsageRow } from '../../lambdas/ports/usage-store.js';
 import { collect } from '../support/collect.js';
 import { testDynamoDbClient } from '../support/dynamodb-client.js';
@@ -32,11 +33,19 @@ beforeAll(async () => {
 });
 
 const recorder = (table: string) => new DynamoDbUsageStore(client, table, 'on-flush', { foldUnheld: true, retries: quick });
-const folder = (table: string) => new DynamoDbUsageFolder(client, table, quick);
+/** A recording fake of the dead-letter port (the folder under test is the real DynamoDB one). */
+class RecordingDeadLetters implements UsageDeadLetters {
+  readonly description = 'memory';
+  readonly letters: { settlement: Settlement; reason: DeadLetterReason }[] = [];
+  async put(settlement: Settlement, reason: DeadLetterReason): Promise<void> {
+    this.letters.push({ settlement, reason });
+  }
+}
+const folder = (table: string, deadLetters: UsageDeadLetters = new RecordingDeadLetters(), on = client) => new DynamoDbUsageFolder(on, table, deadLetters, quick);
 const reader = (table: string) => new DynamoDbUsageStore(client, table);
 
 const silentAlerts = { noted: () => undefined, flush: async () => undefined };
-const deps = (table: string, alerts: UsageFoldDeps['alerts'] = silentAlerts): UsageFoldDeps => ({ decode: unfoldedOf, folder: folder(table), alerts, log: () => undefined });
+const deps = (table: string, alerts: UsageFoldDeps['alerts'] = silentAlerts, fold = folder(table)): UsageFoldDeps => ({ decode: unfoldedOf, folder: fold, alerts, log: () => undefined });
 
 /** The stream record DynamoDB would emit for the item as it is stored now. */
 async function streamRecord(table: string, requestId: string, sequence: number): Promise<FoldRecord> {
@@ -179,13 +188,34 @@ describe('the fold', () => {
     expect(await picture(tables.folded, entries)).toEqual(await picture(tables.transacted, entries));
   });
 
-  it('resumes from the first record it could not count', async () => {
+  it('resumes from the first record it could not count, and skips one that holds no settlement', async () => {
     const entries = traffic('stop', 5, 3);
     const records = await record(tables.folded, entries);
+    const nowhere = new DynamoDBClient({ endpoint: 'http://127.0.0.1:9', region: 'us-east-1', credentials: { accessKeyId: 'l', secretAccessKey: 'l' }, maxAttempts: 1 });
+    expect(await foldBatch(records, deps(tables.folded, silentAlerts, folder(tables.folded, new RecordingDeadLetters(), nowhere)))).toBe(records[0]?.sequenceNumber);
     const broken = [...records.slice(0, 2), { sequenceNumber: 'bad', image: { usage: { S: '{}' } } }, ...records.slice(2)];
-    expect(await foldBatch(broken, deps(tables.folded))).toBe('bad');
-    expect(await foldBatch(records, deps(tables.folded))).toBeUndefined();
+    expect(await foldBatch(broken, deps(tables.folded))).toBeUndefined();
     await transact(tables.transacted, entries);
+    expect(await picture(tables.folded, entries)).toEqual(await picture(tables.transacted, entries));
+  });
+
+  it('dead-letters a settlement DynamoDB refuses, counts the others, and its replay counts it once', async () => {
+    const entries = traffic('poison', 4, 9);
+    const poisoned = entries[1];
+    if (!poisoned) throw new Error('no traffic');
+    poisoned.settlement = { ...poisoned.settlement, record: { ...poisoned.settlement.record, extra: { '': 'x' } } };
+    const records = await record(tables.folded, entries);
+    const deadLetters = new RecordingDeadLetters();
+    expect(await foldBatch(records, deps(tables.folded, silentAlerts, folder(tables.folded, deadLetters)))).toBeUndefined();
+    expect(deadLetters.letters.map((letter) => [letter.settlement.record.requestId, letter.reason.rejected])).toEqual([[poisoned.settlement.record.requestId, true]]);
+    const healthy = entries.filter((entry) => entry !== poisoned);
+    await transact(tables.transacted, healthy);
+    expect(await picture(tables.folded, healthy)).toEqual(await picture(tables.transacted, healthy));
+    // Fixed (as an operator edits a letters file) and replayed: counted once, the fold's redelivery adds nothing.
+    const fixed = { ...poisoned.settlement, record: { ...poisoned.settlement.record, extra: { team: 'x' } } };
+    expect(await recorder(tables.folded).replay(fixed)).toBe('written');
+    expect(await foldBatch(records, deps(tables.folded))).toBeUndefined();
+    await transact(tables.transacted, [{ settlement: fixed }]);
     expect(await picture(tables.folded, entries)).toEqual(await picture(tables.transacted, entries));
   });
 
