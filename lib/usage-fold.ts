@@ -21,8 +21,9 @@ export interface UsageFoldProps {
  * The usage fold: adds the settlements the router records for requests without a hold (one
  * item each, see unfolded-usage.ts) to the counters and usage rows, from the usage table's
  * stream. Only the INSERTs of those items reach it (the filter), up to 100 a batch gathered
- * for at most 2 s: counters are a few seconds behind, and one transaction adds up many
- * requests. A failed batch resumes from its first record not counted (ReportBatchItemFailures),
+ * for at most 5 s: counters are that much behind, and the counter and usage-row writes of a
+ * batch are shared by its requests (each still pays its own item and its mark, 3 write
+ * units). A failed batch resumes from its first record not counted (ReportBatchItemFailures),
  * is halved on a crash, and is tried again until the stream drops the record (24 h); what is
  * left then goes to the usage dead-letter queue as the stream's batch description (its alarm
  * fires), the items themselves staying in the table unfolded.
@@ -50,7 +51,7 @@ export class UsageFold extends Construct {
       eventSourceArn: streamArn,
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: 100,
-      maxBatchingWindow: Duration.seconds(2),
+      maxBatchingWindow: Duration.seconds(5),
       reportBatchItemFailures: true,
       bisectBatchOnError: true,
       retryAttempts: 10_000,

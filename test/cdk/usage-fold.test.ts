@@ -22,7 +22,7 @@ describe.each([
       EventSourceArn: { 'Fn::GetAtt': [usageTable[0], 'StreamArn'] },
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
-      MaximumBatchingWindowInSeconds: 2,
+      MaximumBatchingWindowInSeconds: 5,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       BisectBatchOnFunctionError: true,
       MaximumRetryAttempts: 10_000,

@@ -15,10 +15,11 @@ const { partitionKey: pk, timeToLiveAttribute: ttl } = usageTableSchema;
 export const unfoldedAttribute = 'usage';
 
 /**
- * Longer than the usage dead-letter queues keep a letter (14 days), so a letter replayed
- * late still finds the marker and counts once.
+ * Longer than the usage dead-letter queues keep a letter (14 days from when it was sent, a
+ * moment after its request), so a letter replayed late still finds the marker and counts once;
+ * the marker's `settled` keeps this expiry.
  */
-const keepSeconds = 35 * 86_400;
+const keepSeconds = 16 * 86_400;
 
 const subjectsSchema = z.object({
   region: z.string(),
