@@ -2,10 +2,11 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
 import type { UsageFolder } from '../../ports/usage-folder.js';
 import type { Settlement } from '../../ports/usage-store.js';
+import { deadLetterSettlement } from './dead-letter-settlement.js';
 import { settleMarked } from './settle-marked.js';
 import { transactWrite } from './transact-write.js';
 import { markSettled, settlementTransactions } from './usage-items.js';
-import { defaultWriteRetries, failureReason, isRetryable, retried, type WriteRetries } from './write-failure.js';
+import { defaultWriteRetries, isRetryable, retried, type WriteRetries } from './write-failure.js';
 
 /**
  * Folds recorded settlements (see unfolded-usage.ts) into the counters and usage rows with the
@@ -46,10 +47,9 @@ export class DynamoDbUsageFolder implements UsageFolder {
     const failed = await retried(() => settleMarked(this.client, this.tableName, settlement, { afterRelease: false }), this.retries);
     if (!failed) return true;
     if (isRetryable(failed.error)) return false;
-    const reason = failureReason(failed.error);
-    if (await retried(() => this.deadLetters.put(settlement, reason), this.retries, () => true)) return false;
-    const { requestId, keyId } = settlement.record;
-    console.error(`Usage of request ${requestId} (key ${keyId}) could not be folded (${reason.message}); it waits in ${this.deadLetters.description} for npm run replay-usage.`);
-    return true;
+    return deadLetterSettlement(this.deadLetters, settlement, failed.error, this.retries).then(
+      () => true,
+      () => false,
+    );
   }
 }

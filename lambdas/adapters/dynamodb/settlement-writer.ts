@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } 
 import { encodeLetter } from '../dead-letters/dead-letter-codec.js';
 import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
 import type { Settlement } from '../../ports/usage-store.js';
+import { deadLetterSettlement } from './dead-letter-settlement.js';
 import { GroupCommit } from './group-commit.js';
 import { transactWrite } from './transact-write.js';
 import { unfoldedPut } from './unfolded-usage.js';
@@ -30,12 +31,7 @@ export class SettlementWriter {
 
   /** Resolves once each settlement is written or dead-lettered; never rejects. */
   write(settlements: readonly Settlement[]): Promise<void> {
-    const done = Promise.all(settlements.map((settlement) => this.batches.submit(settlement).catch((error: unknown) => logLost(settlement, error)))).then(
-      () => undefined,
-    );
-    this.writing.add(done);
-    void done.finally(() => this.writing.delete(done));
-    return done;
+    return this.tracked(settlements, (settlement) => this.batches.submit(settlement));
   }
 
   /**
@@ -51,9 +47,12 @@ export class SettlementWriter {
         if (!(error instanceof ConditionalCheckFailedException)) throw error;
       }
     };
-    const done = Promise.all(settlements.map((settlement) => this.settleAlone(settlement, put).catch((error: unknown) => logLost(settlement, error)))).then(
-      () => undefined,
-    );
+    return this.tracked(settlements, (settlement) => this.settleAlone(settlement, put));
+  }
+
+  /** Writes each settlement, kept among the writes under way until all are done; a loss is logged whole. */
+  private tracked(settlements: readonly Settlement[], write: (settlement: Settlement) => Promise<void>): Promise<void> {
+    const done = Promise.all(settlements.map((settlement) => write(settlement).catch((error: unknown) => logLost(settlement, error)))).then(() => undefined);
     this.writing.add(done);
     void done.finally(() => this.writing.delete(done));
     return done;
@@ -104,14 +103,7 @@ export class SettlementWriter {
   /** Written, with retries, or dead-lettered; rejects only when the dead letter could not be stored. */
   private async settleAlone(settlement: Settlement, write = (s: Settlement) => this.settleOne(s)): Promise<void> {
     const failed = await retried(() => write(settlement), this.retries);
-    if (!failed) return;
-    const reason = failureReason(failed.error);
-    const notStored = await retried(() => this.deadLetters.put(settlement, reason), this.retries, () => true);
-    if (notStored) throw notStored.error;
-    const { requestId, keyId } = settlement.record;
-    console.error(
-      `Usage of request ${requestId} (key ${keyId}) could not be written (${reason.message}); it waits in ${this.deadLetters.description} for npm run replay-usage.`,
-    );
+    if (failed) await deadLetterSettlement(this.deadLetters, settlement, failed.error, this.retries);
   }
 
   private async settleOne(settlement: Settlement): Promise<void> {
