@@ -13,6 +13,8 @@ export interface GatewayTableProps {
   timeToLiveAttribute?: string;
   /** A global secondary index on one string attribute, projecting everything. */
   idIndex?: { indexName: string; partitionKey: string };
+  /** A stream of the items' new images (for a consumer such as the usage fold). */
+  stream?: boolean;
   /** Production tables are retained and protected from deletion. */
   production: boolean;
 }
@@ -28,6 +30,7 @@ export class GatewayTable extends Construct {
       ...(props.sortKey ? { sortKey: { name: props.sortKey, type: dynamodb.AttributeType.STRING } } : {}),
       ...(props.tableName ? { tableName: props.tableName } : {}),
       ...(props.timeToLiveAttribute ? { timeToLiveAttribute: props.timeToLiveAttribute } : {}),
+      ...(props.stream ? { dynamoStream: dynamodb.StreamViewType.NEW_IMAGE } : {}),
       replicas: (props.replicaRegions ?? []).map((region) => ({ region })),
       ...(props.idIndex
         ? {

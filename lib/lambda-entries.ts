@@ -5,6 +5,7 @@ export const lambdaEntries = {
   router: fileURLToPath(new URL('../lambdas/handlers/router.ts', import.meta.url)),
   management: fileURLToPath(new URL('../lambdas/handlers/management.ts', import.meta.url)),
   alertDelivery: fileURLToPath(new URL('../lambdas/handlers/alert-delivery.ts', import.meta.url)),
+  usageFold: fileURLToPath(new URL('../lambdas/handlers/usage-fold.ts', import.meta.url)),
 } as const;
 
 export const projectRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -51,6 +51,8 @@ export class Router extends Construct {
         REQUEST_LOG_STREAM: props.requestLogs.deliveryStream.ref,
         FEEDBACK_STREAM: props.requestLogs.feedbackStream.ref,
         PROVIDER_SECRET_ARN: props.providerSecret.secretArn,
+        // Usage of requests without a limit is recorded for the usage fold (lib/usage-fold.ts).
+        SWITCHBOARD_USAGE_FOLD: 'true',
       },
     });
     // The hot path only ever reads single items: a key by hash, a policy by scope and name, the
@@ -71,6 +73,14 @@ export class Router extends Construct {
       new iam.PolicyStatement({
         actions: ['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem'],
         resources: [props.usageTable.tableArn],
+      }),
+    );
+    // A request without a limit records its usage as one new item, under its marker (req#<id>).
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: ['dynamodb:PutItem'],
+        resources: [props.usageTable.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['req#*'] } },
       }),
     );
     fn.addToRolePolicy(bedrockInvokeStatement(this, props.euOnly));

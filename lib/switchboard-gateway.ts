@@ -14,6 +14,7 @@ import { ProviderSecret } from './provider-secret.js';
 import { RequestLogs, type RequestLogsProps } from './request-logs.js';
 import { Router } from './router.js';
 import { UsageDeadLetters } from './usage-dead-letters.js';
+import { UsageFold } from './usage-fold.js';
 import { WebAcl } from './web-acl.js';
 
 /**
@@ -53,6 +54,7 @@ export class SwitchboardGateway extends Construct {
   readonly directoryTable: dynamodb.ITableV2;
   readonly usageTable: dynamodb.TableV2;
   readonly usageDeadLetters: UsageDeadLetters;
+  readonly usageFold: UsageFold;
   readonly router: Router;
   readonly management: ManagementApi;
   readonly edge: Edge;
@@ -76,7 +78,7 @@ export class SwitchboardGateway extends Construct {
     this.policiesTable = sharedTable('Policies', policiesTableSchema, 'policies');
     this.directoryTable = sharedTable('Directory', directoryTableSchema, 'directory');
     // Usage stays in the region that served the request.
-    this.usageTable = new GatewayTable(this, 'Usage', { ...usageTableSchema, production }).table;
+    this.usageTable = new GatewayTable(this, 'Usage', { ...usageTableSchema, production, stream: true }).table;
     this.usageDeadLetters = new UsageDeadLetters(this, 'UsageDeadLetters');
 
     const origin = new OriginSecret(this, 'OriginSecret');
@@ -100,6 +102,12 @@ export class SwitchboardGateway extends Construct {
       requestLogs: this.requestLogs,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),
     });
+    this.usageFold = new UsageFold(this, 'UsageFold', {
+      usageTable: this.usageTable,
+      directoryTable: this.directoryTable,
+      usageDeadLetters: this.usageDeadLetters,
+      functions,
+    });
     this.management = new ManagementApi(this, 'Management', { ...tables, requestLogs: this.requestLogs });
 
     this.consoleSite = new ConsoleSite(this, 'Console', { accessLogs: this.requestLogs.accessLogs });
@@ -119,6 +127,8 @@ export class SwitchboardGateway extends Construct {
       webhookKey: shared.owner ? { create: `${props.name}-webhook-key`, replicaRegions: shared.replicaRegions } : { existing: `${shared.homeName}-webhook-key` },
     });
     this.alerts.connectRouter(this.router.function, this.directoryTable);
+    // The fold evaluates the alerts of the usage it adds, as the router does for the rest.
+    this.alerts.connectRouter(this.usageFold.function, this.directoryTable);
     this.alerts.connectManagement(this.management.function, this.usageTable);
     this.alarms = new Alarms(this, 'Alarms', {
       router: this.router.function,

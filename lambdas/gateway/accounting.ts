@@ -1,3 +1,4 @@
+import { spendSubjects } from '../core/alerts/crossed-alerts.js';
 import type { Account } from '../core/accounting/account.js';
 import { spendScopes, type SpendScope } from '../core/accounting/spend-scopes.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
@@ -89,6 +90,7 @@ export async function openLedger(
       const cost = pieceCost ?? costMicros(model, usage, deps);
       if (cost === undefined) warnUnpriced(model);
       const charged = cost ?? 0;
+      const folded = !hold && deps.usage.foldsUnheld === true;
       // The answer is the client's either way: usage that cannot be written goes to the store's dead letters.
       await deps.usage.settle(
         {
@@ -109,8 +111,10 @@ export async function openLedger(
         },
         scopes.map((scope) => scope.counter),
         hold,
+        folded ? spendSubjects(account, at, deps.region, tags.userId) : undefined,
       );
-      deps.alerts.settled({ account, at, userId: tags.userId });
+      // Folded later, its alerts are evaluated then, on totals that hold it.
+      if (!folded) deps.alerts.settled({ account, at, userId: tags.userId });
       return { cost, charged };
     },
     async release() {

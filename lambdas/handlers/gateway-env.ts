@@ -78,6 +78,11 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_DATA_DIR: z.string().min(1).optional(),
   /** Where request-log records go: see requestLogSink. */
   ...requestLogEnvSchema.shape,
+  /**
+   * `true` where the usage fold runs (the stacks set it): a settlement without a hold is
+   * recorded as one item and added to the counters by the fold (see DynamoDbUsageStore).
+   */
+  SWITCHBOARD_USAGE_FOLD: flag,
   /** When usage is written: see usageWrites. */
   SWITCHBOARD_USAGE_WRITES: z.union([z.enum(['after-response', 'sync']), z.coerce.number().int().min(1).max(60_000)]).default('after-response'),
   /** The store (DynamoDB) down or slow: see dynamoDbClient, and the README's Store outage. */
@@ -179,7 +184,10 @@ export function gatewayDeps(
   alerts: AlertPipeline = alertPipeline(env, dynamodb),
 ): GatewayDeps {
   const directory = new DynamoDbDirectoryStore(dynamodb, env.DIRECTORY_TABLE);
-  const usage = new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), { deadLetters: usageDeadLetters(env, dynamodb) });
+  const usage = new DynamoDbUsageStore(dynamodb, env.USAGE_TABLE, usageWrites(env), {
+    deadLetters: usageDeadLetters(env, dynamodb),
+    foldUnheld: env.SWITCHBOARD_USAGE_FOLD,
+  });
   const policies = new DynamoDbPolicyStore(dynamodb, env.POLICIES_TABLE);
   return {
     authenticator: authenticator(env, dynamodb),

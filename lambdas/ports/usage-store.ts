@@ -1,3 +1,5 @@
+import type { SpendSubjects } from '../core/alerts/crossed-alerts.js';
+
 /**
  * Spend counters and usage, in integer micro-dollars, kept so that a limit is never passed: a
  * counter's `committed` is what was spent plus what running requests reserved. Usage is added up
@@ -16,9 +18,15 @@ export interface UsageStore {
    * reservation if it held one. Each request is settled once; a retried write counts once. A
    * settlement that cannot be written (after a few retries) goes to the store's dead letters,
    * to be replayed: it never fails another request's settlement, and is never silently lost.
-   * Never rejects.
+   * Never rejects. `subjects`: whose spend alerts watch the request (see `foldsUnheld`).
    */
-  settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void>;
+  settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined, subjects?: SpendSubjects): Promise<void>;
+  /**
+   * True when a settlement without a hold is only recorded here and added to the counters a few
+   * seconds later by the usage fold, which then evaluates its spend alerts (from `subjects`):
+   * the caller must not evaluate them on totals that do not hold it yet.
+   */
+  readonly foldsUnheld?: boolean;
   /** Writes settlements still waiting to be written, and waits for those being written (see write-behind in the DynamoDB store). */
   flush(): Promise<void>;
   /** Gives back a reservation whose request served nothing. */
@@ -65,6 +73,7 @@ export interface Settlement {
   record: UsageRecord;
   counters: readonly Counter[];
   hold: Hold | undefined;
+  subjects?: SpendSubjects | undefined;
 }
 
 /** One served request, as it is settled. */

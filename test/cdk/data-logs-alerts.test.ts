@@ -342,7 +342,7 @@ describe('checks and synthesis', () => {
     expect(() => unchecked.synth()).toThrow(/AwsSolutions-SMG4/);
   });
 
-  it('bundles the three Lambdas with the local esbuild, offline and without Docker', () => {
+  it('bundles the four Lambdas with the local esbuild, offline and without Docker', () => {
     const outdir = mkdtempSync(join(tmpdir(), 'switchboard-synth-'));
     const bundling = new App({ outdir });
     const [stack] = addSwitchboardStacks(bundling, parseSwitchboardConfig({ stacks: ['home'] }));
@@ -350,16 +350,16 @@ describe('checks and synthesis', () => {
     const all = readdirSync(assembly.directory).filter((name) => name.startsWith('asset.') && !name.endsWith('.json'));
     // Besides CDK's own prebuilt BucketDeployment handler and its AWS CLI layer:
     const assets = all.filter((asset) => existsSync(join(assembly.directory, asset, 'index.js')));
-    expect(assets).toHaveLength(3);
+    expect(assets).toHaveLength(4);
     // The web console, built by the same esbuild: its index and its hashed script and styles.
     const site = all.find((asset) => existsSync(join(assembly.directory, asset, 'index.html')));
     const siteAssets = readdirSync(join(assembly.directory, site ?? 'missing', 'assets'));
     expect(siteAssets).toHaveLength(2);
     expect(siteAssets).toEqual(expect.arrayContaining([expect.stringMatching(/^main-\w+\.css$/), expect.stringMatching(/^main-\w+\.js$/)]));
     const bundles = assets.map((asset) => readFileSync(join(assembly.directory, asset, 'index.js'), 'utf8'));
-    // The router and the management API check the origin header; the alert deliverer answers SQS batches.
+    // The router and the management API check the origin header; the alert deliverer answers SQS batches, the usage fold stream batches.
     expect(bundles.filter((bundle) => bundle.includes('x-origin-verify'))).toHaveLength(2);
-    expect(bundles.filter((bundle) => bundle.includes('batchItemFailures'))).toHaveLength(1);
+    expect(bundles.filter((bundle) => bundle.includes('batchItemFailures'))).toHaveLength(2);
     for (const asset of assets) expect(existsSync(join(assembly.directory, asset, 'index.js.map'))).toBe(true);
     expect(stack ? Template.fromStack(stack).toJSON() : undefined).toBeDefined();
   }, 60_000);

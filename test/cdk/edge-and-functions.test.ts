@@ -69,7 +69,9 @@ describe.each([
     expect(writes).toHaveLength(1);
     expect(writes[0]?.Action).toEqual(['dynamodb:UpdateItem', 'dynamodb:GetItem', 'dynamodb:BatchGetItem']);
     expect(JSON.stringify(writes[0]?.Resource)).toMatch(/usage/i);
-    expect(actions).not.toContain('dynamodb:PutItem');
+    // Its one new item per request without a limit, under the request's marker, for the usage fold.
+    const puts = statements.filter((statement) => [statement.Action].flat().includes('dynamodb:PutItem'));
+    expect(puts.map((statement) => statement.Condition)).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['req#*'] } }]);
     const reads = statements.filter((statement) => statement.Action === 'dynamodb:GetItem');
     expect(JSON.stringify(reads)).toMatch(/directory/i);
     expect(actions.filter((action) => action.includes('*') && !/^(dynamodb|logs|secretsmanager):/.test(action))).toEqual([]);

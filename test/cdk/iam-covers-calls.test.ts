@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { FirehoseClient } from '@aws-sdk/client-firehose';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -9,6 +9,8 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AthenaAnalyticsEngine } from '../../lambdas/adapters/athena/athena-analytics-engine.js';
 import type { AthenaAction, AthenaActions, AthenaSend } from '../../lambdas/adapters/athena/athena-send.js';
+import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
+import { markerKey } from '../../lambdas/adapters/dynamodb/usage-items.js';
 import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
 import { createAlertDeliveryHandler } from '../../lambdas/handlers/alert-delivery-handler.js';
 import { alertPipeline } from '../../lambdas/handlers/alerts-env.js';
@@ -39,6 +41,8 @@ const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let manage: ReturnType<typeof manageClient>;
 let recording: Call[] | undefined;
+/** Named here, for the usage fold composed beside the gateway on the same tables. */
+const tableNames = { USAGE_TABLE: `usage-${randomUUID()}`, DIRECTORY_TABLE: `directory-${randomUUID()}` };
 let home: ReturnType<typeof synthesize>['home'];
 const send = DynamoDBClient.prototype.send;
 const firehose = new MockFirehose(['requests-stream', 'feedback-stream']);
@@ -48,7 +52,7 @@ const streamEnv = { REQUEST_LOG_STREAM: 'requests-stream', FEEDBACK_STREAM: 'fee
 beforeAll(async () => {
   // Synthesis takes many seconds on a busy machine: here, under the hook's timeout, not a test's.
   home = synthesize().home;
-  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), ANTHROPIC_BASE_URL: 'http://127.0.0.1:9', ...tableNames });
   manage = manageClient(gateway.url);
   DynamoDBClient.prototype.send = function (this: DynamoDBClient, command: Parameters<DynamoDBClient['send']>[0], ...rest: unknown[]) {
     recording?.push(...callsOf(command.constructor.name.replace(/Command$/, ''), command.input as Record<string, unknown>));
@@ -166,6 +170,46 @@ describe('IAM roles against the calls the code makes', () => {
         { table: 'policies', action: 'GetItem' },
       ]),
     );
+  });
+
+  it('allows every DynamoDB call of usage recorded for the fold (by the router) and folded (by the usage fold)', async () => {
+    expect((await manage('POST', '/alert', { type: 'key.budget.exceeded_absolute', threshold: 0.000001 })).status).toBe(201);
+    const dynamodb = new DynamoDBClient({ endpoint: gateway.dynamoDbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    const month = billingPeriod(Date.now());
+    const record = { requestId: `fold-${randomUUID()}`, keyId: 'iam-fold', at: Date.now(), model: 'mock/echo', cost: 5, inputTokens: 1, outputTokens: 1, totalTokens: 2, extra: {} };
+    const subjects = { region: 'us-east-1', period: { id: month.id, end: month.end }, key: { id: 'iam-fold', name: 'fold' }, org: { name: 'iam' } };
+    const recorder = new DynamoDbUsageStore(dynamodb, tableNames.USAGE_TABLE, 'sync', { foldUnheld: true });
+    const routerCalls = await recorded(() => recorder.settle(record, [{ owner: 'key#iam-fold', period: month.id }, { owner: 'org', period: 'all' }], undefined, subjects));
+    expect(routerCalls).toEqual([{ table: 'usage', action: 'PutItem', partition: `req#${record.requestId}` }]);
+    expect(routerCalls.filter((call) => !allowedBy('Switchboard router')(call))).toEqual([]);
+
+    const { Item } = await dynamodb.send(new GetItemCommand({ TableName: tableNames.USAGE_TABLE, Key: markerKey(record.requestId), ConsistentRead: true }));
+    vi.stubEnv('USAGE_TABLE', tableNames.USAGE_TABLE);
+    vi.stubEnv('DIRECTORY_TABLE', tableNames.DIRECTORY_TABLE);
+    vi.stubEnv('DYNAMODB_ENDPOINT', gateway.dynamoDbEndpoint);
+    // As deployed: announcements go to the bus (here a local double), never straight to webhooks.
+    const bus = new MockEventBridge();
+    vi.stubEnv('AWS_ENDPOINT_URL_EVENTBRIDGE', await bus.start());
+    vi.stubEnv('ALERT_EVENT_BUS_NAME', 'switchboard-alerts');
+    const { handler } = await import('../../lambdas/handlers/usage-fold.js');
+    const event = { Records: [{ eventName: 'INSERT' as const, dynamodb: { SequenceNumber: '1', NewImage: Item as Record<string, never> } }] };
+    const foldCalls = await recorded(async () => {
+      expect(await handler(event, {} as Context)).toEqual({ batchItemFailures: [] });
+    });
+    await bus.stop();
+    expect(bus.accepted).toHaveLength(1);
+    expect(foldCalls.filter((call) => !allowedBy('Switchboard usage fold')(call))).toEqual([]);
+    // The scenario reached the fold's transaction and its alerts' reads and marker.
+    expect(foldCalls.map(({ partition: _, ...call }) => call)).toEqual(
+      expect.arrayContaining([
+        { table: 'usage', action: 'UpdateItem' },
+        { table: 'usage', action: 'BatchGetItem' },
+        { table: 'directory', action: 'Query' },
+      ]),
+    );
+    expect(await new DynamoDbUsageStore(dynamodb, tableNames.USAGE_TABLE).totals([{ owner: 'key#iam-fold', period: month.id }])).toEqual([{ spent: 5, committed: 5 }]);
+    dynamodb.destroy();
+    vi.unstubAllEnvs();
   });
 
   it('allows every DynamoDB call the management API makes', async () => {

@@ -1,7 +1,33 @@
 import { z } from 'zod';
 import type { DeadLetter } from '../../ports/usage-dead-letters.js';
+import type { Settlement } from '../../ports/usage-store.js';
 
 const counterSchema = z.object({ owner: z.string(), period: z.string() });
+
+/** A settlement as stored in a letter, and in the usage fold's per-request item. */
+export const storedSettlementSchema = z.object({
+  record: z.object({
+    requestId: z.string().min(1),
+    keyId: z.string().min(1),
+    at: z.number(),
+    model: z.string(),
+    // Absent from letters written before they were recorded.
+    modelRequested: z.string().optional(),
+    cost: z.int().nonnegative(),
+    inputTokens: z.int().nonnegative(),
+    outputTokens: z.int().nonnegative(),
+    totalTokens: z.int().nonnegative(),
+    cachedTokens: z.int().nonnegative().optional(),
+    userId: z.string().optional(),
+    extra: z.record(z.string(), z.string()),
+    // Absent from letters written before they were recorded, and for requests without them.
+    groupId: z.string().optional(),
+    groupName: z.string().optional(),
+    originTitle: z.string().optional(),
+  }),
+  counters: z.array(counterSchema),
+  hold: z.object({ requestId: z.string().min(1), amount: z.int().nonnegative(), counters: z.array(counterSchema) }).nullable(),
+});
 
 /** A dead letter as stored: one JSON object (a line of the local file, an SQS message body). */
 const storedLetterSchema = z.object({
@@ -9,29 +35,7 @@ const storedLetterSchema = z.object({
   at: z.number(),
   reason: z.object({ message: z.string(), rejected: z.boolean() }),
   truncated: z.boolean().optional(),
-  settlement: z.object({
-    record: z.object({
-      requestId: z.string().min(1),
-      keyId: z.string().min(1),
-      at: z.number(),
-      model: z.string(),
-      // Absent from letters written before they were recorded.
-      modelRequested: z.string().optional(),
-      cost: z.int().nonnegative(),
-      inputTokens: z.int().nonnegative(),
-      outputTokens: z.int().nonnegative(),
-      totalTokens: z.int().nonnegative(),
-      cachedTokens: z.int().nonnegative().optional(),
-      userId: z.string().optional(),
-      extra: z.record(z.string(), z.string()),
-      // Absent from letters written before they were recorded, and for requests without them.
-      groupId: z.string().optional(),
-      groupName: z.string().optional(),
-      originTitle: z.string().optional(),
-    }),
-    counters: z.array(counterSchema),
-    hold: z.object({ requestId: z.string().min(1), amount: z.int().nonnegative(), counters: z.array(counterSchema) }).nullable(),
-  }),
+  settlement: storedSettlementSchema,
 });
 
 /**
@@ -62,6 +66,11 @@ export function encodeLetter(letter: DeadLetter): string {
 /** Parses a stored letter; throws with the reason when it is not one. */
 export function decodeLetter(text: string): DeadLetter {
   const { settlement, reason, at, truncated } = storedLetterSchema.parse(JSON.parse(text));
+  return { settlement: settlementOf(settlement), reason, at, ...(truncated ? { truncated } : {}) };
+}
+
+/** The settlement a parsed stored one holds, without the optional fields it lacks. */
+export function settlementOf(settlement: z.infer<typeof storedSettlementSchema>): Settlement {
   const { userId, modelRequested, cachedTokens, groupId, groupName, originTitle, ...record } = settlement.record;
   const optional = {
     ...(userId === undefined ? {} : { userId }),
@@ -71,10 +80,5 @@ export function decodeLetter(text: string): DeadLetter {
     ...(groupName === undefined ? {} : { groupName }),
     ...(originTitle === undefined ? {} : { originTitle }),
   };
-  return {
-    settlement: { record: { ...record, ...optional }, counters: settlement.counters, hold: settlement.hold ?? undefined },
-    reason,
-    at,
-    ...(truncated ? { truncated } : {}),
-  };
+  return { record: { ...record, ...optional }, counters: settlement.counters, hold: settlement.hold ?? undefined };
 }

@@ -6,6 +6,8 @@ import {
   UpdateItemCommand,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
+import type { SpendSubjects } from '../../core/alerts/crossed-alerts.js';
+import { systemClock, type Clock } from '../../ports/clock.js';
 import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
 import type { CappedCounter, Counter, CounterTotals, Hold, Reservation, Settlement, UsageRecord, UsageRow, UsageStore } from '../../ports/usage-store.js';
 import { loggedDeadLetters } from '../dead-letters/logged-usage-dead-letters.js';
@@ -34,6 +36,13 @@ export interface UsageStoreOptions {
   /** Where settlements go that cannot be written; by default, whole into the log. */
   deadLetters?: UsageDeadLetters;
   retries?: Partial<WriteRetries>;
+  /**
+   * Settlements without a hold are recorded as one item each (PutItem, 1 write unit) for the
+   * usage fold (lambdas/handlers/usage-fold.ts) to add to the counters from the table's
+   * stream, instead of settled here by transaction (10 write units). Only where that fold runs.
+   */
+  foldUnheld?: boolean;
+  clock?: Clock;
 }
 
 /**
@@ -54,6 +63,8 @@ export class DynamoDbUsageStore implements UsageStore {
   private readonly waiting: Settlement[] = [];
   private flushTimer: NodeJS.Timeout | undefined;
   private readonly writer: SettlementWriter;
+  readonly foldsUnheld: boolean;
+  private readonly clock: Clock;
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -62,6 +73,8 @@ export class DynamoDbUsageStore implements UsageStore {
     options: UsageStoreOptions = {},
   ) {
     this.writer = new SettlementWriter(client, tableName, options.deadLetters ?? loggedDeadLetters, { ...defaultWriteRetries, ...options.retries });
+    this.foldsUnheld = options.foldUnheld ?? false;
+    this.clock = options.clock ?? systemClock;
   }
 
   async reserve(requestId: string, amount: number, capped: readonly CappedCounter[], expiresAt: number): Promise<Reservation> {
@@ -98,9 +111,9 @@ export class DynamoDbUsageStore implements UsageStore {
     }
   }
 
-  settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined): Promise<void> {
-    const settlement = { record, counters, hold };
-    if (this.writes === 'sync') return this.writer.write([settlement]);
+  settle(record: UsageRecord, counters: readonly Counter[], hold: Hold | undefined, subjects?: SpendSubjects): Promise<void> {
+    const settlement = { record, counters, hold, subjects };
+    if (this.writes === 'sync') return this.written([settlement]);
     this.waiting.push(settlement);
     if (this.writes !== 'on-flush') this.flushTimer ??= setTimeout(() => void this.flush(), this.writes.everyMs).unref();
     return Promise.resolve();
@@ -110,8 +123,13 @@ export class DynamoDbUsageStore implements UsageStore {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     const due = this.waiting.splice(0);
-    if (due.length > 0) void this.writer.write(due);
+    if (due.length > 0) void this.written(due);
     await this.writer.settled();
+  }
+
+  private async written(settlements: readonly Settlement[]): Promise<void> {
+    const folded = (settlement: Settlement) => this.foldsUnheld && !settlement.hold;
+    await Promise.all([this.writer.write(settlements.filter((s) => !folded(s))), this.writer.record(settlements.filter(folded), this.clock.now())]);
   }
 
   /** Writes a dead-lettered settlement again (npm run replay-usage), at most once per request; throws when it still fails. */

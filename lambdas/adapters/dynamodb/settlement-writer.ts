@@ -1,10 +1,13 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { encodeLetter } from '../dead-letters/dead-letter-codec.js';
 import type { UsageDeadLetters } from '../../ports/usage-dead-letters.js';
 import type { Settlement } from '../../ports/usage-store.js';
+import { deadLetterSettlement } from './dead-letter-settlement.js';
 import { GroupCommit } from './group-commit.js';
 import { transactWrite } from './transact-write.js';
-import { markSettled, settlementTransactions } from './usage-items.js';
+import { unfoldedPut } from './unfolded-usage.js';
+import { settleMarked } from './settle-marked.js';
+import { settlementTransactions } from './usage-items.js';
 import { conditionFailures, failureReason, retried, type WriteRetries } from './write-failure.js';
 
 /**
@@ -28,9 +31,28 @@ export class SettlementWriter {
 
   /** Resolves once each settlement is written or dead-lettered; never rejects. */
   write(settlements: readonly Settlement[]): Promise<void> {
-    const done = Promise.all(settlements.map((settlement) => this.batches.submit(settlement).catch((error: unknown) => logLost(settlement, error)))).then(
-      () => undefined,
-    );
+    return this.tracked(settlements, (settlement) => this.batches.submit(settlement));
+  }
+
+  /**
+   * Records settlements that held nothing, each as its own item for the usage fold to add up
+   * (see unfolded-usage.ts), with the same retries and dead letters. Never rejects.
+   */
+  record(settlements: readonly Settlement[], now: number): Promise<void> {
+    const put = async (settlement: Settlement) => {
+      try {
+        await this.client.send(new PutItemCommand(unfoldedPut(this.tableName, settlement, now)));
+      } catch (error) {
+        // Recorded by an earlier try whose answer was lost, or counted already: counted once.
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      }
+    };
+    return this.tracked(settlements, (settlement) => this.settleAlone(settlement, put));
+  }
+
+  /** Writes each settlement, kept among the writes under way until all are done; a loss is logged whole. */
+  private tracked(settlements: readonly Settlement[], write: (settlement: Settlement) => Promise<void>): Promise<void> {
+    const done = Promise.all(settlements.map((settlement) => write(settlement).catch((error: unknown) => logLost(settlement, error)))).then(() => undefined);
     this.writing.add(done);
     void done.finally(() => this.writing.delete(done));
     return done;
@@ -55,7 +77,7 @@ export class SettlementWriter {
         if (!conditionFailures(error)) throw error;
       }
     }
-    return (await this.settleMarked(settlement, { afterRelease: settlement.hold !== undefined })) ? 'written' : 'already written';
+    return (await settleMarked(this.client, this.tableName, settlement, { afterRelease: settlement.hold !== undefined })) ? 'written' : 'already written';
   }
 
   /**
@@ -79,16 +101,9 @@ export class SettlementWriter {
   }
 
   /** Written, with retries, or dead-lettered; rejects only when the dead letter could not be stored. */
-  private async settleAlone(settlement: Settlement): Promise<void> {
-    const failed = await retried(() => this.settleOne(settlement), this.retries);
-    if (!failed) return;
-    const reason = failureReason(failed.error);
-    const notStored = await retried(() => this.deadLetters.put(settlement, reason), this.retries, () => true);
-    if (notStored) throw notStored.error;
-    const { requestId, keyId } = settlement.record;
-    console.error(
-      `Usage of request ${requestId} (key ${keyId}) could not be written (${reason.message}); it waits in ${this.deadLetters.description} for npm run replay-usage.`,
-    );
+  private async settleAlone(settlement: Settlement, write = (s: Settlement) => this.settleOne(s)): Promise<void> {
+    const failed = await retried(() => write(settlement), this.retries);
+    if (failed) await deadLetterSettlement(this.deadLetters, settlement, failed.error, this.retries);
   }
 
   private async settleOne(settlement: Settlement): Promise<void> {
@@ -99,23 +114,7 @@ export class SettlementWriter {
       if (!conditionFailures(error) || !settlement.hold) throw error;
       // The reservation is gone: released as expired (its request presumed dead), then the cost
       // is added on its own, once; or this very settlement was written by an earlier try.
-      await this.settleMarked(settlement, { afterRelease: true });
-    }
-  }
-
-  /**
-   * Adds a settlement without its reservation, together with the request's marker; false
-   * when the marker says it was settled already (or, `afterRelease`, that its reservation was
-   * never released, so the settlement that removed it was this one).
-   */
-  private async settleMarked(settlement: Settlement, { afterRelease }: { afterRelease: boolean }): Promise<boolean> {
-    const items = settlementTransactions(this.tableName, [{ ...settlement, hold: undefined }])[0]?.items ?? [];
-    try {
-      await transactWrite(this.client, [...items, { Update: markSettled(this.tableName, settlement.record, { afterRelease }) }], requestIds([settlement]));
-      return true;
-    } catch (error) {
-      if (conditionFailures(error)) return false;
-      throw error;
+      await settleMarked(this.client, this.tableName, settlement, { afterRelease: true });
     }
   }
 

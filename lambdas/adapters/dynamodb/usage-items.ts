@@ -111,8 +111,14 @@ export function expiredReservations(item: Item, now: number): Hold[] {
  * The transactions that settle a batch: per counter one update with the batch's amounts added
  * up and its reservations removed, per usage row one update (a transaction may touch an item
  * only once), split so that none holds more than DynamoDB's 100 items or over-long expressions.
+ * `alongside` adds one item per settlement to its transaction (the usage fold's mark that it
+ * was counted), counted against those limits.
  */
-export function settlementTransactions(tableName: string, batch: readonly Settlement[]): { items: TransactWriteItem[]; settlements: Settlement[] }[] {
+export function settlementTransactions(
+  tableName: string,
+  batch: readonly Settlement[],
+  alongside?: (settlement: Settlement) => TransactWriteItem,
+): { items: TransactWriteItem[]; settlements: Settlement[] }[] {
   const transactions: { items: TransactWriteItem[]; settlements: Settlement[] }[] = [];
   let settlements: Settlement[] = [];
   let counters = new Map<string, { counter: Counter; committed: number; spent: number; requests: number; release: string[] }>();
@@ -126,6 +132,7 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
         { Update: rowUpdate(tableName, { [pk]: { S: `key#${record.keyId}` }, [sk]: { S: sortKey } }, record, sums) },
         { Update: rowUpdate(tableName, { [pk]: { S: orgUsagePartition }, [sk]: { S: orgRowSortKey(record) } }, record, sums) },
       ]),
+      ...(alongside ? settlements.map(alongside) : []),
     ];
     transactions.push({ items, settlements });
     counters = new Map();
@@ -140,10 +147,10 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
     const rowId = `${record.keyId}\n${sortKey}`;
     const newCounters = touched.filter((counter) => !counters.has(counterId(counter)));
     // A row is two items: the key's, and its twin under the organisation.
-    const added = newCounters.length + (rows.has(rowId) ? 0 : 2);
-    const addedBytes = newCounters.length * counterBytes + (rows.has(rowId) ? 0 : 2 * rowBytes(record)) + (hold ? hold.counters.length * releaseBytes(hold.requestId) : 0);
+    const added = newCounters.length + (rows.has(rowId) ? 0 : 2) + (alongside ? 1 : 0);
+    const addedBytes = newCounters.length * counterBytes + (rows.has(rowId) ? 0 : 2 * rowBytes(record)) + (alongside ? markBytes : 0) + (hold ? hold.counters.length * releaseBytes(hold.requestId) : 0);
     const releasesFull = hold?.counters.some((counter) => (counters.get(counterId(counter))?.release.length ?? 0) >= maxReleasesPerUpdate);
-    if (counters.size + 2 * rows.size + added > maxTransactionItems || bytes + addedBytes > maxTransactionBytes || releasesFull) close();
+    if (counters.size + 2 * rows.size + (alongside ? settlements.length : 0) + added > maxTransactionItems || bytes + addedBytes > maxTransactionBytes || releasesFull) close();
     settlements.push(settlement);
     bytes += addedBytes;
     for (const counter of touched) {
@@ -168,6 +175,9 @@ export function settlementTransactions(tableName: string, batch: readonly Settle
   close();
   return transactions;
 }
+
+/** About what an `alongside` item (a conditional mark on one item) weighs as JSON. */
+const markBytes = 400;
 
 /** About what a counter update weighs as JSON, before the reservations it removes. */
 const counterBytes = 600;
@@ -299,7 +309,7 @@ export function rowOf(item: Item): UsageRow {
  * settlement must add its cost on its own; `settled`: such a late settlement, or a replayed one
  * that held nothing, was written. Made only on those rare paths, never per request.
  */
-function markerKey(requestId: string): Item {
+export function markerKey(requestId: string): Item {
   return { [pk]: { S: `req#${requestId}` }, [sk]: { S: 'req' } };
 }
 

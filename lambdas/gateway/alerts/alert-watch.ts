@@ -20,6 +20,8 @@ export interface SettledSpend {
 export interface AlertWatch {
   /** Notes a settled request; never throws, never waits. */
   settled(spend: SettledSpend): void;
+  /** The same, for a request known by its subjects (the usage fold's, recorded by the router). */
+  noted(subjects: SpendSubjects): void;
   /** Evaluates what waits and waits for the announcements to be sent; never rejects. */
   flush(): Promise<void>;
 }
@@ -54,7 +56,7 @@ const maxRemembered = 10_000;
  * gives its marker back, so a later settlement announces it. Nothing here can fail a request.
  */
 export class SpendAlertWatch implements AlertWatch {
-  private pending: SettledSpend[] = [];
+  private pending: SpendSubjects[] = [];
   private draining: Promise<void> | undefined;
   /** Marker id → when this process learnt it was claimed (oldest first). */
   private readonly claimed = new Map<string, number>();
@@ -62,7 +64,11 @@ export class SpendAlertWatch implements AlertWatch {
   constructor(private readonly deps: AlertWatchDeps) {}
 
   settled(spend: SettledSpend): void {
-    this.pending.push(spend);
+    this.noted(spendSubjects(spend.account, spend.at, this.deps.region, spend.userId));
+  }
+
+  noted(subjects: SpendSubjects): void {
+    this.pending.push(subjects);
     if (this.deps.timing === 'background') void this.drain();
   }
 
@@ -83,11 +89,11 @@ export class SpendAlertWatch implements AlertWatch {
     return this.draining;
   }
 
-  private async evaluate(batch: readonly SettledSpend[]): Promise<void> {
+  private async evaluate(batch: readonly SpendSubjects[]): Promise<void> {
     try {
       const rules = await this.deps.rules();
       // The latest view of each key and user: several requests of one key read the same counters.
-      const latest = new Map(batch.map((spend) => [`${spend.account.key.id}\n${spend.userId ?? ''}`, spendSubjects(spend.account, spend.at, this.deps.region, spend.userId)]));
+      const latest = new Map(batch.map((subjects) => [`${subjects.key.id}\n${subjects.userId ?? ''}`, subjects]));
       const watched = [...latest.values()].filter((subjects) => applicableAlerts(rules, subjects).length > 0);
       if (watched.length === 0) return;
       // Locally usage is written in batches: what the batch settled must be in the totals.
