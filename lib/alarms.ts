@@ -14,10 +14,12 @@ export interface AlarmsProps {
   deadLetters: sqs.IQueue;
   /** Usage settlements waiting for replay (see UsageDeadLetters). */
   usageDeadLetters: cloudwatch.IMetric;
+  /** The usage fold, whose falling behind delays uncapped keys' counters and alerts. */
+  usageFold: lambda.IFunction;
   email?: string;
 }
 
-/** Operational alarms (router errors and throttles, undeliverable alerts, usage and request-log records not written) sent to one SNS topic. */
+/** Operational alarms (router errors and throttles, undeliverable alerts, usage and request-log records not written, a usage fold behind) sent to one SNS topic. */
 export class Alarms extends Construct {
   readonly topic: sns.Topic;
   readonly topicKey: kms.Key;
@@ -70,6 +72,19 @@ export class Alarms extends Construct {
         threshold: 1,
         evaluationPeriods: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      new cloudwatch.Metric({
+        namespace: 'AWS/Lambda',
+        metricName: 'IteratorAge',
+        dimensionsMap: { FunctionName: props.usageFold.functionName },
+        period,
+        statistic: 'Maximum',
+      }).createAlarm(this, 'UsageFoldBehind', {
+        alarmDescription: 'The usage fold is more than 5 minutes behind the usage table stream: counters, usage reports and budget alerts of keys without a limit lag (see its log for "usage not folded")',
+        threshold: 300_000,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       requestLogDropped(period).createAlarm(this, 'RequestLogDropped', {

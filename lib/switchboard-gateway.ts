@@ -134,6 +134,7 @@ export class SwitchboardGateway extends Construct {
       router: this.router.function,
       deadLetters: this.alerts.deadLetters,
       usageDeadLetters: this.usageDeadLetters.metricWaiting(Duration.minutes(5)),
+      usageFold: this.usageFold.function,
       ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
     });
     this.outputs();

@@ -263,10 +263,11 @@ describe('alerts and alarms', () => {
     home.hasResourceProperties('AWS::SQS::Queue', { RedrivePolicy: Match.objectLike({ maxReceiveCount: 5 }) });
   });
 
-  it('alarm on router errors, throttles, undelivered alerts, unwritten usage and dropped request-log records to an encrypted SNS topic', () => {
+  it('alarm on router errors, throttles, undelivered alerts, unwritten usage, dropped request-log records and a usage fold behind to an encrypted SNS topic', () => {
     home.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
     const alarms = Object.values(home.findResources('AWS::CloudWatch::Alarm')) as Array<{ Properties: { AlarmActions: unknown[] } }>;
-    expect(alarms).toHaveLength(5);
+    expect(alarms).toHaveLength(6);
+    home.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'IteratorAge', Namespace: 'AWS/Lambda', Threshold: 300_000 });
     home.hasResourceProperties('AWS::CloudWatch::Alarm', {
       AlarmDescription: Match.stringLikeRegexp('^The router dropped request-log records'),
       Metrics: Match.arrayWith([
