@@ -104,6 +104,7 @@ async function invokeBuffered(
 
 class FunctionUrlResponseStream extends Writable implements StreamingResponseStream {
   private prelude: ResponsePrelude = {};
+  private corked = false;
 
   constructor(private readonly res: ServerResponse) {
     super();
@@ -125,13 +126,17 @@ class FunctionUrlResponseStream extends Writable implements StreamingResponseStr
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
-    if (!this.res.headersSent) {
-      // Head, a whole JSON body and the end usually arrive within one turn of the event loop:
-      // holding them until then sends them in one syscall. `end()` uncorks by itself.
+    if (!this.corked) {
+      // What is written within one turn of the event loop (the head, a whole JSON body and its
+      // end, or the several events of one upstream read) goes out in one syscall, not one each.
+      this.corked = true;
       this.res.cork();
-      setImmediate(() => this.res.uncork());
-      this.sendHead();
+      setImmediate(() => {
+        this.corked = false;
+        this.res.uncork();
+      });
     }
+    this.sendHead();
     if (this.res.writableEnded) return callback();
     const flushed = this.res.write(chunk);
     if (flushed) callback();
