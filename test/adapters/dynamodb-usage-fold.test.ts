@@ -4,6 +4,8 @@ import { DynamoDbAlertMarkers } from '../../lambdas/adapters/dynamodb/dynamodb-a
 import { DynamoDbUsageFolder } from '../../lambdas/adapters/dynamodb/dynamodb-usage-folder.js';
 import { DynamoDbUsageStore } from '../../lambdas/adapters/dynamodb/dynamodb-usage-store.js';
 import { unfoldedOf } from '../../lambdas/adapters/dynamodb/unfolded-usage.js';
+import { unfoldedSettlements } from '../../lambdas/adapters/dynamodb/scan-unfolded-usage.js';
+import { foldLeftovers } from '../../scripts/fold-usage/fold-leftovers.js';
 import { markerKey } from '../../lambdas/adapters/dynamodb/usage-items.js';
 import type { AlertEvent } from '../../lambdas/core/alerts/alert-event.js';
 import type { SpendSubjects } from '../../lambdas/core/alerts/crossed-alerts.js';
@@ -242,5 +244,27 @@ describe('the fold', () => {
     await foldBatch(records, deps(tables.folded, watch));
     await foldBatch(records, deps(tables.folded, watch));
     expect(published.map((event) => event.payload)).toHaveLength(1);
+  });
+});
+
+describe('npm run fold-usage', () => {
+  it('counts, once, what the fold left behind, and only what was recorded before the given time', async () => {
+    const fresh = { transacted: `left-tx-${stamp}`, folded: `left-fd-${stamp}` };
+    for (const table of Object.values(fresh)) await ensureTables(client, { keys: `${table}-keys`, policies: `${table}-policies`, usage: table, directory: `${table}-directory` });
+    const entries = traffic('left', 30, 13);
+    await transact(fresh.transacted, entries);
+    const records = await record(fresh.folded, entries);
+    // The fold counted the first batch, then gave the rest up.
+    expect(await foldBatch(records.slice(0, 10), deps(fresh.folded))).toBeUndefined();
+
+    expect(await collect(unfoldedSettlements(client, fresh.folded, Date.now() - 60 * 60_000))).toEqual([]);
+    const leftBehind = await collect(unfoldedSettlements(client, fresh.folded, Date.now() + 1_000));
+    expect(leftBehind.map(({ settlement }) => settlement.record.requestId).sort()).toEqual(entries.slice(10).map(({ settlement }) => settlement.record.requestId).sort());
+
+    expect(await foldLeftovers(unfoldedSettlements(client, fresh.folded, Date.now() + 1_000), folder(fresh.folded), 7)).toEqual({ counted: 20, left: 0 });
+    expect(await foldLeftovers(unfoldedSettlements(client, fresh.folded, Date.now() + 1_000), folder(fresh.folded))).toEqual({ counted: 0, left: 0 });
+    // The live fold bringing the whole stream again counts nothing twice either.
+    expect(await foldBatch(records, deps(fresh.folded))).toBeUndefined();
+    expect(await picture(fresh.folded, entries)).toEqual(await picture(fresh.transacted, entries));
   });
 });

@@ -21,6 +21,11 @@ export const unfoldedAttribute = 'usage';
  */
 const keepSeconds = 16 * 86_400;
 
+/** A recorded settlement's expiry from when it was recorded (epoch ms), as `unfoldedPut` sets it. */
+export function unfoldedExpiry(recordedAt: number): number {
+  return Math.floor(recordedAt / 1000) + keepSeconds;
+}
+
 const subjectsSchema = z.object({
   region: z.string(),
   period: z.object({ id: z.string(), end: z.number() }),
@@ -41,7 +46,7 @@ export function unfoldedPut(tableName: string, { record, counters, subjects }: S
   const usage = JSON.stringify({ settlement: { record, counters, hold: null }, ...(subjects ? { subjects } : {}) });
   return {
     TableName: tableName,
-    Item: { ...markerKey(record.requestId), [unfoldedAttribute]: { S: usage }, [ttl]: number(Math.floor(now / 1000) + keepSeconds) },
+    Item: { ...markerKey(record.requestId), [unfoldedAttribute]: { S: usage }, [ttl]: number(unfoldedExpiry(now)) },
     ConditionExpression: 'attribute_not_exists(#pk)',
     ExpressionAttributeNames: { '#pk': pk },
   };
