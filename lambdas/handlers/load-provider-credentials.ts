@@ -112,9 +112,9 @@ function unknownReason(secret: string, unknown: readonly string[]): string {
   return `${secret} has entries for unknown providers, which are ignored: ${unknown.map(shortId).join(', ')}. Providers it configures: ${secretProviders.join(', ')} (mock and bedrock take no credentials).${pastedWhole}`;
 }
 
-/** Entry names are not values, but a very long one is cut so a pasted key cannot fill the log. */
+/** Entry names are not values, but one longer than any provider id may be a pasted key: only its first characters are shown. */
 function shortId(id: string): string {
-  return id.length > 40 ? `${id.slice(0, 12)}…` : id;
+  return id.length > 24 ? `${id.slice(0, 4)}…` : id;
 }
 
 function isObject(value: unknown): boolean {

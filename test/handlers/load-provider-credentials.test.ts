@@ -83,6 +83,12 @@ describe('loadProviderCredentials', () => {
     expect(JSON.stringify(loaded.problems)).not.toContain(canary);
   });
 
+  it('shows only the first characters of an entry named like a pasted key', async () => {
+    const { problems } = await loadJson({ [canary]: { apiKey: 'x' } });
+    expect(problems[0]).toMatchObject({ msg: 'provider secret names unknown providers', providers: ['sk-c…'] });
+    expect(JSON.stringify(problems)).not.toContain('sk-canary');
+  });
+
   it('explains an old one-provider secret pasted whole, without its value', async () => {
     const { problems } = await loadJson({ apiKey: canary, baseUrl: 'https://api.openai.com/v1' });
     expect(problems).toHaveLength(1);
