@@ -3,6 +3,7 @@ import { isApproved } from '../core/accounting/approved-models.js';
 import { accountOf } from '../core/accounting/directory-lookup.js';
 import type { CatalogEntry } from '../core/catalog/catalog-schema.js';
 import { modelCatalog } from '../core/catalog/model-catalog.js';
+import { chatProviders } from '../core/providers/registry.js';
 import { GatewayError } from '../core/errors.js';
 import { listedDefaultAliases } from '../core/routing/model-aliases.js';
 import { policyModelPrefix, policyNameOf, type Policy } from '../core/routing/policy-schema.js';
@@ -10,6 +11,7 @@ import type { ApiKeyRecord } from '../ports/key-store.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import { presentedKey } from './presented-key.js';
+import { isServable } from './usable-credentials.js';
 import { modelFilterSchema, passesFilter, type ModelFilter } from '../core/catalog/model-filter.js';
 
 /**
@@ -39,7 +41,10 @@ export async function getModel(request: GatewayRequest, deps: GatewayDeps, param
   if (alias) return jsonResponse(200, alias);
   const policy = (await policiesOf(key, deps)).find((candidate) => `${policyModelPrefix}${candidate.name}` === params.id);
   if (policy) return jsonResponse(200, policyObject(policy));
-  throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not in the catalog of models this key may use.`, { param: 'model' });
+  const id = params.id ?? '';
+  const unserved = modelCatalog.some((candidate) => candidate.id === id) && !servableProviders(deps).has(providerOf(id));
+  const why = unserved ? `its provider "${providerOf(id)}" is not configured on this gateway` : 'it is not in the catalog of models this key may use';
+  throw new GatewayError(404, 'model_not_found', `The model "${params.id}" is not listed: ${why}.`, { param: 'model' });
 }
 
 /** The `?provider=&capability=&type=&region=` filters, or 400 naming the one at fault. */
@@ -56,14 +61,25 @@ async function approvedModels(request: GatewayRequest, deps: GatewayDeps): Promi
   // Listing models is reading: `completions: read` is enough.
   requirePermission(key, 'completions', 'read');
   const account = await accountOf(key, deps.directory);
-  const models = modelCatalog.filter((entry) => isApproved(entry.id, account));
-  // The organisation's aliases override the defaults of the same name; an alias to a model the key may not use is not shown.
+  const servable = servableProviders(deps);
+  const models = modelCatalog.filter((entry) => servable.has(providerOf(entry.id)) && isApproved(entry.id, account));
+  // The organisation's aliases override the defaults of the same name; an alias to a model the key may not use, or that cannot be served here, is not shown.
   const named = { ...listedDefaultAliases(), ...account.org.modelAliases };
   const aliases = Object.entries(named)
-    .filter(([, target]) => policyNameOf(target) !== undefined || isApproved(target, account))
+    .filter(([, target]) => policyNameOf(target) !== undefined || (servable.has(providerOf(target)) && isApproved(target, account)))
     .map(([id, target]) => aliasObject(id, target));
   return { key, models, aliases };
 }
+
+/**
+ * The providers whose models can be called here: those without credentials (or misconfigured)
+ * are left out of the list, as their calls would only answer 503.
+ */
+function servableProviders(deps: GatewayDeps): ReadonlySet<string> {
+  return new Set(Object.entries(chatProviders).filter(([id, provider]) => isServable(provider, deps.credentials[id])).map(([id]) => id));
+}
+
+const providerOf = (modelId: string) => modelId.slice(0, modelId.indexOf('/'));
 
 interface AliasObject {
   id: string;

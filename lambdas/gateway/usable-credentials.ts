@@ -30,3 +30,9 @@ export function usableCredentials(provider: ChatProvider, setup: ProviderSetup |
   }
   return credentials;
 }
+
+/** Whether calls to the provider can go upstream at all: configured, and with what it cannot be called without. */
+export function isServable(provider: ChatProvider, setup: ProviderSetup | undefined): boolean {
+  if (setup !== undefined && 'misconfigured' in setup) return false;
+  return provider.missingCredentials?.(setup ?? {}) === undefined;
+}

@@ -4,12 +4,21 @@ import { modelCatalog } from '../../lambdas/core/catalog/model-catalog.js';
 import { listedDefaultAliases } from '../../lambdas/core/routing/model-aliases.js';
 import { chatProviders } from '../../lambdas/core/providers/registry.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { providerEnvPrefixes } from '../../lambdas/handlers/gateway-env.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
+import { testServiceAccount } from '../support/test-service-account.js';
 
 let gateway: LocalGateway;
 
+/** Every provider configured (a key each; Azure also its endpoint, Vertex a service account), so the whole catalog is listed. */
+const everyProvider = {
+  ...Object.fromEntries(Object.values(providerEnvPrefixes).map((prefix) => [`${prefix}_API_KEY`, 'sk-listing-test'])),
+  AZURE_OPENAI_BASE_URL: 'https://example.openai.azure.com',
+  VERTEX_CREDENTIALS: JSON.stringify(testServiceAccount('http://127.0.0.1:9/token').account),
+};
+
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  gateway = await startTestGateway(everyProvider);
 });
 afterAll(() => gateway?.stop());
 
@@ -62,6 +71,21 @@ describe('GET /v1/models', () => {
     const bad = await list('capability=telepathy');
     expect(bad.status).toBe(400);
     expect(bad.body.error?.param).toBe('capability');
+  });
+
+  it('lists only the models of providers configured on the gateway, and says why one is missing', async () => {
+    const bare = await startTestGateway();
+    try {
+      const client = new OpenAI({ baseURL: `${bare.url}/v1`, apiKey: testKey, maxRetries: 0 });
+      const providers = new Set<string>();
+      for await (const model of client.models.list()) if (model.id.includes('/')) providers.add(model.id.slice(0, model.id.indexOf('/')));
+      // No keys: the built-in mock, and Bedrock, whose calls the AWS credentials sign.
+      expect([...providers].sort()).toEqual(['bedrock', 'mock']);
+      const missing = await client.models.retrieve('openai/gpt-4o-mini').catch((error: unknown) => error);
+      expect(missing).toMatchObject({ status: 404, code: 'model_not_found', message: expect.stringContaining('its provider "openai" is not configured on this gateway') });
+    } finally {
+      await bare.stop();
+    }
   });
 
   it('needs an API key', async () => {
