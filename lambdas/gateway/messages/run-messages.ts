@@ -6,13 +6,12 @@ import type { ChatProvider, ProviderCall } from '../../core/providers/provider.j
 import { streamEndedEarly } from '../../core/providers/upstream-error.js';
 import { withoutLongContext } from '../../core/routing/model-aliases.js';
 import type { Attempt } from '../../core/routing/plan-attempts.js';
-import type { TryResult } from '../../core/routing/run-attempts.js';
 import type { AnthropicMessagesRequest } from '../../core/schemas/anthropic-messages-request.js';
 import type { ChatCompletionRequest } from '../../core/schemas/openai-chat-request.js';
 import type { ChatCompletion, Usage } from '../../core/schemas/openai-chat-response.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
 import type { ApiKeyRecord } from '../../ports/key-store.js';
-import { outputChars, openAnswer, openStream, type OpenedAnswer, type OpenedStream } from '../open-answer.js';
+import { outputChars, type OpenedStream } from '../open-answer.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
 import type { GatewayRequest } from '../gateway-http.js';
 import { keepAlive, withKeepAlive } from '../keep-alive.js';
@@ -27,7 +26,7 @@ import { fromAnthropicRequest } from './from-anthropic-request.js';
 import { withCacheBreakpoints } from '../../core/providers/anthropic/cache-breakpoints.js';
 import { nativeMessagesBody } from './native-messages-body.js';
 import { NativeAnswerWatch, startsContent } from './native-answer-watch.js';
-import { acceptNativeLead } from '../accept-native-lead.js';
+import { openNativeOrTranslated, type NativeOrTranslated, type NativeRoute } from '../open-native-or-translated.js';
 import { settledUsageFields, type UsageCostFields } from '../settled-usage-fields.js';
 import { streamOutcome, type StreamOutcome } from '../stream-outcome.js';
 import { toAnthropicMessage } from './to-anthropic-message.js';
@@ -36,7 +35,7 @@ import { toAnthropicMessage } from './to-anthropic-message.js';
 export type MessagesOutcome = { kind: 'complete'; message: Record<string, unknown>; headers: Record<string, string> } | StreamOutcome;
 
 /** One attempt's answer: Anthropic's own events from an Anthropic-protocol target, OpenAI chunks from any other. */
-type Opened = { kind: 'native'; answer: OpenedStream<SseEvent>; watch: NativeAnswerWatch } | { kind: 'translated'; answer: OpenedAnswer };
+type Opened = NativeOrTranslated<NativeAnswerWatch>;
 type Whole = { kind: 'native'; message: Record<string, unknown>; watch: NativeAnswerWatch } | { kind: 'translated'; completion: ChatCompletion };
 
 /**
@@ -59,19 +58,18 @@ export async function runMessages(
   const autoCache = body.requesty?.auto_cache === true;
   let translated: ChatCompletionRequest | undefined;
   let upstream: Record<string, unknown> | undefined;
-  const open = async (provider: ChatProvider, call: ProviderCall, attempt: Attempt): Promise<TryResult<Opened>> => {
-    const native = anthropicProtocolFor(provider, call.model);
-    if (!native) {
-      translated ??= fromAnthropicRequest(body);
-      const { value, firstByteAt } = await openAnswer(provider, translated, call, attempt, deps);
-      return { value: { kind: 'translated', answer: value }, firstByteAt };
-    }
-    const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined));
-    const watch = new NativeAnswerWatch(provider.id, log, deps.clock);
-    const { value, firstByteAt } = await openStream(provider.id, (signal) => native.streamMessages(sent, headers, { ...call, signal }), startsContent, call, attempt, deps);
-    acceptNativeLead(value, watch, startsContent);
-    return { value: { kind: 'native', answer: value, watch }, firstByteAt };
+  const route: NativeRoute<NativeAnswerWatch> = {
+    native: (provider, call) => {
+      const native = anthropicProtocolFor(provider, call.model);
+      if (!native) return undefined;
+      const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined));
+      return (signal) => native.streamMessages(sent, headers, { ...call, signal });
+    },
+    watch: (provider) => new NativeAnswerWatch(provider.id, log, deps.clock),
+    startsAnswer: startsContent,
+    translated: () => (translated ??= fromAnthropicRequest(body)),
   };
+  const open = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => openNativeOrTranslated(route, provider, call, attempt, deps);
   const routing: Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'> = {
     log,
     model: body.model,

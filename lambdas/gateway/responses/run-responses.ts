@@ -4,7 +4,6 @@ import { fromResponsesUsage } from '../../core/providers/openai/responses-usage.
 import type { ChatProvider, ProviderCall } from '../../core/providers/provider.js';
 import { streamEndedEarly } from '../../core/providers/upstream-error.js';
 import type { Attempt } from '../../core/routing/plan-attempts.js';
-import type { TryResult } from '../../core/routing/run-attempts.js';
 import type { ChatCompletionRequest } from '../../core/schemas/openai-chat-request.js';
 import type { ChatCompletion, Usage } from '../../core/schemas/openai-chat-response.js';
 import type { ResponsesRequest } from '../../core/schemas/openai-responses-request.js';
@@ -14,7 +13,7 @@ import type { ApiKeyRecord } from '../../ports/key-store.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
 import type { GatewayRequest } from '../gateway-http.js';
 import { withKeepAlive } from '../keep-alive.js';
-import { openAnswer, openStream, outputChars, type OpenedAnswer, type OpenedStream } from '../open-answer.js';
+import { outputChars, type OpenedStream } from '../open-answer.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
 import { chunksOf, readCompletion, streamAccount } from '../run-chat.js';
 import { routedHeaders, runRouted, type Routed, type RoutedRequest } from '../run-routed.js';
@@ -24,7 +23,7 @@ import { encodeResponsesStream } from './encode-responses-stream.js';
 import { fromResponsesRequest } from './from-responses-request.js';
 import { nativeResponsesBody } from './native-responses-body.js';
 import { NativeResponsesWatch, startsOutput } from './native-responses-watch.js';
-import { acceptNativeLead } from '../accept-native-lead.js';
+import { openNativeOrTranslated, type NativeOrTranslated, type NativeRoute } from '../open-native-or-translated.js';
 import { passThroughResponses } from './pass-through-responses.js';
 import { itemId, toResponsesObject } from './to-responses-object.js';
 
@@ -32,7 +31,7 @@ import { itemId, toResponsesObject } from './to-responses-object.js';
 export type ResponsesOutcome = { kind: 'complete'; response: Record<string, unknown>; headers: Record<string, string> } | StreamOutcome;
 
 /** One attempt's answer: the Responses API's own events from a target that serves it, OpenAI chunks from any other. */
-type Opened = { kind: 'native'; answer: OpenedStream<SseEvent>; watch: NativeResponsesWatch } | { kind: 'translated'; answer: OpenedAnswer };
+type Opened = NativeOrTranslated<NativeResponsesWatch>;
 type Whole = { kind: 'native'; response: Record<string, unknown>; watch: NativeResponsesWatch } | { kind: 'translated'; completion: ChatCompletion };
 
 /**
@@ -55,19 +54,18 @@ export async function runResponses(
   const prompt = measureResponsesPrompt(body, Buffer.byteLength(request.body));
   let translated: ChatCompletionRequest | undefined;
   let upstream: Record<string, unknown> | undefined;
-  const open = async (provider: ChatProvider, call: ProviderCall, attempt: Attempt): Promise<TryResult<Opened>> => {
-    const native = provider.responsesProtocol;
-    if (!native) {
-      translated ??= { ...fromResponsesRequest(body), requesty };
-      const { value, firstByteAt } = await openAnswer(provider, translated, call, attempt, deps);
-      return { value: { kind: 'translated', answer: value }, firstByteAt };
-    }
-    const sent = (upstream ??= nativeResponsesBody(raw));
-    const watch = new NativeResponsesWatch(provider.id, log, deps.clock);
-    const { value, firstByteAt } = await openStream(provider.id, (signal) => native.streamResponses(sent, { ...call, signal }), startsOutput, call, attempt, deps);
-    acceptNativeLead(value, watch, startsOutput);
-    return { value: { kind: 'native', answer: value, watch }, firstByteAt };
+  const route: NativeRoute<NativeResponsesWatch> = {
+    native: (provider, call) => {
+      const native = provider.responsesProtocol;
+      if (!native) return undefined;
+      const sent = (upstream ??= nativeResponsesBody(raw));
+      return (signal) => native.streamResponses(sent, { ...call, signal });
+    },
+    watch: (provider) => new NativeResponsesWatch(provider.id, log, deps.clock),
+    startsAnswer: startsOutput,
+    translated: () => (translated ??= { ...fromResponsesRequest(body), requesty }),
   };
+  const open = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => openNativeOrTranslated(route, provider, call, attempt, deps);
   const routing: Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'> = {
     log,
     model: body.model,
