@@ -3,10 +3,8 @@ import { toFinishReason } from '../../core/providers/anthropic/anthropic-usage.j
 import { anthropicEventType } from '../../core/providers/anthropic/anthropic-event-type.js';
 import { anthropicStreamEventSchema, type AnthropicUsage } from '../../core/providers/anthropic/anthropic-wire.js';
 import { anthropicErrorStatus } from '../../core/providers/anthropic/read-anthropic-error-body.js';
-import type { ProviderError } from '../../core/errors.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
-import { HeldAnswerReport } from '../held-answer-report.js';
-import type { RequestLogEntry } from '../request-log-entry.js';
+import { NativeWatch } from '../native-watch.js';
 
 /** Events whose content the gateway reads; every other event (the deltas, most of a stream) passes unread. */
 const readEvents: ReadonlySet<string> = new Set(['message_start', 'content_block_start', 'message_delta', 'message_stop', 'error']);
@@ -21,31 +19,12 @@ const deltaFrameChars = 80;
  * answering), the usage (for the ledger), and whether it ended properly. Only the few control
  * events are parsed.
  */
-export class NativeAnswerWatch {
+export class NativeAnswerWatch extends NativeWatch {
   usage: AnthropicUsage | undefined;
   stopReason: string | null = null;
   /** The stream's `message_stop` came. */
   stopped = false;
-  /** An `error` event came: the upstream's failure, already forwarded as it was. */
-  failure: ProviderError | undefined;
-  /** Characters of the deltas, less their JSON framing: what a cut stream's output is estimated from. */
-  deltaChars = 0;
-  private readonly report: HeldAnswerReport;
 
-  constructor(
-    readonly provider: string,
-    log: RequestLogEntry,
-    private readonly clock: { now(): number },
-  ) {
-    this.report = new HeldAnswerReport(log);
-  }
-
-  /** This attempt's answer is the one the client gets: the request log hears of it from now on. */
-  answering(): void {
-    this.report.answering();
-  }
-
-  /** Reads an event; returns its type. */
   see(event: SseEvent): string {
     const type = event.event ?? anthropicEventType(event.data);
     if (!readEvents.has(type)) {

@@ -1,10 +1,8 @@
-import type { ProviderError } from '../../core/errors.js';
 import { responsesErrorStatus, responsesFinishReason } from '../../core/providers/openai/responses-usage.js';
 import { responsesControlEventSchema, terminalResponsesEvents, type ResponsesControlEvent, type ResponsesUsage } from '../../core/providers/openai/responses-wire.js';
 import { malformedResponse, upstreamError } from '../../core/providers/upstream-error.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
-import { HeldAnswerReport } from '../held-answer-report.js';
-import type { RequestLogEntry } from '../request-log-entry.js';
+import { NativeWatch } from '../native-watch.js';
 
 /** Events whose content the gateway reads; every other event passes unread (deltas only measured). */
 const readEvents: ReadonlySet<string> = new Set(['response.created', 'response.output_item.added', ...terminalResponsesEvents, 'error']);
@@ -16,31 +14,12 @@ const preambleEvents: ReadonlySet<string> = new Set(['response.created', 'respon
  * id, tool calls and finish (told to the request log once its attempt is the one answering), the usage (for the ledger), and how it
  * ended. Only the control events are parsed; deltas are measured, for a cut stream's estimate.
  */
-export class NativeResponsesWatch {
+export class NativeResponsesWatch extends NativeWatch {
   usage: ResponsesUsage | undefined;
   /** The terminal event (`response.completed`, `.incomplete` or `.failed`), as the JSON it came as. */
   finished: { type: string; response: Record<string, unknown> } | undefined;
-  /** The upstream's failure: an `error` event or `response.failed`. */
-  failure: ProviderError | undefined;
-  /** Characters of output the deltas carried: what a cut stream's output is estimated from. */
-  deltaChars = 0;
   private calledTools = false;
-  private readonly report: HeldAnswerReport;
 
-  constructor(
-    readonly provider: string,
-    log: RequestLogEntry,
-    private readonly clock: { now(): number },
-  ) {
-    this.report = new HeldAnswerReport(log);
-  }
-
-  /** This attempt's answer is the one the client gets: the request log hears of it from now on. */
-  answering(): void {
-    this.report.answering();
-  }
-
-  /** Reads an event; returns its type. */
   see(event: SseEvent): string {
     const type = responsesEventType(event);
     if (type.endsWith('.delta')) this.deltaChars += deltaLength(event.data);
