@@ -47,6 +47,11 @@ await listen(coreServer({ ...gateway.deps, usage: new DynamoDbUsageStore(client,
 // The whole local hop (function URL emulator and middy handler) without accounting, beside `npm start`'s.
 const uncountedHandler = createRouterHandler(async () => ({ deps: { ...gateway.deps, usage: noAccounting } })) as unknown as StreamingHandler;
 await listen(functionUrlServer(() => ({ invokeMode: 'RESPONSE_STREAM', handler: uncountedHandler })), 'GATEWAY_UNCOUNTED');
+// Both again with SWITCHBOARD_UPSTREAM_JSON: JSON answers asked of the provider as JSON and passed on.
+const upstreamJson = { ...gateway.deps, limits: { ...gateway.deps.limits, upstreamJson: true } };
+await listen(coreServer(upstreamJson), 'CORE_JSON');
+const upstreamJsonHandler = createRouterHandler(async () => ({ deps: upstreamJson })) as unknown as StreamingHandler;
+await listen(functionUrlServer(() => ({ invokeMode: 'RESPONSE_STREAM', handler: upstreamJsonHandler })), 'GATEWAY_JSON');
 // The request log alone: no usage counted, the log discarded, to files (`npm start`'s), or to Firehose after each response.
 const firehose = new FirehoseRequestLogSink({
   streams: { requests: 'bench-requests', feedback: 'bench-feedback' },

@@ -29,6 +29,8 @@ interface Target {
   path: string;
   headers: Record<string, string>;
   model: string;
+  /** Measured for JSON answers only. */
+  jsonOnly?: boolean;
 }
 
 const children: ChildProcess[] = [];
@@ -273,6 +275,23 @@ async function main(): Promise<void> {
       headers: { ...json, authorization: `Bearer ${key}` },
       model: 'openai/gpt-bench',
     },
+    // SWITCHBOARD_UPSTREAM_JSON: the provider asked for its JSON answer, which is passed on.
+    {
+      name: 'gateway, JSON',
+      server: { ...gateway, origin: `http://127.0.0.1:${gateway.extraPorts.GATEWAY_JSON}` },
+      path: '/v1/chat/completions',
+      headers: { ...json, authorization: `Bearer ${key}` },
+      model: 'openai/gpt-bench',
+      jsonOnly: true,
+    },
+    {
+      name: 'core, JSON',
+      server: { ...gateway, origin: `http://127.0.0.1:${gateway.extraPorts.CORE_JSON}` },
+      path: '/v1/chat/completions',
+      headers: { ...json, authorization: `Bearer ${key}` },
+      model: 'openai/gpt-bench',
+      jsonOnly: true,
+    },
   ];
   const body = (model: string, stream: boolean) =>
     JSON.stringify({ model, stream, messages: [{ role: 'user', content: 'Say hello in five words.' }], max_tokens: 16 });
@@ -288,7 +307,7 @@ async function main(): Promise<void> {
     for (const concurrency of concurrencies) {
       console.log(` concurrency ${concurrency}`);
       const results = new Map<string, Measurement>();
-      for (const target of targets) {
+      for (const target of targets.filter((candidate) => !stream || !candidate.jsonOnly)) {
         const cpuBefore = cpuSeconds(target.server.pid);
         const load = await runLoad({
           origin: target.server.origin,
@@ -305,7 +324,7 @@ async function main(): Promise<void> {
       }
       const direct = results.get('direct');
       const proxy = results.get('bare proxy');
-      for (const name of ['gateway', 'core only']) {
+      for (const name of ['gateway', 'core only', 'gateway, JSON', 'core, JSON']) {
         const gw = results.get(name);
         if (!direct || !proxy || !gw) continue;
         console.log(

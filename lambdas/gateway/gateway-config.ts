@@ -76,6 +76,12 @@ export interface GatewayLimits {
   explorationRate: number;
   /** Serve only models whose inference runs in the EU (the EU stack). */
   euOnly: boolean;
+  /**
+   * Ask OpenAI-protocol providers for a JSON answer when the client wants one, and pass it on
+   * as it came: less work per request, but a hung provider is noticed only once the headers and
+   * first-token limits together have passed (by default the answer comes as a stream).
+   */
+  upstreamJson: boolean;
 }
 
 /** Every secret the gateway holds, so error messages can be scrubbed of them. */

@@ -35,7 +35,7 @@ export async function runChat(
   const prompt = measurePrompt(body, Buffer.byteLength(request.body));
   const routing = chatRouting(body, key, log, request, prompt);
   const open: OpenChat = (provider, call, attempt) => openAnswer(provider, body, call, attempt, deps);
-  return body.stream ? streamChat(routing, prompt, open, deps) : completeChat(routing, prompt, open, deps);
+  return body.stream ? streamChat(routing, prompt, open, deps) : completeChat(routing, prompt, assembled(open), deps);
 }
 
 /** What routing needs of a chat request, whatever the answer's shape. */
@@ -54,16 +54,20 @@ export function chatRouting(body: ChatCompletionRequest, key: ApiKeyRecord, log:
 export type Routing = Omit<RoutedRequest<unknown>, 'mode' | 'tryModel'>;
 /** One attempt at a chat answer as OpenAI chunks (translated, or an OpenAI-protocol stream read chunk by chunk). */
 export type OpenChat = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => Promise<TryResult<OpenedAnswer>>;
+/** One attempt at a whole chat answer. */
+export type AnswerChat = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => Promise<ChatCompletion>;
 
-export async function completeChat(routing: Routing, prompt: PromptMeasure, open: OpenChat, deps: GatewayDeps): Promise<Extract<ChatOutcome, { kind: 'complete' }>> {
+/** Whole answers assembled from the streams `open` opens. */
+export function assembled(open: OpenChat): AnswerChat {
+  return async (provider, call, attempt) => readCompletion((await open(provider, call, attempt)).value);
+}
+
+export async function completeChat(routing: Routing, prompt: PromptMeasure, answer: AnswerChat, deps: GatewayDeps): Promise<Extract<ChatOutcome, { kind: 'complete' }>> {
   const routed = await runRouted<ChatCompletion>(
     {
       ...routing,
       mode: 'complete',
-      tryModel: async (provider, call, attempt) => ({
-        value: await readCompletion((await open(provider, call, attempt)).value),
-        firstByteAt: deps.clock.now(),
-      }),
+      tryModel: async (provider, call, attempt) => ({ value: await answer(provider, call, attempt), firstByteAt: deps.clock.now() }),
     },
     deps,
   );

@@ -58,6 +58,7 @@ export const gatewayEnvSchema = z.object({
   SWITCHBOARD_MARKUP: z.coerce.number().min(0).max(10).default(0),
   SWITCHBOARD_UNPRICED_MODEL_PRICE: z.string().optional(),
   SWITCHBOARD_EU_ONLY: flag,
+  SWITCHBOARD_UPSTREAM_JSON: flag,
   SWITCHBOARD_DAILY_COUNTERS: flag,
   /** Request headers recorded into `extra`, comma-separated; `none` records none. */
   SWITCHBOARD_CAPTURE_HEADERS: z
@@ -226,6 +227,7 @@ export function gatewayDeps(
       keepAliveMs: env.SWITCHBOARD_KEEPALIVE_MS,
       explorationRate: env.SWITCHBOARD_EXPLORATION_RATE,
       euOnly: env.SWITCHBOARD_EU_ONLY,
+      upstreamJson: env.SWITCHBOARD_UPSTREAM_JSON,
     },
   };
 }

@@ -2,7 +2,7 @@ import type { Clock } from '../../ports/clock.js';
 import type { BedrockRuntime } from '../../ports/bedrock-runtime.js';
 import type { HttpClient } from '../../ports/http-client.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
-import type { ChatCompletionChunk } from '../schemas/openai-chat-response.js';
+import type { ChatCompletion, ChatCompletionChunk } from '../schemas/openai-chat-response.js';
 import type { SseEvent } from '../sse/parse-sse.js';
 import type { EmbeddingsRequest, EmbeddingsResponse } from '../schemas/openai-embeddings.js';
 import type { ImagesRequest, ImagesResponse } from '../schemas/openai-images.js';
@@ -82,6 +82,11 @@ export interface OpenAIChatProtocol {
    * request (as `stream` does); yields its SSE events, `[DONE]` included, as they come.
    */
   streamChat(body: Readonly<Record<string, unknown>>, call: ProviderCall): Promise<AsyncIterable<SseEvent>>;
+  /**
+   * The same request asked as one JSON answer (`SWITCHBOARD_UPSTREAM_JSON`): resolves with the
+   * upstream's completion once it has come whole, its unknown fields kept.
+   */
+  completeChat(body: Readonly<Record<string, unknown>>, call: ProviderCall): Promise<ChatCompletion>;
 }
 
 export interface ChatProvider {

@@ -85,13 +85,46 @@ export const chatCompletionChunkSchema = z
   })
   .loose();
 
+/**
+ * A whole chat completion as an OpenAI-compatible host answers a JSON request (asked only with
+ * `SWITCHBOARD_UPSTREAM_JSON`). A message without `content` (tool calls only) reads as `null`.
+ */
+export const chatCompletionSchema = z
+  .object({
+    id: z.string(),
+    object: z.literal('chat.completion'),
+    created: z.number(),
+    model: z.string(),
+    choices: z.array(
+      z
+        .object({
+          index: z.number().int(),
+          message: z
+            .object({
+              role: z.literal('assistant'),
+              content: z
+                .string()
+                .nullish()
+                .transform((content) => content ?? null),
+              tool_calls: z.array(toolCallSchema).optional(),
+              refusal: z.string().nullish(),
+            })
+            .loose(),
+          finish_reason: finishReasonSchema,
+        })
+        .loose(),
+    ),
+    usage: usageSchema.nullish().transform((usage) => usage ?? undefined),
+  })
+  .loose();
+
 export type Usage = z.infer<typeof usageSchema>;
 export type ChatCompletionChunk = z.infer<typeof chatCompletionChunkSchema>;
 
 /**
- * A whole chat completion, as the gateway answers a JSON request. It is assembled from the
- * provider's stream (assemble-completion.ts), never parsed, so it has a type and no schema; its
- * records are open like the chunks' so provider extras reach the client.
+ * A whole chat completion, as the gateway answers a JSON request: assembled from the provider's
+ * stream (assemble-completion.ts), or an OpenAI-compatible host's own (chatCompletionSchema);
+ * its records are open like the chunks' so provider extras reach the client.
  */
 export interface ChatCompletion {
   [field: string]: unknown;

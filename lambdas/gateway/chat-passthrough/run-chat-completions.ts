@@ -13,7 +13,7 @@ import type { GatewayRequest } from '../gateway-http.js';
 import { nativeMessagesBody } from '../messages/native-messages-body.js';
 import { carriesContent, openAnswer, openStream, type OpenedAnswer, type OpenedStream } from '../open-answer.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
-import { chatRouting, chunkStream, completeChat, settleOnce, type ChatOutcome, type OpenChat } from '../run-chat.js';
+import { assembled, chatRouting, chunkStream, completeChat, settleOnce, type AnswerChat, type ChatOutcome, type OpenChat } from '../run-chat.js';
 import { routedHeaders, runRouted } from '../run-routed.js';
 import { settledUsageFields } from '../settled-usage-fields.js';
 import { OpenAIChunkWatch, startsAnswer, type SeenChunk } from './openai-chunk-watch.js';
@@ -34,7 +34,8 @@ type Opened =
  * a target that speaks OpenAI's protocol gets the client's JSON as it came (the gateway's own
  * fields removed, the model, streaming and usage set) and, for a stream, its events go back as
  * they came, only the chunks that matter to the ledger and the log read; any other target gets
- * the request translated. JSON answers are assembled from the stream either way.
+ * the request translated. JSON answers are assembled from the stream either way, except with
+ * `upstreamJson`, where an OpenAI-protocol target is asked for its JSON answer and it is passed on.
  */
 export async function runChatCompletions(
   body: ChatCompletionRequest,
@@ -55,7 +56,13 @@ export async function runChatCompletions(
       const start = async (signal: AbortSignal) => openAIStreamChunks(provider.id, await native.streamChat(sent, { ...call, signal }));
       return openStream(provider.id, start, carriesContent, call, attempt, deps);
     };
-    return completeChat(routing, prompt, open, deps);
+    const streamed = assembled(open);
+    const answer: AnswerChat = (provider, call, attempt) => {
+      const native = openAIChatProtocolFor(provider);
+      if (!native || !deps.limits.upstreamJson) return streamed(provider, call, attempt);
+      return native.completeChat(sent, { ...call, headersTimeoutMs: wholeAnswerWithinMs(call, attempt, deps) });
+    };
+    return completeChat(routing, prompt, answer, deps);
   }
   const open = async (provider: ChatProvider, call: ProviderCall, attempt: Attempt): Promise<TryResult<Opened>> => {
     const native = openAIChatProtocolFor(provider);
@@ -102,4 +109,13 @@ export async function runChatCompletions(
     },
     headers,
   };
+}
+
+/**
+ * A JSON answer's response head comes with the whole answer: it is given the time for the head
+ * and for the first token together (within the request's deadline).
+ */
+function wholeAnswerWithinMs(call: ProviderCall, attempt: Attempt, deps: GatewayDeps): number {
+  const thinkingMs = attempt.firstTokenTimeoutMs ?? deps.limits.firstTokenTimeoutMs;
+  return Math.max(1, Math.min(call.headersTimeoutMs + thinkingMs, call.deadlineAt - deps.clock.now()));
 }

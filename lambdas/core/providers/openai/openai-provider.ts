@@ -11,20 +11,20 @@ import type { ChatProvider, ProviderCall, ProviderCredentials, ResponsesProtocol
 import { readOpenAIErrorBody } from './read-openai-error-body.js';
 import { openAIStreamChunks } from './openai-stream-chunks.js';
 import { defaultAzureApiVersion, type OpenAICompatiblePreset } from './openai-compatible-presets.js';
-import { toOpenAINativeRequest, toOpenAIRequest } from './to-openai-request.js';
+import { readChatCompletion } from './read-chat-completion.js';
+import { toOpenAIJsonRequest, toOpenAINativeRequest, toOpenAIRequest } from './to-openai-request.js';
 
 /** Any host that speaks OpenAI's chat completions API, configured by a preset. */
 export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatProvider {
   const { id } = preset;
-  const send = (call: ProviderCall, operation: Operation, body: string | { bytes: Uint8Array; contentType: string }) =>
+  const send = (call: ProviderCall, operation: Operation, body: string | { bytes: Uint8Array; contentType: string }, accept = acceptFor(operation)) =>
     callUpstream(
       id,
       {
         url: operationUrl(preset, call, operation),
         headers: {
           'content-type': typeof body === 'string' ? 'application/json' : body.contentType,
-          // Chat and responses are always streamed (the gateway assembles JSON answers); the rest comes whole.
-          accept: operation === 'chat/completions' || operation === 'responses' ? 'text/event-stream' : operation === 'audio/transcriptions' ? '*/*' : 'application/json',
+          accept,
           ...authHeaders(preset, call.credentials.apiKey),
         },
         body: typeof body === 'string' ? body : body.bytes,
@@ -81,11 +81,20 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       async streamChat(body, call) {
         return upstreamEvents(id, await send(call, 'chat/completions', toOpenAINativeRequest(body, call.model)));
       },
+      async completeChat(body, call) {
+        return readChatCompletion(id, await send(call, 'chat/completions', toOpenAIJsonRequest(body, call.model), 'application/json'));
+      },
     },
   };
 }
 
 type Operation = 'chat/completions' | 'embeddings' | 'images/generations' | 'audio/transcriptions' | 'responses';
+
+/** Chat and responses are streamed (the gateway assembles JSON answers, unless told otherwise); the rest comes whole. */
+function acceptFor(operation: Operation): string {
+  if (operation === 'chat/completions' || operation === 'responses') return 'text/event-stream';
+  return operation === 'audio/transcriptions' ? '*/*' : 'application/json';
+}
 
 function operationUrl(preset: OpenAICompatiblePreset, call: ProviderCall, operation: Operation): string {
   const baseUrl = call.credentials.baseUrl ?? preset.defaultBaseUrl;

@@ -1,3 +1,4 @@
+import type { ProviderError } from '../../errors.js';
 import { chatCompletionChunkSchema, type ChatCompletionChunk } from '../../schemas/openai-chat-response.js';
 import type { SseEvent } from '../../sse/parse-sse.js';
 import { malformedResponse, streamEndedEarly, upstreamError } from '../upstream-error.js';
@@ -34,8 +35,16 @@ export function readOpenAIChunk(provider: string, data: string): { chunk: ChatCo
   }
   const chunk = chatCompletionChunkSchema.safeParse(json);
   if (chunk.success) return { chunk: chunk.data, json: json as Record<string, unknown> };
+  throw unexpectedBody(provider, json);
+}
+
+/**
+ * What a 2xx body that is not the answer means: a failure the host reported in it
+ * (`{"error": {...}}`), as a ProviderError, or a malformed response.
+ */
+export function unexpectedBody(provider: string, json: unknown): ProviderError {
   const failure = openAIErrorBodySchema.safeParse(json);
-  if (!failure.success) throw malformedResponse(provider);
+  if (!failure.success) return malformedResponse(provider);
   const { code, message, type } = failure.data.error;
-  throw upstreamError(provider, typeof code === 'number' ? code : 502, {}, 0, { message: message ?? 'the stream failed', type });
+  return upstreamError(provider, typeof code === 'number' ? code : 502, {}, 0, { message: message ?? 'the stream failed', type });
 }

@@ -18,7 +18,16 @@ export function toOpenAIRequest(request: ChatCompletionRequest, model: string): 
  * client sees the usage chunk is decided on the way back). `body` was validated on the way in.
  */
 export function toOpenAINativeRequest(body: Readonly<Record<string, unknown>>, model: string): string {
-  const effort = typeof body.reasoning_effort === 'string' ? { reasoning_effort: effortLevel(body.reasoning_effort as ReasoningEffort) } : {};
   const options = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {};
-  return JSON.stringify({ ...body, ...effort, model, stream: true, stream_options: { ...options, include_usage: true } });
+  return JSON.stringify({ ...body, ...openAIEffort(body), model, stream: true, stream_options: { ...options, include_usage: true } });
+}
+
+/** The same body asked as one JSON answer (`SWITCHBOARD_UPSTREAM_JSON`), which reports its usage unasked. */
+export function toOpenAIJsonRequest(body: Readonly<Record<string, unknown>>, model: string): string {
+  const { stream_options: _options, ...rest } = body;
+  return JSON.stringify({ ...rest, ...openAIEffort(body), model, stream: false });
+}
+
+function openAIEffort(body: Readonly<Record<string, unknown>>): { reasoning_effort?: string } {
+  return typeof body.reasoning_effort === 'string' ? { reasoning_effort: effortLevel(body.reasoning_effort as ReasoningEffort) } : {};
 }
