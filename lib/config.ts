@@ -35,6 +35,8 @@ export const switchboardConfigSchema = z
     account: z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id').optional(),
     /** Added to the catalog's prices in reported costs: 0 at cost, 0.05 for Requesty's 5%. */
     markup: z.number().min(0).max(10).default(0),
+    /** Ask OpenAI-protocol providers for JSON answers as JSON and pass them on (the router's SWITCHBOARD_UPSTREAM_JSON). */
+    upstreamJson: z.boolean().default(false),
     /** Production: tables and log buckets are retained, tables protected from deletion. */
     production: z.boolean().default(false),
     /** Which stacks the app contains. */

@@ -21,6 +21,8 @@ export interface RouterProps extends GatewayTables {
   /** Serve only models whose inference runs in the EU. */
   euOnly: boolean;
   markup: number;
+  /** Ask OpenAI-protocol providers for JSON answers as JSON (SWITCHBOARD_UPSTREAM_JSON). */
+  upstreamJson: boolean;
   /** Where usage goes that cannot be written. */
   usageDeadLetters: UsageDeadLetters;
   /** Where each request's log record and each feedback call go. */
@@ -47,6 +49,7 @@ export class Router extends Construct {
         ORIGIN_VERIFY_SECRET_ARN: props.originSecret.secretArn,
         SWITCHBOARD_EU_ONLY: String(props.euOnly),
         SWITCHBOARD_MARKUP: String(props.markup),
+        SWITCHBOARD_UPSTREAM_JSON: String(props.upstreamJson),
         USAGE_DEAD_LETTER_QUEUE_URL: props.usageDeadLetters.queue.queueUrl,
         REQUEST_LOG_STREAM: props.requestLogs.deliveryStream.ref,
         FEEDBACK_STREAM: props.requestLogs.feedbackStream.ref,

@@ -18,6 +18,7 @@ export function addSwitchboardStacks(app: App, config: SwitchboardConfig): Switc
     name: tableNamePrefix,
     production: config.production,
     markup: config.markup,
+    upstreamJson: config.upstreamJson,
     logRetention: config.logRetentionDays as logs.RetentionDays,
     tracing: config.tracing,
     requestLogs: config.requestLogs,

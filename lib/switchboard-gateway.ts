@@ -37,6 +37,8 @@ export interface SwitchboardGatewayProps {
   routerReservedConcurrency?: number;
   /** Added to the catalog's prices in reported costs (a fraction: 0.05 is 5%). */
   markup: number;
+  /** Ask OpenAI-protocol providers for JSON answers as JSON (SWITCHBOARD_UPSTREAM_JSON). */
+  upstreamJson: boolean;
   logRetention: logs.RetentionDays;
   tracing: boolean;
   requestLogs: RequestLogsProps;
@@ -98,6 +100,7 @@ export class SwitchboardGateway extends Construct {
       providerSecret: this.providerSecret.secret,
       euOnly: props.euOnly,
       markup: props.markup,
+      upstreamJson: props.upstreamJson,
       usageDeadLetters: this.usageDeadLetters,
       requestLogs: this.requestLogs,
       ...(props.routerReservedConcurrency ? { reservedConcurrency: props.routerReservedConcurrency } : {}),

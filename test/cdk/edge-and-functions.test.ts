@@ -164,14 +164,14 @@ describe('Bedrock access', () => {
 });
 
 describe('options from context', () => {
-  it('passes the markup to the routers', () => {
-    synthesize({ stacks: ['home'], markup: 0.05 }).home?.hasResourceProperties('AWS::Lambda::Function', {
+  it('passes the markup and the JSON answers choice to the routers', () => {
+    synthesize({ stacks: ['home'], markup: 0.05, upstreamJson: true }).home?.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Switchboard router'),
-      Environment: { Variables: Match.objectLike({ SWITCHBOARD_MARKUP: '0.05' }) },
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_MARKUP: '0.05', SWITCHBOARD_UPSTREAM_JSON: 'true' }) },
     });
     home.hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Switchboard router'),
-      Environment: { Variables: Match.objectLike({ SWITCHBOARD_MARKUP: '0' }) },
+      Environment: { Variables: Match.objectLike({ SWITCHBOARD_MARKUP: '0', SWITCHBOARD_UPSTREAM_JSON: 'false' }) },
     });
   });
 
