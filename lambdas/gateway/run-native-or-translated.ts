@@ -5,6 +5,7 @@ import type { ChatCompletion, Usage } from '../core/schemas/openai-chat-response
 import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
 import type { SseEvent } from '../core/sse/parse-sse.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
+import type { UsageBound } from './accounting.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
 import type { StreamItem } from './keep-alive.js';
@@ -52,15 +53,8 @@ export interface NativeProtocol<W extends NativeWatch> extends NativeRoute<W> {
   streamSettlement(watch: W): { usage: Usage; estimated: boolean };
 }
 
-/** What routing needs of the client's request, whatever its protocol. */
-export interface NativeOrTranslatedAsk {
-  model: string;
-  requesty: RequestyExtension | undefined;
-  /** The most output tokens the request allows: with the prompt, what the budget holds. */
-  maxTokens: number | undefined;
-  prompt: PromptMeasure;
-  stream: boolean;
-}
+/** What routing needs of the client's request, whatever its protocol: with the prompt, `maxTokens` (the most output it allows) bounds the hold. */
+export type NativeOrTranslatedAsk = { model: string; requesty: RequestyExtension | undefined; maxTokens: number | undefined; prompt: PromptMeasure; stream: boolean };
 
 /**
  * Routes a request like any other (aliases, policies, limits, failover), opening each attempt
@@ -75,19 +69,13 @@ export async function runNativeOrTranslated<W extends NativeWatch>(
   request: GatewayRequest,
   deps: GatewayDeps,
 ): Promise<NativeOrTranslatedOutcome> {
-  const routing: Routing = {
-    log,
-    model: asked.model,
-    key,
-    requestId: request.requestId,
-    requesty: asked.requesty,
-    bound: (model, entry) => usageBound(asked.prompt, { maxTokens: asked.maxTokens, choices: 1 }, model, entry),
-    clientSignal: request.clientSignal,
-  };
+  const { model, requesty, maxTokens, prompt } = asked;
+  const bound: UsageBound = (candidate, entry) => usageBound(prompt, { maxTokens, choices: 1 }, candidate, entry);
+  const routing: Routing = { log, model, key, requestId: request.requestId, requesty, bound, clientSignal: request.clientSignal };
   const open = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => openNativeOrTranslated(protocol, provider, call, attempt, deps);
   if (asked.stream) {
     const routed = await runRouted<NativeOrTranslated<W>>({ ...routing, mode: 'stream', tryModel: open }, deps);
-    return streamed(routed, protocol, asked.prompt, log, request.requestId, deps);
+    return streamed(routed, protocol, prompt, log, request.requestId, deps);
   }
   const routed = await runRouted<WholeAnswer<W>>(
     {
@@ -104,7 +92,7 @@ export async function runNativeOrTranslated<W extends NativeWatch>(
     },
     deps,
   );
-  return answerWhole(routed, protocol, asked.prompt, log, request.requestId, deps);
+  return answerWhole(routed, protocol, prompt, log, request.requestId, deps);
 }
 
 /** The outcome as the HTTP response: JSON, or the server-sent events of the stream. */
