@@ -4,13 +4,9 @@ import { transcriptSeconds } from '../core/media/transcript-seconds.js';
 import { unsupportedParameter } from '../core/providers/message-parts.js';
 import { withCapturedHeaders } from '../core/request-log/captured-headers.js';
 import type { TranscriptionAnswer, TranscriptionRequest } from '../core/schemas/openai-transcriptions.js';
-import { jsonStart } from './chat-completions.js';
 import type { GatewayDeps } from './gateway-config.js';
 import type { GatewayRequest, GatewayResponse } from './gateway-http.js';
-import { loggedRoute } from './logged-route.js';
-import { toOpenAIError } from './openai-error-body.js';
-import { respondInTime } from './respond-in-time.js';
-import { routedHeaders, runRouted } from './run-routed.js';
+import { oneCallRoute } from './one-call-route.js';
 import { readTranscriptionForm } from './read-transcription-form.js';
 
 /**
@@ -28,48 +24,32 @@ const typicalBytesPerSecond = 16_000;
  * answered as the JSON the client asked for.
  */
 export function audioTranscriptions(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  return loggedRoute(request, deps, 'transcriptions', toOpenAIError, async ({ key, log, failure }) => {
+  return oneCallRoute(request, deps, 'transcriptions', async () => {
     const form = await readTranscriptionForm(request);
-    const requesty = withCapturedHeaders(undefined, request.headers, deps.capturedHeaders);
-    const model = form.fields.model;
-    log.askedFor({ model, stream: false, requesty, toolsOffered: [] });
     const bytes = form.file.bytes.byteLength;
-    const work = (async (): Promise<GatewayResponse> => {
-      const routed = await runRouted(
-        {
-          model,
-          key,
-          requestId: request.requestId,
-          requesty,
-          mode: 'complete',
-          bound: () => ({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }),
-          pieceBound: (candidate) => audioCostMicros(candidate, Math.ceil(bytes / fewestBytesPerSecond), deps.markup),
-          clientSignal: request.clientSignal,
-          tryModel: async (provider, call) => {
-            if (!provider.transcribe) throw unsupportedParameter('model', `${provider.id} has no speech-to-text models here.`);
-            const asked = upstreamRequest(form, call.model);
-            const answer = await provider.transcribe(asked, call);
-            return { value: { answer, format: asked.fields.response_format ?? 'json' }, firstByteAt: deps.clock.now() };
+    return {
+      model: form.fields.model,
+      requesty: withCapturedHeaders(undefined, request.headers, deps.capturedHeaders),
+      pieceBound: (candidate) => audioCostMicros(candidate, Math.ceil(bytes / fewestBytesPerSecond), deps.markup),
+      call: async (provider, call) => {
+        if (!provider.transcribe) throw unsupportedParameter('model', `${provider.id} has no speech-to-text models here.`);
+        const asked = upstreamRequest(form, call.model);
+        return { answer: await provider.transcribe(asked, call), format: asked.fields.response_format ?? 'json' };
+      },
+      charge: ({ answer, format }, model) => {
+        const told = transcriptSeconds(format, answer.body);
+        const seconds = told ?? bytes / typicalBytesPerSecond;
+        return {
+          usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+          estimated: told === undefined,
+          pieceCost: audioCostMicros(model, seconds, deps.markup),
+          reply: (cost, headers) => {
+            const reply = clientAnswer(answer, format, form.fields.response_format ?? 'json', seconds, cost);
+            return { status: 200, headers: { 'content-type': reply.contentType, ...headers }, body: reply.body };
           },
-          log,
-        },
-        deps,
-      );
-      const { answer, format } = routed.value;
-      const told = transcriptSeconds(format, answer.body);
-      const seconds = told ?? bytes / typicalBytesPerSecond;
-      const priced = audioCostMicros(routed.model, seconds, deps.markup);
-      const usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
-      const { cost, charged } = await routed.ledger.settle(routed.model, usage, told === undefined, priced);
-      const headers = { ...routedHeaders(routed, request.requestId), ...(await routed.ledger.remainingHeaders(charged)) };
-      const reply = clientAnswer(answer, format, form.fields.response_format ?? 'json', seconds, cost);
-      return {
-        status: 200,
-        headers: { 'content-type': reply.contentType, ...headers, ...(cost === undefined ? {} : { 'x-switchboard-cost': microsToDollars(cost).toFixed(6) }) },
-        body: reply.body,
-      };
-    })().catch(failure);
-    return respondInTime(work, jsonStart(request.requestId), deps.limits);
+        };
+      },
+    };
   });
 }
 

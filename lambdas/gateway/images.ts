@@ -3,14 +3,10 @@ import { imageCostMicros } from '../core/media/media-cost.js';
 import { unsupportedParameter } from '../core/providers/message-parts.js';
 import { withCapturedHeaders } from '../core/request-log/captured-headers.js';
 import { imagesRequestSchema } from '../core/schemas/openai-images.js';
-import { jsonStart } from './chat-completions.js';
 import type { GatewayDeps } from './gateway-config.js';
 import { jsonResponse, type GatewayRequest, type GatewayResponse } from './gateway-http.js';
-import { loggedRoute } from './logged-route.js';
-import { toOpenAIError } from './openai-error-body.js';
+import { oneCallRoute } from './one-call-route.js';
 import { parseBody } from './parse-body.js';
-import { respondInTime } from './respond-in-time.js';
-import { routedHeaders, runRouted } from './run-routed.js';
 
 /**
  * POST /v1/images/generations, for OpenAI-compatible and Gemini image models (and policies of
@@ -18,46 +14,33 @@ import { routedHeaders, runRouted } from './run-routed.js';
  * the charge what the answer says it made (its quality and size where it reports them).
  */
 export function imagesGenerations(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
-  return loggedRoute(request, deps, 'images', toOpenAIError, async ({ key, log, failure }) => {
+  return oneCallRoute(request, deps, 'images', () => {
     const parsed = parseBody(request.body, imagesRequestSchema);
     const body = { ...parsed, requesty: withCapturedHeaders(parsed.requesty, request.headers, deps.capturedHeaders) };
-    log.askedFor({ model: body.model, stream: false, requesty: body.requesty, toolsOffered: [] });
     const count = body.n ?? 1;
-    const work = (async (): Promise<GatewayResponse> => {
-      const routed = await runRouted(
-        {
-          model: body.model,
-          key,
-          requestId: request.requestId,
-          requesty: body.requesty,
-          mode: 'complete',
-          bound: () => ({ prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 }),
-          pieceBound: (model) => imageCostMicros(model, body, count, deps.markup),
-          clientSignal: request.clientSignal,
-          tryModel: async (provider, call) => {
-            if (!provider.generateImages) throw unsupportedParameter('model', `${provider.id} has no image generation models here.`);
-            return { value: await provider.generateImages(body, call), firstByteAt: deps.clock.now() };
-          },
-          log,
-        },
-        deps,
-      );
-      const images = routed.value;
-      const made = images.data.length;
-      const usage = {
-        prompt_tokens: images.usage?.input_tokens ?? 0,
-        completion_tokens: images.usage?.output_tokens ?? 0,
-        total_tokens: images.usage?.total_tokens ?? (images.usage ? images.usage.input_tokens + images.usage.output_tokens : 0),
-      };
-      const options = { quality: images.quality ?? body.quality, size: images.size ?? body.size };
-      const priced = imageCostMicros(routed.model, options, made, deps.markup);
-      const { cost, charged } = await routed.ledger.settle(routed.model, usage, false, priced);
-      const headers = { ...routedHeaders(routed, request.requestId), ...(await routed.ledger.remainingHeaders(charged)) };
-      // Unpriced models (possible without a spend limit) report no cost rather than $0.
-      if (cost === undefined) return jsonResponse(200, images, headers);
-      const answered = { ...images, usage: { ...(images.usage ?? { input_tokens: 0, output_tokens: 0, total_tokens: 0 }), cost: microsToDollars(cost) } };
-      return jsonResponse(200, answered, { ...headers, 'x-switchboard-cost': microsToDollars(cost).toFixed(6) });
-    })().catch(failure);
-    return respondInTime(work, jsonStart(request.requestId), deps.limits);
+    return {
+      model: body.model,
+      requesty: body.requesty,
+      pieceBound: (model) => imageCostMicros(model, body, count, deps.markup),
+      call: (provider, call) => {
+        if (!provider.generateImages) throw unsupportedParameter('model', `${provider.id} has no image generation models here.`);
+        return provider.generateImages(body, call);
+      },
+      charge: (images, model) => {
+        const usage = {
+          prompt_tokens: images.usage?.input_tokens ?? 0,
+          completion_tokens: images.usage?.output_tokens ?? 0,
+          total_tokens: images.usage?.total_tokens ?? (images.usage ? images.usage.input_tokens + images.usage.output_tokens : 0),
+        };
+        const options = { quality: images.quality ?? body.quality, size: images.size ?? body.size };
+        return {
+          usage,
+          pieceCost: imageCostMicros(model, options, images.data.length, deps.markup),
+          // Unpriced models (possible without a spend limit) report no cost rather than $0.
+          reply: (cost, headers) =>
+            jsonResponse(200, cost === undefined ? images : { ...images, usage: { ...(images.usage ?? { input_tokens: 0, output_tokens: 0, total_tokens: 0 }), cost: microsToDollars(cost) } }, headers),
+        };
+      },
+    };
   });
 }

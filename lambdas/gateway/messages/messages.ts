@@ -2,12 +2,13 @@ import { withCapturedHeaders } from '../../core/request-log/captured-headers.js'
 import { anthropicMessagesRequestSchema } from '../../core/schemas/anthropic-messages-request.js';
 import { jsonStart } from '../chat-completions.js';
 import type { GatewayDeps } from '../gateway-config.js';
-import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
+import { sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
 import { parseBodyWithRaw } from '../parse-body.js';
 import { loggedRoute } from '../logged-route.js';
 import { respondInTime, type EarlyStart } from '../respond-in-time.js';
 import { errorResponse } from '../route-request.js';
 import { toAnthropicError } from './anthropic-error-body.js';
+import { outcomeResponse } from '../run-native-or-translated.js';
 import { runMessages } from './run-messages.js';
 
 /**
@@ -21,13 +22,7 @@ export async function messages(request: GatewayRequest, deps: GatewayDeps): Prom
       const { data, raw } = parseBodyWithRaw(request.body, anthropicMessagesRequestSchema);
       const body = { ...data, requesty: withCapturedHeaders(data.requesty, request.headers, deps.capturedHeaders) };
       log.askedFor({ model: body.model, stream: body.stream === true, requesty: body.requesty, toolsOffered: (body.tools ?? []).map((tool) => tool.name) });
-      const work = runMessages(body, raw as Record<string, unknown>, key, log, request, deps).then(
-        (outcome): GatewayResponse =>
-          outcome.kind === 'complete'
-            ? jsonResponse(200, outcome.message, outcome.headers)
-            : { status: 200, headers: { ...sseHeaders, ...outcome.headers }, body: outcome.body, cancel: outcome.cancel },
-        failure,
-      );
+      const work = runMessages(body, raw as Record<string, unknown>, key, log, request, deps).then(outcomeResponse, failure);
       return respondInTime(work, body.stream ? anthropicStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
     });
   } catch (error) {

@@ -6,6 +6,7 @@ import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
 import { keepAlive, withKeepAlive } from '../keep-alive.js';
 import type { OpenedStream } from '../open-answer.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
+import type { NativeStreamAccount } from '../run-native-or-translated.js';
 import { chunksOf } from '../run-chat.js';
 import type { UsageCostFields } from '../settled-usage-fields.js';
 import { responsesErrorEvent } from './responses-error-event.js';
@@ -23,7 +24,7 @@ const encoded = (event: SseEvent) => `${event.event ? `event: ${event.event}\n` 
 export async function* passThroughResponses(
   answer: OpenedStream<SseEvent>,
   watch: NativeResponsesWatch,
-  account: { settle: () => Promise<unknown>; fields: () => UsageCostFields | undefined },
+  account: NativeStreamAccount,
   log: RequestLogEntry,
   deps: GatewayDeps,
 ): AsyncGenerator<string> {

@@ -2,11 +2,12 @@ import { withCapturedHeaders } from '../../core/request-log/captured-headers.js'
 import { responsesRequestSchema, type ResponsesRequest } from '../../core/schemas/openai-responses-request.js';
 import { jsonStart } from '../chat-completions.js';
 import type { GatewayDeps } from '../gateway-config.js';
-import { jsonResponse, sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
+import { sseHeaders, type GatewayRequest, type GatewayResponse } from '../gateway-http.js';
 import { loggedRoute } from '../logged-route.js';
 import { toOpenAIError } from '../openai-error-body.js';
 import { parseBodyWithRaw } from '../parse-body.js';
 import { respondInTime, type EarlyStart } from '../respond-in-time.js';
+import { outcomeResponse } from '../run-native-or-translated.js';
 import { runResponses } from './run-responses.js';
 
 /**
@@ -20,13 +21,7 @@ export function responses(request: GatewayRequest, deps: GatewayDeps): Promise<G
     const { data: body, raw } = parseBodyWithRaw(request.body, responsesRequestSchema);
     const requesty = withCapturedHeaders(body.requesty, request.headers, deps.capturedHeaders);
     log.askedFor({ model: body.model, stream: body.stream === true, requesty, toolsOffered: offeredTools(body) });
-    const work = runResponses(body, raw as Record<string, unknown>, requesty, key, log, request, deps).then(
-      (outcome): GatewayResponse =>
-        outcome.kind === 'complete'
-          ? jsonResponse(200, outcome.response, outcome.headers)
-          : { status: 200, headers: { ...sseHeaders, ...outcome.headers }, body: outcome.body, cancel: outcome.cancel },
-      failure,
-    );
+    const work = runResponses(body, raw as Record<string, unknown>, requesty, key, log, request, deps).then(outcomeResponse, failure);
     return respondInTime(work, body.stream ? responsesStreamStart(request.requestId) : jsonStart(request.requestId), deps.limits);
   });
 }
