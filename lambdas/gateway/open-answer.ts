@@ -49,7 +49,11 @@ export async function openStream<T>(
   const limitMs = attempt.firstTokenTimeoutMs ?? deps.limits.firstTokenTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const items = await start(call.signal ? AbortSignal.any([call.signal, abort.signal]) : abort.signal);
+    // The client leaving cancels the attempt: a listener on its signal (it lives as long as the
+    // request), where AbortSignal.any would cost ~20 µs per request and a finalizer.
+    if (call.signal?.aborted) cancel();
+    else call.signal?.addEventListener('abort', cancel, { once: true });
+    const items = await start(abort.signal);
     const rest = items[Symbol.asyncIterator]();
     const silent = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(firstTokenTimeout(providerId, limitMs)), limitMs);

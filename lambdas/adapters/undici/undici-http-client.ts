@@ -13,7 +13,7 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
   return async (upstream) => {
     // Passing a signal costs undici ~10 µs per call, so only cancellable calls (streams) get one.
     const controller = upstream.signal ? new AbortController() : undefined;
-    // Removed once the call is over: a signal that never fires (AbortSignal.any's especially)
+    // Removed once the call is over: a signal that never fires (a long-lived one especially)
     // would otherwise keep the listener, and the whole response it reaches, for good.
     const onAbort = () => controller?.abort();
     upstream.signal?.addEventListener('abort', onAbort, { once: true });
