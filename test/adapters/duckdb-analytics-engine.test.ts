@@ -102,6 +102,17 @@ describe('DuckDB analytics over the local JSON-lines logs', () => {
     });
   });
 
+  it('groups by app: its X-Title, else its referer, as usage by origin_title counts it', async () => {
+    const { rows } = await report({ metrics: ['requests'], group_by: ['app'] });
+    expect(byKey(rows, 'app', (row) => row.requests)).toEqual({
+      'Open WebUI': fixtureInRange.filter((r) => r.app_title === 'Open WebUI').length,
+      'https://chat.example.com': fixtureInRange.filter((r) => r.app_referer === 'https://chat.example.com').length,
+      null: fixtureInRange.filter((r) => r.app_title === null && r.app_referer === null).length,
+    });
+    const filtered = await report({ metrics: ['requests'], filters: { app: ['https://chat.example.com'] } });
+    expect(filtered.rows).toEqual([{ requests: fixtureInRange.filter((r) => r.app_referer === 'https://chat.example.com').length }]);
+  });
+
   it('groups by extra fields and captured headers, quotes and all', async () => {
     const { rows } = await report({ metrics: ['requests'], group_by: ['extra.team', 'extra.header.x-title'] });
     expect(rows).toEqual(

@@ -33,6 +33,9 @@ function record(index: number): RequestLogRecord {
     user_id: ['ann', 'bob', null][index % 3] ?? null,
     tags: [['prod', 'search'], ['prod'], [], []][index % 4] ?? [],
     extra: [{ team: 'search' }, { team: "ads's", 'header.x-title': 'My App' }, {}][index % 3] ?? {},
+    // An app named by its X-Title (its referer aside), one known only by its referer, and none.
+    app_title: index % 4 === 0 ? 'Open WebUI' : null,
+    app_referer: ['https://openwebui.example.com', 'https://chat.example.com', null, null][index % 4] ?? null,
     endpoint: index % 8 === 3 ? 'messages' : 'chat',
     model_requested: index % 6 < 2 || failedOver ? 'policy/balanced' : model,
     model: failed ? null : model,

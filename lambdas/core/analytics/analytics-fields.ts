@@ -4,8 +4,8 @@
  * the SQL (a literal), never an identifier.
  */
 export type AnalyticsField =
-  /** A column of the request log. */
-  | { name: string; source: 'column'; column: string; type: 'text' | 'integer' }
+  /** A column of the request log; where it is null, `orElse`'s value when there is one. */
+  | { name: string; source: 'column'; column: string; orElse?: string; type: 'text' | 'integer' }
   /** One element of a list column: the request counts once for each distinct element. */
   | { name: 'tag' | 'tool'; source: 'element'; list: 'tags' | 'tool_calls'; type: 'text' }
   /** A `requesty.extra` value (or a captured header, `extra.header.<name>`). */
@@ -13,7 +13,7 @@ export type AnalyticsField =
   /** The latest value of one feedback field for the request. */
   | { name: string; source: 'feedback'; key: string; type: 'text' };
 
-const columns: Readonly<Record<string, readonly [column: string, type?: 'integer']>> = {
+const columns: Readonly<Record<string, readonly [column: string, type?: 'integer' | 'text', orElse?: string]>> = {
   model: ['model'],
   model_requested: ['model_requested'],
   provider: ['provider'],
@@ -26,7 +26,8 @@ const columns: Readonly<Record<string, readonly [column: string, type?: 'integer
   error_type: ['error_type'],
   endpoint: ['endpoint'],
   region: ['region'],
-  app: ['app_title'],
+  // As usage's `origin_title` counts it: the app's X-Title, else its referer.
+  app: ['app_title', 'text', 'app_referer'],
   finish_reason: ['finish_reason'],
   trace: ['trace_id'],
 };
@@ -41,7 +42,7 @@ export const fieldNames: readonly string[] = [...Object.keys(columns), ...Object
 
 export function parseField(name: string): AnalyticsField | undefined {
   const column = Object.hasOwn(columns, name) ? columns[name] : undefined;
-  if (column) return { name, source: 'column', column: column[0], type: column[1] ?? 'text' };
+  if (column) return { name, source: 'column', column: column[0], type: column[1] ?? 'text', ...(column[2] ? { orElse: column[2] } : {}) };
   if (name === 'tag' || name === 'tool') return { name, source: 'element', list: elements[name], type: 'text' };
   const keyed = /^(extra|feedback)\.(.+)$/s.exec(name);
   if (!keyed?.[2] || !keyPattern.test(keyed[2])) return undefined;

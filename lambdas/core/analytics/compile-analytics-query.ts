@@ -125,7 +125,7 @@ class RowSet {
   value(field: AnalyticsField): string {
     switch (field.source) {
       case 'column':
-        return sqlColumn(field.column);
+        return field.orElse ? `coalesce(${sqlColumn(field.column)}, ${sqlColumn(field.orElse)})` : sqlColumn(field.column);
       case 'element':
         if (!this.unnested.has(field.name)) throw new Error(`${field.name} is read per row only when grouped by.`);
         return field.name;
