@@ -73,6 +73,8 @@ export async function measureLambdaBundle(options: {
     REQUEST_LOG_STREAM: 'bench-requests',
     FEEDBACK_STREAM: 'bench-feedback',
     USAGE_DEAD_LETTER_QUEUE_URL: 'http://127.0.0.1:9/000000000000/bench-usage-dead-letters',
+    // As the stack sets it (lib/router.ts): a key without a limit records its usage as one item.
+    SWITCHBOARD_USAGE_FOLD: 'true',
     SWITCHBOARD_BREAKER_THRESHOLD: '1000000000',
     BUNDLE: bundle.file,
     INVOCATIONS: String(options.invocations),
