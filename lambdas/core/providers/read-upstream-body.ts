@@ -1,5 +1,6 @@
+import { StringDecoder } from 'node:string_decoder';
 import type { HttpResponse } from '../../ports/http-client.js';
-import { parseSse, SseEventTooLargeError, type SseEvent } from '../sse/parse-sse.js';
+import { parseSse, SseEventTooLargeError, withoutByteOrderMark, type SseEvent } from '../sse/parse-sse.js';
 import { malformedResponse, oversizedResponse, transportError } from './upstream-error.js';
 import { maxEventSize, maxResponseBytes } from './upstream-limits.js';
 
@@ -8,16 +9,16 @@ import { maxEventSize, maxResponseBytes } from './upstream-limits.js';
  * the connection, so a provider cannot make the gateway hold more.
  */
 export async function readBodyText(body: AsyncIterable<Uint8Array>, maxBytes: number): Promise<string | undefined> {
-  const decoder = new TextDecoder();
+  const decoder = new StringDecoder('utf8');
   const parts: string[] = [];
   let bytes = 0;
   for await (const chunk of body) {
     bytes += chunk.byteLength;
     if (bytes > maxBytes) return undefined;
-    parts.push(decoder.decode(chunk, { stream: true }));
+    parts.push(decoder.write(chunk));
   }
-  parts.push(decoder.decode());
-  return parts.join('');
+  parts.push(decoder.end());
+  return withoutByteOrderMark(parts.join(''));
 }
 
 /** Reads an upstream body that must be JSON: garbage, an empty body or one too large is a server fault. */

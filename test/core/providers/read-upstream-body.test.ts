@@ -36,6 +36,10 @@ describe('reading upstream bodies', () => {
     expect(await readBodyText(body([euro.slice(0, 2), euro.slice(2)]).response.body, 10)).toBe('"€"');
   });
 
+  it('reads JSON that starts with a byte order mark', async () => {
+    expect(await readJson('openai', body(['\uFEFF{"ok":', 'true}']).response)).toEqual({ ok: true });
+  });
+
   it('stops reading a body at its bound and releases it', async () => {
     const { response, read } = body([], { forever: megabyte });
     expect(await readBodyText(response.body, 3 * 1024 * 1024)).toBeUndefined();

@@ -43,6 +43,18 @@ describe('parseSse', () => {
     expect(events).toEqual([{ event: undefined, data: 'héllo ✓' }]);
   });
 
+  it('ignores a byte order mark at the start of the stream, even split between chunks', async () => {
+    const bytes = new TextEncoder().encode('\uFEFFdata: first\n\n');
+    async function* split() {
+      yield bytes.slice(0, 2);
+      yield bytes.slice(2);
+    }
+    const events: SseEvent[] = [];
+    for await (const event of parseSse(split())) events.push(event);
+    expect(events).toEqual([{ event: undefined, data: 'first' }]);
+    expect(await parse('data: a\n\n\uFEFFdata: b\n\n')).toEqual([{ event: undefined, data: 'a' }]);
+  });
+
   it('delivers a final event that lacks its closing blank line', async () => {
     expect(await parse('data: last')).toEqual([{ event: undefined, data: 'last' }]);
   });
