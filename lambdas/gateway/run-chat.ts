@@ -125,9 +125,19 @@ export async function readCompletion(answer: OpenedAnswer): Promise<ChatCompleti
   }
 }
 
-export async function* chunksOf<T>(answer: OpenedStream<T>): AsyncGenerator<T> {
-  yield* answer.lead;
-  for (let next = await answer.rest.next(); !next.done; next = await answer.rest.next()) yield next.value;
+/**
+ * An opened stream's items from its start: the lead read when it opened, then the rest as they
+ * come. A plain iterator rather than a generator, whose every item would cost a promise and a
+ * turn of its own; like one, it leaves the rest alone when it is let go (cancelling is `cancel`'s).
+ */
+export function chunksOf<T>(answer: OpenedStream<T>): AsyncIterator<T> {
+  const lead = answer.lead[Symbol.iterator]();
+  return {
+    next: () => {
+      const item = lead.next();
+      return item.done ? answer.rest.next() : Promise.resolve(item);
+    },
+  };
 }
 
 /**
