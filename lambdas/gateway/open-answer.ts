@@ -99,7 +99,7 @@ export function carriesContent(chunk: ChatCompletionChunk): boolean {
 export function outputChars(message: {
   content?: string | null | undefined;
   refusal?: string | null | undefined;
-  tool_calls?: ReadonlyArray<{ function?: { arguments?: string | undefined } | undefined }> | undefined;
+  tool_calls?: ReadonlyArray<{ function?: { arguments?: string | undefined } | undefined }> | null | undefined;
 }): number {
   const reasoning = (message as { reasoning_content?: unknown }).reasoning_content;
   let chars = (message.content?.length ?? 0) + (message.refusal?.length ?? 0) + (typeof reasoning === 'string' ? reasoning.length : 0);

@@ -44,9 +44,12 @@ let log: ReturnType<typeof recordRequestLog>;
 let manage: ReturnType<typeof manageClient>;
 
 beforeAll(async () => {
+  const url = await upstream.start();
   gateway = await startTestGateway({
-    OPENAI_BASE_URL: await upstream.start(),
+    OPENAI_BASE_URL: url,
     OPENAI_API_KEY: 'sk-upstream-json-0123456789',
+    MISTRAL_BASE_URL: url,
+    MISTRAL_API_KEY: 'mistral-upstream-json-0123456789',
     SWITCHBOARD_UPSTREAM_JSON: 'true',
     SWITCHBOARD_HEADERS_TIMEOUT_MS: '500',
     SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS: '2000',
@@ -121,5 +124,24 @@ describe('JSON answers asked of OpenAI-compatible hosts as JSON (SWITCHBOARD_UPS
     upstream.script = { data: streamed, json: '{"id":"x","choices":"none"}' };
     const malformed = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: ask }).catch((error: unknown) => error);
     expect((malformed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+  });
+
+  it("passes on Mistral's answer, whose message says `tool_calls: null` when it calls no tool", async () => {
+    // As api.mistral.ai answers a JSON request: `tool_calls` is always there, null without a call.
+    const mistralAnswer = {
+      id: 'a619f3b7b8f547e091ac410e62d4371d',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'mistral-small-latest',
+      choices: [{ index: 0, message: { role: 'assistant', tool_calls: null, content: 'Bonjour' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 8, total_tokens: 11, completion_tokens: 3 },
+    };
+    upstream.script = { data: streamed, json: JSON.stringify(mistralAnswer) };
+    const { data: completion, response } = await client.chat.completions.create({ model: 'mistral/mistral-small-latest', messages: ask }).withResponse();
+    expect(upstream.requests[0]?.headers.authorization).toBe('Bearer mistral-upstream-json-0123456789');
+    expect(completion.choices).toEqual(mistralAnswer.choices);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 3 });
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ response_id: mistralAnswer.id, output_tokens: 3, usage_estimated: false, finish_reason: 'stop', tool_calls: [] });
   });
 });

@@ -106,7 +106,8 @@ export const chatCompletionSchema = z
                 .string()
                 .nullish()
                 .transform((content) => content ?? null),
-              tool_calls: z.array(toolCallSchema).optional(),
+              // Mistral always sends it, null without a call.
+              tool_calls: z.array(toolCallSchema).nullish(),
               refusal: z.string().nullish(),
             })
             .loose(),
@@ -139,7 +140,7 @@ export interface ChatCompletion {
       [field: string]: unknown;
       role: 'assistant';
       content: string | null;
-      tool_calls?: Array<z.infer<typeof toolCallSchema>>;
+      tool_calls?: Array<z.infer<typeof toolCallSchema>> | null;
       refusal?: string | null;
     };
     finish_reason: string | null;
