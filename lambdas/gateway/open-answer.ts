@@ -45,7 +45,12 @@ export async function openStream<T>(
   deps: GatewayDeps,
 ): Promise<TryResult<OpenedStream<T>>> {
   const abort = new AbortController();
-  const cancel = () => abort.abort();
+  // A cancelled attempt (failed, or its answer abandoned) stops following the client: a long
+  // failover would otherwise leave a listener per attempt on the request's one signal.
+  const cancel = () => {
+    call.signal?.removeEventListener('abort', cancel);
+    abort.abort();
+  };
   const limitMs = attempt.firstTokenTimeoutMs ?? deps.limits.firstTokenTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
