@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockScriptedOpenAIUpstream } from '../support/mock-scripted-openai-upstream.js';
@@ -143,5 +143,20 @@ describe('JSON answers asked of OpenAI-compatible hosts as JSON (SWITCHBOARD_UPS
     expect(completion.usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 3 });
     const record = await loggedRecord(log, response.headers.get('x-request-id'));
     expect(record).toMatchObject({ response_id: mistralAnswer.id, output_tokens: 3, usage_estimated: false, finish_reason: 'stop', tool_calls: [] });
+  });
+
+  it('cancels the provider call of a client that leaves while its JSON answer is awaited, and charges nothing', async () => {
+    // Ten minutes to answer: only the client leaving can end this call within the test's time.
+    const created = await manage('POST', '/policy', { name: 'json-patient', type: 'fallback', models: [{ model: 'openai/hang', first_token_timeout_ms: 600_000 }] });
+    expect(created.status).toBe(201);
+    const closed = upstream.nextEarlyClose();
+    const leaving = new AbortController();
+    const asked = client.chat.completions.create({ model: 'policy/json-patient', messages: ask, requesty: { tags: ['left-json'] } } as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: leaving.signal });
+    await vi.waitFor(() => expect(upstream.requests).toHaveLength(1), { timeout: 10_000 });
+    leaving.abort();
+    await expect(asked).rejects.toThrow();
+    await closed;
+    await vi.waitFor(() => expect(log.records.find((record) => record.tags.includes('left-json'))).toBeDefined(), { timeout: 10_000 });
+    expect(log.records.find((record) => record.tags.includes('left-json'))).toMatchObject({ status: 499, cost_micros: 0 });
   });
 });
