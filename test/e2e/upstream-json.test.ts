@@ -159,4 +159,17 @@ describe('JSON answers asked of OpenAI-compatible hosts as JSON (SWITCHBOARD_UPS
     await vi.waitFor(() => expect(log.records.find((record) => record.tags.includes('left-json'))).toBeDefined(), { timeout: 10_000 });
     expect(log.records.find((record) => record.tags.includes('left-json'))).toMatchObject({ status: 499, cost_micros: 0 });
   });
+
+  it('charges an estimate for an answer without usage, and logs its tool calls and finish', async () => {
+    const toolCall = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+    const noUsage = { ...hostAnswer, choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [toolCall] }, finish_reason: 'tool_calls' }], usage: null };
+    upstream.script = { data: streamed, json: JSON.stringify(noUsage) };
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: ask, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] })
+      .withResponse();
+    expect(completion.choices[0]?.message.tool_calls).toEqual([toolCall]);
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ response_id: 'chatcmpl-json', usage_estimated: true, finish_reason: 'tool_calls', tool_calls: ['get_weather'] });
+    expect(record.cost_micros).toBeGreaterThan(0);
+  });
 });
