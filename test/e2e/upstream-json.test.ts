@@ -172,4 +172,24 @@ describe('JSON answers asked of OpenAI-compatible hosts as JSON (SWITCHBOARD_UPS
     expect(record).toMatchObject({ response_id: 'chatcmpl-json', usage_estimated: true, finish_reason: 'tool_calls', tool_calls: ['get_weather'] });
     expect(record.cost_micros).toBeGreaterThan(0);
   });
+
+  it("reads Mistral's tool calls, which come without `type`, and gives them the SDK with it, as a streamed answer would", async () => {
+    // api.mistral.ai omits the tool call's `type` (and adds an `index`), in JSON answers as in streams.
+    const mistralCall = { id: 'D681PevKs', function: { name: 'get_weather', arguments: '{"city": "Paris"}' }, index: 0 };
+    const mistralAnswer = {
+      id: '5b8a3e2d1f4c4f7e9a0b1c2d3e4f5a6b',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'mistral-small-latest',
+      choices: [{ index: 0, message: { role: 'assistant', tool_calls: [mistralCall], content: '' }, finish_reason: 'tool_calls' }],
+      usage: { prompt_tokens: 60, total_tokens: 78, completion_tokens: 18 },
+    };
+    upstream.script = { data: streamed, json: JSON.stringify(mistralAnswer) };
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'mistral/mistral-small-latest', messages: ask, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] })
+      .withResponse();
+    expect(completion.choices[0]?.message.tool_calls).toEqual([{ ...mistralCall, type: 'function' }]);
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ finish_reason: 'tool_calls', tool_calls: ['get_weather'], output_tokens: 18, usage_estimated: false });
+  });
 });
