@@ -14,9 +14,11 @@ const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let client: OpenAI;
 let manage: ReturnType<typeof manageClient>;
+let upstreamUrl: string;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), OPENAI_API_KEY: 'sk-failover-signal-0123456789' });
+  upstreamUrl = await upstream.start();
+  gateway = await startTestGateway({ OPENAI_BASE_URL: upstreamUrl, OPENAI_API_KEY: 'sk-failover-signal-0123456789' });
   client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
   manage = manageClient(gateway.url);
 }, 60_000);
@@ -56,4 +58,27 @@ describe("the client's signal across a long failover", () => {
     }
     expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map(String)).toEqual([]);
   });
+
+  it('keeps none either when JSON answers are asked as JSON (SWITCHBOARD_UPSTREAM_JSON): thirteen failures', async () => {
+    const jsonGateway = await startTestGateway({ OPENAI_BASE_URL: upstreamUrl, OPENAI_API_KEY: 'sk-failover-signal-0123456789', SWITCHBOARD_UPSTREAM_JSON: 'true' });
+    try {
+      const failing = Array.from({ length: 13 }, (_, i) => ({ model: `openai/flaky-1-signal-upstream-json-${i}` }));
+      expect((await manageClient(jsonGateway.url)('POST', '/policy', { name: 'long-failover', type: 'fallback', models: failing })).status).toBe(201);
+      const jsonClient = new OpenAI({ baseURL: `${jsonGateway.url}/v1`, apiKey: testKey, maxRetries: 0 });
+      const warnings: Error[] = [];
+      const onWarning = (warning: Error) => void warnings.push(warning);
+      process.on('warning', onWarning);
+      try {
+        const failed = await jsonClient.chat.completions.create({ model: 'policy/long-failover', messages: [{ role: 'user', content: 'hi' }] }).catch((error: unknown) => error);
+        expect((failed as InstanceType<typeof OpenAI.APIError>).status).toBe(503);
+        expect((failed as InstanceType<typeof OpenAI.APIError>).headers?.get('x-switchboard-attempts')).toBe('13');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      } finally {
+        process.off('warning', onWarning);
+      }
+      expect(warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning').map(String)).toEqual([]);
+    } finally {
+      await jsonGateway.stop();
+    }
+  }, 60_000);
 });
