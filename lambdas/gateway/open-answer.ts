@@ -45,7 +45,12 @@ export async function openStream<T>(
   deps: GatewayDeps,
 ): Promise<TryResult<OpenedStream<T>>> {
   const abort = new AbortController();
-  const cancel = () => abort.abort();
+  // A cancelled attempt (failed, or its answer abandoned) stops following the client: a long
+  // failover would otherwise leave a listener per attempt on the request's one signal.
+  const cancel = () => {
+    call.signal?.removeEventListener('abort', cancel);
+    abort.abort();
+  };
   const limitMs = attempt.firstTokenTimeoutMs ?? deps.limits.firstTokenTimeoutMs;
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -99,7 +104,7 @@ export function carriesContent(chunk: ChatCompletionChunk): boolean {
 export function outputChars(message: {
   content?: string | null | undefined;
   refusal?: string | null | undefined;
-  tool_calls?: ReadonlyArray<{ function?: { arguments?: string | undefined } | undefined }> | undefined;
+  tool_calls?: ReadonlyArray<{ function?: { arguments?: string | undefined } | undefined }> | null | undefined;
 }): number {
   const reasoning = (message as { reasoning_content?: unknown }).reasoning_content;
   let chars = (message.content?.length ?? 0) + (message.refusal?.length ?? 0) + (typeof reasoning === 'string' ? reasoning.length : 0);

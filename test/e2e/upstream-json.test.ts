@@ -1,5 +1,5 @@
 import OpenAI from 'openai';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockScriptedOpenAIUpstream } from '../support/mock-scripted-openai-upstream.js';
@@ -44,9 +44,12 @@ let log: ReturnType<typeof recordRequestLog>;
 let manage: ReturnType<typeof manageClient>;
 
 beforeAll(async () => {
+  const url = await upstream.start();
   gateway = await startTestGateway({
-    OPENAI_BASE_URL: await upstream.start(),
+    OPENAI_BASE_URL: url,
     OPENAI_API_KEY: 'sk-upstream-json-0123456789',
+    MISTRAL_BASE_URL: url,
+    MISTRAL_API_KEY: 'mistral-upstream-json-0123456789',
     SWITCHBOARD_UPSTREAM_JSON: 'true',
     SWITCHBOARD_HEADERS_TIMEOUT_MS: '500',
     SWITCHBOARD_FIRST_TOKEN_TIMEOUT_MS: '2000',
@@ -121,5 +124,72 @@ describe('JSON answers asked of OpenAI-compatible hosts as JSON (SWITCHBOARD_UPS
     upstream.script = { data: streamed, json: '{"id":"x","choices":"none"}' };
     const malformed = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: ask }).catch((error: unknown) => error);
     expect((malformed as InstanceType<typeof OpenAI.APIError>).status).toBe(502);
+  });
+
+  it("passes on Mistral's answer, whose message says `tool_calls: null` when it calls no tool", async () => {
+    // As api.mistral.ai answers a JSON request: `tool_calls` is always there, null without a call.
+    const mistralAnswer = {
+      id: 'a619f3b7b8f547e091ac410e62d4371d',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'mistral-small-latest',
+      choices: [{ index: 0, message: { role: 'assistant', tool_calls: null, content: 'Bonjour' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 8, total_tokens: 11, completion_tokens: 3 },
+    };
+    upstream.script = { data: streamed, json: JSON.stringify(mistralAnswer) };
+    const { data: completion, response } = await client.chat.completions.create({ model: 'mistral/mistral-small-latest', messages: ask }).withResponse();
+    expect(upstream.requests[0]?.headers.authorization).toBe('Bearer mistral-upstream-json-0123456789');
+    expect(completion.choices).toEqual(mistralAnswer.choices);
+    expect(completion.usage).toMatchObject({ prompt_tokens: 8, completion_tokens: 3 });
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ response_id: mistralAnswer.id, output_tokens: 3, usage_estimated: false, finish_reason: 'stop', tool_calls: [] });
+  });
+
+  it('cancels the provider call of a client that leaves while its JSON answer is awaited, and charges nothing', async () => {
+    // Ten minutes to answer: only the client leaving can end this call within the test's time.
+    const created = await manage('POST', '/policy', { name: 'json-patient', type: 'fallback', models: [{ model: 'openai/hang', first_token_timeout_ms: 600_000 }] });
+    expect(created.status).toBe(201);
+    const closed = upstream.nextEarlyClose();
+    const leaving = new AbortController();
+    const asked = client.chat.completions.create({ model: 'policy/json-patient', messages: ask, requesty: { tags: ['left-json'] } } as OpenAI.ChatCompletionCreateParamsNonStreaming, { signal: leaving.signal });
+    await vi.waitFor(() => expect(upstream.requests).toHaveLength(1), { timeout: 10_000 });
+    leaving.abort();
+    await expect(asked).rejects.toThrow();
+    await closed;
+    await vi.waitFor(() => expect(log.records.find((record) => record.tags.includes('left-json'))).toBeDefined(), { timeout: 10_000 });
+    expect(log.records.find((record) => record.tags.includes('left-json'))).toMatchObject({ status: 499, cost_micros: 0 });
+  });
+
+  it('charges an estimate for an answer without usage, and logs its tool calls and finish', async () => {
+    const toolCall = { id: 'call_1', type: 'function', function: { name: 'get_weather', arguments: '{"city":"Paris"}' } };
+    const noUsage = { ...hostAnswer, choices: [{ index: 0, message: { role: 'assistant', content: null, tool_calls: [toolCall] }, finish_reason: 'tool_calls' }], usage: null };
+    upstream.script = { data: streamed, json: JSON.stringify(noUsage) };
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'openai/gpt-4o-mini', messages: ask, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] })
+      .withResponse();
+    expect(completion.choices[0]?.message.tool_calls).toEqual([toolCall]);
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ response_id: 'chatcmpl-json', usage_estimated: true, finish_reason: 'tool_calls', tool_calls: ['get_weather'] });
+    expect(record.cost_micros).toBeGreaterThan(0);
+  });
+
+  it("reads Mistral's tool calls, which come without `type`, and gives them the SDK with it, as a streamed answer would", async () => {
+    // api.mistral.ai omits the tool call's `type` (and adds an `index`), in JSON answers as in streams.
+    const mistralCall = { id: 'D681PevKs', function: { name: 'get_weather', arguments: '{"city": "Paris"}' }, index: 0 };
+    const mistralAnswer = {
+      id: '5b8a3e2d1f4c4f7e9a0b1c2d3e4f5a6b',
+      object: 'chat.completion',
+      created: 1_700_000_000,
+      model: 'mistral-small-latest',
+      choices: [{ index: 0, message: { role: 'assistant', tool_calls: [mistralCall], content: '' }, finish_reason: 'tool_calls' }],
+      usage: { prompt_tokens: 60, total_tokens: 78, completion_tokens: 18 },
+    };
+    upstream.script = { data: streamed, json: JSON.stringify(mistralAnswer) };
+    const { data: completion, response } = await client.chat.completions
+      .create({ model: 'mistral/mistral-small-latest', messages: ask, tools: [{ type: 'function', function: { name: 'get_weather', parameters: { type: 'object' } } }] })
+      .withResponse();
+    expect(completion.choices[0]?.message.tool_calls).toEqual([{ ...mistralCall, type: 'function' }]);
+    const record = await loggedRecord(log, response.headers.get('x-request-id'));
+    expect(record).toMatchObject({ finish_reason: 'tool_calls', tool_calls: ['get_weather'], output_tokens: 18, usage_estimated: false });
   });
 });

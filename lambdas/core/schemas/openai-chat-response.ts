@@ -85,6 +85,9 @@ export const chatCompletionChunkSchema = z
   })
   .loose();
 
+/** A tool call of a whole answer: Mistral's come without `type`, which is then OpenAI's only one (as an assembled answer has it). */
+const answeredToolCallSchema = toolCallSchema.extend({ type: z.literal('function').default('function') });
+
 /**
  * A whole chat completion as an OpenAI-compatible host answers a JSON request (asked only with
  * `SWITCHBOARD_UPSTREAM_JSON`). A message without `content` (tool calls only) reads as `null`.
@@ -106,7 +109,8 @@ export const chatCompletionSchema = z
                 .string()
                 .nullish()
                 .transform((content) => content ?? null),
-              tool_calls: z.array(toolCallSchema).optional(),
+              // Mistral always sends it, null without a call.
+              tool_calls: z.array(answeredToolCallSchema).nullish(),
               refusal: z.string().nullish(),
             })
             .loose(),
@@ -139,7 +143,7 @@ export interface ChatCompletion {
       [field: string]: unknown;
       role: 'assistant';
       content: string | null;
-      tool_calls?: Array<z.infer<typeof toolCallSchema>>;
+      tool_calls?: Array<z.infer<typeof toolCallSchema>> | null;
       refusal?: string | null;
     };
     finish_reason: string | null;
