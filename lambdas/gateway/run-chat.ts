@@ -21,9 +21,9 @@ export type ChatOutcome =
 
 /**
  * Routes a chat request (a model or a policy) and settles what its answer cost. Providers are
- * always asked for a stream, so a hung provider is noticed by its response head and a thinking
- * one by its first token, in streams and JSON answers alike; until the first token, the next
- * model can still be tried.
+ * asked for a stream (JSON answers too, but for SWITCHBOARD_UPSTREAM_JSON's OpenAI-protocol
+ * targets: run-chat-completions.ts), so a hung provider is noticed by its response head and a
+ * thinking one by its first token; until the first token, the next model can still be tried.
  */
 export async function runChat(
   body: ChatCompletionRequest,

@@ -5,7 +5,7 @@
  */
 
 /**
- * A JSON answer (embeddings: chat is always streamed), read whole before it is parsed: room for
+ * A JSON answer (embeddings; chat too with SWITCHBOARD_UPSTREAM_JSON), read whole before it is parsed: room for
  * the largest embedding batch the OpenAI SDKs send by default (2,048 inputs of 3,072 dimensions in base64, about 34 MB).
  */
 export const maxResponseBytes = 64 * 1024 * 1024;
