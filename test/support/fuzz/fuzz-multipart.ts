@@ -29,7 +29,8 @@ interface Draft {
   boundary: string;
   eol: string;
   preamble: string;
-  parts: Array<{ headers: string[]; data: Buffer }>;
+  /** Header lines: text (written as UTF-8), or bytes as they are, for what UTF-8 cannot say. */
+  parts: Array<{ headers: Array<string | Buffer>; data: Buffer }>;
   /** What follows the last part: the closing delimiter, or less. */
   ending: string;
 }
@@ -58,7 +59,7 @@ function encode(draft: Draft): Buffer {
   const { eol } = draft;
   const chunks: Buffer[] = [utf8(draft.preamble)];
   for (const part of draft.parts) {
-    chunks.push(utf8(`--${draft.boundary}${eol}${part.headers.map((line) => `${line}${eol}`).join('')}${eol}`), part.data, utf8(eol));
+    chunks.push(utf8(`--${draft.boundary}${eol}`), ...part.headers.flatMap((line) => [typeof line === 'string' ? utf8(line) : line, utf8(eol)]), utf8(eol), part.data, utf8(eol));
   }
   chunks.push(utf8(draft.ending));
   return Buffer.concat(chunks);
@@ -120,37 +121,46 @@ const framingChanges: fc.Arbitrary<FormChange> = fc.constantFrom(
 function partChanges(index: number): fc.Arbitrary<FormChange> {
   type Part = Draft['parts'][number];
   /** The part at `index` (modulo their number) becomes what `edit` returns: itself changed, none, or more. */
-  const at = (label: string, edit: (part: Part) => Part | Part[]) =>
+  const at = (label: string, into: (part: Part) => Part | Part[]) =>
     change(`${label} (part ${index})`, (draft) => {
       const target = index % Math.max(1, draft.parts.length);
-      return { ...draft, parts: draft.parts.flatMap((part, i) => (i === target ? edit(part) : [part])) };
+      return { ...draft, parts: draft.parts.flatMap((part, i) => (i === target ? into(part) : [part])) };
     });
-  const rename = (name: string) => (part: Part) => ({ ...part, headers: part.headers.map((line) => line.replace(/name="[^"]*"/, `name="${name}"`)) });
+  /** The part with each of its text header lines edited. */
+  const edit = (part: Part, line: (text: string) => string): Part => ({ ...part, headers: part.headers.map((each) => (typeof each === 'string' ? line(each) : each)) });
+  const rename = (name: string) => (part: Part) => edit(part, (line) => line.replace(/name="[^"]*"/, `name="${name}"`));
   return fc.oneof(
     fc.constantFrom(
       at('no headers', (part) => ({ ...part, headers: [] })),
-      at('no Content-Disposition', (part) => ({ ...part, headers: part.headers.filter((line) => !line.startsWith('Content-Disposition')) })),
-      at('Content-Disposition without a name', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/; name="[^"]*"/, '')) })),
-      at('attachment, not form-data', (part) => ({ ...part, headers: part.headers.map((line) => line.replace('form-data', 'attachment')) })),
-      at('no file name', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/; filename="[^"]*"/, '')) })),
-      at('a file name on a field', (part) => ({ ...part, headers: part.headers.map((line) => (line.includes('filename') ? line : line.replace(/^Content-Disposition: .*$/, `${line}; filename="x.txt"`))) })),
-      at('an empty file name', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/filename="[^"]*"/, 'filename=""')) })),
-      at('a file name with a path', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/filename="[^"]*"/, 'filename="../../etc/passwd"')) })),
-      at('an RFC 5987 file name', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/filename="[^"]*"/, "filename*=UTF-8''%E2%82%AC%20rates.mp3")) })),
+      at('no Content-Disposition', (part) => ({ ...part, headers: part.headers.filter((line) => !line.toString().startsWith('Content-Disposition')) })),
+      at('Content-Disposition without a name', (part) => edit(part, (line) => line.replace(/; name="[^"]*"/, ''))),
+      at('attachment, not form-data', (part) => edit(part, (line) => line.replace('form-data', 'attachment'))),
+      at('no file name', (part) => edit(part, (line) => line.replace(/; filename="[^"]*"/, ''))),
+      at('a file name on a field', (part) => edit(part, (line) => (line.includes('filename') ? line : line.replace(/^Content-Disposition: .*$/, `${line}; filename="x.txt"`)))),
+      at('an empty file name', (part) => edit(part, (line) => line.replace(/filename="[^"]*"/, 'filename=""'))),
+      at('a file name with a path', (part) => edit(part, (line) => line.replace(/filename="[^"]*"/, 'filename="../../etc/passwd"'))),
+      at('an RFC 5987 file name', (part) => edit(part, (line) => line.replace(/filename="[^"]*"/, "filename*=UTF-8''%E2%82%AC%20rates.mp3"))),
       at('a quote in the name', rename('fi\\"le')),
-      at('an unquoted name', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/name="([^"]*)"/, 'name=$1')) })),
+      at('an unquoted name', (part) => edit(part, (line) => line.replace(/name="([^"]*)"/, 'name=$1'))),
       at('a name of 100,000 characters', rename('n'.repeat(100_000))),
       at('an empty name', rename('')),
-      at('a name that is not UTF-8', (part) => ({ ...part, headers: part.headers.map((line) => line.replace(/name="[^"]*"/, `name="${Buffer.from([0xff, 0xc3, 0x28]).toString('latin1')}"`)) })),
+      at('a name that is not UTF-8', (part) => ({
+        ...part,
+        headers: part.headers.map((line) => {
+          const name = typeof line === 'string' ? /; name="[^"]*"/.exec(line) : null;
+          if (typeof line !== 'string' || !name) return line;
+          return Buffer.concat([utf8(line.slice(0, name.index)), utf8('; name="'), Buffer.from([0xff, 0xc3, 0x28]), utf8(`"${line.slice(name.index + name[0].length)}`)]);
+        }),
+      })),
       at('data that is not UTF-8', (part) => ({ ...part, data: Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80, 0x00]) })),
       at('empty data', (part) => ({ ...part, data: Buffer.alloc(0) })),
       at('data of a million bytes', (part) => ({ ...part, data: Buffer.alloc(1_000_000, 0x61) })),
       at('base64 transfer encoding', (part) => ({ ...part, headers: [...part.headers, 'Content-Transfer-Encoding: base64'], data: utf8(part.data.toString('base64')) })),
-      at('a folded header', (part) => ({ ...part, headers: part.headers.map((line) => line.replace('; name=', ';\r\n name=')) })),
+      at('a folded header', (part) => edit(part, (line) => line.replace('; name=', ';\r\n name='))),
       at('a header without a colon', (part) => ({ ...part, headers: ['Not a header', ...part.headers] })),
       at('a header of 100,000 characters', (part) => ({ ...part, headers: [...part.headers, `X-Long: ${'h'.repeat(100_000)}`] })),
       at('a thousand headers', (part) => ({ ...part, headers: [...part.headers, ...Array.from({ length: 1_000 }, (_, i) => `X-H${i}: v`)] })),
-      at('a content type that is not one', (part) => ({ ...part, headers: [...part.headers.filter((line) => !line.startsWith('Content-Type')), 'Content-Type: ;;;'] })),
+      at('a content type that is not one', (part) => ({ ...part, headers: [...part.headers.filter((line) => !line.toString().startsWith('Content-Type')), 'Content-Type: ;;;'] })),
       at('removed', () => []),
       at('given twice', (part) => [part, part]),
     ),
