@@ -23,6 +23,8 @@ export async function readTranscriptionForm(request: GatewayRequest): Promise<Tr
   let file: File | undefined;
   const fields: Record<string, string | string[]> = {};
   for (const [name, value] of form) {
+    // A text part named `file` (no filename) would go upstream beside the audio as a second `file`.
+    if (name === 'file' && typeof value === 'string') throw invalid('The `file` field is text, not a file: send the audio as a file part, with a filename.', 'file');
     if (typeof value !== 'string') {
       if (name !== 'file' || file) throw invalid('Only one file is taken, as the `file` field.', name);
       file = value;

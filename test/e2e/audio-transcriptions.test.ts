@@ -95,6 +95,20 @@ describe('POST /v1/audio/transcriptions with the OpenAI SDK', () => {
     expect(noSpeech.param).toBe('model');
   });
 
+  it('refuses a text `file` field, beside the audio or instead of it, rather than sending two files upstream', async () => {
+    const sentBefore = openaiUpstream.requests.length;
+    for (const withAudio of [true, false]) {
+      const form = new FormData();
+      if (withAudio) form.append('file', new Blob([audio], { type: 'audio/mpeg' }), 'speech.mp3');
+      form.append('file', 'not a file');
+      form.append('model', 'openai/whisper-1');
+      const response = await fetch(`${gateway.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${testKey}` }, body: form });
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { error: { param: string; message: string } }).error).toMatchObject({ param: 'file', message: expect.stringContaining('text, not a file') });
+    }
+    expect(openaiUpstream.requests.length).toBe(sentBefore);
+  });
+
   it('relays an upstream failure with its status, and refuses unpriced models under a spend limit', async () => {
     const failure = (await client.audio.transcriptions.create({ file: await speech(), model: 'openai/error-429' }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(failure.status).toBe(429);

@@ -21,6 +21,8 @@ const beforeRouteCodes = new Set(['invalid_http', 'payload_too_large']);
 export function problemWith(method: string, target: string, response: ObservedResponse): string | undefined {
   const { status } = response;
   if (status >= 500) return `server error ${status}: ${excerpt(response.body)}`;
+  // The root sends a browser to the console.
+  if (status === 302 && routePath(target) === '/' && (method === 'GET' || method === 'HEAD')) return undefined;
   if (status < 200 || (status >= 300 && status < 400)) return `unexpected status ${status}`;
   if (method === 'HEAD') return undefined;
   if (status >= 400) return errorProblem(method, target, response);
@@ -28,6 +30,8 @@ export function problemWith(method: string, target: string, response: ObservedRe
     if (isMessagesRoute(method, target)) return anthropicStreamProblem(response.body);
     return isResponsesRoute(method, target) ? responsesStreamProblem(response.body) : openAIStreamProblem(response.body);
   }
+  // A transcript asked for as text, srt or vtt is plain text.
+  if (isTranscriptionsRoute(method, target) && response.contentType.startsWith('text/plain')) return response.body === '' ? `an empty ${status} transcript` : undefined;
   const json = parsed(response.body);
   if (json === undefined) return `a ${status} whose body is not JSON: ${excerpt(response.body)}`;
   // A Responses API object always has `error`, null when it succeeded.
@@ -70,6 +74,10 @@ export function routePath(target: string): string | undefined {
 
 function isMessagesRoute(method: string, target: string): boolean {
   return method === 'POST' && routePath(target) === '/v1/messages';
+}
+
+function isTranscriptionsRoute(method: string, target: string): boolean {
+  return method === 'POST' && routePath(target) === '/v1/audio/transcriptions';
 }
 
 function isResponsesRoute(method: string, target: string): boolean {

@@ -27,12 +27,17 @@ export async function startFuzzGateway(options: { dynamoDbEndpoint?: string } = 
       ANTHROPIC_BASE_URL: anthropic,
       GEMINI_API_KEY: 'AIza-fuzz',
       GEMINI_BASE_URL: gemini,
+      // Groq speaks OpenAI's protocol: its speech-to-text models are served by the same mock.
+      GROQ_API_KEY: 'gsk-fuzz',
+      GROQ_BASE_URL: openai,
+      // As the stacks run (npm start allows loopback): webhooks are checked against the setting that matters.
+      SWITCHBOARD_WEBHOOKS_ALLOW_LOOPBACK: 'false',
     },
   });
   // The mocks record every request for tests that inspect them; here that would only grow.
   const forget = setInterval(() => upstreams.forEach((upstream) => upstream.requests.splice(0)), 1_000);
   return {
-    target: { url: gateway.url, apiKey: gateway.apiKey, adminKey: gateway.adminKey },
+    target: { url: gateway.url, apiKey: gateway.apiKey, adminKey: gateway.adminKey, webhooksAllowLoopback: false },
     gateway,
     stop: async () => {
       clearInterval(forget);

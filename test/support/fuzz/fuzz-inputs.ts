@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { formBody } from './fuzz-multipart.js';
 import { fixture, fuzzRoutes, type FuzzRoute } from './fuzz-routes.js';
 import { byteMutation, deepJson, hostileString, hostileValue, mutateBytes, mutation, mutate, writeJson, type FuzzValue } from './fuzz-values.js';
 
@@ -15,6 +16,8 @@ export interface HttpFuzzInput {
   body: Buffer | undefined;
   /** How the body was made, for the summary. */
   shape: string;
+  /** What was broken in a valid body, in words, when the words say more than its bytes. */
+  changes?: string[];
   /** The body read back as JSON, when it is JSON. */
   value: unknown;
 }
@@ -46,6 +49,9 @@ const hugeBody = fc.constantFrom(1_000_000, gatewayLimitBytes - 100, gatewayLimi
 interface Body {
   shape: string;
   bytes: Buffer | undefined;
+  /** The content type this body goes with (`null`: none); unset, the input gets any. */
+  contentType?: string | null;
+  changes?: string[];
 }
 
 const json = (shape: string) => (value: FuzzValue): Body => ({ shape, bytes: Buffer.from(writeJson(value)) });
@@ -60,6 +66,10 @@ function bodyFor(route: FuzzRoute): fc.Arbitrary<Body> {
       arbitrary: fc.constantFrom('', ' ', 'null', '{}', '[]', '\uFEFF{}', '{"model":').map((text) => ({ shape: 'tiny', bytes: Buffer.from(text) })),
     },
   ];
+  if (route.form) {
+    const breakBytes = (bytes: Buffer) => fc.array(byteMutation, { minLength: 1, maxLength: 2 }).map((changes) => mutateBytes(bytes, changes));
+    return fc.oneof({ weight: 46, arbitrary: formBody(route.form, breakBytes) }, ...unrelated);
+  }
   if (!route.body) {
     return fc.oneof({ weight: 20, arbitrary: fc.constant<Body>({ shape: 'none', bytes: undefined }) }, ...unrelated);
   }
@@ -86,7 +96,14 @@ function percentEncoded(text: string): string {
   return [...Buffer.from(text)].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 }
 
-const fixtureFor: Record<string, string> = { key: fixture.key, group: fixture.group, member: fixture.member, policy: fixture.policy, model: 'mock%2Fecho' };
+const fixtureFor: Record<string, string> = {
+  key: fixture.key,
+  group: fixture.group,
+  member: fixture.member,
+  policy: fixture.policy,
+  webhook: fixture.webhook,
+  model: 'mock%2Fecho',
+};
 
 function paramValue(name: string): fc.Arbitrary<string> {
   return fc.oneof(
@@ -206,9 +223,10 @@ const httpInput: fc.Arbitrary<HttpFuzzInput> = fc
     method,
     path,
     // Authentication and content type last, so that a random extra header never hides them.
-    headers: { ...extra, ...type, ...auth },
+    headers: { ...extra, ...(body.contentType === undefined ? type : body.contentType === null ? {} : { 'content-type': body.contentType }), ...auth },
     body: method === 'HEAD' ? undefined : body.bytes,
     shape: body.shape,
+    ...(body.changes ? { changes: body.changes } : {}),
     value: body.bytes && readJson(body.bytes),
   }));
 

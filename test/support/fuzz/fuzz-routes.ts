@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { FormPart } from './fuzz-multipart.js';
 import type { FuzzValue } from './fuzz-values.js';
 
 /**
@@ -6,7 +7,7 @@ import type { FuzzValue } from './fuzz-values.js';
  * Ids of things that exist are placeholders, filled in when a request is sent (the fixtures
  * are recreated as the fuzzer deletes them).
  */
-export const fixture = { key: '@@KEY_ID@@', group: '@@GROUP_ID@@', member: 'fuzz-member', policy: 'fuzz-fallback' } as const;
+export const fixture = { key: '@@KEY_ID@@', group: '@@GROUP_ID@@', member: 'fuzz-member', policy: 'fuzz-fallback', webhook: '@@WEBHOOK_ID@@' } as const;
 
 export interface FuzzRoute {
   method: string;
@@ -15,6 +16,8 @@ export interface FuzzRoute {
   /** Which key the route wants; the fuzzer also sends the other one, a wrong one and none. */
   auth: 'api' | 'management' | 'none';
   body?: fc.Arbitrary<FuzzValue>;
+  /** A multipart/form-data route's valid form, in place of a JSON body. */
+  form?: fc.Arbitrary<FormPart[]>;
   query?: fc.Arbitrary<string>;
 }
 
@@ -149,6 +152,140 @@ const imagesBody = fc.record(
   { requiredKeys: ['model', 'prompt'] },
 );
 
+/** Speech-to-text models: OpenAI's and Groq's served by the mock upstream, and ones that are refused. */
+const transcriptionModels = [
+  'openai/whisper-1',
+  'openai/gpt-4o-transcribe',
+  'openai/gpt-4o-mini-transcribe',
+  'groq/whisper-large-v3',
+  'groq/whisper-large-v3-turbo',
+  'openai/new-transcriber',
+  'openai/error-400',
+  'mock/echo',
+  'anthropic/claude-haiku-4-5',
+  'nope/x',
+];
+const audio = fc.oneof(
+  fc.uint8Array({ minLength: 1, maxLength: 2_048 }).map((bytes) => Buffer.from(bytes)),
+  // An MP3 frame header, and 32 kB that are not UTF-8 (as test/e2e/audio-transcriptions.test.ts sends).
+  fc.constantFrom(Buffer.from([0x49, 0x44, 0x33, 0x03, 0x00, 0x00, 0x00, 0x00, 0x00, 0x0a, 0xff, 0xfb, 0x90, 0x64]), Buffer.alloc(32_000, 0xff)),
+);
+/** A form as the OpenAI SDK sends it: the file with its name and type, the model, optional fields. */
+const transcriptionForm = fc
+  .record(
+    {
+      file: fc.record({ filename: fc.constantFrom('speech.mp3', 'audio.wav', 'voice memo.m4a', 'é.ogg'), type: fc.constantFrom('audio/mpeg', 'audio/wav', 'application/octet-stream'), data: audio }),
+      model: fc.constantFrom(...transcriptionModels),
+      language: fc.constantFrom('en', 'fr', 'de'),
+      prompt: text,
+      response_format: fc.constantFrom('json', 'verbose_json', 'text', 'srt', 'vtt'),
+      temperature: fc.constantFrom('0', '0.2', '1'),
+      granularities: fc.subarray(['word', 'segment'], { minLength: 1 }),
+      fileLast: fc.boolean(),
+    },
+    { requiredKeys: ['file', 'model', 'fileLast'] },
+  )
+  .map(({ file, granularities, fileLast, ...fields }): FormPart[] => {
+    const field = (name: string, value: string): FormPart => ({ name, data: Buffer.from(value) });
+    const parts = [
+      ...Object.entries(fields).map(([name, value]) => field(name, value)),
+      ...(granularities ?? []).map((value) => field('timestamp_granularities[]', value)),
+    ];
+    const filePart: FormPart = { name: 'file', ...file };
+    return fileLast ? [...parts, filePart] : [filePart, ...parts];
+  });
+
+/** Public addresses, as literals: the fuzzer makes no host names, so that nothing is looked up outside this machine. */
+const publicHosts = ['1.1.1.1', '8.8.8.8', '93.184.215.14', '[2606:4700:4700::1111]', '[2a00:1450:4001:82b::200e]'];
+/**
+ * Hosts a webhook must not reach where loopback is forbidden (the stacks), spelled the ways SSRF
+ * attempts spell them: other notations of loopback and of the metadata endpoint, private and
+ * link-local ranges, IPv6 forms embedding them, IDN look-alikes, and user-info tricks.
+ */
+const forbiddenHosts = [
+  '127.0.0.1',
+  '127.1',
+  '0x7f.1',
+  '0x7f000001',
+  '2130706433',
+  '017700000001',
+  '0177.0.0.1',
+  '127.0.0.1.',
+  'localhost',
+  'LOCALHOST.',
+  'ⓛⓞⓒⓐⓛⓗⓞⓢⓣ',
+  '１２７.０.０.１',
+  '127。0。0。1',
+  '[::1]',
+  '[0:0:0:0:0:0:0:1]',
+  '[::ffff:127.0.0.1]',
+  '[::ffff:7f00:1]',
+  '[::127.0.0.1]',
+  '[64:ff9b::127.0.0.1]',
+  '[2002:7f00:1::]',
+  '169.254.169.254',
+  '0xa9fea9fe',
+  '2852039166',
+  '[::ffff:169.254.169.254]',
+  '[::ffff:a9fe:a9fe]',
+  '[fd00:ec2::254]',
+  '169.254.170.2',
+  '10.0.0.1',
+  '172.16.0.1',
+  '192.168.1.1',
+  '100.64.0.1',
+  '0.0.0.0',
+  '0',
+  '[::]',
+  '[fe80::1]',
+  '[fe80::1%25eth0]',
+  '[fc00::1]',
+  '224.0.0.1',
+  '255.255.255.255',
+  'good@127.0.0.1',
+  '1.1.1.1@127.0.0.1',
+  'user:pass@1.1.1.1',
+  '127.0.0.1%2f@1.1.1.1',
+  '127.0.0.1#@1.1.1.1',
+  '1.1.1.1\\@127.0.0.1',
+];
+const webhookUrl = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...publicHosts), fc.constantFrom('', ':443', ':8443'), fc.constantFrom('/', '/hooks/switchboard', '/a?b=1', ''))
+      .map(([host, port, path]) => `https://${host}${port}${path}`),
+  },
+  {
+    weight: 4,
+    arbitrary: fc
+      .tuple(fc.constantFrom('https', 'http', 'HTTPS'), fc.constantFrom(...forbiddenHosts), fc.constantFrom('', ':80', ':6379', ':0', ':65536'), fc.constantFrom('/', '/latest/meta-data/', ''))
+      .map(([scheme, host, port, path]) => `${scheme}://${host}${port}${path}`),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.constantFrom(
+      'http://1.1.1.1/',
+      'ftp://1.1.1.1/',
+      'file:///etc/passwd',
+      'gopher://127.0.0.1:6379/_INFO',
+      'javascript:alert(1)',
+      'data:text/plain,hello',
+      'ws://1.1.1.1/',
+      'https:1.1.1.1',
+      '//1.1.1.1/hook',
+      '1.1.1.1',
+      'https://',
+      'https://[::1',
+      'https://1.1.1.1:99999/',
+      ' https://1.1.1.1/ ',
+      'https://1.1.1.1/\u0000',
+    ),
+  },
+  { weight: 1, arbitrary: fc.constantFrom(2_047, 2_048, 2_049, 100_000).map((length) => `https://1.1.1.1/${'a'.repeat(length - 'https://1.1.1.1/'.length)}`) },
+);
+const webhookBody = fc.record({ url: webhookUrl, type: fc.constantFrom('json', 'slack'), description: text }, { requiredKeys: ['url'] });
+
 const analyticsBody = fc.record(
   {
     start: isoTime,
@@ -213,6 +350,7 @@ const chatRoutes: FuzzRoute[] = [
   { method: 'POST', path: '/v1/embeddings', auth: 'api', body: embeddingsBody },
   { method: 'POST', path: '/v1/responses', auth: 'api', body: responsesBody },
   { method: 'POST', path: '/v1/images/generations', auth: 'api', body: imagesBody },
+  { method: 'POST', path: '/v1/audio/transcriptions', auth: 'api', form: transcriptionForm },
   { method: 'GET', path: '/v1/models', auth: 'api' },
   { method: 'GET', path: '/v1/models/:model', auth: 'api' },
   { method: 'POST', path: '/v1/feedback/:request', auth: 'api', body: feedbackBody },
@@ -285,8 +423,16 @@ const orgAndPolicyRoutes: FuzzRoute[] = [
   { method: 'DELETE', path: '/v1/manage/policy/:policy', auth: 'management', query: policyScopeQuery },
 ];
 
-/** Chat routes are weighted up: they carry the most logic. */
+/** Not `/test`: a delivery to any address a webhook may have (public ones) would leave this machine. */
+const webhookRoutes: FuzzRoute[] = [
+  { method: 'GET', path: '/v1/manage/webhook', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/webhook', auth: 'management', body: webhookBody },
+  { method: 'DELETE', path: '/v1/manage/webhook/:webhook', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/webhook/:webhook/replay', auth: 'management' },
+];
+
+/** Chat routes are weighted up: they carry the most logic; so is webhook creation, for its URL checks. */
 export const fuzzRoutes: ReadonlyArray<{ weight: number; route: FuzzRoute }> = [
-  ...chatRoutes.map((route) => ({ weight: route.body ? 12 : 2, route })),
-  ...[...keyRoutes, ...groupRoutes, ...orgAndPolicyRoutes].map((route) => ({ weight: 1, route })),
+  ...chatRoutes.map((route) => ({ weight: route.body || route.form ? 12 : 2, route })),
+  ...[...keyRoutes, ...groupRoutes, ...orgAndPolicyRoutes, ...webhookRoutes].map((route) => ({ weight: route.path === '/v1/manage/webhook' && route.body ? 4 : 1, route })),
 ];

@@ -10,6 +10,8 @@ export interface FuzzTarget {
   url: string;
   apiKey: string;
   adminKey: string;
+  /** How the gateway runs with SWITCHBOARD_WEBHOOKS_ALLOW_LOOPBACK: which webhook URLs it may accept. */
+  webhooksAllowLoopback: boolean;
 }
 
 export interface FuzzOptions {
@@ -65,7 +67,7 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       sinceRestore = 0;
     }
     sinceRestore += batch.length;
-    const outcomes = await Promise.all(batch.map((input) => sendFuzzInput(input, target.url, client, fill)));
+    const outcomes = await Promise.all(batch.map((input) => sendFuzzInput(input, target, client, fill)));
     const problems: string[] = [];
     outcomes.forEach((outcome, index) => {
       const input = batch[index] as FuzzInput;
@@ -121,7 +123,7 @@ async function restoreFixtures(target: FuzzTarget): Promise<Substitutions> {
     const response = await fetch(`${target.url}/v1/manage${path}`, {
       method,
       headers: { authorization: `Bearer ${target.adminKey}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     return { status: response.status, json: (await response.json()) as { id?: string } };
   };
@@ -129,13 +131,18 @@ async function restoreFixtures(target: FuzzTarget): Promise<Substitutions> {
   await manage('POST', '/org/approved-models', { models: null });
   const policy = { name: fixture.policy, type: 'fallback', models: [{ model: 'mock/echo' }] };
   if ((await manage('PUT', `/policy/${fixture.policy}`, policy)).status === 404) await manage('POST', '/policy', policy);
+  // Webhooks the fuzzer made are deleted (an organisation has at most 20); one stands for `:webhook`.
+  const webhooks = await manage('GET', '/webhook', undefined);
+  for (const { id } of (webhooks.json as { data?: Array<{ id: string }> }).data ?? []) await manage('DELETE', `/webhook/${id}`, undefined);
+  const webhook = await manage('POST', '/webhook', { url: 'https://1.1.1.1/fuzz-fixture', description: 'fuzz' });
   const group = await manage('POST', '/group', { name: 'fuzz' });
   const key = await manage('POST', '/apikey', { name: 'fuzz', monthly_limit: null });
-  if (!group.json.id || !key.json.id) throw new Error(`could not create the fuzz fixtures (${group.status}, ${key.status})`);
+  if (!group.json.id || !key.json.id || !webhook.json.id) throw new Error(`could not create the fuzz fixtures (${group.status}, ${key.status}, ${webhook.status})`);
   await manage('POST', `/group/${group.json.id}/member`, { user_id: fixture.member });
   return [
     [fixture.key, key.json.id],
     [fixture.group, group.json.id],
+    [fixture.webhook, webhook.json.id],
     [secretSlot.apiKey, target.apiKey],
     [secretSlot.adminKey, target.adminKey],
   ];
@@ -153,6 +160,7 @@ function count(tally: Record<string, number>, key: string): void {
 
 function summarize(input: FuzzInput): string {
   if (input.kind === 'raw') return `raw (${input.shape}${input.endAfterWrite ? ', half-closed' : ''}) ${JSON.stringify(excerpt(input.bytes.toString('latin1'), 200))}`;
-  const body = input.body ? ` body (${input.shape}, ${input.body.length} bytes) ${JSON.stringify(excerpt(input.body.toString('utf8'), 200))}` : '';
+  const changes = input.changes ? `, ${input.changes.join('; ')}` : '';
+  const body = input.body ? ` body (${input.shape}${changes}, ${input.body.length} bytes) ${JSON.stringify(excerpt(input.body.toString('utf8'), 200))}` : '';
   return `${input.method} ${excerpt(input.path, 200)} headers ${excerpt(JSON.stringify(input.headers), 200)}${body}`;
 }

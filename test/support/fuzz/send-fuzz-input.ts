@@ -1,7 +1,9 @@
 import { errors, type Dispatcher } from 'undici';
 import { rawHttp } from '../raw-http.js';
+import { acceptedWebhookProblem } from './accepted-webhook.js';
 import { problemWith, rawProblem } from './clean-response.js';
 import type { FuzzInput } from './fuzz-inputs.js';
+import type { FuzzTarget } from './run-fuzz.js';
 
 /** What placeholders in generated inputs stand for on this run. */
 export type Substitutions = ReadonlyArray<readonly [placeholder: string, value: string]>;
@@ -17,21 +19,21 @@ export type Outcome =
 const answerDeadlineMs = 60_000;
 
 /** Sends one input and judges the answer. */
-export async function sendFuzzInput(input: FuzzInput, url: string, client: Dispatcher, fill: Substitutions): Promise<Outcome> {
+export async function sendFuzzInput(input: FuzzInput, target: FuzzTarget, client: Dispatcher, fill: Substitutions): Promise<Outcome> {
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<Outcome>((resolve) => {
     timer = setTimeout(() => resolve({ kind: 'no-answer', problem: `no answer within ${answerDeadlineMs / 1000} s` }), answerDeadlineMs);
   });
   try {
-    return await Promise.race([send(input, url, client, fill), deadline]);
+    return await Promise.race([send(input, target, client, fill), deadline]);
   } finally {
     clearTimeout(timer);
   }
 }
 
-async function send(input: FuzzInput, url: string, client: Dispatcher, fill: Substitutions): Promise<Outcome> {
+async function send(input: FuzzInput, target: FuzzTarget, client: Dispatcher, fill: Substitutions): Promise<Outcome> {
   if (input.kind === 'raw') {
-    const exchange = await rawHttp(url, substitute(input.bytes, fill), { endAfterWrite: input.endAfterWrite, timeoutMs: 15_000 });
+    const exchange = await rawHttp(target.url, substitute(input.bytes, fill), { endAfterWrite: input.endAfterWrite, timeoutMs: 15_000 });
     const statuses = exchange.responses.map((response) => response.status).join('+');
     return { kind: 'answered', label: `raw ${statuses || 'closed'}`, problem: rawProblem(exchange) };
   }
@@ -56,11 +58,11 @@ async function send(input: FuzzInput, url: string, client: Dispatcher, fill: Sub
   } catch (error) {
     return { kind: 'no-answer', problem: `the ${response.statusCode} answer broke off: ${describe(error)}` };
   }
-  const contentType = String(response.headers['content-type'] ?? '');
+  const observed = { status: response.statusCode, contentType: String(response.headers['content-type'] ?? ''), body };
   return {
     kind: 'answered',
     label: String(response.statusCode),
-    problem: problemWith(input.method, path, { status: response.statusCode, contentType, body }),
+    problem: problemWith(input.method, path, observed) ?? acceptedWebhookProblem(input.method, path, observed, target.webhooksAllowLoopback),
   };
 }
 
