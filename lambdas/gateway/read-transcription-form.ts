@@ -26,7 +26,9 @@ export async function readTranscriptionForm(request: GatewayRequest): Promise<Tr
     // A text part named `file` (no filename) would go upstream beside the audio as a second `file`.
     if (name === 'file' && typeof value === 'string') throw invalid('The `file` field is text, not a file: send the audio as a file part, with a filename.', 'file');
     if (typeof value !== 'string') {
-      if (name !== 'file' || file) throw invalid('Only one file is taken, as the `file` field.', name);
+      // The field's own name is not echoed: it is the client's, of any length.
+      if (name !== 'file') throw invalid('Files are taken only as the `file` field.', 'file');
+      if (file) throw invalid('Only one file is taken, as the `file` field.', 'file');
       file = value;
       continue;
     }

@@ -109,6 +109,24 @@ describe('POST /v1/audio/transcriptions with the OpenAI SDK', () => {
     expect(openaiUpstream.requests.length).toBe(sentBefore);
   });
 
+  it('refuses a second file, or a file under another name, naming `file` and not echoing the name', async () => {
+    const cases = [
+      { name: 'file', message: 'Only one file is taken' },
+      { name: `upload-${'x'.repeat(10_000)}`, message: 'only as the `file` field' },
+    ];
+    for (const { name, message } of cases) {
+      const form = new FormData();
+      form.append('file', new Blob([audio], { type: 'audio/mpeg' }), 'speech.mp3');
+      form.append(name, new Blob([audio], { type: 'audio/mpeg' }), 'again.mp3');
+      form.append('model', 'openai/whisper-1');
+      const response = await fetch(`${gateway.url}/v1/audio/transcriptions`, { method: 'POST', headers: { authorization: `Bearer ${testKey}` }, body: form });
+      expect(response.status).toBe(400);
+      const text = await response.text();
+      expect(text.length).toBeLessThan(1_000);
+      expect((JSON.parse(text) as { error: { param: string; message: string } }).error).toMatchObject({ param: 'file', message: expect.stringContaining(message) });
+    }
+  });
+
   it('relays an upstream failure with its status, and refuses unpriced models under a spend limit', async () => {
     const failure = (await client.audio.transcriptions.create({ file: await speech(), model: 'openai/error-429' }).catch((error: unknown) => error)) as InstanceType<typeof OpenAI.APIError>;
     expect(failure.status).toBe(429);
