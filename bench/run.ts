@@ -95,7 +95,8 @@ interface Measurement extends LoadResult {
 }
 
 function row(name: string, result: Measurement): string {
-  return `  ${name.padEnd(16)} ${format(result.perSecond, 0).padStart(8)} req/s   p50 ${format(result.p50Ms).padStart(6)} ms   p99 ${format(result.p99Ms).padStart(6)} ms   ${format(result.cpuMicros, 0).padStart(5)} µs CPU/req${result.errors ? `   ERRORS ${result.errors}` : ''}`;
+  const token = result.p50FirstTokenMs === undefined ? '' : `   first token p50 ${format(result.p50FirstTokenMs).padStart(6)} ms`;
+  return `  ${name.padEnd(16)} ${format(result.perSecond, 0).padStart(8)} req/s   p50 ${format(result.p50Ms).padStart(6)} ms   p99 ${format(result.p99Ms).padStart(6)} ms   ${format(result.cpuMicros, 0).padStart(5)} µs CPU/req${token}${result.errors ? `   ERRORS ${result.errors}` : ''}`;
 }
 
 /**
@@ -307,7 +308,7 @@ async function main(): Promise<void> {
   for (const [label, stream, concurrencies] of runs('latency')
     ? ([
         ['Non-streaming (full response)', false, [1, 16, 64]],
-        ['Streaming (time to first token)', true, [1, 16]],
+        ['Streaming (time to first byte, and to the first token)', true, [1, 16]],
       ] as const)
     : []) {
     console.log(label);
@@ -324,6 +325,8 @@ async function main(): Promise<void> {
           concurrency,
           durationMs,
           firstByte: stream,
+          // The bench upstream's first token; the bare proxy's first byte is the role announcement before it.
+          ...(stream ? { firstToken: 'token0' } : {}),
         });
         const result = { ...load, cpuMicros: ((cpuSeconds(target.server.pid) - cpuBefore) * 1e6) / load.requests };
         results.set(target.name, result);
@@ -337,7 +340,10 @@ async function main(): Promise<void> {
         console.log(
           `  → ${name}: adds ${format(gw.p50Ms - proxy.p50Ms, 3)} ms p50 / ${format(gw.p99Ms - proxy.p99Ms, 3)} ms p99 over the bare proxy ` +
             `(${format(gw.p50Ms - direct.p50Ms, 3)} ms p50 over direct); throughput ${format((100 * gw.perSecond) / proxy.perSecond, 0)}% of the bare proxy, ` +
-            `${format((100 * gw.perSecond) / direct.perSecond, 0)}% of direct; CPU per request ${format(gw.cpuMicros / proxy.cpuMicros)}x the bare proxy's`,
+            `${format((100 * gw.perSecond) / direct.perSecond, 0)}% of direct; CPU per request ${format(gw.cpuMicros / proxy.cpuMicros)}x the bare proxy's` +
+            (gw.p50FirstTokenMs === undefined || proxy.p50FirstTokenMs === undefined
+              ? ''
+              : `; adds ${format(gw.p50FirstTokenMs - proxy.p50FirstTokenMs, 3)} ms p50 to the first token`),
         );
       }
     }
