@@ -18,6 +18,11 @@ export interface OpenAICompatiblePreset {
    * untranslated. Absent for hosts that do not document one (they are reached by translation).
    */
   responsesPath?: string;
+  /**
+   * The host refuses `stream_options` (it rejects every field it does not document) and reports
+   * a stream's usage in its last chunk unasked: the field is left out of what it is sent.
+   */
+  refusesStreamOptions?: true;
 }
 
 const preset = (id: string, envPrefix: string, defaultBaseUrl: string, euHosts: readonly string[] = []): OpenAICompatiblePreset => ({
@@ -38,7 +43,8 @@ export const openAICompatiblePresets: readonly OpenAICompatiblePreset[] = [
   { id: 'azure', envPrefix: 'AZURE_OPENAI', defaultBaseUrl: undefined, auth: 'api-key', deploymentPaths: true, euHosts: [], responsesPath: 'openai/v1/responses' },
   preset('groq', 'GROQ', 'https://api.groq.com/openai/v1'),
   // Mistral's API is hosted in the EU: https://docs.mistral.ai/deployment/laplateforme/overview/
-  preset('mistral', 'MISTRAL', 'https://api.mistral.ai/v1', ['api.mistral.ai']),
+  // It answers 422 to `stream_options` and ends every stream with its usage unasked.
+  { ...preset('mistral', 'MISTRAL', 'https://api.mistral.ai/v1', ['api.mistral.ai']), refusesStreamOptions: true },
   preset('deepseek', 'DEEPSEEK', 'https://api.deepseek.com/v1'),
   preset('xai', 'XAI', 'https://api.x.ai/v1'),
   preset('together', 'TOGETHER', 'https://api.together.xyz/v1'),

@@ -74,12 +74,12 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       return { contentType: response.headers['content-type'] ?? 'application/json', body: text };
     },
     async stream(request, call) {
-      const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model));
+      const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model, !preset.refusesStreamOptions));
       return openAIStreamChunks(id, upstreamEvents(id, response));
     },
     openAIChatProtocol: {
       async streamChat(body, call) {
-        return upstreamEvents(id, await send(call, 'chat/completions', toOpenAINativeRequest(body, call.model)));
+        return upstreamEvents(id, await send(call, 'chat/completions', toOpenAINativeRequest(body, call.model, !preset.refusesStreamOptions)));
       },
       async completeChat(body, call) {
         return readChatCompletion(id, await send(call, 'chat/completions', toOpenAIJsonRequest(body, call.model), 'application/json'));

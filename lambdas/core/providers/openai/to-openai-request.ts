@@ -6,9 +6,9 @@ import type { ReasoningEffort } from '../../schemas/reasoning-effort.js';
  * The request is already in OpenAI's format: only the gateway's own fields change. Unknown
  * fields stay, so OpenAI-compatible hosts receive parameters the gateway has never heard of.
  */
-export function toOpenAIRequest(request: ChatCompletionRequest, model: string): string {
+export function toOpenAIRequest(request: ChatCompletionRequest, model: string, askUsage = true): string {
   const { requesty: _requesty, ...body } = request;
-  return toOpenAINativeRequest(body, model);
+  return toOpenAINativeRequest(body, model, askUsage);
 }
 
 /**
@@ -16,10 +16,14 @@ export function toOpenAIRequest(request: ChatCompletionRequest, model: string): 
  * the upstream's model name, Requesty's efforts as OpenAI's, and always a stream with usage
  * (the gateway assembles JSON answers itself and needs the usage for accounting; whether the
  * client sees the usage chunk is decided on the way back). `body` was validated on the way in.
+ * Without `askUsage`, for a host that refuses `stream_options` and sends the usage unasked, the
+ * field is left out, the client's own included.
  */
-export function toOpenAINativeRequest(body: Readonly<Record<string, unknown>>, model: string): string {
-  const options = typeof body.stream_options === 'object' && body.stream_options !== null ? body.stream_options : {};
-  return JSON.stringify({ ...body, ...openAIEffort(body), model, stream: true, stream_options: { ...options, include_usage: true } });
+export function toOpenAINativeRequest(body: Readonly<Record<string, unknown>>, model: string, askUsage = true): string {
+  const { stream_options: options, ...rest } = body;
+  if (!askUsage) return JSON.stringify({ ...rest, ...openAIEffort(body), model, stream: true });
+  const asked = typeof options === 'object' && options !== null ? options : {};
+  return JSON.stringify({ ...body, ...openAIEffort(body), model, stream: true, stream_options: { ...asked, include_usage: true } });
 }
 
 /** The same body asked as one JSON answer (`SWITCHBOARD_UPSTREAM_JSON`), which reports its usage unasked. */

@@ -55,6 +55,21 @@ describe('openai provider', () => {
     expect(chunks[4]?.usage?.prompt_tokens_details?.cached_tokens).toBe(64);
   });
 
+  it('sends Mistral, which refuses stream_options and reports usage unasked, no stream_options, the client\'s own neither', async () => {
+    const mistral = providerFor('mistral');
+    const { http, sent } = recordingHttp({ status: 200, chunks: cut(fixture('completion.sse.txt'), 90) });
+    const asked = { ...request, model: 'mistral/mistral-small-latest', stream: true, stream_options: { include_usage: true } } as ChatCompletionRequest;
+    await assembled(await mistral.stream(asked, callWith(http)));
+    const native = mistral.openAIChatProtocol;
+    if (!native) throw new Error('mistral speaks OpenAI chat');
+    await collect(await native.streamChat({ model: 'x', messages: request.messages, stream_options: { include_usage: true } }, callWith(http)));
+    for (const { body } of sent) {
+      expect(JSON.parse(body ?? '')).not.toHaveProperty('stream_options');
+      expect(JSON.parse(body ?? '')).toMatchObject({ model: 'gpt-4o-mini', stream: true });
+    }
+    expect(sent).toHaveLength(2);
+  });
+
   it('classifies a 429 as a retryable rate limit carrying Retry-After', async () => {
     const { http } = recordingHttp({ status: 429, headers: { 'retry-after': '2' }, chunks: [fixture('error-429.json')] });
     const error = await provider.stream(request, callWith(http)).catch((thrown: unknown) => thrown);
