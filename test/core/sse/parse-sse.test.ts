@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSse, SseEventTooLargeError, type SseEvent } from '../../../lambdas/core/sse/parse-sse.js';
 
@@ -130,3 +131,68 @@ async function collectEvents(events: AsyncIterable<SseEvent>): Promise<SseEvent[
   for await (const event of events) all.push(event);
   return all;
 }
+
+/**
+ * The spec's algorithm read literally, over the whole text at once: the oracle the streaming
+ * parser must agree with however its bytes are cut.
+ */
+function referenceEvents(text: string): SseEvent[] {
+  const events: SseEvent[] = [];
+  let event: string | undefined;
+  let data: string[] = [];
+  const lines = text.split(/\r\n|\r|\n/);
+  // What follows the last line end is an unfinished line: taken as a line only at the end of the stream.
+  for (const [index, line] of lines.entries()) {
+    const last = index === lines.length - 1;
+    if (line === '') {
+      if (!last && data.length > 0) events.push({ event, data: data.join('\n') });
+      if (!last) {
+        event = undefined;
+        data = [];
+      }
+      continue;
+    }
+    if (line.startsWith(':')) continue;
+    const colon = line.indexOf(':');
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? '' : line.slice(colon + 1).replace(/^ /, '');
+    if (field === 'data') data.push(value);
+    else if (field === 'event') event = value;
+  }
+  if (data.length > 0) events.push({ event, data: data.join('\n') });
+  return events;
+}
+
+describe('parseSse against the spec, however the bytes are cut', () => {
+  const lineEnd = fc.constantFrom('\n', '\r\n', '\r');
+  const text = fc.string({ unit: fc.constantFrom('a', 'é', '✓', '😀', ' ', ':', 'data', 'event'), maxLength: 12 });
+  const line = fc.oneof(
+    text.map((value) => `data: ${value}`),
+    text.map((value) => `data:${value}`),
+    text.map((value) => `event: ${value}`),
+    text.map((value) => `: ${value}`),
+    fc.constant('data'),
+    fc.constant(''),
+    text,
+  );
+  const stream = fc.array(fc.tuple(line, lineEnd), { maxLength: 20 }).map((lines) => lines.map(([content, end]) => content + end).join(''));
+
+  it('yields the events the spec reads from the whole text, for any cut into byte chunks', async () => {
+    await fc.assert(
+      fc.asyncProperty(stream, fc.array(fc.nat(), { maxLength: 8 }), async (whole, cuts) => {
+        const bytes = new TextEncoder().encode(whole);
+        const points = [...new Set(cuts.map((cut) => cut % (bytes.length + 1)))].sort((a, b) => a - b);
+        async function* pieces() {
+          let from = 0;
+          for (const point of points) {
+            yield bytes.slice(from, point);
+            from = point;
+          }
+          yield bytes.slice(from);
+        }
+        expect(await collectEvents(parseSse(pieces()))).toEqual(referenceEvents(whole));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
