@@ -2,6 +2,16 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseSse, SseEventTooLargeError, type SseEvent } from '../../../lambdas/core/sse/parse-sse.js';
 
+/** The events of `text`'s bytes delivered in two chunks, cut at byte `at` (inside a character, say). */
+async function parseCut(text: string, at: number): Promise<SseEvent[]> {
+  const bytes = new TextEncoder().encode(text);
+  async function* split() {
+    yield bytes.slice(0, at);
+    yield bytes.slice(at);
+  }
+  return collectEvents(parseSse(split()));
+}
+
 async function parse(...pieces: string[]): Promise<SseEvent[]> {
   const encoder = new TextEncoder();
   async function* bytes() {
@@ -34,25 +44,11 @@ describe('parseSse', () => {
   });
 
   it('decodes multi-byte characters split between chunks', async () => {
-    const bytes = new TextEncoder().encode('data: héllo ✓\n\n');
-    async function* split() {
-      yield bytes.slice(0, 8);
-      yield bytes.slice(8);
-    }
-    const events: SseEvent[] = [];
-    for await (const event of parseSse(split())) events.push(event);
-    expect(events).toEqual([{ event: undefined, data: 'héllo ✓' }]);
+    expect(await parseCut('data: héllo ✓\n\n', 8)).toEqual([{ event: undefined, data: 'héllo ✓' }]);
   });
 
   it('ignores a byte order mark at the start of the stream, even split between chunks', async () => {
-    const bytes = new TextEncoder().encode('\uFEFFdata: first\n\n');
-    async function* split() {
-      yield bytes.slice(0, 2);
-      yield bytes.slice(2);
-    }
-    const events: SseEvent[] = [];
-    for await (const event of parseSse(split())) events.push(event);
-    expect(events).toEqual([{ event: undefined, data: 'first' }]);
+    expect(await parseCut('\uFEFFdata: first\n\n', 2)).toEqual([{ event: undefined, data: 'first' }]);
     expect(await parse('data: a\n\n\uFEFFdata: b\n\n')).toEqual([{ event: undefined, data: 'a' }]);
   });
 
