@@ -3,7 +3,18 @@
  * authenticates and whether it runs in the EU. `envPrefix` names the local variables
  * `<PREFIX>_API_KEY` and `<PREFIX>_BASE_URL` (and, for Azure, `<PREFIX>_API_VERSION`).
  */
-export interface OpenAICompatiblePreset {
+/** How a host differs from OpenAI in the chat requests it accepts. */
+export interface HostDialect {
+  /**
+   * The host refuses `stream_options` (it rejects every field it does not document) and reports
+   * a stream's usage in its last chunk unasked: the field is left out of what it is sent.
+   */
+  refusesStreamOptions?: true;
+  /** Fields it knows under names of its own (OpenAI's name → the host's): sent under its name. */
+  fieldNames?: Readonly<Record<string, string>>;
+}
+
+export interface OpenAICompatiblePreset extends HostDialect {
   id: string;
   envPrefix: string;
   defaultBaseUrl: string | undefined;
@@ -18,11 +29,6 @@ export interface OpenAICompatiblePreset {
    * untranslated. Absent for hosts that do not document one (they are reached by translation).
    */
   responsesPath?: string;
-  /**
-   * The host refuses `stream_options` (it rejects every field it does not document) and reports
-   * a stream's usage in its last chunk unasked: the field is left out of what it is sent.
-   */
-  refusesStreamOptions?: true;
 }
 
 const preset = (id: string, envPrefix: string, defaultBaseUrl: string, euHosts: readonly string[] = []): OpenAICompatiblePreset => ({
@@ -43,8 +49,14 @@ export const openAICompatiblePresets: readonly OpenAICompatiblePreset[] = [
   { id: 'azure', envPrefix: 'AZURE_OPENAI', defaultBaseUrl: undefined, auth: 'api-key', deploymentPaths: true, euHosts: [], responsesPath: 'openai/v1/responses' },
   preset('groq', 'GROQ', 'https://api.groq.com/openai/v1'),
   // Mistral's API is hosted in the EU: https://docs.mistral.ai/deployment/laplateforme/overview/
-  // It answers 422 to `stream_options` and ends every stream with its usage unasked.
-  { ...preset('mistral', 'MISTRAL', 'https://api.mistral.ai/v1', ['api.mistral.ai']), refusesStreamOptions: true },
+  // It answers 422 to fields it does not document, `stream_options` among them (it ends every
+  // stream with its usage unasked), and names two of OpenAI's its own way:
+  // https://docs.mistral.ai/api/#tag/chat/operation/chat_completion_v1_chat_completions_post
+  {
+    ...preset('mistral', 'MISTRAL', 'https://api.mistral.ai/v1', ['api.mistral.ai']),
+    refusesStreamOptions: true,
+    fieldNames: { max_completion_tokens: 'max_tokens', seed: 'random_seed' },
+  },
   preset('deepseek', 'DEEPSEEK', 'https://api.deepseek.com/v1'),
   preset('xai', 'XAI', 'https://api.x.ai/v1'),
   preset('together', 'TOGETHER', 'https://api.together.xyz/v1'),

@@ -74,15 +74,15 @@ export function openAICompatibleProvider(preset: OpenAICompatiblePreset): ChatPr
       return { contentType: response.headers['content-type'] ?? 'application/json', body: text };
     },
     async stream(request, call) {
-      const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model, !preset.refusesStreamOptions));
+      const response = await send(call, 'chat/completions', toOpenAIRequest(request, call.model, preset));
       return openAIStreamChunks(id, upstreamEvents(id, response));
     },
     openAIChatProtocol: {
       async streamChat(body, call) {
-        return upstreamEvents(id, await send(call, 'chat/completions', toOpenAINativeRequest(body, call.model, !preset.refusesStreamOptions)));
+        return upstreamEvents(id, await send(call, 'chat/completions', toOpenAINativeRequest(body, call.model, preset)));
       },
       async completeChat(body, call) {
-        return readChatCompletion(id, await send(call, 'chat/completions', toOpenAIJsonRequest(body, call.model), 'application/json'));
+        return readChatCompletion(id, await send(call, 'chat/completions', toOpenAIJsonRequest(body, call.model, preset), 'application/json'));
       },
     },
   };

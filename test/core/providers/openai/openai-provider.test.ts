@@ -70,6 +70,24 @@ describe('openai provider', () => {
     expect(sent).toHaveLength(2);
   });
 
+  it("sends Mistral OpenAI's max_completion_tokens and seed under its own names, in place, streamed or asked as JSON", async () => {
+    const native = providerFor('mistral').openAIChatProtocol;
+    if (!native) throw new Error('mistral speaks OpenAI chat');
+    const body = { messages: request.messages, max_completion_tokens: 64, temperature: 0.2, seed: 7 };
+    const { http, sent } = recordingHttp({ status: 200, chunks: cut(fixture('completion.sse.txt'), 90) });
+    await collect(await native.streamChat(body, callWith(http)));
+    expect(Object.keys(JSON.parse(sent[0]?.body ?? ''))).toEqual(['messages', 'max_tokens', 'temperature', 'random_seed', 'model', 'stream']);
+    expect(JSON.parse(sent[0]?.body ?? '')).toMatchObject({ max_tokens: 64, random_seed: 7 });
+    const json = recordingHttp({ status: 200, chunks: [JSON.stringify({ id: 'x', object: 'chat.completion', created: 1, model: 'm', choices: [] })] });
+    await native.completeChat({ ...body, max_tokens: 32 }, callWith(json.http));
+    // Sent both names, the host's own is kept and OpenAI's left out.
+    expect(JSON.parse(json.sent[0]?.body ?? '')).toEqual({ messages: request.messages, temperature: 0.2, random_seed: 7, max_tokens: 32, model: 'gpt-4o-mini', stream: false });
+    // OpenAI itself gets them as they came.
+    const openai = recordingHttp({ status: 200, chunks: cut(fixture('completion.sse.txt'), 90) });
+    await collect(await (provider.openAIChatProtocol as NonNullable<typeof provider.openAIChatProtocol>).streamChat(body, callWith(openai.http)));
+    expect(JSON.parse(openai.sent[0]?.body ?? '')).toMatchObject({ max_completion_tokens: 64, seed: 7 });
+  });
+
   it('classifies a 429 as a retryable rate limit carrying Retry-After', async () => {
     const { http } = recordingHttp({ status: 429, headers: { 'retry-after': '2' }, chunks: [fixture('error-429.json')] });
     const error = await provider.stream(request, callWith(http)).catch((thrown: unknown) => thrown);
