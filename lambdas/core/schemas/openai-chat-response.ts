@@ -60,6 +60,29 @@ const toolCallDeltaSchema = z
   })
   .loose();
 
+/**
+ * A message or delta whose content came as typed parts, as Mistral's reasoning models send it
+ * (`[{"type":"thinking","thinking":[{"type":"text","text":"…"}]},{"type":"text","text":"…"}]`),
+ * read the way the gateway reads content: the text parts as `content`, in place, the thinking as
+ * `reasoning_content` (where OpenAI-compatible hosts put reasoning). Anything else as it came, for
+ * the schema to judge.
+ */
+function withTextContent(message: unknown): unknown {
+  if (typeof message !== 'object' || message === null || !('content' in message) || !Array.isArray(message.content)) return message;
+  let text = '';
+  let thinking = '';
+  for (const part of message.content as unknown[]) {
+    if (typeof part !== 'object' || part === null || !('type' in part)) return message;
+    if (part.type === 'text' && 'text' in part && typeof part.text === 'string') text += part.text;
+    if (part.type !== 'thinking' || !('thinking' in part) || !Array.isArray(part.thinking)) continue;
+    for (const inner of part.thinking as unknown[]) {
+      if (typeof inner === 'object' && inner !== null && 'text' in inner && typeof inner.text === 'string') thinking += inner.text;
+    }
+  }
+  const before = 'reasoning_content' in message && typeof message.reasoning_content === 'string' ? message.reasoning_content : '';
+  return { ...message, content: text, ...(before + thinking ? { reasoning_content: before + thinking } : {}) };
+}
+
 export const chatCompletionChunkSchema = z
   .object({
     id: z.string(),
@@ -70,13 +93,16 @@ export const chatCompletionChunkSchema = z
       z
         .object({
           index: z.number().int(),
-          delta: z
-            .object({
-              role: z.literal('assistant').optional(),
-              content: z.string().nullish(),
-              tool_calls: z.array(toolCallDeltaSchema).optional(),
-            })
-            .loose(),
+          delta: z.preprocess(
+            withTextContent,
+            z
+              .object({
+                role: z.literal('assistant').optional(),
+                content: z.string().nullish(),
+                tool_calls: z.array(toolCallDeltaSchema).optional(),
+              })
+              .loose(),
+          ),
           finish_reason: finishReasonSchema,
         })
         .loose(),
@@ -90,7 +116,8 @@ const answeredToolCallSchema = toolCallSchema.extend({ type: z.literal('function
 
 /**
  * A whole chat completion as an OpenAI-compatible host answers a JSON request (asked only with
- * `SWITCHBOARD_UPSTREAM_JSON`). A message without `content` (tool calls only) reads as `null`.
+ * `SWITCHBOARD_UPSTREAM_JSON`). A message without `content` (tool calls only) reads as `null`;
+ * content that came as parts, as its text and `reasoning_content` (withTextContent).
  */
 export const chatCompletionSchema = z
   .object({
@@ -102,18 +129,21 @@ export const chatCompletionSchema = z
       z
         .object({
           index: z.number().int(),
-          message: z
-            .object({
-              role: z.literal('assistant'),
-              content: z
-                .string()
-                .nullish()
-                .transform((content) => content ?? null),
-              // Mistral always sends it, null without a call.
-              tool_calls: z.array(answeredToolCallSchema).nullish(),
-              refusal: z.string().nullish(),
-            })
-            .loose(),
+          message: z.preprocess(
+            withTextContent,
+            z
+              .object({
+                role: z.literal('assistant'),
+                content: z
+                  .string()
+                  .nullish()
+                  .transform((content) => content ?? null),
+                // Mistral always sends it, null without a call.
+                tool_calls: z.array(answeredToolCallSchema).nullish(),
+                refusal: z.string().nullish(),
+              })
+              .loose(),
+          ),
           finish_reason: finishReasonSchema,
         })
         .loose(),
