@@ -30,4 +30,7 @@ export abstract class NativeWatch {
 
   /** Reads an event; returns its type. */
   abstract see(event: SseEvent): string;
+
+  /** The stream told its end (a stream cut before it was not finished). */
+  abstract get ended(): boolean;
 }

@@ -25,6 +25,10 @@ export class NativeAnswerWatch extends NativeWatch {
   /** The stream's `message_stop` came. */
   stopped = false;
 
+  get ended(): boolean {
+    return this.stopped;
+  }
+
   see(event: SseEvent): string {
     const type = event.event ?? anthropicEventType(event.data);
     if (!readEvents.has(type)) {

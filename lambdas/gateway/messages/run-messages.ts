@@ -13,10 +13,9 @@ import type { SseEvent } from '../../core/sse/parse-sse.js';
 import type { ApiKeyRecord } from '../../ports/key-store.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
 import type { GatewayRequest } from '../gateway-http.js';
-import { keepAlive, withKeepAlive } from '../keep-alive.js';
 import { outputChars, type OpenedStream } from '../open-answer.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
-import { chunksOf } from '../run-chat.js';
+import { passNativeStream } from '../pass-native-stream.js';
 import { runNativeOrTranslated, withCostFields, type NativeOrTranslatedOutcome, type NativeProtocol, type NativeStreamAccount } from '../run-native-or-translated.js';
 import type { UsageCostFields } from '../settled-usage-fields.js';
 import { toAnthropicError } from './anthropic-error-body.js';
@@ -105,34 +104,19 @@ const ping = 'event: ping\ndata: {"type": "ping"}\n\n';
  * message_delta carries the gateway's cost fields besides Anthropic's usage. A failure after the
  * start ends the stream with an `error` event (the upstream's own, or the gateway's), never silently.
  */
-async function* passThrough(
+function passThrough(
   answer: OpenedStream<SseEvent>,
   watch: NativeAnswerWatch,
   account: NativeStreamAccount,
   log: RequestLogEntry,
   deps: GatewayDeps,
-): AsyncGenerator<string> {
-  try {
-    let seen = 0;
-    for await (const item of withKeepAlive(chunksOf(answer), deps.limits.keepAliveMs)) {
-      if (item === keepAlive) {
-        yield ping;
-        continue;
-      }
-      // The lead was read when the attempt opened.
-      const type = seen++ < answer.lead.length ? (item.event ?? '') : watch.see(item);
-      // The upstream's own error, told as the gateway tells any: its text may quote a secret.
-      if (type === 'error' && watch.failure) yield errorEvent(watch.failure, deps);
-      else yield type === 'message_delta' ? withUsageFields(item, account.fields()) : encoded(item);
-    }
-    if (watch.failure) log.failed(watch.failure);
-    else if (!watch.stopped) throw streamEndedEarly(watch.provider);
-  } catch (error) {
-    log.failed(error);
-    yield errorEvent(error, deps);
-  } finally {
-    await account.settle();
-  }
+): AsyncIterable<string> {
+  return passNativeStream(answer, watch, account, log, deps, {
+    keepAlive: ping,
+    leadType: (event) => event.event ?? '',
+    errorEvent: (error) => errorEvent(error, deps),
+    relay: (type, event, fields) => (type === 'message_delta' ? withUsageFields(event, fields()) : encoded(event)),
+  });
 }
 
 function errorEvent(error: unknown, deps: GatewayDeps): string {

@@ -20,6 +20,10 @@ export class NativeResponsesWatch extends NativeWatch {
   finished: { type: string; response: Record<string, unknown> } | undefined;
   private calledTools = false;
 
+  get ended(): boolean {
+    return this.finished !== undefined;
+  }
+
   see(event: SseEvent): string {
     const type = responsesEventType(event);
     if (type.endsWith('.delta')) this.deltaChars += deltaLength(event.data);

@@ -1,13 +1,11 @@
 import { terminalResponsesEvents } from '../../core/providers/openai/responses-wire.js';
-import { streamEndedEarly } from '../../core/providers/upstream-error.js';
 import { redactSecrets } from '../../core/redact.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
 import { knownSecrets, type GatewayDeps } from '../gateway-config.js';
-import { keepAlive, withKeepAlive } from '../keep-alive.js';
 import type { OpenedStream } from '../open-answer.js';
+import { passNativeStream } from '../pass-native-stream.js';
 import type { RequestLogEntry } from '../request-log-entry.js';
 import type { NativeStreamAccount } from '../run-native-or-translated.js';
-import { chunksOf } from '../run-chat.js';
 import type { UsageCostFields } from '../settled-usage-fields.js';
 import { responsesErrorEvent } from './responses-error-event.js';
 import { responsesEventType, type NativeResponsesWatch } from './native-responses-watch.js';
@@ -21,35 +19,21 @@ const encoded = (event: SseEvent) => `${event.event ? `event: ${event.event}\n` 
  * failure after the start is told: an `error` event (whose text cannot quote a secret), never
  * silence; its sequence_number follows the events forwarded.
  */
-export async function* passThroughResponses(
+export function passThroughResponses(
   answer: OpenedStream<SseEvent>,
   watch: NativeResponsesWatch,
   account: NativeStreamAccount,
   log: RequestLogEntry,
   deps: GatewayDeps,
-): AsyncGenerator<string> {
+): AsyncIterable<string> {
   const secrets = knownSecrets(deps);
-  let forwarded = 0;
-  try {
-    for await (const item of withKeepAlive(chunksOf(answer), deps.limits.keepAliveMs)) {
-      if (item === keepAlive) {
-        yield ': keep-alive\n\n';
-        continue;
-      }
-      // The lead was read when the attempt opened.
-      const type = forwarded < answer.lead.length ? responsesEventType(item) : watch.see(item);
-      if (type === 'error' && watch.failure) yield responsesErrorEvent(watch.failure, forwarded, secrets);
-      else yield terminalResponsesEvents.has(type) ? finishedEvent(item, account.fields(), secrets) : encoded(item);
-      forwarded++;
-    }
-    if (watch.failure) log.failed(watch.failure);
-    else if (!watch.finished) throw streamEndedEarly(watch.provider);
-  } catch (error) {
-    log.failed(error);
-    yield responsesErrorEvent(error, forwarded, secrets);
-  } finally {
-    await account.settle();
-  }
+  return passNativeStream(answer, watch, account, log, deps, {
+    keepAlive: ': keep-alive\n\n',
+    leadType: responsesEventType,
+    // Its sequence_number follows the events forwarded.
+    errorEvent: (error, forwarded) => responsesErrorEvent(error, forwarded, secrets),
+    relay: (type, event, fields) => (terminalResponsesEvents.has(type) ? finishedEvent(event, fields(), secrets) : encoded(event)),
+  });
 }
 
 /** The terminal event with the gateway's cost fields in its usage, and a failure's message redacted as the gateway's errors are. */
