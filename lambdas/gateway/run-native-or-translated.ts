@@ -1,7 +1,7 @@
 import { deliveredUsageEstimate, usageBound, type PromptMeasure } from '../core/accounting/usage-bound.js';
 import type { ChatProvider, ProviderCall } from '../core/providers/provider.js';
 import type { Attempt } from '../core/routing/plan-attempts.js';
-import type { ChatCompletion, Usage } from '../core/schemas/openai-chat-response.js';
+import type { BuiltinToolCalls, ChatCompletion, Usage } from '../core/schemas/openai-chat-response.js';
 import type { RequestyExtension } from '../core/schemas/requesty-extension.js';
 import type { SseEvent } from '../core/sse/parse-sse.js';
 import type { ApiKeyRecord } from '../ports/key-store.js';
@@ -53,8 +53,18 @@ export interface NativeProtocol<W extends NativeWatch> extends NativeRoute<W> {
   streamSettlement(watch: W): { usage: Usage; estimated: boolean };
 }
 
-/** What routing needs of the client's request, whatever its protocol: with the prompt, `maxTokens` (the most output it allows) bounds the hold. */
-export type NativeOrTranslatedAsk = { model: string; requesty: RequestyExtension | undefined; maxTokens: number | undefined; prompt: PromptMeasure; stream: boolean };
+/**
+ * What routing needs of the client's request, whatever its protocol: with the prompt, `maxTokens`
+ * (the most output it allows) and `toolCalls` (the most built-in tool calls it allows) bound the hold.
+ */
+export type NativeOrTranslatedAsk = {
+  model: string;
+  requesty: RequestyExtension | undefined;
+  maxTokens: number | undefined;
+  toolCalls: BuiltinToolCalls;
+  prompt: PromptMeasure;
+  stream: boolean;
+};
 
 /**
  * Routes a request like any other (aliases, policies, limits, failover), opening each attempt
@@ -69,8 +79,8 @@ export async function runNativeOrTranslated<W extends NativeWatch>(
   request: GatewayRequest,
   deps: GatewayDeps,
 ): Promise<NativeOrTranslatedOutcome> {
-  const { model, requesty, maxTokens, prompt } = asked;
-  const bound: UsageBound = (candidate, entry) => usageBound(prompt, { maxTokens, choices: 1 }, candidate, entry);
+  const { model, requesty, maxTokens, toolCalls, prompt } = asked;
+  const bound: UsageBound = (candidate, entry) => usageBound(prompt, { maxTokens, choices: 1, toolCalls }, candidate, entry);
   const routing: Routing = { log, model, key, requestId: request.requestId, requesty, bound, clientSignal: request.clientSignal };
   const open = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => openNativeOrTranslated(protocol, provider, call, attempt, deps);
   if (asked.stream) {

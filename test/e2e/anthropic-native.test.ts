@@ -126,6 +126,48 @@ describe('/v1/messages to an Anthropic-protocol target, untranslated', () => {
     }
   });
 
+  it('charges each web search Anthropic reports at $10 per 1,000 in usage.cost, x-switchboard-cost, the log and the key’s spend, streamed and whole', async () => {
+    const manage = manageClient(gateway.url);
+    const { json } = await manage('POST', '/apikey', { name: 'web-search' });
+    const own = new Anthropic({ baseURL: gateway.url, apiKey: String(json.key), maxRetries: 0 });
+    const request = {
+      model: 'anthropic/claude-sonnet-4-5',
+      max_tokens: 1024,
+      messages: [{ role: 'user' as const, content: 'Weather in Paris today?' }],
+      tools: [{ type: 'web_search_20250305' as const, name: 'web_search' as const, max_uses: 3 }],
+    };
+    // web-search.sse.txt: 2,679 input tokens at $3 and 54 output at $15 per million, and one search.
+    const cost = 2_679 * 3 + 54 * 15 + 10_000;
+    const micros = (dollars: unknown) => Math.round(Number(dollars) * 1e6);
+    const { data: whole, response } = await own.messages.create(request).withResponse();
+    expect(micros((whole.usage as unknown as { cost: number }).cost)).toBe(cost);
+    expect(micros(response.headers.get('x-switchboard-cost'))).toBe(cost);
+    expect((await recordOf(response.headers.get('x-request-id'))).cost_micros).toBe(cost);
+    // The SDK's final message keeps only the usage fields it knows: the cost is read from the message_delta event.
+    const stream = own.messages.stream(request);
+    const deltas: unknown[] = [];
+    stream.on('streamEvent', (event) => event.type === 'message_delta' && deltas.push(event.usage));
+    await stream.finalMessage();
+    expect(deltas.map((usage) => micros((usage as { cost: number }).cost))).toEqual([cost]);
+    expect(micros((await manage('GET', `/apikey/${String(json.id)}`)).json.spend)).toBe(2 * cost);
+  });
+
+  it('gives a web search tool without max_uses the gateway’s, and holds that many searches under a spend limit', async () => {
+    const manage = manageClient(gateway.url);
+    // The tokens this request can use cost about $0.02, twenty searches $0.20 more.
+    const { json } = await manage('POST', '/apikey', { name: 'web-search-limited', monthly_limit: 0.1 });
+    const own = new Anthropic({ baseURL: gateway.url, apiKey: String(json.key), maxRetries: 0 });
+    const request = { model: 'anthropic/claude-sonnet-4-5', max_tokens: 1024, messages: [{ role: 'user' as const, content: 'Weather in Paris today?' }] };
+    const unbounded = await own.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search' }] }).catch((error: unknown) => error);
+    expect((unbounded as InstanceType<typeof Anthropic.APIError>).status).toBe(402);
+    expect(upstream.requests).toHaveLength(0);
+    const bounded = await own.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }] });
+    expect(bounded.usage).toMatchObject({ server_tool_use: { web_search_requests: 1 } });
+
+    await client.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+    expect(upstream.requests.at(-1)?.body.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 20 }]);
+  });
+
   it('forwards anthropic-beta headers, adding the long-context beta for [1m]', async () => {
     await client.beta.messages.create(
       { ...firstTurn, model: 'claude-sonnet-4-5[1m]', betas: ['interleaved-thinking-2025-05-14'] },

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockAnthropicUpstream } from '../support/mock-anthropic-upstream.js';
-import { responsesReply, responsesUsage, upstreamExtra } from '../support/mock-openai-responses.js';
+import { billedWebSearches, responsesReply, responsesUsage, upstreamExtra, webSearchCalls } from '../support/mock-openai-responses.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { loggedRecord, recordRequestLog } from '../support/recording-request-log.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -249,6 +249,33 @@ describe('POST /v1/responses native accounting', () => {
     expect(plain.output_text).toBe(responsesReply);
     const stateful = await own.responses.create({ model: 'openai/gpt-4o-mini', input: 'And then?', max_output_tokens: 50, previous_response_id: plain.id }).catch((error: unknown) => error);
     expect((stateful as InstanceType<typeof OpenAI.APIError>).status).toBe(402);
+  });
+
+  it('charges each web search OpenAI ran, at its tool’s price per call, in usage.cost, x-switchboard-cost, the log and the key’s spend, streamed and whole', async () => {
+    const { id, client: own } = await newKey();
+    // gpt-4o-mini: 12 fresh input tokens at $0.15, 8 cached at $0.075 and 6 output at $0.60 per million: 6 micro-dollars.
+    const tokens = 6;
+    const searching = { model: 'openai/gpt-4o-mini', input: 'Weather in Paris?', tools: [{ type: 'web_search' as const }] };
+    const { data: whole, response: raw } = await own.responses.create(searching).withResponse();
+    expect(whole.output.map((item) => item.type)).toEqual([...webSearchCalls.map(() => 'web_search_call'), 'message']);
+    // $10 per 1,000 web_search calls: the searches are billed, the page opened is not.
+    const searchCost = tokens + billedWebSearches * 10_000;
+    expect(micros(costOf(whole.usage))).toBe(searchCost);
+    expect(micros(raw.headers.get('x-switchboard-cost'))).toBe(searchCost);
+    expect(await loggedRecord(log, raw.headers.get('x-request-id'))).toMatchObject({ cost_micros: searchCost, tool_calls: ['web_search', 'web_search', 'web_search'] });
+    // The request set no bound on its calls: the gateway's is sent, and held under a limit.
+    expect(openaiUpstream.requests.at(-1)?.body).toMatchObject({ tools: [{ type: 'web_search' }], max_tool_calls: 20 });
+
+    const streamed = await own.responses.stream({ ...searching, max_tool_calls: 5 }).finalResponse();
+    expect(micros(costOf(streamed.usage))).toBe(searchCost);
+    expect(openaiUpstream.requests.at(-1)?.body.max_tool_calls).toBe(5);
+    // The preview tool costs $25 per 1,000 calls on a model that does not reason.
+    const preview = await own.responses.stream({ ...searching, tools: [{ type: 'web_search_preview' }] }).finalResponse();
+    const previewCost = tokens + billedWebSearches * 25_000;
+    expect(micros(costOf(preview.usage))).toBe(previewCost);
+
+    const key = await manage('GET', `/apikey/${id}`);
+    expect(micros(key.json.spend)).toBe(2 * searchCost + previewCost);
   });
 
   it('ends a stream cut before its terminal event with an error event, and charges the delivered estimate once', async () => {

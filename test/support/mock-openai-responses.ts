@@ -11,7 +11,8 @@ export const upstreamExtra = { x_upstream_note: { kept: true } };
  * (https://platform.openai.com/docs/api-reference/responses-streaming), keeping the responses it
  * made, so `previous_response_id` works as OpenAI's does. The request's `model` picks the behaviour:
  * - anything else: the reply in three text deltas, or, when tools are offered and the input holds
- *   no function_call_output, a call of the first tool;
+ *   no function_call_output, a call of the first tool; when a web search tool is offered, the
+ *   reply after `webSearchCalls.length` web_search_call items (`billedWebSearches` of them searches);
  * - `upstream-note`: the reply, with an event of a type the gateway does not know before the end;
  * - `truncated`: the stream stops after the first delta, without a terminal event;
  * - `stream-error`: after the first delta, an `error` event quoting the credential it was sent;
@@ -23,6 +24,14 @@ export const upstreamExtra = { x_upstream_note: { kept: true } };
  * An input text containing `behave:<name>` makes any model (a priced one, say) behave as `<name>`.
  * An unknown previous_response_id is a 400, as OpenAI answers it.
  */
+/** What the mock's web search does before it answers: two searches and a page opened, of which OpenAI bills the searches. */
+export const webSearchCalls = [
+  { type: 'search', query: 'weather Paris', sources: [{ type: 'url', url: 'https://weather.example/paris' }] },
+  { type: 'open_page', url: 'https://weather.example/paris' },
+  { type: 'search', query: 'weather Paris tomorrow' },
+];
+export const billedWebSearches = 2;
+
 export class MockResponsesApi {
   readonly stored = new Map<string, Record<string, unknown>>();
   private next = 0;
@@ -49,6 +58,7 @@ export class MockResponsesApi {
       previous_response_id: previous,
       store: body.store ?? true,
       usage,
+      tools: body.tools ?? [],
       ...upstreamExtra,
     });
     res.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -57,8 +67,10 @@ export class MockResponsesApi {
     if (model === 'error-before-output') {
       return void res.end(event('error', { code: 'server_error', message: `Failed before output while serving ${sentCredential(req)}.`, param: null }));
     }
-    const calls = Array.isArray(body.tools) && body.tools.length > 0 && !answersCall(body.input);
-    const output = calls ? this.streamCall(res, event) : await streamText(res, event, model, this.pauseMs);
+    const tools = Array.isArray(body.tools) ? (body.tools as Array<{ type?: unknown }>) : [];
+    const searches = tools.some((tool) => String(tool.type).startsWith('web_search')) ? streamSearches(res, event) : [];
+    const calls = searches.length === 0 && tools.length > 0 && !answersCall(body.input);
+    const output = calls ? this.streamCall(res, event) : await streamText(res, event, model, this.pauseMs, searches.length);
     if (!output) {
       if (model === 'stream-error') res.write(event('error', { code: 'server_error', message: `Failed while serving ${sentCredential(req)}.`, param: null }));
       if (model === 'failed') {
@@ -68,7 +80,7 @@ export class MockResponsesApi {
       return void res.end();
     }
     if (model === 'upstream-note') res.write(event('response.upstream_note', { note: 'an event type the gateway does not know' }));
-    const finished = response(model === 'incomplete' ? 'incomplete' : 'completed', [output], responsesUsage);
+    const finished = response(model === 'incomplete' ? 'incomplete' : 'completed', [...searches, output], responsesUsage);
     this.stored.set(id, finished);
     if (model === 'incomplete') res.end(event('response.incomplete', { response: { ...finished, incomplete_details: { reason: 'max_output_tokens' } } }));
     else res.end(event('response.completed', { response: finished }));
@@ -91,12 +103,25 @@ function sentCredential(req: IncomingMessage): string {
   return String(req.headers.authorization ?? req.headers['api-key'] ?? '');
 }
 
-/** The reply in three deltas; undefined when the model stops after the first. */
-async function streamText(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string, model: string, pauseMs: number): Promise<Record<string, unknown> | undefined> {
+/** The web search calls, each as OpenAI streams one (https://platform.openai.com/docs/api-reference/responses-streaming/response/web_search_call). */
+function streamSearches(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string): Array<Record<string, unknown>> {
+  return webSearchCalls.map((action, index) => {
+    const item = { id: `ws_mock_${index}`, type: 'web_search_call', status: 'in_progress' };
+    const at = { item_id: item.id, output_index: index };
+    res.write(event('response.output_item.added', { output_index: index, item }));
+    for (const step of ['in_progress', 'searching', 'completed']) res.write(event(`response.web_search_call.${step}`, at));
+    const done = { ...item, status: 'completed', action };
+    res.write(event('response.output_item.done', { output_index: index, item: done }));
+    return done;
+  });
+}
+
+/** The reply in three deltas, as output item `index`; undefined when the model stops after the first. */
+async function streamText(res: ServerResponse, event: (type: string, data: Record<string, unknown>) => string, model: string, pauseMs: number, index = 0): Promise<Record<string, unknown> | undefined> {
   const item = { id: 'msg_mock_1', type: 'message', status: 'in_progress', role: 'assistant', content: [] };
   const part = { type: 'output_text', text: '', annotations: [], logprobs: [] };
-  const at = { item_id: item.id, output_index: 0, content_index: 0 };
-  res.write(event('response.output_item.added', { output_index: 0, item }));
+  const at = { item_id: item.id, output_index: index, content_index: 0 };
+  res.write(event('response.output_item.added', { output_index: index, item }));
   res.write(event('response.content_part.added', { ...at, part }));
   const deltas = ['Hello ', 'from ', 'Responses!'];
   for (const [index, delta] of deltas.entries()) {
@@ -108,7 +133,7 @@ async function streamText(res: ServerResponse, event: (type: string, data: Recor
   res.write(event('response.output_text.done', { ...at, text, logprobs: [] }));
   res.write(event('response.content_part.done', { ...at, part: { ...part, text } }));
   const done = { ...item, status: 'completed', content: [{ ...part, text }] };
-  res.write(event('response.output_item.done', { output_index: 0, item: done }));
+  res.write(event('response.output_item.done', { output_index: index, item: done }));
   return done;
 }
 

@@ -1,6 +1,6 @@
 import type { CatalogEntry } from '../catalog/catalog-schema.js';
 import type { ChatCompletionRequest } from '../schemas/openai-chat-request.js';
-import type { Usage } from '../schemas/openai-chat-response.js';
+import type { BuiltinToolCalls, Usage } from '../schemas/openai-chat-response.js';
 
 /**
  * What a chat request's prompt is made of, measured once: what its tokens can be bounded by
@@ -64,8 +64,16 @@ export function chatUsageBound(request: ChatCompletionRequest, prompt: PromptMea
   return usageBound(prompt, { maxTokens: request.max_completion_tokens ?? request.max_tokens ?? undefined, choices: request.n ?? 1 }, model, entry);
 }
 
-/** The same bound for any request: its prompt, its output cap (if any) and how many answers it asks for. */
-export function usageBound(prompt: PromptMeasure, output: { maxTokens: number | undefined; choices: number }, model: string, entry: CatalogEntry): Usage {
+/**
+ * The same bound for any request: its prompt, its output cap (if any), how many answers it asks
+ * for, and the most calls of each built-in tool billed by the call that it allows.
+ */
+export function usageBound(
+  prompt: PromptMeasure,
+  output: { maxTokens: number | undefined; choices: number; toolCalls?: BuiltinToolCalls },
+  model: string,
+  entry: CatalogEntry,
+): Usage {
   const fromSize = prompt.textBytes + promptOverheadTokens + prompt.images * maxImageTokens;
   const input = prompt.otherMedia > 0 ? entry.context_window : Math.min(fromSize, entry.context_window);
   const requested = output.maxTokens;
@@ -78,6 +86,7 @@ export function usageBound(prompt: PromptMeasure, output: { maxTokens: number | 
     completion_tokens: outputTokens,
     total_tokens: input + outputTokens,
     prompt_tokens_details: { cached_tokens: 0, cache_creation_tokens: input },
+    ...(output.toolCalls && { builtin_tool_calls: output.toolCalls }),
   };
 }
 

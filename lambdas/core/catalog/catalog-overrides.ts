@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import overridesJson from './data/catalog-overrides.json' with { type: 'json' };
-import { capabilitiesSchema, catalogEntrySchema } from './catalog-schema.js';
+import { capabilitiesSchema, catalogEntrySchema, toolCallPricesSchema } from './catalog-schema.js';
 
 const pattern = z.string().refine((source) => {
   try {
@@ -24,6 +24,8 @@ export const catalogOverridesSchema = z
     types: z.array(z.object({ provider: z.string().optional(), pattern, type: z.enum(['chat', 'embedding']) }).strict()),
     capabilities: z.array(z.object({ provider: z.string().optional(), pattern, set: capabilitiesSchema.partial() }).strict()),
     max_output_tokens: z.array(z.object({ provider: z.string().optional(), pattern, tokens: z.int().positive() }).strict()),
+    /** Prices of built-in tool calls (the market data has none); rules apply in order, a later one's prices win. */
+    tool_calls: z.array(z.object({ provider: z.string().optional(), pattern, set: toolCallPricesSchema }).strict()),
     /** For models whose market data has no context window. */
     context_window: z.array(z.object({ provider: z.string().optional(), pattern, tokens: z.int().positive() }).strict()),
     /** A patch of the entry with this id, or (with every field) a model the market data lacks. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { builtinToolSchema } from '../schemas/openai-chat-response.js';
 
 /** US dollars per million tokens. */
 const price = z.number().nonnegative();
@@ -9,6 +10,10 @@ const tokenPrices = {
   cache_read: price.nullable(),
   cache_write: price.nullable(),
 };
+
+/** US dollars per 1,000 calls, by built-in tool. */
+export const toolCallPricesSchema = z.partialRecord(builtinToolSchema, price);
+export type ToolCallPrices = z.infer<typeof toolCallPricesSchema>;
 
 export const capabilitiesSchema = z
   .object({
@@ -33,6 +38,8 @@ export const pricingSchema = z
     tiers: z
       .array(z.object({ above_input_tokens: z.int().nonnegative(), ...tokenPrices }).strict())
       .optional(),
+    /** US dollars per 1,000 calls of a built-in tool the provider bills by the call (web search), besides its tokens. */
+    tool_calls: toolCallPricesSchema.optional(),
   })
   .strict();
 export type Pricing = z.infer<typeof pricingSchema>;

@@ -1,5 +1,5 @@
 import type { CatalogOverrides } from './catalog-overrides.js';
-import type { Capabilities, CatalogEntry, Pricing } from './catalog-schema.js';
+import type { Capabilities, CatalogEntry, Pricing, ToolCallPrices } from './catalog-schema.js';
 import type { GenaiModel, GenaiPricesFile, MatchLogic, ModelPrice } from './genai-prices-schema.js';
 
 /** A catalog entry made from the market data, with the clause that tells which provider model names it prices. */
@@ -16,8 +16,8 @@ const bedrockGeography = /^(us-gov|us|eu|apac|au|jp|in|ca|global)\./;
 /**
  * The adapter from `@pydantic/genai-prices`' data format to catalog entries: for each provider
  * the gateway serves, its models with a token price, less those `exclude`d (image, audio,
- * realtime, fine-tune and legacy completion models), typed, given capabilities and an output cap
- * by the overrides' rules, and priced as of `asOf` (a date's price changes are picked by date).
+ * realtime, fine-tune and legacy completion models), typed, given capabilities, an output cap
+ * and built-in tool call prices by the overrides' rules, and priced as of `asOf` (a date's price changes are picked by date).
  * A model without a known context window (in the data or an override) is left out: the gateway
  * bounds reservations by it.
  */
@@ -32,7 +32,7 @@ export function marketEntries(data: GenaiPricesFile, overrides: CatalogOverrides
       const name = config.strip_id_prefix && model.id.startsWith(config.strip_id_prefix) ? model.id.slice(config.strip_id_prefix.length) : model.id;
       if (model.deprecated || rules.excluded(provider, name)) continue;
       const type = rules.type(provider, name);
-      const pricing = pricingOf(model, asOf, type);
+      const pricing = pricingOf(model, asOf, type, rules.toolCalls(provider, name));
       const id = `${provider}/${name}`;
       const contextWindow = patchedContext.get(id) ?? model.context_window ?? rules.contextWindow(provider, name);
       if (!pricing || contextWindow === undefined) continue;
@@ -64,6 +64,7 @@ function compileRules(overrides: CatalogOverrides) {
   const capabilities = compile(overrides.capabilities);
   const maxOutput = compile(overrides.max_output_tokens);
   const contextWindow = compile(overrides.context_window);
+  const toolCalls = compile(overrides.tool_calls);
   return {
     excluded: (provider: string, name: string) => exclude.some((rule) => applies(rule, provider, name)),
     type: (provider: string, name: string) => types.filter((rule) => applies(rule, provider, name)).at(-1)?.type ?? 'chat',
@@ -71,6 +72,8 @@ function compileRules(overrides: CatalogOverrides) {
       capabilities.filter((rule) => applies(rule, provider, name)).reduce<Capabilities>((sum, rule) => ({ ...sum, ...rule.set }), noCapabilities),
     maxOutput: (provider: string, name: string) => maxOutput.filter((rule) => applies(rule, provider, name)).at(-1)?.tokens,
     contextWindow: (provider: string, name: string) => contextWindow.filter((rule) => applies(rule, provider, name)).at(-1)?.tokens,
+    toolCalls: (provider: string, name: string): ToolCallPrices =>
+      toolCalls.filter((rule) => applies(rule, provider, name)).reduce<ToolCallPrices>((sum, rule) => ({ ...sum, ...rule.set }), {}),
   };
 }
 
@@ -86,7 +89,7 @@ function pricesAsOf(model: GenaiModel, asOf: string): ModelPrice {
   return current;
 }
 
-function pricingOf(model: GenaiModel, asOf: string, type: CatalogEntry['type']): Pricing | undefined {
+function pricingOf(model: GenaiModel, asOf: string, type: CatalogEntry['type'], toolCalls: ToolCallPrices): Pricing | undefined {
   const prices = pricesAsOf(model, asOf);
   const base = (key: string) => {
     const value = prices[key];
@@ -105,6 +108,7 @@ function pricingOf(model: GenaiModel, asOf: string, type: CatalogEntry['type']):
   if (reasoning !== undefined && reasoning !== output) pricing.reasoning = reasoning;
   const tiers = tiersOf(prices, pricing);
   if (tiers.length > 0) pricing.tiers = tiers;
+  if (Object.keys(toolCalls).length > 0) pricing.tool_calls = toolCalls;
   return pricing;
 }
 

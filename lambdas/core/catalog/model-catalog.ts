@@ -27,7 +27,9 @@ export function buildModelCatalog(data: GenaiPricesFile, overrides: CatalogOverr
   const patched = (entry: CatalogEntry): CatalogEntry => {
     const patch = patches.get(entry.id);
     if (!patch) return entry;
-    return catalogEntrySchema.parse({ ...entry, ...patch, capabilities: { ...entry.capabilities, ...patch.capabilities } });
+    // A patch's token prices replace the market's; tool call prices come from the rules unless it names its own.
+    const pricing = patch.pricing && { ...(entry.pricing.tool_calls && { tool_calls: entry.pricing.tool_calls }), ...patch.pricing };
+    return catalogEntrySchema.parse({ ...entry, ...patch, capabilities: { ...entry.capabilities, ...patch.capabilities }, ...(pricing && { pricing }) });
   };
   const seen = new Set<string>();
   const matched: MarketEntry[] = [];

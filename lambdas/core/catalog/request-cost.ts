@@ -1,12 +1,13 @@
-import type { Usage } from '../schemas/openai-chat-response.js';
-import type { CatalogEntry, Pricing } from './catalog-schema.js';
+import { builtinToolSchema, type BuiltinToolCalls, type Usage } from '../schemas/openai-chat-response.js';
+import type { CatalogEntry, Pricing, ToolCallPrices } from './catalog-schema.js';
 
 /**
  * The cost of a request in integer micro-dollars, from the usage the provider reported and the
  * catalog's prices (a long-context tier's when the prompt passes it). A price in dollars per
  * million tokens is a price in micro-dollars per token. Cached reads and cache writes have their own prices (the input
  * price where the catalog has none); reasoning tokens are part of completion tokens, at the
- * output price unless the catalog prices them apart. `markup` is a fraction (0.05 for 5%); the total is rounded up to a whole
+ * output price unless the catalog prices them apart. Calls of built-in tools (web search) are
+ * added at the catalog's price per thousand calls (nothing where it has none). `markup` is a fraction (0.05 for 5%); the total is rounded up to a whole
  * micro-dollar.
  */
 export function requestCostMicros(usage: Usage, entry: CatalogEntry, markup: number): number {
@@ -26,10 +27,18 @@ export function requestCostMicros(usage: Usage, entry: CatalogEntry, markup: num
     picos(cacheRead, prices.cache_read ?? prices.input) +
     picos(cacheWrite, prices.cache_write ?? prices.input) +
     picos(usage.completion_tokens - reasoningTokens, prices.output) +
-    picos(reasoningTokens, reasoningPrice ?? prices.output);
+    picos(reasoningTokens, reasoningPrice ?? prices.output) +
+    toolCallPicos(usage.builtin_tool_calls, entry.pricing.tool_calls);
   const withMarkup = raw * BigInt(10_000 + Math.round(markup * 10_000));
   const divisor = 10_000n * 1_000_000n;
   return Number((withMarkup + divisor - 1n) / divisor);
+}
+
+/** Built-in tool calls in pico-dollars: a price per thousand calls is a price in nano-dollars per call. */
+function toolCallPicos(calls: BuiltinToolCalls | null | undefined, prices: ToolCallPrices | undefined): bigint {
+  let total = 0n;
+  for (const tool of builtinToolSchema.options) total += BigInt(calls?.[tool] ?? 0) * BigInt(Math.round((prices?.[tool] ?? 0) * 1_000_000_000));
+  return total;
 }
 
 /** The token prices a request of `promptTokens` pays: the last long-context tier it passes, else the base prices. */

@@ -45,7 +45,13 @@ const customTool = z
   .object({ type: z.literal('custom').optional(), name: z.string(), description: z.string().optional(), input_schema: z.record(z.string(), z.unknown()) })
   .loose();
 /** Anthropic's server tools (web search, code execution...) and client tools of a versioned type (bash, text editor). */
-const serverTool = z.object({ type: z.string().regex(/_\d{8}$/, 'a tool is a custom tool with input_schema, or a versioned tool type such as web_search_20250305'), name: z.string() }).loose();
+const serverTool = z
+  .object({
+    type: z.string().regex(/_\d{8}$/, 'a tool is a custom tool with input_schema, or a versioned tool type such as web_search_20250305'),
+    name: z.string(),
+    max_uses: z.int().positive().nullish(),
+  })
+  .loose();
 
 export const anthropicMessagesRequestSchema = z
   .object({

@@ -9,10 +9,19 @@ import { tokenCountSchema } from './token-count.js';
 
 const optionalCount = tokenCountSchema.nullish();
 
+/** Built-in tools a provider runs itself and bills by the call, as the catalog prices them (`pricing.tool_calls`). */
+export const builtinToolSchema = z.enum(['web_search', 'web_search_preview']);
+export type BuiltinTool = z.infer<typeof builtinToolSchema>;
+
+/** Calls of each priced built-in tool. */
+export const builtinToolCallsSchema = z.partialRecord(builtinToolSchema, tokenCountSchema);
+export type BuiltinToolCalls = z.infer<typeof builtinToolCallsSchema>;
+
 /**
  * Usage as OpenAI reports it, each count validated (see token-count.ts); the cached and
  * cache-write parts of the prompt cannot exceed it, or the prompt would be priced below cost.
- * `cache_creation_tokens` is the gateway's own field for cache writes (Anthropic, Bedrock).
+ * `cache_creation_tokens` is the gateway's own field for cache writes (Anthropic, Bedrock), and
+ * `builtin_tool_calls` for the calls of tools the provider bills apart from tokens (web search).
  */
 export const usageSchema = z
   .object({
@@ -32,6 +41,7 @@ export const usageSchema = z
       })
       .loose()
       .nullish(),
+    builtin_tool_calls: builtinToolCallsSchema.nullish(),
   })
   .loose()
   .refine(

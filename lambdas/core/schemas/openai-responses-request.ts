@@ -121,6 +121,7 @@ export const responsesRequestSchema = z
     temperature: z.number().min(0).max(2).nullish(),
     top_p: z.number().min(0).max(1).nullish(),
     tools: z.array(z.union([functionTool, otherTool])).optional(),
+    max_tool_calls: z.int().nonnegative().nullish(),
     tool_choice: z
       .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), name: z.string() }).loose(), z.object({ type: z.string() }).loose()])
       .optional(),

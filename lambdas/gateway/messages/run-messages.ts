@@ -1,4 +1,5 @@
 import { measureAnthropicPrompt } from '../../core/accounting/anthropic-prompt-measure.js';
+import { messagesToolCallBound } from '../../core/accounting/builtin-tool-bound.js';
 import { deliveredUsageEstimate, type PromptMeasure } from '../../core/accounting/usage-bound.js';
 import { withCacheBreakpoints } from '../../core/providers/anthropic/cache-breakpoints.js';
 import { toOpenAIUsage } from '../../core/providers/anthropic/anthropic-usage.js';
@@ -68,7 +69,7 @@ export function runMessages(
     toldUsage: (watch) => (watch.usage ? toOpenAIUsage(watch.usage) : undefined),
     streamSettlement: (watch) => streamSettlement(watch, prompt),
   };
-  const asked = { model: body.model, requesty: body.requesty, maxTokens: body.max_tokens, prompt, stream: body.stream === true };
+  const asked = { model: body.model, requesty: body.requesty, maxTokens: body.max_tokens, toolCalls: messagesToolCallBound(body.tools), prompt, stream: body.stream === true };
   return runNativeOrTranslated(protocol, asked, key, log, request, deps);
 }
 

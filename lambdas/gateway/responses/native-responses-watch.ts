@@ -1,5 +1,6 @@
-import { responsesErrorStatus, responsesFinishReason } from '../../core/providers/openai/responses-usage.js';
-import { responsesControlEventSchema, terminalResponsesEvents, type ResponsesControlEvent, type ResponsesUsage } from '../../core/providers/openai/responses-wire.js';
+import { responseUsage, responsesErrorStatus, responsesFinishReason } from '../../core/providers/openai/responses-usage.js';
+import { responsesControlEventSchema, terminalResponsesEvents, type ResponsesControlEvent } from '../../core/providers/openai/responses-wire.js';
+import type { Usage } from '../../core/schemas/openai-chat-response.js';
 import { malformedResponse, upstreamError } from '../../core/providers/upstream-error.js';
 import type { SseEvent } from '../../core/sse/parse-sse.js';
 import { NativeWatch } from '../native-watch.js';
@@ -15,7 +16,8 @@ const preambleEvents: ReadonlySet<string> = new Set(['response.created', 'respon
  * ended. Only the control events are parsed; deltas are measured, for a cut stream's estimate.
  */
 export class NativeResponsesWatch extends NativeWatch {
-  usage: ResponsesUsage | undefined;
+  /** The terminal event's usage in the gateway's terms, its web searches included. */
+  usage: Usage | undefined;
   /** The terminal event (`response.completed`, `.incomplete` or `.failed`), as the JSON it came as. */
   finished: { type: string; response: Record<string, unknown> } | undefined;
   private calledTools = false;
@@ -53,7 +55,7 @@ export class NativeResponsesWatch extends NativeWatch {
         break;
       default: {
         const { response } = event;
-        this.usage = response.usage ?? undefined;
+        this.usage = responseUsage(response);
         this.finished = { type: event.type, response: json.response as Record<string, unknown> };
         const finishReason = responsesFinishReason(event.type, response.incomplete_details?.reason, this.calledTools);
         if (finishReason) this.report.tell({ finishReason });

@@ -1,6 +1,6 @@
+import { responsesToolCallBound } from '../../core/accounting/builtin-tool-bound.js';
 import { measureResponsesPrompt } from '../../core/accounting/responses-prompt-measure.js';
 import { deliveredUsageEstimate } from '../../core/accounting/usage-bound.js';
-import { fromResponsesUsage } from '../../core/providers/openai/responses-usage.js';
 import { streamEndedEarly } from '../../core/providers/upstream-error.js';
 import type { ChatCompletionRequest } from '../../core/schemas/openai-chat-request.js';
 import type { ResponsesRequest } from '../../core/schemas/openai-responses-request.js';
@@ -38,7 +38,7 @@ export function runResponses(
 ): Promise<NativeOrTranslatedOutcome> {
   const prompt = measureResponsesPrompt(body, Buffer.byteLength(request.body));
   const ids = { responseId: itemId('resp'), createdAt: Math.floor(deps.clock.now() / 1000) };
-  const told = (watch: NativeResponsesWatch) => (watch.usage ? fromResponsesUsage(watch.usage) : undefined);
+  const told = (watch: NativeResponsesWatch) => watch.usage;
   let translated: ChatCompletionRequest | undefined;
   let upstream: Record<string, unknown> | undefined;
   const protocol: NativeProtocol<NativeResponsesWatch> = {
@@ -67,7 +67,7 @@ export function runResponses(
       return { usage: usage ?? deliveredUsageEstimate(prompt, { outputChars: watch.deltaChars }), estimated: !usage };
     },
   };
-  const asked = { model: body.model, requesty, maxTokens: body.max_output_tokens ?? undefined, prompt, stream: body.stream === true };
+  const asked = { model: body.model, requesty, maxTokens: body.max_output_tokens ?? undefined, toolCalls: responsesToolCallBound(body), prompt, stream: body.stream === true };
   return runNativeOrTranslated(protocol, asked, key, log, request, deps);
 }
 

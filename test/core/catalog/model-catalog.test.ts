@@ -53,9 +53,23 @@ describe('the model catalog', () => {
     for (const [id, [input, output, cacheRead, cacheWrite, context, maxOutput]] of Object.entries(before)) {
       const model = modelCatalog.find((candidate) => candidate.id === id);
       expect(model, id).toBeDefined();
-      expect(model?.pricing, id).toEqual({ input, output, cache_read: cacheRead, cache_write: cacheWrite });
+      const { tool_calls: _toolCalls, ...tokenPrices } = model?.pricing ?? {};
+      expect(tokenPrices, id).toEqual({ input, output, cache_read: cacheRead, cache_write: cacheWrite });
       expect([model?.context_window, model?.max_output_tokens], id).toEqual([context, maxOutput]);
     }
+  });
+
+  it('prices web search calls per thousand as Anthropic and OpenAI list them, by tool and model, token prices patched or not', () => {
+    expect(catalogEntry('anthropic/claude-sonnet-4-5')?.pricing.tool_calls).toEqual({ web_search: 10 });
+    expect(catalogEntry('anthropic/claude-haiku-4-5-20251001')?.pricing.tool_calls).toEqual({ web_search: 10 });
+    expect(catalogEntry('vertex/claude-sonnet-4-5@us-east5')?.pricing.tool_calls).toEqual({ web_search: 10 });
+    // The preview tool costs more on models that do not reason; the GA tool is one price.
+    expect(catalogEntry('openai/gpt-4o-mini')?.pricing.tool_calls).toEqual({ web_search: 10, web_search_preview: 25 });
+    expect(catalogEntry('openai/gpt-4.1')?.pricing.tool_calls).toEqual({ web_search: 10, web_search_preview: 25 });
+    expect(catalogEntry('openai/o4-mini')?.pricing.tool_calls).toEqual({ web_search: 10, web_search_preview: 10 });
+    expect(catalogEntry('openai/gpt-5')?.pricing.tool_calls).toEqual({ web_search: 10, web_search_preview: 10 });
+    expect(catalogEntry('openai/text-embedding-3-small')?.pricing.tool_calls).toBeUndefined();
+    expect(catalogEntry('groq/llama-3.3-70b-versatile')?.pricing.tool_calls).toBeUndefined();
   });
 
   it('prices a model id the way the market names it: dated versions, Bedrock inference profiles and regions', () => {

@@ -36,6 +36,19 @@ describe('requestCostMicros', () => {
     expect(microsToDollars(788)).toBe(0.000788);
   });
 
+  it('adds built-in tool calls at the price per thousand of their tool, with the markup, and leaves the cache saving alone', () => {
+    const usage = { prompt_tokens: 1_000, completion_tokens: 100, total_tokens: 1_100 };
+    const tokens = requestCostMicros(usage, entry('openai/gpt-4o-mini'), 0);
+    // $10 per 1,000 web_search calls is $0.01 a call; the preview tool on gpt-4o-mini $25 per 1,000.
+    expect(requestCostMicros({ ...usage, builtin_tool_calls: { web_search: 3 } }, entry('openai/gpt-4o-mini'), 0)).toBe(tokens + 30_000);
+    expect(requestCostMicros({ ...usage, builtin_tool_calls: { web_search_preview: 2 } }, entry('openai/gpt-4o-mini'), 0)).toBe(tokens + 50_000);
+    expect(requestCostMicros({ ...usage, builtin_tool_calls: { web_search: 1 } }, entry('anthropic/claude-sonnet-4-5'), 0.05)).toBe(Math.ceil((1_000 * 3 + 100 * 15 + 10_000) * 1.05));
+    const searched = { ...usage, builtin_tool_calls: { web_search: 1 } };
+    expect(uncachedCostMicros(searched, entry('anthropic/claude-sonnet-4-5'), 0) - requestCostMicros(searched, entry('anthropic/claude-sonnet-4-5'), 0)).toBe(0);
+    // A model the catalog gives no tool prices to is charged its tokens only.
+    expect(requestCostMicros(searched, entry('groq/llama-3.3-70b-versatile'), 0)).toBe(requestCostMicros(usage, entry('groq/llama-3.3-70b-versatile'), 0));
+  });
+
   it('prices a Bedrock model in any region as its catalog entry, and knows nothing of unlisted models', () => {
     expect(catalogEntry('bedrock/claude-haiku-4-5@eu-central-1')?.pricing.output).toBe(5);
     expect(catalogEntry('openai/some-new-model')).toBeUndefined();

@@ -10,6 +10,8 @@ export const anthropicUsageSchema = z
     output_tokens: tokenCountSchema.optional(),
     cache_creation_input_tokens: tokenCountSchema.nullish(),
     cache_read_input_tokens: tokenCountSchema.nullish(),
+    /** Searches Anthropic ran for the web_search server tool, billed by the search (https://docs.anthropic.com/en/docs/agents-and-tools/tool-use/web-search-tool#usage-and-pricing). */
+    server_tool_use: z.object({ web_search_requests: tokenCountSchema.nullish() }).loose().nullish(),
   })
   .loose();
 

@@ -16,10 +16,16 @@ export const responsesUsageSchema = z
   .loose();
 export type ResponsesUsage = z.infer<typeof responsesUsageSchema>;
 
+/** An output item; its `action` is read only where the item's type says its shape (responses-usage.ts). */
+const outputItemSchema = z.object({ type: z.string() }).loose();
+
 const responseObjectSchema = z
   .object({
     id: z.string(),
     usage: responsesUsageSchema.nullish(),
+    output: z.array(outputItemSchema).nullish(),
+    /** The tools the request offered, as the response echoes them. */
+    tools: z.array(z.object({ type: z.string() }).loose()).nullish(),
     incomplete_details: z.object({ reason: z.string().nullish() }).loose().nullish(),
     error: z.object({ code: z.string().nullish(), message: z.string().nullish() }).loose().nullish(),
   })
@@ -37,6 +43,7 @@ export const responsesControlEventSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('error'), code: z.string().nullish(), message: z.string().nullish(), param: z.string().nullish() }).loose(),
 ]);
 export type ResponsesControlEvent = z.infer<typeof responsesControlEventSchema>;
+export type ResponseObject = z.infer<typeof responseObjectSchema>;
 
 /** The events that end a response: it is whole, cut by a limit, or failed. */
 export const terminalResponsesEvents: ReadonlySet<string> = new Set(['response.completed', 'response.incomplete', 'response.failed']);

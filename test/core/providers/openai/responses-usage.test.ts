@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fromResponsesUsage, responsesErrorStatus, responsesFinishReason } from '../../../../lambdas/core/providers/openai/responses-usage.js';
+import { fromResponsesUsage, responsesErrorStatus, responsesFinishReason, responseUsage, responsesWebSearchTool } from '../../../../lambdas/core/providers/openai/responses-usage.js';
 import { measureResponsesPrompt } from '../../../../lambdas/core/accounting/responses-prompt-measure.js';
+import { responsesControlEventSchema } from '../../../../lambdas/core/providers/openai/responses-wire.js';
 import { responsesRequestSchema } from '../../../../lambdas/core/schemas/openai-responses-request.js';
 
 describe('the Responses API’s usage, errors and prompt, in the gateway’s terms', () => {
@@ -14,6 +15,22 @@ describe('the Responses API’s usage, errors and prompt, in the gateway’s ter
     });
     // More cached than input would price the prompt below cost: never more than the input.
     expect(fromResponsesUsage({ input_tokens: 3, input_tokens_details: { cached_tokens: 9 }, output_tokens: 0 }).prompt_tokens_details).toEqual({ cached_tokens: 3 });
+  });
+
+  it('counts a finished response’s web searches, priced as the web search tool it offered', () => {
+    const usage = { input_tokens: 10, output_tokens: 5 };
+    const search = (action?: string) => ({ type: 'web_search_call', id: 'ws_1', status: 'completed', ...(action && { action: { type: action } }) });
+    const output = [search('search'), search('open_page'), search('find_in_page'), search(), { type: 'message', content: [] }];
+    expect(responseUsage({ id: 'resp_1', usage, output, tools: [{ type: 'web_search' }] })?.builtin_tool_calls).toEqual({ web_search: 2 });
+    expect(responseUsage({ id: 'resp_1', usage, output, tools: [{ type: 'web_search_preview' }] })?.builtin_tool_calls).toEqual({ web_search_preview: 2 });
+    expect(responseUsage({ id: 'resp_1', usage, output: [{ type: 'message' }], tools: [{ type: 'web_search' }] })).not.toHaveProperty('builtin_tool_calls');
+    expect(responseUsage({ id: 'resp_1', usage: null, output })).toBeUndefined();
+    expect(responsesWebSearchTool([{ type: 'function' }, { type: 'web_search_2025_08_26' }, { type: 'web_search_preview' }])).toBe('web_search');
+    expect(responsesWebSearchTool([{ type: 'web_search_preview_2025_03_11' }])).toBe('web_search_preview');
+    expect(responsesWebSearchTool([{ type: 'file_search' }])).toBeUndefined();
+    // Other items' actions have shapes of their own (a shell call's has no type): they are not read.
+    const shell = { type: 'shell_call', id: 'sh_1', status: 'completed', action: { commands: ['ls'] } };
+    expect(responsesControlEventSchema.safeParse({ type: 'response.completed', response: { id: 'resp_1', usage, output: [shell], tools: [{ type: 'shell' }] } }).success).toBe(true);
   });
 
   it('gives stream error codes the status routing acts on, and finishes the log’s finish reason', () => {
