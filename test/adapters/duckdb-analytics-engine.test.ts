@@ -17,9 +17,20 @@ const logsDir = mkdtempSync(join(tmpdir(), 'analytics-'));
 const engine = new DuckDbAnalyticsEngine(logsDir);
 const now = Date.parse('2026-11-04T12:00:00Z');
 
+/** A copy filed a day later than its record's time: a retried put that arrived after midnight. */
+const nextDay = ({ timestamp }: { timestamp: string }) => new Date(Date.parse(timestamp) + 86_400_000).toISOString();
+
+// Every test runs over logs holding each record twice, as Firehose's at-least-once delivery can
+// write them: the copy in a file of its own, a third of the copies filed under the next day (the
+// record just before the range among them: its copy lies in the range's first day's folder).
 beforeAll(() => {
-  writeLogFiles(logsDir, 'requests', fixtureRequests);
-  writeLogFiles(logsDir, 'feedback', fixtureFeedback);
+  for (const [table, records] of [
+    ['requests', fixtureRequests],
+    ['feedback', fixtureFeedback],
+  ] as const) {
+    writeLogFiles(logsDir, table, records);
+    writeLogFiles(logsDir, table, records, { file: 'redelivered.jsonl', day: (record, index) => (index % 3 === 1 ? nextDay(record) : record.timestamp) });
+  }
 });
 afterAll(() => engine.close());
 
@@ -228,6 +239,16 @@ describe('DuckDB analytics over the local JSON-lines logs', () => {
       expect(rows.length, query.sql).toBeGreaterThan(0);
     }
   }, 60_000);
+
+  it('counts each request once in the named queries too, copies filed under another day included', async () => {
+    // A trailing window, as of now, that reaches back to the oldest record.
+    const days = Math.ceil((Date.now() - Math.min(...fixtureRequests.map((r) => Date.parse(r.timestamp)))) / 86_400_000) + 1;
+    const { rows } = await engine.query(namedQueries(days)['spend-by-key']?.sql ?? '');
+    expect(total(rows, 'requests')).toBe(fixtureRequests.length);
+    expect(total(rows, 'cost')).toBeCloseTo(sum(fixtureRequests, (r) => r.cost_micros) / 1e6, 9);
+    const tools = await engine.query(namedQueries(days)['tool-calls']?.sql ?? '');
+    expect(total(tools.rows, 'tool_calls')).toBe(sum(fixtureRequests, (r) => r.tool_calls.length));
+  });
 
   it('cuts a result at the limit and says so', async () => {
     const cut = await report({ metrics: ['requests'], group_by: ['model'], limit: 2 });

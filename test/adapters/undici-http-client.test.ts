@@ -4,6 +4,7 @@ import { Agent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { undiciHttpClient } from '../../lambdas/adapters/undici/undici-http-client.js';
 import { HttpTransportError, type HttpRequest, type HttpResponse } from '../../lambdas/ports/http-client.js';
+import { eventually } from '../support/eventually.js';
 import { gzipBomb } from '../support/misbehaving-answers.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 
@@ -96,6 +97,38 @@ describe('undici HttpClient', () => {
       break;
     }
     await closed;
+  });
+
+  it('keeps the connection of a stream left at its end marker when HTTP\'s own end comes a moment later', async () => {
+    // As providers send it: `data: [DONE]`, then the chunked body's terminator in a packet of its own.
+    let connections = 0;
+    const server: Server = createServer((socket) => {
+      connections++;
+      socket.on('data', () => {
+        socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n');
+        const done = 'data: [DONE]\n\n';
+        socket.write(`${done.length.toString(16)}\r\n${done}\r\n`);
+        setTimeout(() => socket.write('0\r\n\r\n'), 50);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const own = new Agent({ keepAliveTimeout: 10_000 });
+    const call = () => undiciHttpClient(own)({ url: `${origin}/`, method: 'POST', headers: {}, body: '{}', headersTimeoutMs: 5_000, idleTimeoutMs: 5_000, deadlineAt: Date.now() + 10_000 });
+    try {
+      for (let i = 0; i < 3; i++) {
+        for await (const chunk of (await call()).body) {
+          expect(Buffer.from(chunk).toString()).toContain('[DONE]');
+          break;
+        }
+        const stats = () => (own.stats as Record<string, { connected: number; free: number } | undefined>)[origin];
+        await eventually(async () => (stats()?.connected === 1 && stats()?.free === 1) || undefined, 'the connection to be idle and open', 5_000, 20);
+      }
+      expect(connections).toBe(1);
+    } finally {
+      await own.close();
+      server.close();
+    }
   });
 
   it('reports a reset, before the head or mid-body, as a connection failure', async () => {

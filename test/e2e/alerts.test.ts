@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoDbDirectoryStore } from '../../lambdas/adapters/dynamodb/dynamodb-directory-store.js';
 import { verifyWebhookSignature } from '../../lambdas/core/alerts/webhook-signature.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
-import { eventually } from '../support/eventually.js';
+import { eventually, eventuallyPasses } from '../support/eventually.js';
+import { testDynamoDbClient } from '../support/dynamodb-client.js';
 import { manageClient } from '../support/manage-client.js';
 import { MeteredOpenAIUpstream } from '../support/metered-openai-upstream.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -25,6 +27,8 @@ const alertsMade: string[] = [];
 
 const tables = Object.fromEntries(['KEYS', 'POLICIES', 'USAGE', 'DIRECTORY'].map((name) => [`${name}_TABLE`, `${name.toLowerCase()}-alerts-${randomUUID()}`]));
 let gatewayEnv: NodeJS.ProcessEnv;
+/** The organisation's settings as stored, read past the router's cache. */
+const storedDirectory = new DynamoDbDirectoryStore(testDynamoDbClient(), String(tables.DIRECTORY_TABLE));
 /** How long the router keeps the organisation's settings (its balance among them). */
 const directoryCacheMs = 50;
 
@@ -69,10 +73,11 @@ async function webhook(path: string, type: 'json' | 'slack' = 'json'): Promise<{
   return { id: String(json.id), secret: String(json.secret) };
 }
 
-/** Sets the prepaid balance, and waits until the router's cached settings have expired: its next request sees it. */
+/** Sets the prepaid balance, and waits until the router's cached settings are the stored ones: its next request sees it. */
 async function setBalance(dollars: number | null): Promise<void> {
   expect((await manage('POST', '/org', { balance: dollars })).status).toBe(200);
-  await new Promise((resolve) => setTimeout(resolve, 2 * directoryCacheMs));
+  const stored = await storedDirectory.org();
+  await eventuallyPasses(async () => expect(await gateway.deps.directory.org()).toEqual(stored), "the router's cached settings to show the balance");
 }
 
 async function alert(body: Record<string, unknown>): Promise<string> {

@@ -9,7 +9,8 @@ import { startTestGateway, testKey } from '../support/test-gateway.js';
  * Mistral's reasoning models (Magistral) send `content` as typed parts, thinking and text, in
  * stream deltas and whole answers alike. A JSON answer the gateway assembles, or is given whole,
  * reads them as OpenAI clients read content: the text as `content`, the thinking as
- * `reasoning_content`; a stream passed through keeps them as Mistral sent them.
+ * `reasoning_content`; a stream passed through keeps them as Mistral sent them. Either way a
+ * stream cut before its usage is charged for the parts' text as for the same text as strings.
  */
 const chunk = (delta: object, finish: string | null = null) =>
   JSON.stringify({ id: 'cmpl-magistral', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'magistral-small-latest', choices: [{ index: 0, delta, finish_reason: finish }] });
@@ -50,25 +51,42 @@ const whole = {
   ],
 };
 
+/** A stream cut before its usage, its thinking and text as parts or as strings: the same 52 characters of output. */
+const cutParts = [
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'Weighing the question ' }] }] }),
+  chunk({ content: [{ type: 'thinking', thinking: [{ type: 'text', text: 'up carefully.' }], closed: true }] }),
+  chunk({ content: [{ type: 'text', text: 'READY and willing' }] }),
+];
+const cutStrings = [
+  chunk({ role: 'assistant', content: '' }),
+  chunk({ reasoning_content: 'Weighing the question ' }),
+  chunk({ reasoning_content: 'up carefully.' }),
+  chunk({ content: 'READY and willing' }),
+];
+
 const upstream = new MockScriptedOpenAIUpstream({ data: streamed, json: JSON.stringify(whole) });
+const cutUpstream = new MockScriptedOpenAIUpstream({ data: cutParts, cut: true });
 const gateways: LocalGateway[] = [];
 
-async function gatewayWith(upstreamUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ client: OpenAI; log: ReturnType<typeof recordRequestLog> }> {
+async function gatewayWith(upstreamUrl: string, env: NodeJS.ProcessEnv = {}): Promise<{ client: OpenAI; log: ReturnType<typeof recordRequestLog>; url: string }> {
   const gateway = await startTestGateway({ MISTRAL_BASE_URL: upstreamUrl, MISTRAL_API_KEY: 'mistral-parts-0123456789', ...env });
   gateways.push(gateway);
-  return { client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 }), log: recordRequestLog(gateway) };
+  return { client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: testKey, maxRetries: 0 }), log: recordRequestLog(gateway), url: gateway.url };
 }
 
 let assembling: Awaited<ReturnType<typeof gatewayWith>>;
 let asJson: Awaited<ReturnType<typeof gatewayWith>>;
+let cutting: Awaited<ReturnType<typeof gatewayWith>>;
 beforeAll(async () => {
   const upstreamUrl = await upstream.start();
   assembling = await gatewayWith(upstreamUrl);
   asJson = await gatewayWith(upstreamUrl, { SWITCHBOARD_UPSTREAM_JSON: 'true' });
+  cutting = await gatewayWith(await cutUpstream.start());
 }, 60_000);
 afterAll(async () => {
   await Promise.all(gateways.map((gateway) => gateway.stop()));
-  await upstream.stop();
+  await Promise.all([upstream.stop(), cutUpstream.stop()]);
 });
 
 const ask = [{ role: 'user' as const, content: 'Say READY.' }];
@@ -100,4 +118,37 @@ describe("Mistral's content parts", () => {
     expect(contents).toContainEqual([{ type: 'text', text: 'READY' }]);
     expect(contents).toContainEqual([{ type: 'thinking', thinking: [{ type: 'text', text: 'Weighing ' }] }]);
   });
+});
+
+describe("a stream of Mistral's content parts cut before its usage", () => {
+  const model = 'mistral/magistral-small-latest';
+  const endpoints = [
+    { name: '/v1/chat/completions (passed through)', path: '/v1/chat/completions', body: { model, messages: ask, stream: true } },
+    { name: '/v1/messages (translated)', path: '/v1/messages', body: { model, max_tokens: 256, messages: ask, stream: true } },
+    { name: '/v1/responses (translated)', path: '/v1/responses', body: { model, input: 'Say READY.', stream: true } },
+  ];
+
+  /** The output tokens a request is charged when the host cuts the stream `data` (the gateway's estimate). */
+  async function estimatedOutput(path: string, body: object, data: readonly string[]): Promise<number> {
+    cutUpstream.script = { data, cut: true };
+    const response = await fetch(`${cutting.url}${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${testKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    const record = await loggedRecord(cutting.log, response.headers.get('x-request-id'));
+    expect(record.usage_estimated).toBe(true);
+    return record.output_tokens ?? 0;
+  }
+
+  for (const { name, path, body } of endpoints) {
+    it(`is charged for the text and thinking it delivered as if they had come as strings: ${name}`, async () => {
+      const fromParts = await estimatedOutput(path, body, cutParts);
+      // 52 characters at four a token.
+      expect(fromParts).toBe(13);
+      expect(fromParts).toBe(await estimatedOutput(path, body, cutStrings));
+    });
+  }
 });

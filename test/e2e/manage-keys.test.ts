@@ -1,21 +1,20 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { eventuallyPasses } from '../support/eventually.js';
 import { manageClient } from '../support/manage-client.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
 
-const cacheTtlMs = 200;
 let gateway: LocalGateway;
 let manage: ReturnType<typeof manageClient>;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ SWITCHBOARD_KEY_CACHE_TTL_MS: String(cacheTtlMs) });
+  gateway = await startTestGateway({ SWITCHBOARD_KEY_CACHE_TTL_MS: '200' });
   manage = manageClient(gateway.url);
 });
 afterAll(() => gateway?.stop());
 
 const hello = [{ role: 'user' as const, content: 'Hi' }];
-const afterCache = () => new Promise((resolve) => setTimeout(resolve, cacheTtlMs + 50));
 
 async function statusWith(apiKey: string): Promise<number> {
   const client = new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey, maxRetries: 0 });
@@ -47,16 +46,13 @@ describe('/v1/manage/apikey', () => {
     expect(await statusWith(key)).toBe(200);
 
     expect((await manage('POST', `/apikey/${id}/disable`)).json.disabled).toBe(true);
-    await afterCache();
-    expect(await statusWith(key)).toBe(401);
+    await eventuallyPasses(async () => expect(await statusWith(key)).toBe(401), 'the disabled key to be refused');
 
     expect((await manage('POST', `/apikey/${id}/enable`)).json.disabled).toBe(false);
-    await afterCache();
-    expect(await statusWith(key)).toBe(200);
+    await eventuallyPasses(async () => expect(await statusWith(key)).toBe(200), 'the enabled key to be served');
 
     expect(await manage('DELETE', `/apikey/${id}`)).toEqual({ status: 200, json: { id, deleted: true } });
-    await afterCache();
-    expect(await statusWith(key)).toBe(401);
+    await eventuallyPasses(async () => expect(await statusWith(key)).toBe(401), 'the deleted key to be refused');
     expect((await manage('GET', `/apikey/${id}`)).status).toBe(404);
   });
 

@@ -1,15 +1,15 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { eventuallyPasses } from '../support/eventually.js';
 import { manageClient } from '../support/manage-client.js';
 import { startTestGateway } from '../support/test-gateway.js';
 
-const policyTtlMs = 200;
 let gateway: LocalGateway;
 let manage: ReturnType<typeof manageClient>;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ SWITCHBOARD_POLICY_CACHE_TTL_MS: String(policyTtlMs) });
+  gateway = await startTestGateway({ SWITCHBOARD_POLICY_CACHE_TTL_MS: '200' });
   manage = manageClient(gateway.url);
 });
 afterAll(() => gateway?.stop());
@@ -54,8 +54,8 @@ describe('GET /v1/models with routing policies', () => {
 
     // A deleted policy leaves the list within the policy cache time.
     await manage('DELETE', '/policy/listed-org');
-    await new Promise((resolve) => setTimeout(resolve, policyTtlMs + 50));
-    expect(await ids(client)).not.toContain('policy/listed-org');
-    expect(await client.models.retrieve('policy/listed-org').catch((error: InstanceType<typeof OpenAI.APIError>) => error.status)).toBe(404);
+    await eventuallyPasses(async () => expect(await ids(client)).not.toContain('policy/listed-org'), 'the deleted policy to leave the list');
+    const retrieved = () => client.models.retrieve('policy/listed-org').catch((error: InstanceType<typeof OpenAI.APIError>) => error.status);
+    await eventuallyPasses(async () => expect(await retrieved()).toBe(404), 'the deleted policy to be not found');
   });
 });

@@ -1,6 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { eventuallyPasses } from '../support/eventually.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
@@ -10,21 +11,18 @@ import { startTestGateway } from '../support/test-gateway.js';
 // https://docs.requesty.ai/api-reference/endpoint/manage-apikey/manage-api-key-{list,create,get,update-limit,update-label,update-expiry,delete}
 // and https://docs.requesty.ai/api-reference/endpoint/manage-org-get.
 
-const cacheTtlMs = 200;
 const upstream = new MockOpenAIUpstream();
 let gateway: LocalGateway;
 let admin: ReturnType<typeof manageClient>;
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), SWITCHBOARD_KEY_CACHE_TTL_MS: String(cacheTtlMs) });
+  gateway = await startTestGateway({ OPENAI_BASE_URL: await upstream.start(), SWITCHBOARD_KEY_CACHE_TTL_MS: '200' });
   admin = manageClient(gateway.url);
 });
 afterAll(async () => {
   await gateway?.stop();
   await upstream.stop();
 });
-
-const afterCache = () => new Promise((resolve) => setTimeout(resolve, cacheTtlMs + 50));
 
 interface RequestyKey {
   id: string;
@@ -113,9 +111,12 @@ describe("Requesty's API key pages against this gateway", () => {
     expect((await admin('GET', `/apikey/${id}`)).json.monthly_limit).toBeNull();
 
     // Update API Key Limit with `{"monthly_limit": 123}`, then 0 again: capped, then free.
+    // The router's cached record shows each change once it has expired: a request cannot tell $123 from no cap.
+    const routerLimit = async () => (await gateway.deps.authenticator.authenticate(key)).monthlyLimit;
     expect((await admin('POST', `/apikey/${id}/limit`, { monthly_limit: 123 })).json.monthly_limit).toBe(123);
+    await eventuallyPasses(async () => expect(await routerLimit()).toBe(123_000_000), 'the router to hold the key capped');
     expect((await admin('POST', `/apikey/${id}/limit`, { monthly_limit: 0 })).json.monthly_limit).toBeNull();
-    await afterCache();
+    await eventuallyPasses(async () => expect(await routerLimit()).toBeUndefined(), 'the router to hold the key free again');
     expect(await chatStatus(key)).toBe(200);
 
     // Create Group: `{"name": "Engineering Team", "monthly_limit": 0}`: "0 means unlimited".
@@ -150,8 +151,7 @@ describe("Requesty's API key pages against this gateway", () => {
   it('deletes a key (Delete API Key), after which it calls nothing', async () => {
     const { id, key } = await createKey({ name: 'doomed' });
     expect((await admin('DELETE', `/apikey/${id}`)).status).toBe(200);
-    await afterCache();
-    expect(await chatStatus(key)).toBe(401);
+    await eventuallyPasses(async () => expect(await chatStatus(key)).toBe(401), 'the deleted key to be refused');
     expect(await listed(id)).toBeUndefined();
   });
 
@@ -220,9 +220,8 @@ describe('permissions, as Requesty keys carry them', () => {
     const { id, key } = await createKey({ name: 'promoted' });
     const updated = await admin('POST', `/apikey/${id}/permissions`, { permissions: { manage: 'read', completions: 'none' } });
     expect(updated.json.permissions).toEqual({ manage: 'read', completions: 'none' });
-    await afterCache();
-    expect(await chatStatus(key)).toBe(403);
-    expect((await manageClient(gateway.url, key)('GET', '/apikey')).status).toBe(200);
+    await eventuallyPasses(async () => expect(await chatStatus(key)).toBe(403), 'the key to be refused model calls');
+    await eventuallyPasses(async () => expect((await manageClient(gateway.url, key)('GET', '/apikey')).status).toBe(200), 'the key to read the management API');
     expect(await admin('POST', `/apikey/${id}/permissions`, { permissions: { manage: 'admin' } })).toMatchObject({
       status: 400,
       json: { error: { param: 'permissions.manage' } },

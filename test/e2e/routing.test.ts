@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateApiKey, newApiKeyRecord } from '../../lambdas/core/auth/api-key.js';
 import { DynamoDbKeyStore } from '../../lambdas/adapters/dynamodb/dynamodb-key-store.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { eventuallyPasses } from '../support/eventually.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream, upstreamReply } from '../support/mock-openai-upstream.js';
 import { startTestGateway, testKey } from '../support/test-gateway.js';
@@ -185,7 +186,6 @@ describe('load balancing and scope', () => {
     expect(await answeredBy(client)).toBe('openai/org-model');
 
     await manage('PUT', '/policy/team', { name: 'team', type: 'fallback', models: [{ model: 'openai/org-model-2' }] });
-    await new Promise((resolve) => setTimeout(resolve, 250));
-    expect(await answeredBy(client)).toBe('openai/org-model-2');
+    await eventuallyPasses(async () => expect(await answeredBy(client)).toBe('openai/org-model-2'), 'the changed policy to route');
   });
 });

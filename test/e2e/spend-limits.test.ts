@@ -2,6 +2,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { billingPeriod } from '../../lambdas/core/accounting/periods.js';
 import type { LocalGateway } from '../../lambdas/local/start-local-gateway.js';
+import { eventuallyPasses } from '../support/eventually.js';
 import { manageClient } from '../support/manage-client.js';
 import { MockOpenAIUpstream } from '../support/mock-openai-upstream.js';
 import { startTestGateway } from '../support/test-gateway.js';
@@ -87,8 +88,7 @@ describe('monthly spend limits', () => {
     expect(upstream.requests.length).toBe(before);
 
     expect((await manage('POST', `/apikey/${id}/limit`, { monthly_limit: 1 })).json.monthly_limit).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    const completion = await client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 100 });
+    const completion = await eventuallyPasses(() => client.chat.completions.create({ model: 'openai/gpt-4o-mini', messages: hello, max_tokens: 100 }), 'the raised limit to let the request through');
     expect((completion.usage as { cost?: number } | undefined)?.cost).toBe(0.000005);
     expect((await manage('GET', `/apikey/${id}`)).json).toMatchObject({ spend: 0.000005, monthly_limit: 1 });
   });

@@ -52,13 +52,19 @@ export function feedbackRecord(record: FeedbackRecord): FeedbackRecord {
 
 /**
  * Writes records as the local log sink lays them out: `<data folder>/<table>/year=/month=/day=/`
- * by the UTC date of each record, spread over two files per day (one per process, say).
+ * by the UTC date of each record, spread over two files per day (one per process, say). `filed`
+ * puts them elsewhere: another file, or another day, as Firehose files a record by its arrival.
  */
-export function writeLogFiles(dataDir: string, table: 'requests' | 'feedback', records: readonly { timestamp: string }[]): void {
+export function writeLogFiles(
+  dataDir: string,
+  table: 'requests' | 'feedback',
+  records: readonly { timestamp: string }[],
+  filed: { file?: string; day?: (record: { timestamp: string }, index: number) => string } = {},
+): void {
   const files = new Map<string, string[]>();
   records.forEach((record, index) => {
-    const [year, month, day] = record.timestamp.slice(0, 10).split('-');
-    const file = join(dataDir, table, `year=${year}`, `month=${month}`, `day=${day}`, `process-${index % 2}.jsonl`);
+    const [year, month, day] = (filed.day?.(record, index) ?? record.timestamp).slice(0, 10).split('-');
+    const file = join(dataDir, table, `year=${year}`, `month=${month}`, `day=${day}`, filed.file ?? `process-${index % 2}.jsonl`);
     files.set(file, [...(files.get(file) ?? []), JSON.stringify(record)]);
   });
   for (const [file, lines] of files) {

@@ -8,6 +8,8 @@ import { HttpTransportError, type HttpClient, type HttpResponse } from '../../po
  * never decompresses, so a compression bomb reaches the core as the few bytes it is.
  */
 const coarseTimerSlackMs = 1_000;
+/** How long the rest of a body its reader left is read, for its connection's sake, before it is dropped. */
+const restOfBodyWithinMs = 1_000;
 
 export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 })): HttpClient {
   return async (upstream) => {
@@ -72,10 +74,12 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
 /**
  * The body's bytes, transport errors classified. A reader that leaves early (a stream's end
  * marker read, the body's own end not yet) would destroy the body, and Node makes that an
- * AbortError whose stack it formats (with source maps: most of the cost) on every request.
- * Instead the rest is let flow: a finished answer, all of it already received, ends within this
- * turn of the event loop and keeps its connection for reuse; one that has not is destroyed
- * then (a cancelled call is aborted by its signal anyway).
+ * AbortError whose stack it formats (with source maps: most of the cost) on every request, and
+ * the connection would be lost. Instead the rest is let flow: a finished answer whose last
+ * bytes (HTTP's end of a chunked body, often a packet of its own after the end marker) come
+ * within `restOfBodyWithinMs` keeps its connection for the next call, which to a provider means
+ * no new TLS handshake; one that has not ended by then is destroyed (a cancelled call is aborted
+ * by its signal anyway).
  */
 async function* mapBodyErrors(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
   let ended = false;
@@ -85,9 +89,10 @@ async function* mapBodyErrors(body: Dispatcher.ResponseData['body']): AsyncGener
   } catch (error) {
     throw toTransportError(error);
   } finally {
-    if (!ended) {
+    if (!ended && !body.destroyed) {
       body.resume();
-      setImmediate(() => body.readableEnded || body.destroy());
+      const linger = setTimeout(() => body.destroy(), restOfBodyWithinMs).unref();
+      body.once('close', () => clearTimeout(linger));
     }
   }
 }

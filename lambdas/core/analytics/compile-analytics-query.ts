@@ -10,9 +10,10 @@ import { likeEscape, likePattern, sqlColumn, sqlInteger, sqlString } from './sql
  * `feedback`), every user value a literal, every output column a neutral alias (`d0`, `m0`:
  * Trino lowercases identifiers and DuckDB keeps their case, so names come from `columns`).
  *
- * Shape: the requests of the range (their partitions first), one row per distinct tag or tool
- * when grouping by those, joined to the latest feedback values asked for; grouped into the
- * aggregates the metrics use; then the metrics, with windows over the groups for shares.
+ * Shape: the requests of the range (their partitions first), each request once, one row per
+ * distinct tag or tool when grouping by those, joined to the latest feedback values asked for;
+ * grouped into the aggregates the metrics use; then the metrics, with windows over the groups
+ * for shares.
  */
 export interface ResultColumn {
   /** The column in the SQL's result. */
@@ -62,10 +63,11 @@ export function compileAnalyticsQuery(query: AnalyticsQuery, options: CompileOpt
   const used = [...new Set(query.metrics.flatMap((name): readonly AggregateName[] => metrics[name].uses))];
   const measures = query.metrics.map((name, index) => ({ alias: `m${index}`, name, sql: metrics[name].value(context) }));
 
+  const filters = rows.filters();
   const inner = [
     `SELECT ${[...keys.map((key) => `${key.sql} AS ${key.alias}`), ...used.map((name) => `${aggregateSql(name, context)} AS ${aggregateColumn(name)}`)].join(',\n    ')}`,
     `  FROM ${rows.from()}`,
-    `  WHERE ${rows.where().join('\n    AND ')}`,
+    ...(filters.length ? [`  WHERE ${filters.join('\n    AND ')}`] : []),
     ...(keys.length ? [`  GROUP BY ${keys.map((_, index) => index + 1).join(', ')}`] : []),
   ].join('\n');
   const output = options.readableColumns ? readableName : (column: { alias: string }) => column.alias;
@@ -75,7 +77,7 @@ export function compileAnalyticsQuery(query: AnalyticsQuery, options: CompileOpt
     ...dimensions.map((key) => `${output(key)} ASC NULLS LAST`),
   ];
   const sql = [
-    ...rows.with(),
+    rows.with(),
     `SELECT ${[...keys.map((key) => (options.readableColumns ? `${key.alias} AS ${output(key)}` : key.alias)), ...measures.map((measure) => `${measure.sql} AS ${output(measure)}`)].join(',\n  ')}`,
     `FROM (\n  ${inner}\n) AS grouped`,
     `ORDER BY ${order.join(', ')}`,
@@ -139,10 +141,13 @@ class RowSet {
     }
   }
 
-  with(): string[] {
-    if (this.feedbackKeys.length === 0) return [];
+  /**
+   * The requests, each once; then per feedback field one row per id and key, its latest value
+   * (so a feedback record written twice counts once too).
+   */
+  with(): string {
     const partitions = this.query.range.kind === 'between' ? partitionsFrom(this.query.range.start) : partitionsOfLastDays(this.query.range.days);
-    const tables = this.feedbackKeys.map((key, index) => {
+    const feedback = this.feedbackKeys.map((key, index) => {
       const value = `element_at("data", ${sqlString(key)})`;
       // Values are JSON text: a string's value is shown unquoted ("helpful" → helpful), others as written.
       const shown = `coalesce(json_extract_scalar(${value}, '$'), ${value})`;
@@ -156,7 +161,27 @@ class RowSet {
         `)`,
       ].join('\n');
     });
-    return [`WITH ${tables.join(',\n')}`];
+    return `WITH ${[this.requestsOnce(), ...feedback].join(',\n')}`;
+  }
+
+  /**
+   * The requests of the range, each once. Firehose delivers at least once: a put tried again
+   * after a timeout or a partial failure, or Firehose's own retry, writes a record twice, and the
+   * copy may be filed under the next day (Firehose files by arrival, not by the record's time).
+   * Copies are the same bytes (a record is serialised once), so which one is kept changes no
+   * value; the first filed is. Partitions and time are read here, so Athena still prunes.
+   */
+  private requestsOnce(): string {
+    return [
+      'requests_once AS (',
+      '  SELECT * FROM (',
+      '    SELECT *, row_number() OVER (PARTITION BY "request_id" ORDER BY "year", "month", "day") AS copy_number',
+      '    FROM requests',
+      `    WHERE ${this.range().join('\n      AND ')}`,
+      '  ) AS request_copies',
+      '  WHERE copy_number = 1',
+      ')',
+    ].join('\n');
   }
 
   from(): string {
@@ -174,16 +199,19 @@ class RowSet {
         ];
       }),
     ];
-    return ['requests', ...joins].join('\n  ');
+    return ['requests_once', ...joins].join('\n  ');
   }
 
-  where(): string[] {
+  filters(): string[] {
+    return this.query.filters.map(({ field, values }) => this.filter(field, values));
+  }
+
+  /** The range's partitions, then its exact instants. */
+  private range(): string[] {
     const { range } = this.query;
-    const time =
-      range.kind === 'between'
-        ? [partitionsBetween(range.start, range.end), `${timestamp} >= ${instant(range.start)}`, `${timestamp} < ${instant(range.end)}`]
-        : [partitionsOfLastDays(range.days), `${timestamp} >= current_timestamp - INTERVAL ${sqlString(sqlInteger(range.days))} DAY`];
-    return [...time, ...this.query.filters.map(({ field, values }) => this.filter(field, values))];
+    return range.kind === 'between'
+      ? [partitionsBetween(range.start, range.end), `${timestamp} >= ${instant(range.start)}`, `${timestamp} < ${instant(range.end)}`]
+      : [partitionsOfLastDays(range.days), `${timestamp} >= current_timestamp - INTERVAL ${sqlString(sqlInteger(range.days))} DAY`];
   }
 
   toolContext(): Pick<MetricContext, 'toolCalls' | 'costWeight'> {

@@ -13,6 +13,8 @@ export const portableFunctions = {
   avg: 'builtin',
   max: 'builtin',
   count_if: 'builtin',
+  /** Only as a window function (OVER), numbering from 1 in both. */
+  row_number: 'builtin',
   /** max_by(x, y): the x of the row with the greatest y, in both. */
   max_by: 'builtin',
   coalesce: 'builtin',
@@ -53,7 +55,7 @@ const keywords = new Set(
 );
 
 /** Names the compiler gives (tables, CTEs, aliases), never user input. */
-const ownNames = /^(?:requests|feedback|grouped|tag|tool|tag_rows|tool_rows|[dmt]\d+|a_[a-z0-9_]+|feedback_\d+(?:_by_request|_by_response)?|feedback_(?:id|key|value|at))$/;
+const ownNames = /^(?:requests|requests_once|request_copies|copy_number|feedback|grouped|tag|tool|tag_rows|tool_rows|[dmt]\d+|a_[a-z0-9_]+|feedback_\d+(?:_by_request|_by_response)?|feedback_(?:id|key|value|at))$/;
 
 /** Columns the queries may name: the record schemas' fields (the Glue columns) and the partitions. */
 export const portableColumns: ReadonlySet<string> = new Set([

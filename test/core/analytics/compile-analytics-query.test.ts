@@ -39,6 +39,15 @@ describe('compiled analytics SQL', () => {
     expect(sql).toContain(`from_iso8601_timestamp("timestamp") < from_iso8601_timestamp('2026-11-04T00:00:00.000Z')`);
   });
 
+  it('keeps one row per request id, within the range’s partitions, before it unnests, joins or filters', () => {
+    const { sql } = compile({ start: '2026-11-03T10:00:00Z', end: '2026-11-04T00:00:00Z', group_by: ['tag', 'feedback.rating'], filters: { model: ['x'] } });
+    expect(sql).toMatch(/^WITH requests_once AS \(\n {2}SELECT \* FROM \(\n {4}SELECT \*, row_number\(\) OVER \(PARTITION BY "request_id" ORDER BY "year", "month", "day"\) AS copy_number\n {4}FROM requests\n {4}WHERE \("year" = '2026'/);
+    expect(sql).toContain(`  ) AS request_copies\n  WHERE copy_number = 1\n)`);
+    expect(sql).toContain('FROM requests_once\n  CROSS JOIN UNNEST');
+    expect(sql).toContain(`WHERE ("model" IN ('x'))`);
+    expect(sql.match(/FROM requests\b/g)).toHaveLength(1);
+  });
+
   it('names result columns neutrally and maps them back to the spec’s names', () => {
     const compiled = compile({ metrics: ['cost', 'requests'], group_by: ['model', 'extra.Team'], resolution: 'week', limit: 10 });
     expect(compiled.columns).toEqual([
@@ -99,7 +108,7 @@ describe('compiled analytics SQL', () => {
 
   it('joins the latest feedback value per field, by request id or response id, for the same key', () => {
     const { sql } = compile({ group_by: ['feedback.rating'], filters: { 'feedback.label': ['helpful'] } });
-    expect(sql).toMatch(/^WITH feedback_0 AS \(/);
+    expect(sql).toContain('),\nfeedback_0 AS (\n');
     expect(sql).toContain(`max_by(coalesce(json_extract_scalar(element_at("data", 'rating'), '$'), element_at("data", 'rating')), from_iso8601_timestamp("timestamp")) AS feedback_value`);
     expect(sql).toContain(`WHERE ("year" > '2026' OR ("year" = '2026' AND "month" > '11') OR ("year" = '2026' AND "month" = '11' AND "day" >= '01')) AND element_at("data", 'rating') IS NOT NULL`);
     expect(sql).toContain('LEFT JOIN feedback_0 AS feedback_0_by_request ON feedback_0_by_request.feedback_id = "request_id" AND feedback_0_by_request.feedback_key = "api_key_id"');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { unreadChunkChars } from '../../../../lambdas/core/providers/openai/openai-chunk-scan.js';
+import { readOpenAIChunk } from '../../../../lambdas/core/providers/openai/openai-stream-chunks.js';
 import { outputChars } from '../../../../lambdas/gateway/open-answer.js';
 
 const chunk = (delta: object, extra: object = {}, finish: string | null = null) =>
@@ -35,6 +36,20 @@ describe('looking into a stream chunk without parsing it', () => {
 
   it('counts no text where a key names something else', () => {
     expect(unreadChunkChars(chunk({ content: '' }, { logprobs: { content: [{ token: 'x' }] } }))).toBe(0);
+    expect(unreadChunkChars(chunk({ content: 'hi' }, { logprobs: { content: [{ token: 'hi', logprob: -0.1, bytes: [104, 105], top_logprobs: [] }], refusal: [] } }))).toBe(2);
     expect(unreadChunkChars('{"choices":[{"delta":{"type":"content"}}]}')).toBe(0);
+  });
+
+  it("asks for a chunk whose text comes as parts (Mistral's thinking and text) to be read, the parsed delta counting it", () => {
+    const parts = [
+      [{ type: 'thinking', thinking: [{ type: 'text', text: 'Weighing ' }] }],
+      [{ type: 'text', text: 'READY' }],
+      [{ text: 'READY', type: 'text' }],
+    ];
+    for (const content of parts) expect(unreadChunkChars(chunk({ content }))).toBeUndefined();
+    expect(unreadChunkChars('{"choices":[{"delta":{"content" : {"type":"text","text":"READY"}}}]}')).toBeUndefined();
+    expect(unreadChunkChars(chunk({ content: [] }))).toBe(0);
+    const read = readOpenAIChunk('mistral', chunk({ content: [...(parts[0] ?? []), ...(parts[1] ?? [])] })).chunk;
+    expect(outputChars(read.choices[0]?.delta ?? {})).toBe(unreadChunkChars(chunk({ reasoning_content: 'Weighing ', content: 'READY' })));
   });
 });
