@@ -16,6 +16,8 @@ import type { GatewayDeps } from './gateway-config.js';
  * settled, what it cost. Settle or release it exactly once.
  */
 export interface Ledger {
+  /** A spend limit applies: the request's worst case is held, so what it may cost must be bounded. */
+  readonly limited: boolean;
   /**
    * Records the request and adds what it is charged to every counter: its cost from the usage
    * (undefined, and nothing charged, when the model is not priced). `estimated`: the usage is the
@@ -84,6 +86,7 @@ export async function openLedger(
   let closed = false;
 
   return {
+    limited: hold !== undefined,
     async settle(model, usage, _estimated, pieceCost) {
       if (closed) throw new Error('A request is settled once.');
       closed = true;

@@ -63,7 +63,7 @@ export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps)
       route.attempts,
       (attempt, remainingMs) => {
         const { provider, call } = prepareCall(attempt, remainingMs, request.clientSignal, deps);
-        return request.tryModel(provider, call, attempt);
+        return request.tryModel(provider, ledger.limited ? { ...call, spendLimited: true } : call, attempt);
       },
       runContext(deps, request),
     );

@@ -152,7 +152,7 @@ describe('/v1/messages to an Anthropic-protocol target, untranslated', () => {
     expect(micros((await manage('GET', `/apikey/${String(json.id)}`)).json.spend)).toBe(2 * cost);
   });
 
-  it('gives a web search tool without max_uses the gateway’s, and holds that many searches under a spend limit', async () => {
+  it('gives a web search tool without max_uses the gateway’s under a spend limit, and holds that many searches; without a limit it goes as sent', async () => {
     const manage = manageClient(gateway.url);
     // The tokens this request can use cost about $0.02, twenty searches $0.20 more.
     const { json } = await manage('POST', '/apikey', { name: 'web-search-limited', monthly_limit: 0.1 });
@@ -164,8 +164,14 @@ describe('/v1/messages to an Anthropic-protocol target, untranslated', () => {
     const bounded = await own.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }] });
     expect(bounded.usage).toMatchObject({ server_tool_use: { web_search_requests: 1 } });
 
-    await client.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+    // Room for twenty searches: the request goes with the gateway's bound on them.
+    const roomy = await manage('POST', '/apikey', { name: 'web-search-roomy', monthly_limit: 1 });
+    const limited = new Anthropic({ baseURL: gateway.url, apiKey: String(roomy.json.key), maxRetries: 0 });
+    await limited.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
     expect(upstream.requests.at(-1)?.body.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 20 }]);
+
+    await client.messages.create({ ...request, tools: [{ type: 'web_search_20250305', name: 'web_search' }] });
+    expect(upstream.requests.at(-1)?.body.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }]);
   });
 
   it('forwards anthropic-beta headers, adding the long-context beta for [1m]', async () => {

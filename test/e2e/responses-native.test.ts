@@ -72,8 +72,8 @@ async function fallback(...models: string[]): Promise<string> {
   return `policy/${name}`;
 }
 
-async function newKey() {
-  const { json } = await manage('POST', '/apikey', { name: 'responses-native' });
+async function newKey(limit: { monthly_limit?: number } = {}) {
+  const { json } = await manage('POST', '/apikey', { name: 'responses-native', ...limit });
   return { id: String(json.id), client: new OpenAI({ baseURL: `${gateway.url}/v1`, apiKey: String(json.key), maxRetries: 0 }) };
 }
 
@@ -252,7 +252,8 @@ describe('POST /v1/responses native accounting', () => {
   });
 
   it('charges each web search OpenAI ran, at its tool’s price per call, in usage.cost, x-switchboard-cost, the log and the key’s spend, streamed and whole', async () => {
-    const { id, client: own } = await newKey();
+    // Under a limit (far above what these cost), so the gateway bounds the searches of a request that does not.
+    const { id, client: own } = await newKey({ monthly_limit: 10 });
     // gpt-4o-mini: 12 fresh input tokens at $0.15, 8 cached at $0.075 and 6 output at $0.60 per million: 6 micro-dollars.
     const tokens = 6;
     const searching = { model: 'openai/gpt-4o-mini', input: 'Weather in Paris?', tools: [{ type: 'web_search' as const }] };
@@ -276,6 +277,12 @@ describe('POST /v1/responses native accounting', () => {
 
     const key = await manage('GET', `/apikey/${id}`);
     expect(micros(key.json.spend)).toBe(2 * searchCost + previewCost);
+
+    // No limit applies: the request goes as sent, however many searches it may make, and they are charged as reported.
+    const { client: unlimited } = await newKey();
+    const free = await unlimited.responses.create(searching);
+    expect(openaiUpstream.requests.at(-1)?.body).not.toHaveProperty('max_tool_calls');
+    expect(micros(costOf(free.usage))).toBe(searchCost);
   });
 
   it('ends a stream cut before its terminal event with an error event, and charges the delivered estimate once', async () => {

@@ -3,13 +3,18 @@ import { withMessagesToolCallBound } from '../../core/accounting/builtin-tool-bo
 /**
  * The request an Anthropic-protocol target receives for /v1/messages: the client's JSON as it
  * came (field order, thinking signatures, cache_control, server tools, betas' fields), without
- * the gateway's own `requesty` field, with `max_uses` on a web search tool that has none
- * (builtin-tool-bound.ts), after `edit` (auto_cache's breakpoints). Each target then sets the
- * model and streaming its own way (anthropic-native-calls.ts, bedrock-native-calls.ts).
+ * the gateway's own `requesty` field, after `edit` (auto_cache's breakpoints); under a spend
+ * limit (`spendLimited`), with `max_uses` on a web search tool that has none (builtin-tool-bound.ts).
+ * Each target then sets the model and streaming its own way (anthropic-native-calls.ts,
+ * bedrock-native-calls.ts).
  */
-export function nativeMessagesBody(raw: Readonly<Record<string, unknown>>, edit?: (body: Record<string, unknown>) => void): Record<string, unknown> {
+export function nativeMessagesBody(
+  raw: Readonly<Record<string, unknown>>,
+  edit?: (body: Record<string, unknown>) => void,
+  spendLimited = false,
+): Record<string, unknown> {
   const { requesty: _requesty, ...body } = raw;
-  withMessagesToolCallBound(body);
+  if (spendLimited) withMessagesToolCallBound(body);
   edit?.(body);
   return body;
 }

@@ -52,7 +52,7 @@ export function runMessages(
     native: (provider, call) => {
       const native = anthropicProtocolFor(provider, call.model);
       if (!native) return undefined;
-      const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined));
+      const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined, call.spendLimited));
       return (signal) => native.streamMessages(sent, headers, { ...call, signal });
     },
     watch: (provider) => new NativeAnswerWatch(provider.id, log, deps.clock),

@@ -45,7 +45,7 @@ export function runResponses(
     native: (provider, call) => {
       const native = provider.responsesProtocol;
       if (!native) return undefined;
-      const sent = (upstream ??= nativeResponsesBody(raw));
+      const sent = (upstream ??= nativeResponsesBody(raw, call.spendLimited));
       return (signal) => native.streamResponses(sent, { ...call, signal });
     },
     watch: (provider) => new NativeResponsesWatch(provider.id, log, deps.clock),
