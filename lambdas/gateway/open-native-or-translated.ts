@@ -12,8 +12,8 @@ export type NativeOrTranslated<W> = { kind: 'native'; answer: OpenedStream<SseEv
 
 /** How a route (/v1/messages, /v1/responses) reaches a target natively, and what it sends any other. */
 export interface NativeRoute<W extends LeadWatch> {
-  /** The native call for this attempt's target, or undefined when the request must be translated. */
-  native(provider: ChatProvider, call: ProviderCall): ((signal: AbortSignal) => Promise<AsyncIterable<SseEvent>>) | undefined;
+  /** The native call for this attempt's target, or undefined when the request must be translated; `spendLimited` as runRouted's. */
+  native(provider: ChatProvider, call: ProviderCall, spendLimited: boolean): ((signal: AbortSignal) => Promise<AsyncIterable<SseEvent>>) | undefined;
   /** A fresh watch over one attempt's events. */
   watch(provider: ChatProvider): W;
   /** Whether an event starts the answer (what the first-token limit waits for). */
@@ -32,9 +32,10 @@ export async function openNativeOrTranslated<W extends LeadWatch>(
   provider: ChatProvider,
   call: ProviderCall,
   attempt: Attempt,
+  spendLimited: boolean,
   deps: GatewayDeps,
 ): Promise<TryResult<NativeOrTranslated<W>>> {
-  const start = route.native(provider, call);
+  const start = route.native(provider, call, spendLimited);
   if (!start) {
     const { value, firstByteAt } = await openAnswer(provider, route.translated(), call, attempt, deps);
     return { value: { kind: 'translated', answer: value }, firstByteAt };

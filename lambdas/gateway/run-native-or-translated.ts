@@ -82,7 +82,8 @@ export async function runNativeOrTranslated<W extends NativeWatch>(
   const { model, requesty, maxTokens, toolCalls, prompt } = asked;
   const bound: UsageBound = (candidate, entry) => usageBound(prompt, { maxTokens, choices: 1, toolCalls }, candidate, entry);
   const routing: Routing = { log, model, key, requestId: request.requestId, requesty, bound, clientSignal: request.clientSignal };
-  const open = (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => openNativeOrTranslated(protocol, provider, call, attempt, deps);
+  const open = (provider: ChatProvider, call: ProviderCall, attempt: Attempt, spendLimited: boolean) =>
+    openNativeOrTranslated(protocol, provider, call, attempt, spendLimited, deps);
   if (asked.stream) {
     const routed = await runRouted<NativeOrTranslated<W>>({ ...routing, mode: 'stream', tryModel: open }, deps);
     return streamed(routed, protocol, prompt, log, request.requestId, deps);
@@ -91,8 +92,8 @@ export async function runNativeOrTranslated<W extends NativeWatch>(
     {
       ...routing,
       mode: 'complete',
-      tryModel: async (provider, call, attempt) => {
-        const { value: opened } = await open(provider, call, attempt);
+      tryModel: async (provider, call, attempt, spendLimited) => {
+        const { value: opened } = await open(provider, call, attempt, spendLimited);
         const whole: WholeAnswer<W> =
           opened.kind === 'native'
             ? { kind: 'native', answer: await readNative(protocol, opened.answer, opened.watch), watch: opened.watch }

@@ -28,8 +28,12 @@ export interface RoutedRequest<T> {
   pieceBound?: PieceBound;
   /** Aborted when the client goes away: no further attempt starts, the running one is cancelled. */
   clientSignal: AbortSignal | undefined;
-  /** One try of one model; throws its failure. */
-  tryModel: (provider: ChatProvider, call: ProviderCall, attempt: Attempt) => Promise<TryResult<T>>;
+  /**
+   * One try of one model; throws its failure. `spendLimited`: a spend limit holds the request, so
+   * what the provider may bill beyond tokens (built-in tool calls) must be bounded on the request
+   * sent, as the hold assumed.
+   */
+  tryModel: (provider: ChatProvider, call: ProviderCall, attempt: Attempt, spendLimited: boolean) => Promise<TryResult<T>>;
   /** The request's log entry: told the policy, each attempt and the model that answered. */
   log: RequestLogEntry;
 }
@@ -63,7 +67,7 @@ export async function runRouted<T>(request: RoutedRequest<T>, deps: GatewayDeps)
       route.attempts,
       (attempt, remainingMs) => {
         const { provider, call } = prepareCall(attempt, remainingMs, request.clientSignal, deps);
-        return request.tryModel(provider, ledger.limited ? { ...call, spendLimited: true } : call, attempt);
+        return request.tryModel(provider, call, attempt, ledger.limited);
       },
       runContext(deps, request),
     );

@@ -104,7 +104,12 @@ describe('undici HttpClient', () => {
     let connections = 0;
     const server: Server = createServer((socket) => {
       connections++;
-      socket.on('data', () => {
+      let received = '';
+      socket.on('data', (bytes: Buffer) => {
+        // One answer per request: its body, `{}`, ends it.
+        received += bytes.toString();
+        if (!received.endsWith('{}')) return;
+        received = '';
         socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n');
         const done = 'data: [DONE]\n\n';
         socket.write(`${done.length.toString(16)}\r\n${done}\r\n`);
@@ -129,6 +134,43 @@ describe('undici HttpClient', () => {
       await own.close();
       server.close();
     }
+  });
+
+  it('drops, rather than reads on, a body its reader left that keeps coming', async () => {
+    // Whatever the reader left it for (a body past its size limit, say), a flood is not downloaded for a second.
+    let written = 0;
+    const closed = new Promise<void>((resolve) => {
+      const server: Server = createServer((socket) => {
+        socket.once('data', () => {
+          socket.write('HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\n');
+          const piece = `${'x'.repeat(65_536)}`;
+          const flood = () => {
+            while (!socket.destroyed) {
+              written += piece.length;
+              if (!socket.write(`${piece.length.toString(16)}\r\n${piece}\r\n`)) return void socket.once('drain', flood);
+            }
+          };
+          flood();
+        });
+        socket.on('error', () => undefined);
+        socket.on('close', () => {
+          server.close();
+          resolve();
+        });
+      });
+      server.listen(0, '127.0.0.1', () => {
+        const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+        void http({ url, method: 'POST', headers: {}, body: '{}', headersTimeoutMs: 5_000, idleTimeoutMs: 5_000, deadlineAt: Date.now() + 30_000 }).then(async (response) => {
+          for await (const chunk of response.body) {
+            expect(chunk.byteLength).toBeGreaterThan(0);
+            break;
+          }
+        });
+      });
+    });
+    await closed;
+    // What the socket buffers held when it was dropped, not a second of loopback (gigabytes).
+    expect(written).toBeLessThan(64 * 1024 * 1024);
   });
 
   it('reports a reset, before the head or mid-body, as a connection failure', async () => {

@@ -38,7 +38,7 @@ describe('GET /v1/models', () => {
       context_window: 200_000,
       max_output_tokens: 64_000,
       capabilities: { tools: true, vision: true, reasoning: true, caching: true, structured_output: true },
-      pricing: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75 },
+      pricing: { input: 3, output: 15, cache_read: 0.3, cache_write: 3.75, tool_calls: { web_search: 10 } },
       regions: ['us'],
     });
   });

@@ -8,8 +8,13 @@ import { HttpTransportError, type HttpClient, type HttpResponse } from '../../po
  * never decompresses, so a compression bomb reaches the core as the few bytes it is.
  */
 const coarseTimerSlackMs = 1_000;
-/** How long the rest of a body its reader left is read, for its connection's sake, before it is dropped. */
+/**
+ * How long, and how much of, the rest of a body its reader left is read for its connection's
+ * sake before it is dropped: enough for the end of an answer, never for a body the reader left
+ * because it was too large.
+ */
 const restOfBodyWithinMs = 1_000;
+const restOfBodyMaxBytes = 64 * 1024;
 
 export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, connections: 256 })): HttpClient {
   return async (upstream) => {
@@ -78,8 +83,8 @@ export function undiciHttpClient(agent = new Agent({ keepAliveTimeout: 30_000, c
  * the connection would be lost. Instead the rest is let flow: a finished answer whose last
  * bytes (HTTP's end of a chunked body, often a packet of its own after the end marker) come
  * within `restOfBodyWithinMs` keeps its connection for the next call, which to a provider means
- * no new TLS handshake; one that has not ended by then is destroyed (a cancelled call is aborted
- * by its signal anyway).
+ * no new TLS handshake; one that has not ended by then, or sends more than `restOfBodyMaxBytes`,
+ * is destroyed (a cancelled call is aborted by its signal anyway).
  */
 async function* mapBodyErrors(body: Dispatcher.ResponseData['body']): AsyncGenerator<Uint8Array> {
   let ended = false;
@@ -90,7 +95,11 @@ async function* mapBodyErrors(body: Dispatcher.ResponseData['body']): AsyncGener
     throw toTransportError(error);
   } finally {
     if (!ended && !body.destroyed) {
-      body.resume();
+      let rest = 0;
+      body.on('data', (chunk: Buffer) => {
+        rest += chunk.length;
+        if (rest > restOfBodyMaxBytes) body.destroy();
+      });
       const linger = setTimeout(() => body.destroy(), restOfBodyWithinMs).unref();
       body.once('close', () => clearTimeout(linger));
     }

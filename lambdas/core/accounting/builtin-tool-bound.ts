@@ -21,9 +21,13 @@ export function messagesToolCallBound(tools: readonly AnthropicTool[] | undefine
   return searches > 0 ? { web_search: searches } : {};
 }
 
-/** The most web searches a Responses request can be billed for: its `max_tool_calls` (over all built-in tools), else the gateway's. */
-export function responsesToolCallBound(request: Pick<ResponsesRequest, 'tools' | 'max_tool_calls'>): BuiltinToolCalls {
-  const tool = responsesWebSearchTool(request.tools);
+/**
+ * The most web searches a Responses request can be billed for: its `max_tool_calls` (over all
+ * built-in tools), else the gateway's. A stored prompt may offer web search the gateway cannot
+ * see: its searches are held at the dearer tool's price, `web_search_preview`'s.
+ */
+export function responsesToolCallBound(request: Pick<ResponsesRequest, 'tools' | 'max_tool_calls' | 'prompt'>): BuiltinToolCalls {
+  const tool = responsesWebSearchTool(request.tools) ?? (request.prompt ? 'web_search_preview' : undefined);
   return tool ? { [tool]: request.max_tool_calls ?? defaultBuiltinToolCalls } : {};
 }
 
@@ -35,8 +39,8 @@ export function withMessagesToolCallBound(body: Record<string, unknown>): void {
   );
 }
 
-/** A Responses body as passed on: with web search offered and no `max_tool_calls`, the gateway's. */
+/** A Responses body as passed on: with web search offered (or a stored prompt, which may offer it) and no `max_tool_calls`, the gateway's. */
 export function withResponsesToolCallBound(body: Record<string, unknown>): void {
   const tools = Array.isArray(body.tools) ? (body.tools as Array<{ type: string }>) : undefined;
-  if (responsesWebSearchTool(tools) && body.max_tool_calls == null) body.max_tool_calls = defaultBuiltinToolCalls;
+  if ((responsesWebSearchTool(tools) || body.prompt != null) && body.max_tool_calls == null) body.max_tool_calls = defaultBuiltinToolCalls;
 }

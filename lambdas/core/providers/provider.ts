@@ -39,11 +39,6 @@ export interface ProviderCall {
   idleTimeoutMs: number;
   /** Epoch ms by which the answer, streamed or whole, must have been read; after it, a timeout. */
   deadlineAt: number;
-  /**
-   * A spend limit holds the request: what the provider may bill beyond tokens (built-in tool
-   * calls) must be bounded on the request sent, as the hold assumed.
-   */
-  spendLimited?: boolean;
 }
 
 /**

@@ -122,6 +122,8 @@ export const responsesRequestSchema = z
     top_p: z.number().min(0).max(1).nullish(),
     tools: z.array(z.union([functionTool, otherTool])).optional(),
     max_tool_calls: z.int().nonnegative().nullish(),
+    /** A prompt stored at OpenAI: its tools (web search among them) come with it, unseen by the gateway. */
+    prompt: z.looseObject({ id: z.string() }).nullish(),
     tool_choice: z
       .union([z.enum(['none', 'auto', 'required']), z.object({ type: z.literal('function'), name: z.string() }).loose(), z.object({ type: z.string() }).loose()])
       .optional(),

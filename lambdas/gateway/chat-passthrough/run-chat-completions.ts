@@ -48,7 +48,7 @@ export async function runChatCompletions(
   const prompt = measurePrompt(body, Buffer.byteLength(request.body));
   const routing = chatRouting(body, key, log, request, prompt);
   // As for /v1/messages: the client's JSON without the gateway's `requesty`.
-  const sent = nativeMessagesBody(raw);
+  const sent = nativeMessagesBody(raw, { autoCache: false, spendLimited: false });
   if (!body.stream) {
     const open: OpenChat = (provider, call, attempt) => {
       const native = openAIChatProtocolFor(provider);

@@ -1,21 +1,18 @@
 import { withMessagesToolCallBound } from '../../core/accounting/builtin-tool-bound.js';
+import { withCacheBreakpoints } from '../../core/providers/anthropic/cache-breakpoints.js';
 
 /**
  * The request an Anthropic-protocol target receives for /v1/messages: the client's JSON as it
  * came (field order, thinking signatures, cache_control, server tools, betas' fields), without
- * the gateway's own `requesty` field, after `edit` (auto_cache's breakpoints); under a spend
+ * the gateway's own `requesty` field; with `autoCache`, auto_cache's breakpoints; under a spend
  * limit (`spendLimited`), with `max_uses` on a web search tool that has none (builtin-tool-bound.ts).
  * Each target then sets the model and streaming its own way (anthropic-native-calls.ts,
  * bedrock-native-calls.ts).
  */
-export function nativeMessagesBody(
-  raw: Readonly<Record<string, unknown>>,
-  edit?: (body: Record<string, unknown>) => void,
-  spendLimited = false,
-): Record<string, unknown> {
+export function nativeMessagesBody(raw: Readonly<Record<string, unknown>>, options: { autoCache: boolean; spendLimited: boolean }): Record<string, unknown> {
   const { requesty: _requesty, ...body } = raw;
-  if (spendLimited) withMessagesToolCallBound(body);
-  edit?.(body);
+  if (options.spendLimited) withMessagesToolCallBound(body);
+  if (options.autoCache) withCacheBreakpoints(body);
   return body;
 }
 

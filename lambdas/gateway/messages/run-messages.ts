@@ -1,7 +1,6 @@
 import { measureAnthropicPrompt } from '../../core/accounting/anthropic-prompt-measure.js';
 import { messagesToolCallBound } from '../../core/accounting/builtin-tool-bound.js';
 import { deliveredUsageEstimate, type PromptMeasure } from '../../core/accounting/usage-bound.js';
-import { withCacheBreakpoints } from '../../core/providers/anthropic/cache-breakpoints.js';
 import { toOpenAIUsage } from '../../core/providers/anthropic/anthropic-usage.js';
 import type { AnthropicUsage } from '../../core/providers/anthropic/anthropic-wire.js';
 import { anthropicProtocolFor } from '../../core/providers/native-protocol.js';
@@ -49,10 +48,10 @@ export function runMessages(
   let translated: ChatCompletionRequest | undefined;
   let upstream: Record<string, unknown> | undefined;
   const protocol: NativeProtocol<NativeAnswerWatch> = {
-    native: (provider, call) => {
+    native: (provider, call, spendLimited) => {
       const native = anthropicProtocolFor(provider, call.model);
       if (!native) return undefined;
-      const sent = (upstream ??= nativeMessagesBody(raw, autoCache ? withCacheBreakpoints : undefined, call.spendLimited));
+      const sent = (upstream ??= nativeMessagesBody(raw, { autoCache, spendLimited }));
       return (signal) => native.streamMessages(sent, headers, { ...call, signal });
     },
     watch: (provider) => new NativeAnswerWatch(provider.id, log, deps.clock),

@@ -42,10 +42,10 @@ export function runResponses(
   let translated: ChatCompletionRequest | undefined;
   let upstream: Record<string, unknown> | undefined;
   const protocol: NativeProtocol<NativeResponsesWatch> = {
-    native: (provider, call) => {
+    native: (provider, call, spendLimited) => {
       const native = provider.responsesProtocol;
       if (!native) return undefined;
-      const sent = (upstream ??= nativeResponsesBody(raw, call.spendLimited));
+      const sent = (upstream ??= nativeResponsesBody(raw, spendLimited));
       return (signal) => native.streamResponses(sent, { ...call, signal });
     },
     watch: (provider) => new NativeResponsesWatch(provider.id, log, deps.clock),

@@ -46,6 +46,15 @@ describe('the web searches a request can be billed for', () => {
     expect(withoutSearch).not.toHaveProperty('max_tool_calls');
   });
 
+  it('holds a stored prompt’s unseen tools as web searches at the dearer price, bounded on the request', () => {
+    const stored = { model: 'openai/gpt-4o', input: 'Hi', prompt: { id: 'pmpt_123', version: '2' } };
+    expect(responsesToolCallBound(responsesRequestSchema.parse(stored))).toEqual({ web_search_preview: defaultBuiltinToolCalls });
+    expect(responsesToolCallBound(responsesRequestSchema.parse({ ...stored, max_tool_calls: 3 }))).toEqual({ web_search_preview: 3 });
+    const body: Record<string, unknown> = { ...stored };
+    withResponsesToolCallBound(body);
+    expect(body.max_tool_calls).toBe(defaultBuiltinToolCalls);
+  });
+
   it('is held under a spend limit at the model’s price per search, and charged as the answer reports it', () => {
     const entry = catalogEntry('anthropic/claude-sonnet-4-5');
     if (!entry) throw new Error('the catalog lost claude-sonnet-4-5');

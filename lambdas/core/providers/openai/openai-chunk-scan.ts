@@ -16,8 +16,9 @@ const logprobList = /\[[ \t\r\n]*(?:\]|\{[ \t\r\n]*"token")/y;
 /**
  * The output characters (content, refusal, reasoning, tool-call arguments, as `outputChars`
  * counts them) of a stream chunk the gateway need not parse; undefined when it must: the chunk
- * carries usage, a finish, a tool's name or an error, has no `choices`, or has text as a list or
- * an object (Mistral's content parts), which only the parsed delta counts. One pass of a regular
+ * carries usage, a finish, a tool's name or an error, has no `choices`, or has content as a list
+ * or an object (Mistral's content parts), which only the parsed delta counts (other keys' lists
+ * and objects are not output the gateway counts, and are passed over as before). One pass of a regular
  * expression over the text, about half the CPU of JSON.parse on a typical chunk (and a fifth of
  * parsing, validating and re-encoding it).
  */
@@ -38,7 +39,7 @@ export function unreadChunkChars(data: string): number | undefined {
       const escaped = data.indexOf('\\', start);
       chars += escaped !== -1 && escaped < end ? decodedLength(data.slice(start - 1, end + 1)) : end - start;
       keys.lastIndex = end + 1;
-    } else if (first === '[' || first === '{') {
+    } else if (key === 'content' && (first === '[' || first === '{')) {
       logprobList.lastIndex = keys.lastIndex - 1;
       if (!logprobList.test(data)) return undefined;
     }

@@ -52,4 +52,9 @@ describe('looking into a stream chunk without parsing it', () => {
     const read = readOpenAIChunk('mistral', chunk({ content: [...(parts[0] ?? []), ...(parts[1] ?? [])] })).chunk;
     expect(outputChars(read.choices[0]?.delta ?? {})).toBe(unreadChunkChars(chunk({ reasoning_content: 'Weighing ', content: 'READY' })));
   });
+
+  it('passes over lists and objects under other keys, as it did: only content comes as parts', () => {
+    expect(unreadChunkChars(chunk({ tool_calls: [{ index: 0, function: { arguments: { city: 'Paris' } } }] }))).toBe(0);
+    expect(unreadChunkChars(chunk({ content: 'hi', refusal: [] }))).toBe(2);
+  });
 });
