@@ -54,6 +54,7 @@ const sorted = (tally: Record<string, number>) =>
 console.log(`\ninputs tried: ${report.inputsTried} in ${seconds.toFixed(0)} s (seeds ${report.seeds.join(', ')})`);
 console.log(`answers: ${sorted(report.outcomes)}`);
 console.log(`bodies: ${sorted(report.shapes)}`);
+console.log(`connections the network fence stopped (address port: count): ${sorted(report.outbound) || 'none'}`);
 console.log(`failures: ${report.failures.length}`);
 for (const failure of report.failures) {
   console.log(`\n- seed ${failure.seed}, path ${failure.path}\n  replay: npm run fuzz -- --seed ${failure.seed} --path ${failure.path}\n  ${failure.problem.replaceAll('\n', '\n  ')}`);

@@ -17,9 +17,26 @@ export function milliseconds(value: number | null | undefined): string {
   return value === null || value === undefined ? '—' : `${countFormat.format(Math.round(value))} ms`;
 }
 
+/** For display: in UTC, like the usage periods and charts, and says so. */
 export function dateTime(iso: string | number | null | undefined): string {
   if (iso === null || iso === undefined) return '—';
   return new Date(iso).toISOString().replace('T', ' ').slice(0, 16) + ' UTC';
+}
+
+/**
+ * An instant as a `datetime-local` input's value, which is the browser's wall time. Seconds and
+ * milliseconds stay when the instant has them (the input needs `step="any"` to accept them), so
+ * saving the input unchanged keeps the instant.
+ */
+export function localInputValue(iso: string): string {
+  const at = new Date(iso);
+  return new Date(at.getTime() - at.getTimezoneOffset() * 60_000).toISOString().slice(0, 23).replace(/(:00)?\.000$/, '');
+}
+
+/** A `datetime-local` input's value (the browser's wall time) as an ISO instant. */
+export function localInputInstant(value: string): string {
+  // A date-time without an offset is read as local time (ECMA-262 Date.parse).
+  return new Date(value).toISOString();
 }
 
 /** `2026-11-23` for a day `days` from today (UTC). */

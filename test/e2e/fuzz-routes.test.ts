@@ -22,6 +22,8 @@ describe('every public route, fuzzed (npm run fuzz runs the same with 100,000 in
     expect(Object.keys(report.shapes)).toEqual(expect.arrayContaining(['valid', 'mutated', 'random-json', 'deep-json', 'bytes', 'form-valid', 'form-mutated']));
     // Webhooks were created (and the fixtures' clean-up kept them under the organisation's 20).
     expect(statuses).toContain('201');
+    // Test sends were made, to the public webhook, and stopped at the network fence.
+    expect(Object.keys(report.outbound)).toContain('1.1.1.1 443');
     expect(await fuzz.gateway.serves()).toBe(true);
     expect(fuzz.gateway.output()).not.toMatch(/unexpected error|Unhandled|uncaught/i);
   }, 180_000);

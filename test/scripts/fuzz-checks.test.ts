@@ -1,8 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { acceptedWebhookProblem } from '../support/fuzz/accepted-webhook.js';
+import { problemWith } from '../support/fuzz/clean-response.js';
 import { formBody } from '../support/fuzz/fuzz-multipart.js';
 import { fuzzRoutes } from '../support/fuzz/fuzz-routes.js';
+import { outboundProblem, testedWebhookProblem } from '../support/fuzz/outbound-connections.js';
 
 const created = (url: string) => ({ status: 201, contentType: 'application/json', body: JSON.stringify({ id: 'whk_1', url }) });
 
@@ -20,6 +22,22 @@ describe("npm run fuzz's own checks", () => {
     expect(problem('http://169.254.169.254/', true)).toMatch(/^an SSRF/);
     // Refusals and other routes are judged elsewhere.
     expect(acceptedWebhookProblem('POST', '/v1/manage/webhook', { ...created('https://127.0.0.1/'), status: 400 }, false)).toBeUndefined();
+  });
+
+  it('call a connection the fenced gateway tried to an internal address an SSRF, and one to a public address not', () => {
+    for (const address of ['127.0.0.1', '::1', '169.254.169.254', '10.0.0.1', 'fd00:ec2::254', '::ffff:127.0.0.1']) {
+      expect(outboundProblem({ address, port: 443 }, false), address).toMatch(/^an SSRF/);
+    }
+    for (const address of ['1.1.1.1', '2606:4700:4700::1111']) expect(outboundProblem({ address, port: 443 }, false), address).toBeUndefined();
+    expect(outboundProblem({ address: '127.0.0.1', port: 8080 }, true)).toBeUndefined();
+  });
+
+  it('call a test send reported delivered a leak past the fence, and a failed one clean', () => {
+    const answer = (status: string) => ({ status: 200, contentType: 'application/json', body: JSON.stringify({ webhook_id: 'whk_1', status, error: status === 'failed' ? 'refused' : null }) });
+    expect(testedWebhookProblem('POST', '/v1/manage/webhook/whk_1/test', answer('delivered'))).toMatch(/past the fuzz fence/);
+    expect(testedWebhookProblem('POST', '/v1/manage/webhook/whk_1/test/', answer('failed'))).toBeUndefined();
+    expect(problemWith('POST', '/v1/manage/webhook/whk_1/test', answer('failed'))).toBeUndefined();
+    expect(testedWebhookProblem('POST', '/v1/manage/webhook/whk_1/replay', answer('delivered'))).toBeUndefined();
   });
 
   it('make valid multipart forms that the platform parses into the file and the model', async () => {

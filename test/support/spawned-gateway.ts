@@ -17,8 +17,9 @@ export interface SpawnedProcess {
   interrupt: () => Promise<number | null>;
 }
 
-export function spawnStart(env: NodeJS.ProcessEnv): SpawnedProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lambdas/local/start.ts'], {
+/** `imports`: modules (file URLs) loaded into the process before the gateway, after tsx. */
+export function spawnStart(env: NodeJS.ProcessEnv, imports: readonly string[] = []): SpawnedProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...imports.flatMap((module) => ['--import', module]), 'lambdas/local/start.ts'], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -63,12 +64,12 @@ export interface SpawnedGateway extends SpawnedProcess {
  * `npm start` with known keys, on a free port, against `dynamoDbEndpoint` (the test run's shared
  * DynamoDB Local, with tables of its own) or, when that is absent, its own DynamoDB Local.
  */
-export async function startSpawnedGateway(options: { dynamoDbEndpoint?: string; env?: NodeJS.ProcessEnv } = {}): Promise<SpawnedGateway> {
+export async function startSpawnedGateway(options: { dynamoDbEndpoint?: string; env?: NodeJS.ProcessEnv; imports?: readonly string[] } = {}): Promise<SpawnedGateway> {
   const port = await freePort();
   const apiKey = `sb-spawned-${randomUUID()}`;
   const adminKey = `sb-spawned-admin-${randomUUID()}`;
   const suffix = randomUUID();
-  const started = spawnStart({
+  const env = {
     PORT: String(port),
     SWITCHBOARD_DEV_KEY: apiKey,
     SWITCHBOARD_ADMIN_KEY: adminKey,
@@ -79,7 +80,8 @@ export async function startSpawnedGateway(options: { dynamoDbEndpoint?: string; 
     USAGE_TABLE: `usage-${suffix}`,
     DIRECTORY_TABLE: `directory-${suffix}`,
     ...options.env,
-  });
+  };
+  const started = spawnStart(env, options.imports);
   await started.waitFor('Press Ctrl-C to stop.');
   const url = `http://127.0.0.1:${port}`;
   return {

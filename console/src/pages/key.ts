@@ -2,7 +2,7 @@ import { html } from 'htm/preact';
 import { useMemo, useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { TimeChart } from '../chart.js';
-import { buckets, count, dateTime, dollars, dollarsOrNull, labelsText, parseLabels, periodSeconds } from '../format.js';
+import { buckets, count, dateTime, dollars, dollarsOrNull, labelsText, localInputInstant, localInputValue, parseLabels, periodSeconds } from '../format.js';
 import { href, navigate } from '../route.js';
 import type { ApiKey, UsagePeriod } from '../types.js';
 import { Card, ErrorMessage, Field, Status, useSubmit } from '../ui.js';
@@ -29,7 +29,7 @@ function KeyDetail({ apiKey, onChanged }: { apiKey: ApiKey; onChanged: () => voi
   const submit = useSubmit();
   const [limit, setLimit] = useState(apiKey.monthly_limit === null ? '' : String(apiKey.monthly_limit));
   const [labels, setLabels] = useState(labelsText(apiKey.labels));
-  const [expires, setExpires] = useState(apiKey.expires_at ? apiKey.expires_at.slice(0, 16) : '');
+  const [expires, setExpires] = useState(apiKey.expires_at ? localInputValue(apiKey.expires_at) : '');
   const [groupId, setGroupId] = useState(apiKey.group_id ?? '');
   const [confirming, setConfirming] = useState(false);
   const errorFor = (param: string) => (submit.error?.param === param ? submit.error.message : undefined);
@@ -73,9 +73,9 @@ function KeyDetail({ apiKey, onChanged }: { apiKey: ApiKey; onChanged: () => voi
         </form>
       <//>
       <${Card} title="Expiry">
-        <form onSubmit=${save('Expiry', '/expiry', { expires_at: expires === '' ? null : new Date(expires).toISOString() })}>
+        <form onSubmit=${save('Expiry', '/expiry', { expires_at: expires === '' ? null : localInputInstant(expires) })}>
           <${Field} label="Expires (your local time)" hint="Empty: never." error=${errorFor('expires_at')}>
-            ${({ id, describedBy, invalid }: Input) => html`<input id=${id} type="datetime-local" value=${expires} aria-describedby=${describedBy} aria-invalid=${invalid} onInput=${(event: Event) => setExpires(value(event))} />`}
+            ${({ id, describedBy, invalid }: Input) => html`<input id=${id} type="datetime-local" step="any" value=${expires} aria-describedby=${describedBy} aria-invalid=${invalid} onInput=${(event: Event) => setExpires(value(event))} />`}
           <//>
           <button type="submit" disabled=${submit.busy}>Save expiry</button>
         </form>

@@ -1,7 +1,7 @@
 import { html } from 'htm/preact';
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
-import { dateTime, dollars, dollarsOrNull, labelsText, parseLabels } from '../format.js';
+import { dateTime, dollars, dollarsOrNull, labelsText, localInputInstant, parseLabels } from '../format.js';
 import { href } from '../route.js';
 import type { ApiKey, Page } from '../types.js';
 import { Card, ErrorMessage, Field, TableWrap, useSubmit } from '../ui.js';
@@ -67,7 +67,7 @@ function CreateKey({ onCreated }: { onCreated: (key: ApiKey & { key: string }) =
         name: name.trim(),
         ...(limit.trim() === '' ? {} : { monthly_limit: dollarsOrNull(limit) }),
         ...(labels.trim() === '' ? {} : { labels: parseLabels(labels) }),
-        ...(expires === '' ? {} : { expires_at: new Date(expires).toISOString() }),
+        ...(expires === '' ? {} : { expires_at: localInputInstant(expires) }),
         ...(groupId === '' ? {} : { group_id: groupId }),
       };
       onCreated(await api<ApiKey & { key: string }>('POST', '/apikey', body));

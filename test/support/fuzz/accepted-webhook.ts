@@ -61,18 +61,19 @@ export function acceptedWebhookProblem(method: string, target: string, response:
   } catch {
     return `a webhook accepted with a URL that does not parse: ${JSON.stringify(text.slice(0, 300))}`;
   }
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const family = isIP(host) === 6 ? 'ipv6' : 'ipv4';
-  const isLoopback = (isIP(host) !== 0 && loopback.check(host, family)) || host === 'localhost' || host.endsWith('.localhost');
   const why =
     url.protocol !== 'https:' && !(allowLoopback && url.protocol === 'http:')
       ? `its scheme ${url.protocol}`
       : url.username || url.password
         ? 'credentials in it'
-        : isIP(host) !== 0 && internal.check(host, family)
-          ? `the internal address ${host}`
-          : isLoopback && !allowLoopback
-            ? `the loopback host ${host}`
-            : undefined;
+        : forbiddenHost(url.hostname.replace(/^\[(.*)\]$/, '$1'), allowLoopback);
   return why && `an SSRF: a webhook to ${JSON.stringify(text.slice(0, 300))} accepted despite ${why}`;
+}
+
+/** Why no webhook may reach `host` (an address, or a name judged by the name alone), or undefined. */
+export function forbiddenHost(host: string, allowLoopback: boolean): string | undefined {
+  const family = isIP(host) === 6 ? 'ipv6' : 'ipv4';
+  const isLoopback = (isIP(host) !== 0 && loopback.check(host, family)) || host === 'localhost' || host.endsWith('.localhost');
+  if (isIP(host) !== 0 && internal.check(host, family)) return `the internal address ${host}`;
+  return isLoopback && !allowLoopback ? `the loopback host ${host}` : undefined;
 }

@@ -34,8 +34,10 @@ export function problemWith(method: string, target: string, response: ObservedRe
   if (isTranscriptionsRoute(method, target) && response.contentType.startsWith('text/plain')) return response.body === '' ? `an empty ${status} transcript` : undefined;
   const json = parsed(response.body);
   if (json === undefined) return `a ${status} whose body is not JSON: ${excerpt(response.body)}`;
-  // A Responses API object always has `error`, null when it succeeded.
-  if (isRecord(json) && ((json.error !== undefined && json.error !== null) || json.type === 'error')) return `a ${status} carrying an error: ${excerpt(response.body)}`;
+  // A Responses API object always has `error`, null when it succeeded; a test send's outcome names the delivery's error.
+  if (isRecord(json) && !isWebhookTestRoute(method, target) && ((json.error !== undefined && json.error !== null) || json.type === 'error')) {
+    return `a ${status} carrying an error: ${excerpt(response.body)}`;
+  }
   return undefined;
 }
 
@@ -78,6 +80,10 @@ function isMessagesRoute(method: string, target: string): boolean {
 
 function isTranscriptionsRoute(method: string, target: string): boolean {
   return method === 'POST' && routePath(target) === '/v1/audio/transcriptions';
+}
+
+export function isWebhookTestRoute(method: string, target: string): boolean {
+  return method === 'POST' && /^\/v1\/manage\/webhook\/[^/]+\/test$/.test(routePath(target) ?? '');
 }
 
 function isResponsesRoute(method: string, target: string): boolean {

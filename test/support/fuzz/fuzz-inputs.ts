@@ -96,18 +96,18 @@ function percentEncoded(text: string): string {
   return [...Buffer.from(text)].map((byte) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(byte)) ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
 }
 
-const fixtureFor: Record<string, string> = {
-  key: fixture.key,
-  group: fixture.group,
-  member: fixture.member,
-  policy: fixture.policy,
-  webhook: fixture.webhook,
-  model: 'mock%2Fecho',
+const fixturesFor: Record<string, readonly string[]> = {
+  key: [fixture.key],
+  group: [fixture.group],
+  member: [fixture.member],
+  policy: [fixture.policy],
+  webhook: [fixture.webhook, fixture.rebindingWebhook],
+  model: ['mock%2Fecho'],
 };
 
 function paramValue(name: string): fc.Arbitrary<string> {
   return fc.oneof(
-    { weight: 6, arbitrary: fc.constant(fixtureFor[name] ?? 'x') },
+    { weight: 6, arbitrary: fc.constantFrom(...(fixturesFor[name] ?? ['x'])) },
     { weight: 2, arbitrary: hostileString.filter((text) => text.length < 4_000).map(percentEncoded) },
     { weight: 1, arbitrary: fc.constantFrom('%', '%zz', '%E0%A4%A', '%C3%28', '%2F', '%00', '..', '.', 'mock/echo', 'key_0123456789abcdef0123456789abcdef') },
     { weight: 1, arbitrary: fc.constantFrom(300, 3_000).map((length) => 'a'.repeat(length)) },

@@ -7,7 +7,15 @@ import type { FuzzValue } from './fuzz-values.js';
  * Ids of things that exist are placeholders, filled in when a request is sent (the fixtures
  * are recreated as the fuzzer deletes them).
  */
-export const fixture = { key: '@@KEY_ID@@', group: '@@GROUP_ID@@', member: 'fuzz-member', policy: 'fuzz-fallback', webhook: '@@WEBHOOK_ID@@' } as const;
+export const fixture = {
+  key: '@@KEY_ID@@',
+  group: '@@GROUP_ID@@',
+  member: 'fuzz-member',
+  policy: 'fuzz-fallback',
+  webhook: '@@WEBHOOK_ID@@',
+  /** A webhook whose host name resolved to a public address when it was saved, and to an internal one since. */
+  rebindingWebhook: '@@REBINDING_WEBHOOK_ID@@',
+} as const;
 
 export interface FuzzRoute {
   method: string;
@@ -423,16 +431,20 @@ const orgAndPolicyRoutes: FuzzRoute[] = [
   { method: 'DELETE', path: '/v1/manage/policy/:policy', auth: 'management', query: policyScopeQuery },
 ];
 
-/** Not `/test`: a delivery to any address a webhook may have (public ones) would leave this machine. */
+/** The test send delivers: the fuzz gateway's network fence keeps its deliveries on this machine. */
 const webhookRoutes: FuzzRoute[] = [
   { method: 'GET', path: '/v1/manage/webhook', auth: 'management' },
   { method: 'POST', path: '/v1/manage/webhook', auth: 'management', body: webhookBody },
   { method: 'DELETE', path: '/v1/manage/webhook/:webhook', auth: 'management' },
+  { method: 'POST', path: '/v1/manage/webhook/:webhook/test', auth: 'management' },
   { method: 'POST', path: '/v1/manage/webhook/:webhook/replay', auth: 'management' },
 ];
 
-/** Chat routes are weighted up: they carry the most logic; so is webhook creation, for its URL checks. */
+/** Weighted up: webhook creation for its URL checks, the test send for its deliveries. */
+const managementWeights: Readonly<Record<string, number>> = { '/v1/manage/webhook': 4, '/v1/manage/webhook/:webhook/test': 2 };
+
+/** Chat routes are weighted up: they carry the most logic. */
 export const fuzzRoutes: ReadonlyArray<{ weight: number; route: FuzzRoute }> = [
   ...chatRoutes.map((route) => ({ weight: route.body || route.form ? 12 : 2, route })),
-  ...[...keyRoutes, ...groupRoutes, ...orgAndPolicyRoutes, ...webhookRoutes].map((route) => ({ weight: route.path === '/v1/manage/webhook' && route.body ? 4 : 1, route })),
+  ...[...keyRoutes, ...groupRoutes, ...orgAndPolicyRoutes, ...webhookRoutes].map((route) => ({ weight: route.method === 'POST' ? (managementWeights[route.path] ?? 1) : 1, route })),
 ];

@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import { excerpt } from './clean-response.js';
 import { fuzzInput, secretSlot, type FuzzInput } from './fuzz-inputs.js';
 import { fixture } from './fuzz-routes.js';
+import { outboundProblem, type OutboundConnection } from './outbound-connections.js';
 import { sendFuzzInput, type Substitutions } from './send-fuzz-input.js';
 
 /** A running gateway and the keys it knows. */
@@ -12,6 +13,8 @@ export interface FuzzTarget {
   adminKey: string;
   /** How the gateway runs with SWITCHBOARD_WEBHOOKS_ALLOW_LOOPBACK: which webhook URLs it may accept. */
   webhooksAllowLoopback: boolean;
+  /** The connections it tried outside its own services since the last call (none of them made). */
+  outbound: () => OutboundConnection[];
 }
 
 export interface FuzzOptions {
@@ -41,6 +44,8 @@ export interface FuzzReport {
   outcomes: Record<string, number>;
   /** By kind of body: valid, mutated, random-json, deep-json, bytes, huge, raw-... */
   shapes: Record<string, number>;
+  /** Connections the fence stopped, by `address port`: the test sends to webhooks, mostly. */
+  outbound: Record<string, number>;
   failures: FuzzFailure[];
 }
 
@@ -56,14 +61,15 @@ const restoreEvery = 200;
 export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise<FuzzReport> {
   const concurrency = options.concurrency ?? 8;
   const client = new Pool(target.url, { connections: concurrency, pipelining: 1 });
-  const report: FuzzReport = { seeds: [], inputsTried: 0, outcomes: {}, shapes: {}, failures: [] };
+  const report: FuzzReport = { seeds: [], inputsTried: 0, outcomes: {}, shapes: {}, outbound: {}, failures: [] };
   let fill: Substitutions = [];
   let sinceRestore = restoreEvery;
+  let restores = 0;
   let crashed: string | undefined;
 
   const property = fc.asyncProperty(fc.array(fuzzInput(), { minLength: 1, maxLength: concurrency }), async (batch) => {
     if (sinceRestore >= restoreEvery) {
-      fill = await restoreFixtures(target);
+      fill = await restoreFixtures(target, restores++);
       sinceRestore = 0;
     }
     sinceRestore += batch.length;
@@ -77,6 +83,12 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
       count(report.outcomes, outcome.kind === 'answered' ? outcome.label : 'no answer');
       if (outcome.problem) problems.push(`${summarize(input)}\n    → ${outcome.problem}`);
     });
+    // Which input of the batch tried a connection is not known; shrinking finds it.
+    for (const connection of target.outbound()) {
+      count(report.outbound, `${connection.address} ${connection.port}`);
+      const problem = outboundProblem(connection, target.webhooksAllowLoopback);
+      if (problem) problems.push(`one of:\n${batch.map(summarize).join('\n')}\n    → ${problem}`);
+    }
     options.onProgress?.(report);
     if (problems.length > 0 && !(await serves(target))) {
       // Shrinking against a gateway that is down only shrinks to innocent inputs: what crashed it is in this first batch.
@@ -117,8 +129,17 @@ export async function runFuzz(target: FuzzTarget, options: FuzzOptions): Promise
   return report;
 }
 
-/** A key, a group with a member, the policy chat requests name, and an organisation without limits. */
-async function restoreFixtures(target: FuzzTarget): Promise<Substitutions> {
+/**
+ * Addresses a webhook's host name is made to resolve to once it has been accepted (network-fence.ts):
+ * a test send must check the name again, and not connect.
+ */
+const reboundTo = ['127-0-0-1', '169-254-169-254', '10-0-0-1'];
+
+/**
+ * A key, a group with a member, the policy chat requests name, an organisation without limits,
+ * and two webhooks: one to a public address, one to a name that rebinds to an internal one.
+ */
+async function restoreFixtures(target: FuzzTarget, round: number): Promise<Substitutions> {
   const manage = async (method: string, path: string, body: unknown) => {
     const response = await fetch(`${target.url}/v1/manage${path}`, {
       method,
@@ -135,14 +156,18 @@ async function restoreFixtures(target: FuzzTarget): Promise<Substitutions> {
   const webhooks = await manage('GET', '/webhook', undefined);
   for (const { id } of (webhooks.json as { data?: Array<{ id: string }> }).data ?? []) await manage('DELETE', `/webhook/${id}`, undefined);
   const webhook = await manage('POST', '/webhook', { url: 'https://1.1.1.1/fuzz-fixture', description: 'fuzz' });
+  const rebinding = await manage('POST', '/webhook', { url: `https://fuzz-${round}.${reboundTo[round % reboundTo.length]}.rebind.invalid/hook`, description: 'fuzz, rebinding' });
   const group = await manage('POST', '/group', { name: 'fuzz' });
   const key = await manage('POST', '/apikey', { name: 'fuzz', monthly_limit: null });
-  if (!group.json.id || !key.json.id || !webhook.json.id) throw new Error(`could not create the fuzz fixtures (${group.status}, ${key.status}, ${webhook.status})`);
+  if (!group.json.id || !key.json.id || !webhook.json.id || !rebinding.json.id) {
+    throw new Error(`could not create the fuzz fixtures (${group.status}, ${key.status}, ${webhook.status}, ${rebinding.status})`);
+  }
   await manage('POST', `/group/${group.json.id}/member`, { user_id: fixture.member });
   return [
     [fixture.key, key.json.id],
     [fixture.group, group.json.id],
     [fixture.webhook, webhook.json.id],
+    [fixture.rebindingWebhook, rebinding.json.id],
     [secretSlot.apiKey, target.apiKey],
     [secretSlot.adminKey, target.adminKey],
   ];

@@ -3,6 +3,7 @@ import { rawHttp } from '../raw-http.js';
 import { acceptedWebhookProblem } from './accepted-webhook.js';
 import { problemWith, rawProblem } from './clean-response.js';
 import type { FuzzInput } from './fuzz-inputs.js';
+import { testedWebhookProblem } from './outbound-connections.js';
 import type { FuzzTarget } from './run-fuzz.js';
 
 /** What placeholders in generated inputs stand for on this run. */
@@ -62,7 +63,10 @@ async function send(input: FuzzInput, target: FuzzTarget, client: Dispatcher, fi
   return {
     kind: 'answered',
     label: String(response.statusCode),
-    problem: problemWith(input.method, path, observed) ?? acceptedWebhookProblem(input.method, path, observed, target.webhooksAllowLoopback),
+    problem:
+      problemWith(input.method, path, observed) ??
+      acceptedWebhookProblem(input.method, path, observed, target.webhooksAllowLoopback) ??
+      testedWebhookProblem(input.method, path, observed),
   };
 }
 
